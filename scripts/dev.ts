@@ -1,0 +1,51 @@
+/**
+ * `npm run dev`: the whole product on embedded defaults. Starts the embedded Postgres (unless
+ * DATABASE_URL is set), applies migrations, then runs `wrangler dev` with Hyperdrive pointed at
+ * that database and every configured provider key passed through.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { ensureDevVars } from "./lib/dev-vars.ts";
+import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import type { EmbeddedPostgres } from "./lib/embedded-postgres.ts";
+import { migrate } from "./lib/migrate.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+/** Settings read from the shell and handed to the Worker (see README > Configuration). */
+const PASSTHROUGH = ["SUPABASE_URL", "SUPABASE_JWT_SECRET", "GROQ_API_KEY", "GROQ_MODELS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODELS", "ALLOWED_ORIGINS"];
+
+ensureDevVars(join(root, ".dev.vars"));
+
+let embedded: EmbeddedPostgres | undefined;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  const port = process.env.NOOBLE_DB_PORT ? Number(process.env.NOOBLE_DB_PORT) : undefined;
+  embedded = await startEmbeddedPostgres({ dataDir: join(root, ".data/pglite"), ...(port ? { port } : {}) });
+  databaseUrl = embedded.url;
+  console.log(`embedded Postgres (PGlite) on ${databaseUrl} (data in .data/pglite)`);
+}
+const applied = await migrate(databaseUrl, (l) => console.log(`migrations: ${l}`));
+console.log(applied.length ? `migrations: ${applied.length} applied` : "migrations: up to date");
+
+const args = ["dev", "--ip", "127.0.0.1", "--port", process.env.PORT ?? "8787", ...process.argv.slice(2)];
+for (const key of PASSTHROUGH) {
+  const value = process.env[key];
+  if (value) args.push("--var", `${key}:${value}`);
+}
+const wrangler = spawn(join(root, "node_modules/.bin/wrangler"), args, {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
+});
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  wrangler.kill("SIGTERM");
+  await embedded?.stop().catch(() => {});
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+wrangler.on("exit", (code) => void stop(code ?? 0));

@@ -1,0 +1,75 @@
+/**
+ * Agent configuration: the one source of defaults and ranges for execution, query and RAG
+ * settings. Worker validation, the database defaults and the web forms all read from here,
+ * so a value the UI offers is a value the API accepts.
+ */
+import { z } from "zod";
+
+/** Ranges and defaults, also exported plainly so forms can show them. */
+export const CONFIG_LIMITS = {
+  historyWindow: { min: 0, max: 100, default: 10 },
+  maxIterations: { min: 1, max: 20, default: 5 },
+  temperature: { min: 0, max: 2, default: 0.7 },
+  maxTokens: { min: 1, max: 32768, default: 2048 },
+  topP: { min: 0, max: 1, default: 1 },
+  topK: { min: 1, max: 20, default: 5 },
+  similarityThreshold: { min: 0, max: 1, default: 0.7 },
+  chunkSize: { min: 64, max: 8192, default: 512 },
+  chunkOverlap: { min: 0, max: 2048, default: 50 },
+  embeddingDimensions: { min: 64, max: 4096, default: 1536 },
+} as const;
+
+/** The model used when an agent names none: the offline extractive provider always exists. */
+export const DEFAULT_MODEL = "extractive";
+export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
+
+const num = (range: { min: number; max: number; default: number }, int = false) =>
+  (int ? z.number().int() : z.number()).min(range.min).max(range.max).default(range.default);
+
+/** How the LLM call is made: model, sampling and memory. */
+export const ExecutionConfigSchema = z
+  .object({
+    model: z.string().min(1).max(200).default(DEFAULT_MODEL),
+    temperature: num(CONFIG_LIMITS.temperature),
+    max_tokens: num(CONFIG_LIMITS.maxTokens, true),
+    top_p: num(CONFIG_LIMITS.topP),
+    history_window: num(CONFIG_LIMITS.historyWindow, true),
+    max_iterations: num(CONFIG_LIMITS.maxIterations, true),
+  })
+  .strict();
+export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;
+
+export const QUERY_MODES = ["simple", "rag", "advanced"] as const;
+export const SEARCH_MODES = ["dense", "fulltext", "hybrid"] as const;
+
+/** How retrieval runs for a chat turn. */
+export const QueryConfigSchema = z
+  .object({
+    mode: z.enum(QUERY_MODES).default("rag"),
+    search_mode: z.enum(SEARCH_MODES).default("hybrid"),
+    top_k: num(CONFIG_LIMITS.topK, true),
+    similarity_threshold: num(CONFIG_LIMITS.similarityThreshold),
+  })
+  .strict();
+export type QueryConfig = z.infer<typeof QueryConfigSchema>;
+
+/** The RAG settings' fields, without the cross-field rule (partial bodies build on this). */
+export const RAGConfigFieldsSchema = z
+  .object({
+    chunk_size: num(CONFIG_LIMITS.chunkSize, true),
+    chunk_overlap: num(CONFIG_LIMITS.chunkOverlap, true),
+    embedding_model: z.string().min(1).max(200).default(DEFAULT_EMBEDDING_MODEL),
+    embedding_dimensions: num(CONFIG_LIMITS.embeddingDimensions, true),
+  })
+  .strict();
+
+/** How documents are chunked and embedded for this agent's knowledge. */
+export const RAGConfigSchema = RAGConfigFieldsSchema.refine((c) => c.chunk_overlap < c.chunk_size, {
+    message: "chunk_overlap must be smaller than chunk_size",
+    path: ["chunk_overlap"],
+  });
+export type RAGConfig = z.infer<typeof RAGConfigSchema>;
+
+export const defaultExecutionConfig = (): ExecutionConfig => ExecutionConfigSchema.parse({});
+export const defaultQueryConfig = (): QueryConfig => QueryConfigSchema.parse({});
+export const defaultRAGConfig = (): RAGConfig => RAGConfigSchema.parse({});

@@ -1,0 +1,58 @@
+/**
+ * Stable error codes and the one error shape used by HTTP responses and WebSocket frames.
+ * Clients branch on `code`; `message` is for a person and never carries internals.
+ */
+import { z } from "zod";
+
+export const ERROR_CODES = [
+  "VALIDATION_FAILED",
+  "MALFORMED_JSON",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PAYLOAD_TOO_LARGE",
+  "UNAUTHENTICATED",
+  "TOKEN_EXPIRED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "ROUTE_NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "AGENT_NOT_FOUND",
+  "TEMPLATE_NOT_FOUND",
+  "PROFILE_NOT_FOUND",
+  "AGENT_NAME_TAKEN",
+  "USERNAME_TAKEN",
+  "USERNAME_INVALID",
+  "MODEL_UNAVAILABLE",
+  "RATE_LIMITED",
+  "DATABASE_UNAVAILABLE",
+  "INTERNAL_ERROR",
+] as const;
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** One problem with one field of a request, named by its path (`execution_config.temperature`). */
+export const FieldErrorSchema = z.object({ field: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+export const ErrorDetailSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  fields: z.array(FieldErrorSchema).optional(),
+  request_id: z.string().optional(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
+
+/** `{ "error": { "code": "AGENT_NOT_FOUND", "message": "..." } }` */
+export const ErrorBodySchema = z.object({ error: ErrorDetailSchema });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Turns zod issues into field errors a form can place beside its inputs. */
+export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const base = issue.path.join(".");
+      const keys = issue.keys.map((k) => (base ? `${base}.${k}` : k));
+      return { field: keys.join(", "), message: `unknown field${keys.length > 1 ? "s" : ""}: ${keys.join(", ")}` };
+    }
+    return { field: issue.path.map(String).join(".") || "(body)", message: issue.message };
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The Hono app: global middleware, routes, the OpenAPI document and docs, and the single
+ * error handler that answers every failure as `{ error: { code, message } }`.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import { bodyLimit } from "hono/body-limit";
+import type { ErrorBody } from "../../shared/errors.ts";
+import { AppError } from "../errors.ts";
+import type { AppEnv } from "../env.ts";
+import { docsPage } from "./docs.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { agentRoutes } from "./routes/agents.ts";
+import { modelRoutes, templateRoutes } from "./routes/catalog.ts";
+import { devRoutes } from "./routes/dev.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { profileRoutes } from "./routes/profile.ts";
+import { publicRoutes } from "./routes/public.ts";
+
+/** JSON API bodies stay small; file uploads get their own limit in the ingestion routes. */
+export const API_BODY_LIMIT_BYTES = 256 * 1024;
+
+export const app = new OpenAPIHono<AppEnv>();
+
+app.use("*", requestContext);
+app.use(
+  "/api/*",
+  bodyLimit({
+    maxSize: API_BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new AppError("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`);
+    },
+  }),
+);
+
+app.route("/", healthRoutes);
+app.route("/api/v1/dev", devRoutes);
+app.route("/api/v1/public", publicRoutes);
+app.route("/api/v1/profile", profileRoutes);
+app.route("/api/v1/agent-templates", templateRoutes);
+app.route("/api/v1/models", modelRoutes);
+app.route("/api/v1/agents", agentRoutes);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+  description: "A Supabase Auth access token (or, in development, one from POST /api/v1/dev/sign-in).",
+});
+app.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: { title: "Nooble API", version: "1.0.0", description: "Owners build agents from their knowledge; visitors chat with public agents." },
+});
+app.get("/docs", (c) => c.html(docsPage));
+
+const errorBody = (code: ErrorBody["error"]["code"], message: string, requestId: string, fields?: ErrorBody["error"]["fields"]): ErrorBody => ({
+  error: { code, message, ...(fields ? { fields } : {}), request_id: requestId },
+});
+
+app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404));
+
+app.onError((err, c) => {
+  const requestId = c.var.requestId;
+  if (err instanceof AppError) {
+    if (err.status >= 500) c.var.log.error(err.message, { code: err.code, status: err.status });
+    return c.json(errorBody(err.code, err.message, requestId, err.fields), err.status);
+  }
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) {
+      return c.json(errorBody("MALFORMED_JSON", "The request body is not valid JSON. Send a JSON object with Content-Type: application/json.", requestId), 400);
+    }
+    if (err.status === 415 || (err.status === 400 && /content-type/i.test(err.message))) {
+      return c.json(errorBody("UNSUPPORTED_MEDIA_TYPE", "Send the request body as JSON with Content-Type: application/json.", requestId), 415);
+    }
+    if (err.status < 500) return c.json(errorBody("VALIDATION_FAILED", err.message, requestId), err.status);
+  }
+  c.var.log.error("unhandled error", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stack: err instanceof Error ? err.stack : undefined });
+  return c.json(errorBody("INTERNAL_ERROR", "Something went wrong on our side. Try again; if it keeps happening, quote the request id.", requestId), 500);
+});

@@ -1,0 +1,31 @@
+/**
+ * Per-request context: a request id (echoed in `x-request-id`), a logger carrying it and the
+ * trace id, and a lazily opened database client that is closed after the response.
+ */
+import { createMiddleware } from "hono/factory";
+import type { Sql } from "postgres";
+import { openDatabase } from "../../db/client.ts";
+import { createLogger } from "../../log.ts";
+import type { AppEnv } from "../../env.ts";
+
+export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
+  const requestId = crypto.randomUUID();
+  const traceparent = c.req.header("traceparent")?.split("-")[1];
+  c.set("requestId", requestId);
+  c.set("log", createLogger({ request_id: requestId, trace_id: traceparent ?? requestId }));
+  let sql: Sql | undefined;
+  c.set("db", () => (sql ??= openDatabase(c.env.HYPERDRIVE.connectionString)));
+  try {
+    await next();
+  } finally {
+    c.header("x-request-id", requestId);
+    if (sql) {
+      const closing = sql.end({ timeout: 5 });
+      try {
+        c.executionCtx.waitUntil(closing);
+      } catch {
+        await closing;
+      }
+    }
+  }
+});

@@ -1,6 +1,9 @@
 /**
  * Per-request context: a request id (echoed in `x-request-id`), a logger carrying it and the
- * trace id, and a lazily opened database client that is closed after the response.
+ * trace id, and a lazily opened database client. The client is not ended explicitly: the
+ * Workers runtime closes a request's sockets when it finishes, and postgres.js's `sql.end()`
+ * on Workers leaves an unhandled rejection behind (porsager/postgres#1202), which is also why
+ * Cloudflare's Hyperdrive examples dropped it.
  */
 import { createMiddleware } from "hono/factory";
 import type { Sql } from "postgres";
@@ -15,17 +18,6 @@ export const requestContext = createMiddleware<AppEnv>(async (c, next) => {
   c.set("log", createLogger({ request_id: requestId, trace_id: traceparent ?? requestId }));
   let sql: Sql | undefined;
   c.set("db", () => (sql ??= openDatabase(c.env.HYPERDRIVE.connectionString)));
-  try {
-    await next();
-  } finally {
-    c.header("x-request-id", requestId);
-    if (sql) {
-      const closing = sql.end({ timeout: 5 });
-      try {
-        c.executionCtx.waitUntil(closing);
-      } catch {
-        await closing;
-      }
-    }
-  }
+  await next();
+  c.header("x-request-id", requestId);
 });

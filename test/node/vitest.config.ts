@@ -1,0 +1,18 @@
+/**
+ * Node-side end-to-end suite: starts the whole Worker with wrangler's test harness (the same
+ * runtime as `wrangler dev`) and drives it over real HTTP and WebSocket connections.
+ */
+import { defineConfig } from "vitest/config";
+
+const here = (p: string) => new URL(p, import.meta.url).pathname;
+
+export default defineConfig({
+  test: {
+    root: here("."),
+    include: ["**/*.test.ts"],
+    globalSetup: [here("../support/global-setup.ts")],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});

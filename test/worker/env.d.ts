@@ -1,0 +1,6 @@
+declare namespace Cloudflare {
+  interface Env {
+    SUPABASE_JWT_SECRET: string;
+    TEST_DATABASE_URL: string;
+  }
+}

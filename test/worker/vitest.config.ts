@@ -1,0 +1,31 @@
+/**
+ * Worker tests: run inside the Workers runtime (workerd) with the real bindings from
+ * wrangler.toml; Hyperdrive points at the test database (see test/support/database.ts).
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { planTestDatabase, TEST_JWT_SECRET } from "../support/database.ts";
+
+const here = (p: string) => new URL(p, import.meta.url).pathname;
+
+export default defineConfig(async () => {
+  const db = await planTestDatabase();
+  // wrangler reads the local Hyperdrive target from this variable when it loads wrangler.toml.
+  process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = db.url;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: here("../../wrangler.toml") },
+        miniflare: {
+          bindings: { ENVIRONMENT: "development", SUPABASE_JWT_SECRET: TEST_JWT_SECRET, TEST_DATABASE_URL: db.url },
+        },
+      }),
+    ],
+    test: {
+      root: here("."),
+      include: ["**/*.test.ts"],
+      globalSetup: [here("../support/global-setup.ts")],
+      testTimeout: 20_000,
+    },
+  };
+});

@@ -42,10 +42,25 @@ const description = z.string().max(2000).nullable();
 const icon = z.string().max(64).nullable();
 const prompt = z.string().max(20000).nullable();
 
-/** Configs in request bodies are partial: unspecified settings keep their defaults. */
-const PartialExecution = ExecutionConfigSchema.partial().strict();
-const PartialQuery = QueryConfigSchema.partial().strict();
-const PartialRag = RAGConfigFieldsSchema.partial().strict();
+type PatchShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
+
+/**
+ * A config's fields, each optional and without its default. Not `.partial()`: zod 4 applies a
+ * `.default()` even inside `.optional()`, so a partial body would come back with every unsent
+ * setting at its default and overwrite the template's or the agent's current value.
+ */
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+  const shape: Record<string, z.ZodOptional> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    shape[key] = z.optional(field instanceof z.ZodDefault ? field.unwrap() : field);
+  }
+  return z.object(shape as PatchShape<S>).strict();
+}
+
+/** Configs in request bodies are partial: unspecified settings keep their current (or template, or default) value. */
+const PartialExecution = patchOf(ExecutionConfigSchema);
+const PartialQuery = patchOf(QueryConfigSchema);
+const PartialRag = patchOf(RAGConfigFieldsSchema);
 
 export const CreateAgentSchema = z
   .object({

@@ -1,6 +1,13 @@
 /** Helpers for Worker tests: signing in, calling the API, minting tokens of any shape. */
 import { env, exports } from "cloudflare:workers";
 import { SignJWT } from "jose";
+import type { z } from "zod";
+import { expect } from "vitest";
+import type { Agent, AgentListSchema } from "../../shared/api/agents.ts";
+import { ErrorBodySchema } from "../../shared/errors.ts";
+import type { ErrorCode, ErrorDetail } from "../../shared/errors.ts";
+
+export type AgentList = z.infer<typeof AgentListSchema>;
 
 export const BASE = "http://nooble.test";
 
@@ -31,4 +38,40 @@ export async function mintToken(claims: Record<string, unknown> = {}, opts: { se
   return new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT", ...opts.header })
     .sign(new TextEncoder().encode(opts.secret ?? env.SUPABASE_JWT_SECRET));
+}
+
+/**
+ * Asserts `res` is the standard error answer: the given status and code, a body matching
+ * ErrorBodySchema, a message a person can read and no stack trace. Returns the error detail.
+ */
+export async function expectError(res: Response, status: number, code: ErrorCode): Promise<ErrorDetail> {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(text).not.toMatch(STACK_TRACE);
+  const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+  expect(parsed.success, text).toBe(true);
+  if (!parsed.success) throw parsed.error;
+  expect(parsed.data.error.code).toBe(code);
+  expect(parsed.data.error.message.length).toBeGreaterThan(10);
+  return parsed.data.error;
+}
+
+/** Lines like "at handler (workers/api/app.ts:12:3)" or "file:///.../x.js". */
+export const STACK_TRACE = /\bat \S+ \(|\bat [^\s]+\.[jt]s:\d+|file:\/\/|node_modules/;
+
+/** The field paths a VALIDATION_FAILED error names (a field error may name several, comma-separated). */
+export const fieldPaths = (error: ErrorDetail): string[] => (error.fields ?? []).flatMap((f) => f.field.split(", "));
+
+/** Creates an agent for `token` and returns it; fails the test if the API refuses. */
+export async function createAgent(token: string, body: Record<string, unknown> = {}): Promise<Agent> {
+  const res = await api("/api/v1/agents", { method: "POST", token, json: { name: `Agent ${crypto.randomUUID().slice(0, 8)}`, ...body } });
+  if (res.status !== 201) throw new Error(`create agent failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Agent;
+}
+
+/** An owner's agent list (first page of up to 100). */
+export async function listAgents(token: string, query = ""): Promise<AgentList> {
+  const res = await api(`/api/v1/agents?limit=100${query}`, { token });
+  if (res.status !== 200) throw new Error(`list agents failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as AgentList;
 }

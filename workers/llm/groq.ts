@@ -1,0 +1,56 @@
+/**
+ * The Groq provider: streaming chat completions through `groq-sdk`. Groq reports usage in
+ * `x_groq.usage` on the last chunk without being asked.
+ */
+import Groq from "groq-sdk";
+import { readCompletionStream } from "./completion-stream.ts";
+import { requestError } from "./errors.ts";
+import type { ProviderIdentity } from "./errors.ts";
+import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
+
+export interface GroqProviderOptions {
+  apiKey: string;
+  /** The fetch the SDK uses; tests inject one that answers with recorded SSE bodies. */
+  fetch?: typeof fetch;
+  /** How long to wait for the response headers (the SDK's timeout stops there). */
+  timeoutMs?: number;
+}
+
+/** Default wait for Groq's first byte: long enough for a queued request, short enough to retry. */
+export const GROQ_TIMEOUT_MS = 30_000;
+
+/** Creates the Groq provider. Retries are left to `withRetries`, so the SDK never retries. */
+export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
+  const client = new Groq({
+    apiKey: options.apiKey,
+    // Explicit, because the SDK otherwise reads GROQ_BASE_URL from process.env (filled from bindings).
+    baseURL: "https://api.groq.com",
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? GROQ_TIMEOUT_MS,
+    fetch: options.fetch,
+  });
+  const who: ProviderIdentity = { label: "Groq", keyVariable: "GROQ_API_KEY", apiKey: options.apiKey };
+
+  return {
+    name: "groq",
+    async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+      let chunks: AsyncIterable<unknown>;
+      try {
+        chunks = await client.chat.completions.create(
+          {
+            model: request.model,
+            messages: request.messages,
+            temperature: request.temperature,
+            max_tokens: request.max_tokens,
+            top_p: request.top_p,
+            stream: true,
+          },
+          { signal: request.signal },
+        );
+      } catch (err) {
+        throw requestError(err, Groq, who);
+      }
+      yield* readCompletionStream(chunks, Groq, who, request.signal);
+    },
+  };
+}

@@ -11,6 +11,8 @@ export interface Secrets {
   SUPABASE_URL?: string;
   /** Supabase legacy JWT secret (HS256); `npm run dev` generates a local one. */
   SUPABASE_JWT_SECRET?: string;
+  /** Signs visitors' chat session tokens; `npm run dev` generates a local one. */
+  SESSION_TOKEN_SECRET?: string;
   GROQ_API_KEY?: string;
   GROQ_MODELS?: string;
   OPENAI_API_KEY?: string;

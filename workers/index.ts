@@ -1,10 +1,14 @@
 /**
- * The one Worker entry: HTTP API and WebSockets through the Hono app. Queue consumers and
- * Durable Object classes are added here as the chat and knowledge services land.
+ * The one Worker entry: HTTP API and WebSockets through the Hono app, the queue consumers,
+ * and the Durable Object classes.
  */
 import { app } from "./api/app.ts";
 import type { WorkerEnv } from "./env.ts";
+import { handleQueue } from "./queue.ts";
+
+export { ChatSession } from "../durable-objects/chat-session/chat-session.ts";
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  queue: (batch, env, ctx) => handleQueue(batch, env, ctx),
 } satisfies ExportedHandler<WorkerEnv>;

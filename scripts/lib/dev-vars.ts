@@ -1,6 +1,7 @@
 /**
  * `.dev.vars` (git-ignored) holds local development settings for `wrangler dev`. The first run
- * writes ENVIRONMENT=development and a random SUPABASE_JWT_SECRET for dev sign-in tokens;
+ * writes ENVIRONMENT=development, a random SUPABASE_JWT_SECRET for dev sign-in tokens and a
+ * random SESSION_TOKEN_SECRET for visitors' chat session tokens;
  * anything the developer adds there is kept.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ export function ensureDevVars(path: string): Record<string, string> {
   if (!vars.SUPABASE_JWT_SECRET && !process.env.SUPABASE_URL) {
     additions.push(`SUPABASE_JWT_SECRET=${randomBytes(32).toString("base64url")}`);
   }
+  if (!vars.SESSION_TOKEN_SECRET) additions.push(`SESSION_TOKEN_SECRET=${randomBytes(32).toString("base64url")}`);
   if (additions.length) {
     const header = text ? "" : "# Local settings for `wrangler dev` (git-ignored). See README > Configuration.\n";
     writeFileSync(path, `${header}${text}${text && !text.endsWith("\n") ? "\n" : ""}${additions.join("\n")}\n`);

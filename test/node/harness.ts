@@ -1,6 +1,6 @@
 /** Starts the Worker from wrangler.toml against the test database, as `wrangler dev` would. */
 import { createTestHarness } from "wrangler";
-import { planTestDatabase, TEST_JWT_SECRET } from "../support/database.ts";
+import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
 
 export async function startWorker(vars: Record<string, string> = {}) {
   const db = await planTestDatabase();
@@ -10,7 +10,7 @@ export async function startWorker(vars: Record<string, string> = {}) {
       {
         configPath: new URL("../../wrangler.toml", import.meta.url).pathname,
         vars: { ENVIRONMENT: "development", ...vars },
-        secrets: { SUPABASE_JWT_SECRET: TEST_JWT_SECRET },
+        secrets: { SUPABASE_JWT_SECRET: TEST_JWT_SECRET, SESSION_TOKEN_SECRET: TEST_SESSION_SECRET },
       },
     ],
   });

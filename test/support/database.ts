@@ -24,3 +24,6 @@ export async function planTestDatabase(): Promise<TestDatabasePlan> {
 
 /** The HS256 secret the test Worker verifies dev tokens with. */
 export const TEST_JWT_SECRET = "test-secret-for-nooble-worker-tests-0123456789";
+
+/** The HS256 secret the test Worker signs visitors' chat session tokens with. */
+export const TEST_SESSION_SECRET = "test-session-secret-for-nooble-0123456789abcdef";

@@ -1,6 +1,7 @@
 declare namespace Cloudflare {
   interface Env {
     SUPABASE_JWT_SECRET: string;
+    SESSION_TOKEN_SECRET: string;
     TEST_DATABASE_URL: string;
   }
 }

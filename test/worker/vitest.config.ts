@@ -4,7 +4,7 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { planTestDatabase, TEST_JWT_SECRET } from "../support/database.ts";
+import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 
@@ -17,7 +17,12 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: here("../../wrangler.toml") },
         miniflare: {
-          bindings: { ENVIRONMENT: "development", SUPABASE_JWT_SECRET: TEST_JWT_SECRET, TEST_DATABASE_URL: db.url },
+          bindings: {
+            ENVIRONMENT: "development",
+            SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
+            SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+            TEST_DATABASE_URL: db.url,
+          },
         },
       }),
     ],
@@ -26,6 +31,8 @@ export default defineConfig(async () => {
       include: ["**/*.test.ts"],
       globalSetup: [here("../support/global-setup.ts")],
       testTimeout: 20_000,
+      // The Worker logs JSON lines per request; show them only for a failing test.
+      silent: "passed-only" as const,
     },
   };
 });

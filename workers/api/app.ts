@@ -11,6 +11,7 @@ import type { AppEnv } from "../env.ts";
 import { docsPage } from "./docs.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { agentRoutes } from "./routes/agents.ts";
+import { chatRoutes, chatSocketRoutes } from "./routes/chat.ts";
 import { modelRoutes, templateRoutes } from "./routes/catalog.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -40,12 +41,19 @@ app.route("/api/v1/profile", profileRoutes);
 app.route("/api/v1/agent-templates", templateRoutes);
 app.route("/api/v1/models", modelRoutes);
 app.route("/api/v1/agents", agentRoutes);
+app.route("/api/v1/chat", chatRoutes);
+app.route("/ws", chatSocketRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",
   scheme: "bearer",
   bearerFormat: "JWT",
   description: "A Supabase Auth access token (or, in development, one from POST /api/v1/dev/sign-in).",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "sessionToken", {
+  type: "http",
+  scheme: "bearer",
+  description: "The session_token returned by POST /api/v1/chat/init (or `?token=` on the WebSocket).",
 });
 app.doc31("/openapi.json", {
   openapi: "3.1.0",

@@ -5,18 +5,12 @@
 import { SignJWT } from "jose";
 import { TOKEN_AUDIENCE, tokenIssuer } from "./verify-token.ts";
 import type { WorkerEnv } from "../env.ts";
+import { uuidFromName } from "../ids.ts";
 
 export const DEV_TOKEN_TTL_SECONDS = 60 * 60 * 24;
 
-/** A stable user id per email (uuid shaped, version 8 "custom"), so signing in again finds the same tenant. */
-export async function devUserId(email: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`nooble-dev:${email.toLowerCase()}`)));
-  const b = digest.slice(0, 16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x80;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** A stable user id per email, so signing in again finds the same tenant. */
+export const devUserId = (email: string) => uuidFromName(`nooble-dev:${email.toLowerCase()}`);
 
 export async function mintDevToken(env: WorkerEnv, email: string, secret: string): Promise<{ token: string; userId: string }> {
   const userId = await devUserId(email);

@@ -1,0 +1,69 @@
+/**
+ * Socket bookkeeping for ChatSession, kept out of the class: frame building and each socket's
+ * stream cursor (which chunk of which task attempt it should get next). Cursors live in memory
+ * while the object is awake and in the socket's attachment across hibernation.
+ */
+import { z } from "zod";
+import type { ServerFrame, ServerFrameType } from "../../shared/protocol/chat.ts";
+
+export const CursorSchema = z.object({ task_id: z.string(), attempt: z.number().int(), next_idx: z.number().int() });
+export type Cursor = z.infer<typeof CursorSchema>;
+
+const AttachmentSchema = z.object({ connected_at: z.number(), cursor: CursorSchema.nullable() });
+type Attachment = z.infer<typeof AttachmentSchema>;
+
+export function frame<D>(type: ServerFrameType, data: D, sessionId: string, taskId: string | null = null): string {
+  const f: ServerFrame<D> = {
+    message_id: crypto.randomUUID(),
+    message_type: type,
+    timestamp: new Date().toISOString(),
+    data,
+    session_id: sessionId,
+    task_id: taskId,
+  };
+  return JSON.stringify(f);
+}
+
+/** Sends without throwing: a socket closing under us must not break the others. */
+export function sendSafely(ws: WebSocket, text: string): boolean {
+  try {
+    ws.send(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class SocketCursors {
+  private readonly cache = new Map<WebSocket, Cursor | null>();
+
+  attach(ws: WebSocket, cursor: Cursor | null): void {
+    const attachment: Attachment = { connected_at: Date.now(), cursor };
+    ws.serializeAttachment(attachment);
+    this.cache.set(ws, cursor);
+  }
+
+  get(ws: WebSocket): Cursor | null {
+    if (this.cache.has(ws)) return this.cache.get(ws) ?? null;
+    const parsed = AttachmentSchema.safeParse(ws.deserializeAttachment());
+    const cursor = parsed.success ? parsed.data.cursor : null;
+    this.cache.set(ws, cursor);
+    return cursor;
+  }
+
+  /** Sets and persists a cursor (task start, new attempt, resume). */
+  set(ws: WebSocket, cursor: Cursor | null): void {
+    this.cache.set(ws, cursor);
+    const parsed = AttachmentSchema.safeParse(ws.deserializeAttachment());
+    ws.serializeAttachment({ connected_at: parsed.success ? parsed.data.connected_at : Date.now(), cursor });
+  }
+
+  /** Advances in memory only: per-chunk writes would cost more than they protect (no hibernation mid-stream). */
+  advance(ws: WebSocket, cursor: Cursor): void {
+    this.cache.set(ws, { ...cursor, next_idx: cursor.next_idx + 1 });
+  }
+
+  forget(ws: WebSocket): void {
+    this.cache.delete(ws);
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * The ChatSession's SQLite storage: the session row, messages, tasks, each task's streamed
+ * chunks (current attempt only), an outbox of DomainActions not yet queued, and per-minute
+ * message counts. All calls are synchronous (Durable Object SQLite).
+ */
+import { z } from "zod";
+import { AgentSnapshotSchema } from "../../workers/chat/agent-snapshot.ts";
+import type { AgentSnapshot } from "../../workers/chat/agent-snapshot.ts";
+import { MessageMetadataSchema, VisitorInfoSchema } from "../../shared/conversation.ts";
+import type { MessageMetadata, VisitorInfo } from "../../shared/conversation.ts";
+import { ExecutionModeSchema } from "../../shared/protocol/chat.ts";
+import type { ExecutionMode } from "../../shared/protocol/chat.ts";
+
+export const SCHEMA = `
+create table if not exists session (
+  id integer primary key check (id = 1), session_id text not null, agent text not null, visitor text not null,
+  conversation_id text not null, created_at integer not null, last_activity_at integer not null,
+  ended_at integer, end_reason text
+);
+create table if not exists messages (
+  id text primary key, seq integer not null unique, role text not null, content text not null,
+  task_id text, created_at integer not null, metadata text not null default '{}'
+);
+create table if not exists tasks (
+  id text primary key, user_message_id text not null, mode text not null, status text not null,
+  attempt integer not null default 0, created_at integer not null, updated_at integer not null,
+  error text, assistant_message_id text
+);
+create table if not exists chunks (task_id text not null, idx integer not null, content text not null, primary key (task_id, idx));
+create table if not exists outbox (id text primary key, body text not null, created_at integer not null);
+create table if not exists rate (minute integer primary key, count integer not null);
+`;
+
+const TaskStatusSchema = z.enum(["queued", "ready", "running", "completed", "failed"]);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+const ACTIVE: TaskStatus[] = ["queued", "ready", "running"];
+
+export interface SessionRow {
+  session_id: string;
+  agent: AgentSnapshot;
+  visitor: VisitorInfo;
+  conversation_id: string;
+  created_at: number;
+  last_activity_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+export interface MessageRow {
+  id: string;
+  seq: number;
+  role: "user" | "assistant";
+  content: string;
+  task_id: string | null;
+  created_at: number;
+  metadata: MessageMetadata;
+}
+
+export interface TaskRow {
+  id: string;
+  user_message_id: string;
+  mode: ExecutionMode;
+  status: TaskStatus;
+  attempt: number;
+  created_at: number;
+  updated_at: number;
+  error: { code: string; message: string; retry_possible: boolean } | null;
+  assistant_message_id: string | null;
+}
+
+// A type alias (not an interface) so it satisfies SqlStorage's row constraint.
+type MessageRecord = {
+  id: string;
+  seq: number;
+  role: string;
+  content: string;
+  task_id: string | null;
+  created_at: number;
+  metadata: string;
+};
+
+const toMessage = (r: MessageRecord): MessageRow => ({
+  ...r,
+  role: r.role === "assistant" ? "assistant" : "user",
+  metadata: MessageMetadataSchema.parse(JSON.parse(r.metadata)),
+});
+
+const TaskErrorSchema = z.object({ code: z.string(), message: z.string(), retry_possible: z.boolean() });
+const json = (v: unknown) => JSON.stringify(v);
+
+export class ChatSessionStore {
+  private readonly sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+    sql.exec(SCHEMA);
+  }
+
+  getSession(): SessionRow | null {
+    const row = this.sql.exec<{ session_id: string; agent: string; visitor: string; conversation_id: string; created_at: number; last_activity_at: number; ended_at: number | null; end_reason: string | null }>(
+      "select session_id, agent, visitor, conversation_id, created_at, last_activity_at, ended_at, end_reason from session where id = 1",
+    ).toArray()[0];
+    if (!row) return null;
+    return { ...row, agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)), visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)) };
+  }
+
+  createSession(s: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; now: number }): void {
+    this.sql.exec(
+      "insert into session (id, session_id, agent, visitor, conversation_id, created_at, last_activity_at) values (1, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+      s.session_id, json(s.agent), json(s.visitor), s.conversation_id, s.now, s.now,
+    );
+  }
+
+  touch(now: number): void {
+    this.sql.exec("update session set last_activity_at = ? where id = 1", now);
+  }
+
+  endSession(now: number, reason: string): void {
+    this.sql.exec("update session set ended_at = ?, end_reason = ? where id = 1 and ended_at is null", now, reason);
+  }
+
+  messageCount(): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from messages").one().n;
+  }
+
+  /** The last `limit` messages, oldest first. */
+  messages(limit = 1000): MessageRow[] {
+    return this.sql
+      .exec<MessageRecord>("select * from (select * from messages order by seq desc limit ?) order by seq asc", limit)
+      .toArray()
+      .map(toMessage);
+  }
+
+  getMessage(id: string): MessageRow | null {
+    const r = this.sql.exec<MessageRecord>("select * from messages where id = ?", id).toArray()[0];
+    return r ? toMessage(r) : null;
+  }
+
+  insertMessage(m: Omit<MessageRow, "seq">): MessageRow {
+    const seq = this.sql.exec<{ next: number }>("select coalesce(max(seq), -1) + 1 as next from messages").one().next;
+    this.sql.exec("insert into messages (id, seq, role, content, task_id, created_at, metadata) values (?, ?, ?, ?, ?, ?, ?)", m.id, seq, m.role, m.content, m.task_id, m.created_at, json(m.metadata));
+    return { ...m, seq };
+  }
+
+  private toTask(r: { id: string; user_message_id: string; mode: string; status: string; attempt: number; created_at: number; updated_at: number; error: string | null; assistant_message_id: string | null }): TaskRow {
+    return {
+      ...r,
+      mode: ExecutionModeSchema.parse(r.mode),
+      status: TaskStatusSchema.parse(r.status),
+      error: r.error ? TaskErrorSchema.parse(JSON.parse(r.error)) : null,
+    };
+  }
+
+  getTask(id: string): TaskRow | null {
+    const r = this.sql.exec<Parameters<ChatSessionStore["toTask"]>[0]>("select * from tasks where id = ?", id).toArray()[0];
+    return r ? this.toTask(r) : null;
+  }
+
+  activeTask(): TaskRow | null {
+    const r = this.sql
+      .exec<Parameters<ChatSessionStore["toTask"]>[0]>(`select * from tasks where status in (${ACTIVE.map(() => "?").join(",")}) order by created_at limit 1`, ...ACTIVE)
+      .toArray()[0];
+    return r ? this.toTask(r) : null;
+  }
+
+  insertTask(t: { id: string; user_message_id: string; mode: ExecutionMode; now: number }): void {
+    this.sql.exec("insert into tasks (id, user_message_id, mode, status, attempt, created_at, updated_at) values (?, ?, ?, 'queued', 0, ?, ?)", t.id, t.user_message_id, t.mode, t.now, t.now);
+  }
+
+  setTaskStatus(id: string, status: TaskStatus, now: number, extra: { attempt?: number; error?: TaskRow["error"]; assistant_message_id?: string } = {}): void {
+    this.sql.exec(
+      "update tasks set status = ?, updated_at = ?, attempt = coalesce(?, attempt), error = coalesce(?, error), assistant_message_id = coalesce(?, assistant_message_id) where id = ?",
+      status, now, extra.attempt ?? null, extra.error ? json(extra.error) : null, extra.assistant_message_id ?? null, id,
+    );
+  }
+
+  /** A new attempt starts: the old attempt's chunks are dropped. */
+  clearChunks(taskId: string): void {
+    this.sql.exec("delete from chunks where task_id = ?", taskId);
+  }
+
+  appendChunk(taskId: string, idx: number, content: string): void {
+    this.sql.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, idx, content);
+  }
+
+  chunksAfter(taskId: string, afterIdx: number): { idx: number; content: string }[] {
+    return this.sql.exec<{ idx: number; content: string }>("select idx, content from chunks where task_id = ? and idx > ? order by idx", taskId, afterIdx).toArray();
+  }
+
+  chunkCount(taskId: string): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from chunks where task_id = ?", taskId).one().n;
+  }
+
+  /** Counts a message in this minute's bucket; returns the count including it. */
+  countMessage(now: number): number {
+    const minute = Math.floor(now / 60_000);
+    this.sql.exec("delete from rate where minute < ?", minute - 1);
+    this.sql.exec("insert into rate (minute, count) values (?, 1) on conflict (minute) do update set count = count + 1", minute);
+    return this.sql.exec<{ count: number }>("select count from rate where minute = ?", minute).one().count;
+  }
+
+  messagesThisMinute(now: number): number {
+    const row = this.sql.exec<{ count: number }>("select count from rate where minute = ?", Math.floor(now / 60_000)).toArray()[0];
+    return row?.count ?? 0;
+  }
+
+  enqueueOutbox(id: string, body: unknown, now: number): void {
+    this.sql.exec("insert into outbox (id, body, created_at) values (?, ?, ?) on conflict (id) do nothing", id, json(body), now);
+  }
+
+  outbox(): { id: string; body: unknown }[] {
+    return this.sql.exec<{ id: string; body: string }>("select id, body from outbox order by created_at").toArray().map((r) => ({ id: r.id, body: JSON.parse(r.body) }));
+  }
+
+  removeOutbox(id: string): void {
+    this.sql.exec("delete from outbox where id = ?", id);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The conversation service's DomainAction payloads: what the ChatSession Durable Object
+ * queues for persistence. Ids are assigned by the session, so every delivery of the same
+ * action writes the same rows (the consumer upserts).
+ */
+import { z } from "zod";
+
+export const SourceSchema = z.object({
+  document_id: z.string(),
+  document_name: z.string(),
+  page: z.number().int().nullable().optional(),
+  snippet: z.string(),
+  score: z.number(),
+});
+export type Source = z.infer<typeof SourceSchema>;
+
+export const UsageSchema = z.object({
+  prompt_tokens: z.number().int().min(0),
+  completion_tokens: z.number().int().min(0),
+  total_tokens: z.number().int().min(0),
+});
+export type Usage = z.infer<typeof UsageSchema>;
+
+/** Metadata stored with an assistant message (mode, model, tokens, latency, sources). */
+export const MessageMetadataSchema = z
+  .object({
+    task_id: z.string().optional(),
+    mode: z.string().optional(),
+    model: z.string().optional(),
+    provider: z.string().optional(),
+    usage: UsageSchema.optional(),
+    latency_ms: z.number().min(0).optional(),
+    time_to_first_token_ms: z.number().min(0).optional(),
+    sources: z.array(SourceSchema).optional(),
+    attempt: z.number().int().optional(),
+  })
+  .loose();
+export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;
+
+export const PersistedMessageSchema = z.object({
+  id: z.uuid(),
+  role: z.enum(["user", "assistant", "system"]),
+  content: z.string(),
+  seq: z.number().int().min(0),
+  created_at: z.iso.datetime(),
+  metadata: MessageMetadataSchema.default({}),
+});
+export type PersistedMessage = z.infer<typeof PersistedMessageSchema>;
+
+export const VisitorInfoSchema = z.object({
+  visitor_id: z.string().max(200).nullable().optional(),
+  user_agent: z.string().max(500).nullable().optional(),
+  country: z.string().max(8).nullable().optional(),
+  referrer_origin: z.string().max(500).nullable().optional(),
+});
+export type VisitorInfo = z.infer<typeof VisitorInfoSchema>;
+
+/** `conversation.message.create`: one or more messages of a session, with the conversation they belong to. */
+export const MessageCreateDataSchema = z.object({
+  conversation_id: z.uuid(),
+  session_id: z.string().min(1),
+  agent_id: z.uuid(),
+  started_at: z.iso.datetime(),
+  visitor: VisitorInfoSchema.default({}),
+  messages: z.array(PersistedMessageSchema).min(1).max(50),
+});
+export type MessageCreateData = z.infer<typeof MessageCreateDataSchema>;
+
+/** `conversation.session.end`: the session ended (visitor left, idle timeout, or deleted). */
+export const SessionEndDataSchema = z.object({
+  conversation_id: z.uuid(),
+  session_id: z.string().min(1),
+  agent_id: z.uuid(),
+  started_at: z.iso.datetime(),
+  ended_at: z.iso.datetime(),
+  reason: z.enum(["deleted", "idle", "expired"]),
+  visitor: VisitorInfoSchema.default({}),
+});
+export type SessionEndData = z.infer<typeof SessionEndDataSchema>;
+
+export const CONVERSATION_ACTIONS = {
+  messageCreate: "conversation.message.create",
+  sessionEnd: "conversation.session.end",
+} as const;

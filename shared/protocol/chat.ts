@@ -1,0 +1,80 @@
+/**
+ * Chat WebSocket frames (`WS /ws/chat/{session_id}?token=`), in the envelope of
+ * shared/protocol/frame.ts. Client -> server: chat_message, ping, resume (and the shorthand
+ * `{type: "user_message", content}`). Server -> client: connection_ack, chat_processing,
+ * chat_streaming, chat_response, chat_error, error, pong.
+ *
+ * Streaming: chunk_index counts from 0 within one attempt of a task. If a task is restarted
+ * (a provider failure mid-answer or an interrupted worker), the server sends a new
+ * chat_processing with a higher `attempt` and chunk_index starts again at 0: a client
+ * discards what it had for that task and renders the new attempt.
+ */
+import { z } from "zod";
+import { ErrorCodeSchema } from "../errors.ts";
+import { SourceSchema, UsageSchema } from "../conversation.ts";
+
+export const EXECUTION_MODES = ["simple", "advanced"] as const;
+export const ExecutionModeSchema = z.enum(EXECUTION_MODES);
+export type ExecutionMode = z.infer<typeof ExecutionModeSchema>;
+
+const envelope = {
+  message_id: z.string().min(1).max(100).optional(),
+  timestamp: z.string().max(40).optional(),
+  session_id: z.string().max(200).nullable().optional(),
+  task_id: z.string().max(200).nullable().optional(),
+};
+
+export const ClientChatMessageSchema = z.object({
+  ...envelope,
+  message_type: z.literal("chat_message"),
+  data: z.object({ content: z.string(), execution_mode: ExecutionModeSchema.optional() }),
+});
+export const ClientPingSchema = z.object({ ...envelope, message_type: z.literal("ping"), data: z.record(z.string(), z.unknown()).optional() });
+export const ClientResumeSchema = z.object({
+  ...envelope,
+  message_type: z.literal("resume"),
+  data: z.object({ task_id: z.string().min(1).max(200), last_chunk_index: z.number().int().min(-1), attempt: z.number().int().min(1).optional() }),
+});
+/** The original's shorthand: `{type: "user_message", content}`. */
+export const ClientShorthandSchema = z.object({ type: z.literal("user_message"), content: z.string(), execution_mode: ExecutionModeSchema.optional() });
+
+export const ClientFrameSchema = z.union([
+  z.discriminatedUnion("message_type", [ClientChatMessageSchema, ClientPingSchema, ClientResumeSchema]),
+  ClientShorthandSchema,
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export const ConnectionAckDataSchema = z.object({
+  session_id: z.string(),
+  agent_id: z.string(),
+  agent_name: z.string(),
+  /** The transcript so far, oldest first, so a reloaded page shows it at once. */
+  history: z.array(z.object({ id: z.string(), role: z.enum(["user", "assistant"]), content: z.string(), created_at: z.string(), sources: z.array(SourceSchema).optional() })),
+  /** A task still streaming when this socket connected, with what was streamed so far. */
+  active_task: z.object({ task_id: z.string(), attempt: z.number().int(), chunks_sent: z.number().int() }).nullable(),
+});
+export const ChatProcessingDataSchema = z.object({ task_id: z.string(), mode: ExecutionModeSchema, attempt: z.number().int().min(1) });
+export const ChatStreamingDataSchema = z.object({ content: z.string(), chunk_index: z.number().int().min(0), is_final: z.boolean(), attempt: z.number().int().min(1) });
+export const ChatResponseDataSchema = z.object({
+  message: z.string(),
+  message_id: z.string(),
+  usage: UsageSchema,
+  sources: z.array(SourceSchema),
+  execution_time_ms: z.number(),
+  conversation_id: z.string(),
+  model: z.string(),
+});
+export const ChatErrorDataSchema = z.object({ code: z.string(), message: z.string(), retry_possible: z.boolean() });
+export const ErrorDataSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+
+export const SERVER_FRAME_TYPES = ["connection_ack", "chat_processing", "chat_streaming", "chat_response", "chat_error", "error", "pong"] as const;
+export type ServerFrameType = (typeof SERVER_FRAME_TYPES)[number];
+
+export interface ServerFrame<D = Record<string, unknown>> {
+  message_id: string;
+  message_type: ServerFrameType;
+  timestamp: string;
+  data: D;
+  session_id: string;
+  task_id: string | null;
+}

@@ -1,0 +1,162 @@
+/**
+ * Execution of one chat turn (`execution.chat.simple`): picks the provider for the agent's
+ * model, builds the prompt, streams the answer into a sink (the ChatSession relays each
+ * delta), retries transient provider failures as new attempts, and classifies what cannot be
+ * retried. It runs inside the session's Durable Object (see durable-objects/chat-session).
+ */
+import type { Source, Usage } from "../../../shared/conversation.ts";
+import type { ExecutionMode } from "../../../shared/protocol/chat.ts";
+import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
+import type { WorkerEnv } from "../../env.ts";
+import { withRetries } from "../../llm/retry.ts";
+import { selectProvider } from "../../llm/select.ts";
+import { LLMError } from "../../llm/types.ts";
+import type { ChatTurn, Passage } from "../../llm/types.ts";
+import { buildPrompt, historyWindow } from "./prompt.ts";
+
+/** Where the answer goes while it streams. */
+export interface TaskSink {
+  /** A new attempt starts (1, 2, ...): whatever earlier attempts streamed is void. */
+  startAttempt(attempt: number): void;
+  delta(text: string): void;
+}
+
+export interface ChatTaskInput {
+  env: WorkerEnv;
+  agent: AgentSnapshot;
+  mode: ExecutionMode;
+  /** Earlier turns of the session, oldest first, without the current message. */
+  history: ChatTurn[];
+  userMessage: string;
+  maxAnswerTokens: number;
+  /** No delta for this long counts as a stalled provider (a retryable timeout). */
+  stallMs: number;
+  /** Retrieval seam: the query service plugs in here (knowledge issue); absent means no retrieval. */
+  retrieve?: (query: string, agent: AgentSnapshot) => Promise<Passage[]>;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  maxAttempts?: number;
+}
+
+export interface ChatTaskResult {
+  text: string;
+  usage: Usage;
+  model: string;
+  provider: string;
+  sources: Source[];
+  attempts: number;
+  timeToFirstTokenMs: number | null;
+}
+
+/** A turn that failed for good, with what the visitor is told. */
+export class ChatTaskError extends Error {
+  readonly code: string;
+  readonly retryPossible: boolean;
+  constructor(code: string, message: string, retryPossible: boolean) {
+    super(message);
+    this.name = "ChatTaskError";
+    this.code = code;
+    this.retryPossible = retryPossible;
+  }
+}
+
+export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise<ChatTaskResult> {
+  if (input.mode === "advanced") {
+    throw new ChatTaskError("MODE_UNAVAILABLE", "Advanced (reasoning with tools) mode is not available yet. Send the message in simple mode.", false);
+  }
+  const { agent } = input;
+  const exec = agent.execution_config;
+  const provider = selectProvider(input.env, exec.model, input.fetch ? { fetch: input.fetch } : undefined);
+  const passages = agent.query_config.mode === "simple" || !input.retrieve ? [] : await input.retrieve(input.userMessage, agent);
+  const messages = buildPrompt({
+    systemPrompt: agent.system_prompt,
+    passages,
+    history: historyWindow(input.history, exec.history_window),
+    userMessage: input.userMessage,
+  });
+  const started = Date.now();
+  let attempt = 0;
+  let firstTokenAt: number | null = null;
+
+  const once = async () => {
+    attempt += 1;
+    sink.startAttempt(attempt);
+    const controller = new AbortController();
+    let stalled = false;
+    let timer = setTimeout(() => ((stalled = true), controller.abort()), input.stallMs);
+    const progress = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => ((stalled = true), controller.abort()), input.stallMs);
+    };
+    let text = "";
+    let usage: Usage | null = null;
+    try {
+      const events = provider.stream({
+        model: exec.model,
+        messages,
+        temperature: exec.temperature,
+        max_tokens: Math.min(exec.max_tokens, input.maxAnswerTokens),
+        top_p: exec.top_p,
+        passages,
+        signal: controller.signal,
+      });
+      for await (const event of events) {
+        progress();
+        if (event.type === "delta") {
+          if (!event.text) continue;
+          firstTokenAt ??= Date.now();
+          text += event.text;
+          sink.delta(event.text);
+        } else {
+          usage = event.usage;
+        }
+      }
+    } catch (err) {
+      if (stalled) throw new LLMError("timeout", `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    return { text, usage };
+  };
+
+  try {
+    const { text, usage } = await withRetries(once, { maxAttempts: input.maxAttempts ?? 3, ...(input.sleep ? { sleep: input.sleep } : {}) });
+    return {
+      text,
+      usage: usage ?? estimateUsage(messages, text),
+      model: exec.model,
+      provider: provider.name,
+      sources: passages.map((p) => ({ document_id: p.document_id, document_name: p.document_name, page: p.page ?? null, snippet: p.text.slice(0, 300), score: p.score })),
+      attempts: attempt,
+      timeToFirstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
+    };
+  } catch (err) {
+    throw toChatTaskError(err);
+  }
+}
+
+function estimateUsage(messages: ChatTurn[], answer: string): Usage {
+  const prompt = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const completion = Math.ceil(answer.length / 4);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+export function toChatTaskError(err: unknown): ChatTaskError {
+  if (err instanceof ChatTaskError) return err;
+  if (err instanceof LLMError) {
+    switch (err.kind) {
+      case "rate_limited":
+        return new ChatTaskError("LLM_RATE_LIMITED", "The language model is busy right now. Try again in a moment.", true);
+      case "timeout":
+        return new ChatTaskError("LLM_TIMEOUT", "The language model took too long to answer. Try again.", true);
+      case "rejected":
+        return new ChatTaskError("LLM_REQUEST_REJECTED", "The language model refused this request. Try rephrasing your message.", false);
+      case "auth":
+        return new ChatTaskError("LLM_AUTH_FAILED", "This agent's language model is not set up correctly. The owner has been told.", false);
+      default:
+        return new ChatTaskError("LLM_UNAVAILABLE", "The language model could not be reached. Try again.", true);
+    }
+  }
+  return new ChatTaskError("INTERNAL_ERROR", "Something went wrong while answering. Try again.", true);
+}

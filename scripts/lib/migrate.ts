@@ -21,6 +21,9 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     await sql`select pg_advisory_lock(${LOCK_KEY})`;
     await sql`create table if not exists public.schema_migrations (
       name text primary key, applied_at timestamptz not null default now())`;
+    // Row-level security with no policy: on Supabase, whose default grants expose public tables
+    // to the anon and authenticated roles, nobody but the migrating owner can read it.
+    await sql`alter table public.schema_migrations enable row level security`;
     const done = new Set((await sql<{ name: string }[]>`select name from public.schema_migrations`).map((r) => r.name));
     const applied: string[] = [];
     for (const m of await listMigrations()) {

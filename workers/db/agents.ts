@@ -127,6 +127,9 @@ export async function deleteAgent(sql: Sql, tenantId: string, agentId: string): 
  */
 export async function duplicateAgent(sql: Sql, tenantId: string, agentId: string, requestedName?: string): Promise<Agent | null> {
   return sql.begin(async (tx) => {
+    // One owner's copies are named one at a time (a lock on their profile row), so simultaneous
+    // duplicates see each other's names instead of all choosing "<name> (copy)".
+    await tx`select 1 from profiles where id = ${tenantId} for no key update`;
     const source = await getAgent(tx, tenantId, agentId);
     if (!source) return null;
     const taken = new Set(

@@ -1,6 +1,7 @@
 /** The queue() handler: parses nothing itself, only routes each batch to its service's consumer. */
 import type { WorkerEnv } from "./env.ts";
 import { createLogger } from "./log.ts";
+import { handleConversationBatch } from "./services/conversation/consumer.ts";
 import { handleExecutionBatch } from "./services/execution/consumer.ts";
 import { sendToDeadLetter } from "./services/dead-letter.ts";
 
@@ -8,6 +9,7 @@ type Consumer = (batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionCon
 
 const consumers: Record<string, Consumer> = {
   "nooble-execution": handleExecutionBatch,
+  "nooble-conversation": handleConversationBatch,
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app.ts";
+import { seedConversation } from "./conversations/support.ts";
 import { api, createAgent, listAgents, signIn } from "./helpers.ts";
 
 const ID_PARAMS = /:id\b/g;
@@ -40,6 +41,13 @@ const fixtures: Record<string, Fixture> = {
     create: (token) => createAgent(token, { name: `Owned ${crypto.randomUUID().slice(0, 8)}`, is_public: true }),
     read: async (token, id) => {
       const res = await api(`/api/v1/agents/${id}`, { token });
+      return { status: res.status, body: await res.json() };
+    },
+  },
+  "/api/v1/conversations/": {
+    create: (token) => seedConversation(token),
+    read: async (token, id) => {
+      const res = await api(`/api/v1/conversations/${id}`, { token });
       return { status: res.status, body: await res.json() };
     },
   },

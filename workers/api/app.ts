@@ -12,6 +12,7 @@ import { docsPage } from "./docs.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { chatRoutes, chatSocketRoutes } from "./routes/chat.ts";
+import { conversationRoutes } from "./routes/conversations.ts";
 import { modelRoutes, templateRoutes } from "./routes/catalog.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -42,6 +43,7 @@ app.route("/api/v1/agent-templates", templateRoutes);
 app.route("/api/v1/models", modelRoutes);
 app.route("/api/v1/agents", agentRoutes);
 app.route("/api/v1/chat", chatRoutes);
+app.route("/api/v1/conversations", conversationRoutes);
 app.route("/ws", chatSocketRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

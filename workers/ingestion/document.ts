@@ -1,0 +1,37 @@
+/**
+ * The last step of every parser: clean the sections' text, drop empty ones, count
+ * characters and refuse a document with nothing to index.
+ */
+import { ParseError } from "./types.ts";
+import type { DocumentKind, ParsedDocument, ParsedSection } from "./types.ts";
+
+export const NO_TEXT_MESSAGE = "no extractable text: the file contains no text to index";
+
+export function buildDocument(
+  kind: DocumentKind,
+  sections: ParsedSection[],
+  extra: { pages?: number | null; warnings?: string[]; emptyMessage?: string } = {},
+): ParsedDocument {
+  const cleaned: ParsedSection[] = [];
+  for (const section of sections) {
+    const text = cleanText(section.text);
+    if (text !== "") cleaned.push({ ...section, text });
+  }
+  const chars = cleaned.reduce((sum, s) => sum + s.text.length, 0);
+  if (chars === 0) throw new ParseError("NO_EXTRACTABLE_TEXT", extra.emptyMessage ?? NO_TEXT_MESSAGE);
+  return { kind, sections: cleaned, pages: extra.pages ?? null, chars, warnings: extra.warnings ?? [] };
+}
+
+/**
+ * Normalises line endings, removes control characters (NUL and friends leak out of PDFs),
+ * trims trailing spaces and keeps at most one blank line in a row.
+ */
+export function cleanText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufeff]/g, "")
+    .replace(/\f/g, "\n\n")
+    .replace(/[ \t]+\n/g, "\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}

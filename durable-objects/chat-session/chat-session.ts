@@ -27,6 +27,7 @@ import type { WorkerEnv } from "../../workers/env.ts";
 import { createLogger } from "../../workers/log.ts";
 import type { Logger } from "../../workers/log.ts";
 import { runChatTask, toChatTaskError } from "../../workers/services/execution/run-chat-task.ts";
+import { retrievePassages } from "../../workers/services/query/retrieve.ts";
 import type { ChatTaskResult } from "../../workers/services/execution/run-chat-task.ts";
 import { ChatSessionStore } from "./chat-session.sql.ts";
 import type { MessageRow, SessionRow, TaskRow } from "./chat-session.sql.ts";
@@ -155,6 +156,10 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     if (session.ended_at === null) {
       const now = Date.now();
       this.store.endSession(now, reason);
+      // Nobody can receive an answer any more: a task not yet answered ends with the session,
+      // so a late execution delivery does not spend an LLM call on it.
+      const active = this.store.activeTask();
+      if (active) this.store.setTaskStatus(active.id, "failed", now, { error: { code: "SESSION_ENDED", message: "This chat session has ended.", retry_possible: false } });
       const data: SessionEndData = {
         conversation_id: session.conversation_id,
         session_id: session.session_id,
@@ -311,6 +316,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           userMessage: userMessage.content,
           maxAnswerTokens: this.limits.maxAnswerTokens,
           stallMs: this.limits.taskStallMs,
+          retrieve: (query, agent) => retrievePassages(this.env, agent, query),
         },
         {
           startAttempt: (n) => {
@@ -425,7 +431,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next });
     if (task.status === "completed") {
       const assistant = task.assistant_message_id ? this.store.getMessage(task.assistant_message_id) : null;
-      sendSafely(ws, frame("chat_streaming", { content: "", chunk_index: next, is_final: true, attempt }, session.session_id, task.id));
+      // The final frame keeps the index it streamed with, whatever index the client claims to hold.
+      sendSafely(ws, frame("chat_streaming", { content: "", chunk_index: this.store.chunkCount(task.id), is_final: true, attempt }, session.session_id, task.id));
       if (assistant) sendSafely(ws, frame("chat_response", this.responseData(session, assistant), session.session_id, task.id));
     }
   }

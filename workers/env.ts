@@ -18,6 +18,9 @@ export interface Secrets {
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_MODELS?: string;
+  /** Qdrant's REST root (`http://localhost:6333`, a cloud cluster URL): vectors go there instead of the KnowledgeBase DO. */
+  QDRANT_URL?: string;
+  QDRANT_API_KEY?: string;
 }
 
 export type WorkerEnv = Env & Secrets;

@@ -7,6 +7,8 @@ import type { WorkerEnv } from "./env.ts";
 import { handleQueue } from "./queue.ts";
 
 export { ChatSession } from "../durable-objects/chat-session/chat-session.ts";
+export { IngestionJob } from "../durable-objects/ingestion-job/ingestion-job.ts";
+export { KnowledgeBase } from "../durable-objects/knowledge-base/knowledge-base.ts";
 
 export default {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),

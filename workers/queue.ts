@@ -2,7 +2,9 @@
 import type { WorkerEnv } from "./env.ts";
 import { createLogger } from "./log.ts";
 import { handleConversationBatch } from "./services/conversation/consumer.ts";
+import { handleEmbeddingBatch } from "./services/embedding/consumer.ts";
 import { handleExecutionBatch } from "./services/execution/consumer.ts";
+import { handleIngestionBatch } from "./services/ingestion/consumer.ts";
 import { sendToDeadLetter } from "./services/dead-letter.ts";
 
 type Consumer = (batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext) => Promise<void>;
@@ -10,6 +12,8 @@ type Consumer = (batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionCon
 const consumers: Record<string, Consumer> = {
   "nooble-execution": handleExecutionBatch,
   "nooble-conversation": handleConversationBatch,
+  "nooble-ingestion": handleIngestionBatch,
+  "nooble-embedding": handleEmbeddingBatch,
 };
 
 export async function handleQueue(batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {

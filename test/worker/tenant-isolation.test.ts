@@ -44,6 +44,23 @@ const fixtures: Record<string, Fixture> = {
       return { status: res.status, body: await res.json() };
     },
   },
+  "/api/v1/documents/": {
+    create: async (token) => ({ id: (await ingestText(token)).document_id }),
+    // Processing moves on by itself; what another tenant must not change is the document's identity and agents.
+    read: async (token, id) => {
+      const res = await api(`/api/v1/documents/${id}`, { token });
+      const body = (await res.json()) as { name?: string; agent_ids?: string[] };
+      return { status: res.status, name: body.name, agent_ids: body.agent_ids };
+    },
+  },
+  "/api/v1/ingest/": {
+    create: async (token) => ({ id: (await ingestText(token)).job_id }),
+    read: async (token, id) => {
+      const res = await api(`/api/v1/ingest/${id}/status`, { token });
+      const body = (await res.json()) as { document_id?: string; job_id?: string };
+      return { status: res.status, document_id: body.document_id, job_id: body.job_id };
+    },
+  },
   "/api/v1/conversations/": {
     create: (token) => seedConversation(token),
     read: async (token, id) => {
@@ -52,6 +69,19 @@ const fixtures: Record<string, Fixture> = {
     },
   },
 };
+
+async function ingestText(token: string): Promise<{ document_id: string; job_id: string }> {
+  const res = await api("/api/v1/ingest", { method: "POST", token, json: { document_name: "Owned notes", content: "Opening hours are nine to five on weekdays." } });
+  if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { document_id: string; job_id: string };
+}
+
+/** A valid body per route, so the owner's call is served and other callers are refused on identity alone. */
+function bodyFor(path: string): unknown {
+  if (path.endsWith("/search")) return { query: "opening hours" };
+  if (path.endsWith("/documents/:id/agents")) return { agent_ids: [], operation: "set" };
+  return { name: `Hijacked ${crypto.randomUUID().slice(0, 8)}` };
+}
 
 function fixtureFor(path: string): Fixture {
   const found = Object.entries(fixtures).find(([prefix]) => path.startsWith(prefix));
@@ -63,7 +93,7 @@ const call = (method: string, path: string, id: string, token?: string) =>
   api(path.replace(ID_PARAMS, id), {
     method,
     ...(token ? { token } : {}),
-    ...(["POST", "PUT", "PATCH"].includes(method) ? { json: { name: `Hijacked ${crypto.randomUUID().slice(0, 8)}` } } : {}),
+    ...(["POST", "PUT", "PATCH"].includes(method) ? { json: bodyFor(path) } : {}),
   });
 
 describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${probes.length * 3} probes)`, () => {

@@ -13,6 +13,8 @@ import { requestContext } from "./middleware/request-context.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { chatRoutes, chatSocketRoutes } from "./routes/chat.ts";
 import { conversationRoutes } from "./routes/conversations.ts";
+import { documentRoutes } from "./routes/documents.ts";
+import { ingestRoutes, ingestSocketRoutes } from "./routes/ingest.ts";
 import { modelRoutes, templateRoutes } from "./routes/catalog.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -25,15 +27,14 @@ export const API_BODY_LIMIT_BYTES = 256 * 1024;
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext);
-app.use(
-  "/api/*",
-  bodyLimit({
-    maxSize: API_BODY_LIMIT_BYTES,
-    onError: () => {
-      throw new AppError("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`);
-    },
-  }),
-);
+const apiBodyLimit = bodyLimit({
+  maxSize: API_BODY_LIMIT_BYTES,
+  onError: () => {
+    throw new AppError("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`);
+  },
+});
+// Uploads have their own, larger limit (MAX_UPLOAD_BYTES, checked in the ingest route).
+app.use("/api/*", (c, next) => (c.req.path === "/api/v1/ingest" || c.req.path === "/api/v1/ingest/" ? next() : apiBodyLimit(c, next)));
 
 app.route("/", healthRoutes);
 app.route("/api/v1/dev", devRoutes);
@@ -44,7 +45,10 @@ app.route("/api/v1/models", modelRoutes);
 app.route("/api/v1/agents", agentRoutes);
 app.route("/api/v1/chat", chatRoutes);
 app.route("/api/v1/conversations", conversationRoutes);
+app.route("/api/v1/ingest", ingestRoutes);
+app.route("/api/v1/documents", documentRoutes);
 app.route("/ws", chatSocketRoutes);
+app.route("/ws", ingestSocketRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",

@@ -12,7 +12,9 @@ import { deleteAgent, duplicateAgent, getAgent, getTemplate, insertAgent, listAg
 import { AppError, notFound } from "../../errors.ts";
 import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { bearerSecurity, createRouter, errorResponses } from "../router.ts";
+import { AgentSearchSchema, SearchResultSchema } from "../../../shared/api/documents.ts";
+import { searchKnowledge, searchModeFor } from "../../services/query/retrieve.ts";
+import { bearerSecurity, createRouter, errorResponses, validationError } from "../router.ts";
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().max(100) });
@@ -144,5 +146,26 @@ agentRoutes.openapi(
     const copy = await duplicateAgent(c.var.db(), c.var.tenant.id, id, c.req.valid("json").name);
     if (!copy) throw agentNotFound();
     return c.json(copy, 201);
+  },
+);
+
+agentRoutes.openapi(
+  createRoute({
+    method: "post", path: "/{id}/search", tags: ["knowledge"], summary: "Hit-testing: the chunks this agent would retrieve for a query", security: bearerSecurity,
+    description: "Body: {query, top_k (1-50, default 10), mode: dense|fulltext|hybrid (default: the agent's search mode)}. Only chunks of documents assigned to this agent.",
+    request: { params: IdParam },
+    responses: { 200: { description: "Ranked chunks", ...json(z.object({ results: z.array(SearchResultSchema), mode: z.string() })) }, ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => {
+    const agent = await getAgent(c.var.db(), c.var.tenant.id, agentId(c.req.valid("param").id));
+    if (!agent) throw agentNotFound();
+    // Validated after the ownership check, so another tenant's id is a 404 whatever the body.
+    const parsed = AgentSearchSchema.safeParse(await c.req.json().catch(() => {
+      throw new AppError("MALFORMED_JSON", 400, "The request body is not valid JSON.");
+    }));
+    if (!parsed.success) throw validationError(parsed.error.issues);
+    const mode = parsed.data.mode ?? searchModeFor(agent.query_config);
+    const hits = await searchKnowledge(c.env, { tenantId: c.var.tenant.id, agentId: agent.id, query: parsed.data.query, topK: parsed.data.top_k, mode });
+    return c.json({ mode, results: hits.map((h) => ({ chunk_id: h.chunk_id, document_id: h.document_id, document_name: h.document_name, chunk_index: h.chunk_index, page: h.page, heading_path: h.heading_path, text: h.text, score: h.score })) }, 200);
   },
 );

@@ -1,0 +1,50 @@
+/** Documents API bodies. */
+import { z } from "zod";
+import { DOCUMENT_STATUSES } from "../documents.ts";
+
+export const DocumentSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  content_type: z.string(),
+  size_bytes: z.number().int(),
+  source_url: z.string().nullable(),
+  collection_id: z.string().nullable(),
+  status: z.enum(DOCUMENT_STATUSES),
+  error: z.string().nullable(),
+  chunk_count: z.number().int(),
+  agent_ids: z.array(z.uuid()),
+  job_id: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type DocumentView = z.infer<typeof DocumentSchema>;
+
+export const DocumentListQuerySchema = z.object({
+  type: z.string().max(20).optional(),
+  agent_id: z.uuid().optional(),
+  status: z.enum(DOCUMENT_STATUSES).optional(),
+  search: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const DocumentListSchema = z.object({ documents: z.array(DocumentSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+
+export const DocumentAgentsSchema = z.object({ agent_ids: z.array(z.uuid()).max(100), operation: z.enum(["set", "add", "remove"]).default("set") }).strict();
+
+export const DocumentDeletedSchema = z.object({ id: z.uuid(), deleted: z.literal(true), chunks_deleted: z.number().int(), files_deleted: z.number().int() });
+
+export const AgentSearchSchema = z
+  .object({ query: z.string().trim().min(1).max(2000), top_k: z.number().int().min(1).max(50).default(10), mode: z.enum(["dense", "fulltext", "hybrid"]).optional() })
+  .strict();
+
+export const SearchResultSchema = z.object({
+  chunk_id: z.string(),
+  document_id: z.string(),
+  document_name: z.string(),
+  chunk_index: z.number().int(),
+  page: z.number().int().nullable(),
+  heading_path: z.array(z.string()),
+  text: z.string(),
+  score: z.number(),
+});

@@ -1,0 +1,31 @@
+/** Ingest API bodies: multipart uploads are read field by field; JSON uses this schema. */
+import { z } from "zod";
+import { CONFIG_LIMITS } from "../config.ts";
+import { IngestionProgressSchema } from "../protocol/ingestion.ts";
+
+export const ACCEPTED_TYPES = ["PDF", "DOCX", "HTML", "Markdown", "plain text", "CSV"] as const;
+
+export const IngestOptionsSchema = z.object({
+  agent_ids: z.array(z.uuid()).max(100).default([]),
+  collection_id: z.string().min(1).max(100).optional(),
+  chunk_size: z.number().int().min(CONFIG_LIMITS.chunkSize.min).max(CONFIG_LIMITS.chunkSize.max).default(CONFIG_LIMITS.chunkSize.default),
+  chunk_overlap: z.number().int().min(CONFIG_LIMITS.chunkOverlap.min).max(CONFIG_LIMITS.chunkOverlap.max).default(CONFIG_LIMITS.chunkOverlap.default),
+});
+
+export const IngestJsonSchema = IngestOptionsSchema.extend({
+  document_name: z.string().trim().min(1).max(500).optional(),
+  content: z.string().min(1).max(10_000_000).optional(),
+  url: z.string().min(1).max(2048).optional(),
+})
+  .strict()
+  .refine((b) => (b.content === undefined) !== (b.url === undefined), { message: "send exactly one of content or url", path: ["content"] })
+  .refine((b) => b.chunk_overlap < b.chunk_size, { message: "chunk_overlap must be smaller than chunk_size", path: ["chunk_overlap"] });
+
+export const IngestResponseSchema = z.object({
+  job_id: z.string(),
+  document_id: z.string(),
+  status: z.literal("processing"),
+  websocket_url: z.string(),
+});
+
+export const IngestStatusSchema = IngestionProgressSchema;

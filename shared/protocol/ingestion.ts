@@ -1,0 +1,22 @@
+/**
+ * Ingestion progress frames (`WS /ws/ingest/{job_id}?token=<owner access token>`), in the
+ * envelope of shared/protocol/frame.ts with message_type "ingestion_progress".
+ */
+import { z } from "zod";
+
+export const INGESTION_STAGES = ["stored", "parsing", "chunking", "embedding", "indexing", "completed", "failed", "cancelled"] as const;
+export const IngestionStageSchema = z.enum(INGESTION_STAGES);
+export type IngestionStage = z.infer<typeof IngestionStageSchema>;
+
+export const IngestionProgressSchema = z.object({
+  job_id: z.string(),
+  document_id: z.string(),
+  status: z.enum(["processing", "completed", "error"]),
+  progress: z.number().min(0).max(1),
+  stage: IngestionStageSchema,
+  message: z.string(),
+  chunks_processed: z.number().int().min(0),
+  total_chunks: z.number().int().min(0),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type IngestionProgress = z.infer<typeof IngestionProgressSchema>;

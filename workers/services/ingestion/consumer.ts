@@ -1,0 +1,92 @@
+/**
+ * Consumer of `nooble-ingestion` (`ingestion.document.process`): reads the original from R2,
+ * detects its real type, parses, chunks, hands chunk batches to the embedding stage through
+ * R2, and queues one `embedding.batch.process` per batch. Redelivery is safe: batches have
+ * fixed keys, and once the job is chunked only the batches not yet done are queued again.
+ */
+import { DomainActionSchema, createDomainAction } from "../../../shared/actions.ts";
+import type { DomainAction } from "../../../shared/actions.ts";
+import { chunkDocument } from "../../ingestion/chunk.ts";
+import { parseDocument } from "../../ingestion/parse.ts";
+import { sniffKind } from "../../ingestion/sniff.ts";
+import { ParseError } from "../../ingestion/types.ts";
+import type { WorkerEnv } from "../../env.ts";
+import { selectVectorStore } from "../../knowledge/select.ts";
+import { createLogger } from "../../log.ts";
+import { batchKey } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
+import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
+import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
+import { CHUNKS_PER_BATCH, INGESTION_ACTIONS, ProcessDataSchema } from "./actions.ts";
+
+const QUEUE = "nooble-ingestion";
+
+export async function handleIngestionBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+  const log = createLogger({ component: "ingestion-consumer" });
+  for (const msg of batch.messages) {
+    const action = DomainActionSchema.safeParse(msg.body);
+    const data = action.success && action.data.action_type === INGESTION_ACTIONS.process ? ProcessDataSchema.safeParse(action.data.data) : null;
+    if (!action.success || !data?.success) {
+      await sendToDeadLetter(env, QUEUE, action.success ? `not an ${INGESTION_ACTIONS.process} action with {job_id, document_id}` : "invalid DomainAction", msg.body);
+      msg.ack();
+      continue;
+    }
+    const job = env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(data.data.job_id));
+    try {
+      await processDocument(env, action.data, job);
+      msg.ack();
+    } catch (err) {
+      log.warn("ingestion stage failed; retrying", { job_id: data.data.job_id, tenant_id: action.data.tenant_id, attempts: msg.attempts, error: String(err) });
+      if (msg.attempts >= 5) {
+        await job.fail("INTERNAL_ERROR", "Processing failed repeatedly. Re-index the document to try again.");
+        msg.ack();
+      } else {
+        msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+      }
+    }
+  }
+}
+
+async function processDocument(env: WorkerEnv, action: DomainAction, job: DurableObjectStub<IngestionJob>): Promise<void> {
+  let state: JobState | null = await job.getState();
+  if (!state || state.stage === "completed" || state.stage === "failed" || state.stage === "cancelled") return;
+  if (state.stage !== "embedding") {
+    const object = await env.DOCUMENTS.get(state.r2_key);
+    if (!object) return void (await job.fail("MALFORMED_DOCUMENT", "The uploaded file is missing from storage. Upload it again."));
+    const bytes = new Uint8Array(await object.arrayBuffer());
+    const kind = sniffKind(bytes, state.document_name, object.httpMetadata?.contentType);
+    if (!kind) return void (await job.fail("UNSUPPORTED_TYPE", "This file is not a PDF, DOCX, HTML, Markdown, text or CSV file."));
+    if (!(await job.advance("parsing", `Reading the ${kind.toUpperCase()} file`, kind))) return;
+    let chunks;
+    try {
+      const doc = await parseDocument(bytes, kind);
+      if (!(await job.advance("chunking", `Splitting ${doc.chars.toLocaleString("en-US")} characters into chunks`))) return;
+      chunks = chunkDocument(doc, { chunk_size: state.chunk_size, chunk_overlap: state.chunk_overlap });
+    } catch (err) {
+      if (err instanceof ParseError) return void (await job.fail(err.code, err.message));
+      throw err;
+    }
+    if (chunks.length === 0) return void (await job.fail("NO_EXTRACTABLE_TEXT", "The file has no extractable text."));
+    // A re-index replaces what an earlier version of the document left in the store.
+    await selectVectorStore(env).deleteDocument(state.tenant_id, state.document_id);
+    const batches = Math.ceil(chunks.length / CHUNKS_PER_BATCH);
+    for (let b = 0; b < batches; b++) {
+      const slice = chunks.slice(b * CHUNKS_PER_BATCH, (b + 1) * CHUNKS_PER_BATCH).map((c) => ({ index: c.index, text: c.text, page: c.page, heading_path: c.heading_path }));
+      await env.DOCUMENTS.put(batchKey(state, b), JSON.stringify({ chunks: slice }), { httpMetadata: { contentType: "application/json" } });
+    }
+    state = await job.setChunked(chunks.length, batches);
+    if (!state || state.stage !== "embedding") return;
+  }
+  const pending = Array.from({ length: state.total_batches }, (_, i) => i).filter((i) => !state?.batches_done.includes(i));
+  const messages = pending.map((i) => ({
+    body: createDomainAction({
+      action_type: INGESTION_ACTIONS.embedBatch,
+      tenant_id: action.tenant_id,
+      session_id: action.session_id,
+      task_id: `${action.task_id}:batch-${i}`,
+      origin_service: "ingestion",
+      trace_id: action.trace_id,
+      data: { job_id: state.job_id, document_id: state.document_id, batch_index: i, batch_key: batchKey(state, i) },
+    }),
+  }));
+  for (let i = 0; i < messages.length; i += 100) await env.EMBEDDING_QUEUE.sendBatch(messages.slice(i, i + 100));
+}

@@ -12,6 +12,22 @@ export interface FakeOpenAIOptions {
   tokens?: string[];
   /** Delay between tokens, ms (0: as fast as the socket takes them). */
   interTokenDelayMs?: number;
+  /** Tokens for one request (overrides `tokens`), e.g. an answer unique to each turn. */
+  tokensFor?: (body: Record<string, unknown>) => string[];
+  /**
+   * Called when a request arrives with a record that then fills in as the answer streams:
+   * `writes[i]` is `performance.now()` (this process's clock) right after token i was written.
+   */
+  onStream?: (record: StreamRecord) => void;
+}
+
+export interface StreamRecord {
+  body: Record<string, unknown>;
+  receivedAt: number;
+  tokens: string[];
+  writes: number[];
+  /** The last user message of the request (how a caller recognises its own turn). */
+  lastUserMessage: string;
 }
 
 export interface FakeOpenAI {
@@ -33,6 +49,21 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * Embeddings for POST /v1/embeddings: a 1536-dimension hashed bag of words, so texts sharing
+ * words are close. Not a model: enough for tests that need the OpenAI embeddings wire format.
+ */
+function hashedEmbedding(text: string): number[] {
+  const v = new Array<number>(1536).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    let h = 2166136261;
+    for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
+    v[(h >>> 0) % 1536] = (v[(h >>> 0) % 1536] ?? 0) + 1;
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
@@ -41,12 +72,31 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const requests: Record<string, unknown>[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "POST" && req.url?.endsWith("/embeddings")) {
+      const body = JSON.parse(await readBody(req)) as { input: string | string[]; model?: string; encoding_format?: string };
+      const inputs = Array.isArray(body.input) ? body.input : [body.input];
+      // The openai SDK asks for base64 (little-endian float32) unless told otherwise, as the real API allows.
+      const encode = (v: number[]) => (body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({
+        object: "list",
+        model: body.model ?? "text-embedding-3-small",
+        data: inputs.map((text, index) => ({ object: "embedding", index, embedding: encode(hashedEmbedding(text)) })),
+        usage: { prompt_tokens: inputs.join(" ").length, total_tokens: inputs.join(" ").length },
+      }));
+      return;
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
       return;
     }
+    const receivedAt = performance.now();
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     requests.push(body);
+    const answer = opts.tokensFor?.(body) ?? tokens;
+    const messages = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
+    const lastUser = messages.filter((m) => m.role === "user").at(-1);
+    const record: StreamRecord = { body, receivedAt, tokens: answer, writes: [], lastUserMessage: typeof lastUser?.content === "string" ? lastUser.content : "" };
+    opts.onStream?.(record);
     const id = `chatcmpl-${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     const model = String(body.model ?? "fake");
@@ -54,13 +104,14 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write(chunk({ role: "assistant", content: "" }, null));
-    for (const t of tokens) {
+    for (const t of answer) {
       if (delay > 0) await sleep(delay);
       if (res.destroyed) return;
       res.write(chunk({ content: t }, null));
+      record.writes.push(performance.now());
     }
     res.write(chunk({}, "stop"));
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: tokens.length, total_tokens: 42 + tokens.length } })}\n\n`);
+    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: answer.length, total_tokens: 42 + answer.length } })}\n\n`);
     res.end("data: [DONE]\n\n");
   };
 

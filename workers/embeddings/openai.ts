@@ -19,14 +19,20 @@ import type { Embedder } from "./types.ts";
 export const OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
 export const OPENAI_EMBEDDING_DIMENSIONS = 1536;
 
+export interface EmbeddingLimits {
+  maxInputsPerRequest: number;
+  maxEstimatedTokensPerRequest: number;
+  maxEstimatedTokensPerInput: number;
+}
+
 /** The API's own limits, and the estimated-token budgets kept under them. */
-export const OPENAI_EMBEDDING_LIMITS = {
+export const OPENAI_EMBEDDING_LIMITS: Readonly<EmbeddingLimits> = {
   maxInputsPerRequest: 2048,
   /** The API allows 300k tokens per request; estimates can run low, so budget for half. */
   maxEstimatedTokensPerRequest: 150_000,
   /** The API allows 8191 tokens per input; a longer input is cut to this estimate (x1.75 = 7.9k). */
   maxEstimatedTokensPerInput: 4_500,
-} as const;
+};
 
 export interface OpenAIEmbedderOptions {
   apiKey: string;
@@ -39,7 +45,7 @@ export interface OpenAIEmbedderOptions {
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Overrides of the batching limits (tests use small ones). */
-  limits?: Partial<typeof OPENAI_EMBEDDING_LIMITS>;
+  limits?: Partial<EmbeddingLimits>;
 }
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -60,7 +66,7 @@ export function truncateToEstimate(text: string, maxTokens: number): string {
 }
 
 /** Splits inputs (already truncated) into request-sized groups, in order. */
-export function planBatches(texts: string[], limits: typeof OPENAI_EMBEDDING_LIMITS): string[][] {
+export function planBatches(texts: string[], limits: EmbeddingLimits): string[][] {
   const batches: string[][] = [];
   let current: string[] = [];
   let tokens = 0;

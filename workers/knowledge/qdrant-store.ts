@@ -86,7 +86,8 @@ export class QdrantStore implements VectorStore {
       const points = await Promise.all(
         batch.map(async (c) => ({
           id: await pointId(tenantId, c.id),
-          vector: { [DENSE_VECTOR]: c.vector, [SPARSE_VECTOR]: documentSparseVector(c.text) },
+          // A zero vector has no direction for cosine to compare: the point goes without one.
+          vector: { ...(isZero(c.vector) ? {} : { [DENSE_VECTOR]: c.vector }), [SPARSE_VECTOR]: documentSparseVector(c.text) },
           payload: {
             tenant_id: tenantId,
             chunk_id: c.id,
@@ -111,17 +112,21 @@ export class QdrantStore implements VectorStore {
     validateSearch(query);
     const filter = tenantFilter(tenantId, query);
     const sparse = querySparseVector(query.text);
+    const dense = query.vector && !isZero(query.vector) ? query.vector : null;
     const base = { filter, limit: query.top_k, with_payload: true } as const;
     let request: Parameters<QdrantClient["query"]>[1];
     if (query.mode === "fulltext") {
       if (sparse.indices.length === 0) return [];
       request = { ...base, query: sparse, using: SPARSE_VECTOR };
     } else if (query.mode === "dense") {
-      request = { ...base, query: query.vector, using: DENSE_VECTOR };
+      if (!dense) return [];
+      request = { ...base, query: dense, using: DENSE_VECTOR };
     } else {
       const depth = query.top_k * HYBRID_DEPTH_FACTOR;
-      const prefetch: Prefetch[] = [{ query: query.vector ?? [], using: DENSE_VECTOR, filter, limit: depth }];
+      const prefetch: Prefetch[] = [];
+      if (dense) prefetch.push({ query: dense, using: DENSE_VECTOR, filter, limit: depth });
       if (sparse.indices.length > 0) prefetch.push({ query: sparse, using: SPARSE_VECTOR, filter, limit: depth });
+      if (prefetch.length === 0) return [];
       request = { ...base, prefetch, query: { fusion: "rrf" } };
     }
     const result = await this.ifCollection(() => this.client.query(this.collection, request), { points: [] });
@@ -245,6 +250,7 @@ export async function pointId(tenantId: string, chunkId: string): Promise<string
 }
 
 const mismatch = (message: string) => new AppError("EMBEDDING_MISMATCH", 409, message);
+const isZero = (v: number[]) => v.every((x) => x === 0);
 
 function status(err: unknown): number | undefined {
   if (typeof err !== "object" || err === null || !("status" in err)) return undefined;

@@ -1,0 +1,633 @@
+/**
+ * Chat streaming through the product: time to first token and per-chunk relay delay, against
+ * the same local OpenAI-compatible server called straight from Node (the baseline, measured in
+ * the same run), plus a correctness check under load (errors, lost chunks).
+ *
+ * The Worker runs in wrangler's local runtime (workerd via createTestHarness: the runtime
+ * `wrangler dev` uses), with its own embedded Postgres (PGlite in a child process). Product
+ * path per turn: WebSocket `chat_message` -> ChatSession DO (stores, queues
+ * `execution.chat.simple`) -> local queue -> execution consumer -> DO `acceptTask` -> alarm
+ * -> OpenAI SDK -> fake server; each delta goes back as `chat_streaming`.
+ *
+ * Everything is on 127.0.0.1; every loop is bounded and every wait has a timeout; the process
+ * stops by itself. Exit code 1 on errors or lost chunks (never on timing: targets are printed
+ * for information). Figures also go to bench/results/chat.json.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
+import postgres from "postgres";
+import { createTestHarness } from "wrangler";
+import { startFakeOpenAI } from "./lib/openai-compatible-server.ts";
+import type { StreamRecord } from "./lib/openai-compatible-server.ts";
+import { startPostgresProcess } from "./lib/postgres-process.ts";
+import { percentile } from "./lib/stats.ts";
+
+const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 5);
+/** Turns per session at a time-to-first-token level: at least 20 samples per level (1 session: 20 turns). */
+const ttftTurns = (sessions: number) => Math.max(TURNS, Math.ceil(20 / sessions));
+const LEVELS = (process.env.BENCH_CHAT_LEVELS ?? "1,20,100").split(",").map(Number);
+const RELAY_LEVELS = [1, 20];
+const RELAY_DELAY_MS = 20;
+const LOAD_SESSIONS = Number(process.env.BENCH_CHAT_LOAD_SESSIONS ?? 100);
+const TOKENS_PER_ANSWER = 60;
+const TURN_TIMEOUT_MS = 30_000;
+const SETUP_TIMEOUT_MS = 30_000;
+const SETUP_PARALLELISM = 10;
+const HARD_LIMIT_MS = 7 * 60_000;
+/**
+ * Between phases the bench waits until the conversation consumer has stored the previous turns
+ * (2 messages a turn) or has stopped making progress, so that work does not land in the next
+ * phase's figures.
+ */
+const SETTLE_MAX_MS = 30_000;
+const SETTLE_STABLE_MS = 2_000;
+/** For experiments: another wrangler config (e.g. a patched copy of the Worker) to measure the same way. */
+const CONFIG_PATH = process.env.BENCH_CHAT_CONFIG ?? new URL("../wrangler.toml", import.meta.url).pathname;
+const SECRET = "bench-secret-0123456789abcdef0123456789";
+const SESSION_SECRET = "bench-session-secret-0123456789abcdef0123";
+const TARGETS = { added_ttft_p50_ms_at_20: 30, added_ttft_p99_ms_at_20: 120, relay_p50_ms: 5, load_errors: 0, load_lost_chunks: 0 };
+
+const watchdog = setTimeout(() => {
+  console.error(`\nbench:chat: still running after ${HARD_LIMIT_MS / 60_000} min; giving up.`);
+  setTimeout(() => process.exit(1), 15_000).unref();
+  void shutdown(1);
+}, HARD_LIMIT_MS);
+watchdog.unref();
+
+const now = () => performance.now();
+const t0 = now();
+const progress = (line: string) => process.stderr.write(`  [${((now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ---- the fake LLM: an answer unique to each turn, with write times recorded ----
+
+const records = new Map<string, StreamRecord>();
+const tokensFor = (tag: string) => Array.from({ length: TOKENS_PER_ANSWER }, (_, i) => `${tag}:${i} `);
+const llm = await startFakeOpenAI({
+  interTokenDelayMs: 0,
+  tokensFor: (body) => {
+    const messages = (body.messages ?? []) as { role: string; content: string }[];
+    const tag = /^bench (\S+)$/.exec(messages.filter((m) => m.role === "user").at(-1)?.content ?? "")?.[1] ?? "x";
+    return tokensFor(tag);
+  },
+  onStream: (r) => records.set(r.lastUserMessage, r),
+});
+
+// ---- the Worker ----
+
+let shuttingDown = false;
+async function shutdown(code: number): Promise<never> {
+  if (!shuttingDown) {
+    shuttingDown = true;
+    try {
+      await harness.close(); // (not yet created if startup itself hangs)
+    } catch {
+      // nothing to close
+    }
+    await llm.close().catch(() => {});
+    try {
+      await dbProbe.end({ timeout: 1 });
+    } catch {
+      // not opened yet
+    }
+    await pg?.stop().catch(() => {});
+  }
+  process.exit(code);
+}
+
+const external = process.env.DATABASE_URL;
+const pg = external ? undefined : await startPostgresProcess();
+const dbUrl = external ?? pg?.url ?? "";
+if (external) await (await import("../scripts/lib/migrate.ts")).migrate(external);
+process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = dbUrl;
+// One connection, simple-protocol queries only: a single wire message cannot be interleaved with
+// the Worker's queries by pglite-socket (see the note above openSessions).
+const dbProbe = postgres(dbUrl, { max: 1, onnotice: () => {} });
+
+// wrangler logs every queue batch at info level; its warnings and the Worker's errors still show.
+process.env.WRANGLER_LOG ??= "warn";
+// Everything stays on 127.0.0.1: no download of the `Request.cf` placeholder from the network.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+const harness = createTestHarness({
+  workers: [
+    {
+      configPath: CONFIG_PATH,
+      vars: {
+        ENVIRONMENT: "development",
+        OPENAI_API_KEY: "sk-bench",
+        OPENAI_BASE_URL: llm.url,
+        OPENAI_MODELS: "fake-model",
+        // wrangler.toml allows 20 messages a minute per session; the bench sends more.
+        CHAT_MESSAGES_PER_MINUTE: "100000",
+      },
+      secrets: { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET },
+    },
+  ],
+});
+const base = (await harness.listen()).url.toString().replace(/\/$/, "");
+
+
+const postJson = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(SETUP_TIMEOUT_MS) });
+  return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, string> & { error?: { code?: string } } };
+};
+
+let agentId = "";
+async function createAgent(): Promise<void> {
+  const signIn = await postJson("/api/v1/dev/sign-in", { email: `bench-chat-${Date.now()}@example.com` });
+  if (signIn.status !== 200) throw new Error(`dev sign-in answered ${signIn.status}: ${JSON.stringify(signIn.json)}`);
+  const agent = await postJson("/api/v1/agents", { name: "Bench agent", is_public: true, execution_config: { model: "fake-model" } }, { authorization: `Bearer ${signIn.json.access_token}` });
+  if (agent.status !== 201) throw new Error(`creating the agent answered ${agent.status}: ${JSON.stringify(agent.json)}`);
+  agentId = agent.json.id ?? "";
+}
+
+// ---- a chat session: init (own client address), socket, connection_ack ----
+
+interface Frame {
+  message_type: string;
+  data: Record<string, unknown>;
+  task_id: string | null;
+}
+
+/** chat/init answers that were not 201 and were retried (see Session.open). */
+const initFailures: string[] = [];
+let addressCounter = 0;
+/** A distinct client address per session, so the per-address chat/init limit (30 a minute) is not what we measure. */
+const nextAddress = () => {
+  const n = ++addressCounter;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+};
+
+class Session {
+  onFrame: ((f: Frame, at: number) => void) | null = null;
+  onClose: (() => void) | null = null;
+  closed = false;
+  readonly ws: WebSocket;
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.addEventListener("message", (ev) => {
+      const at = now();
+      this.onFrame?.(JSON.parse(String(ev.data)) as Frame, at);
+    });
+    ws.addEventListener("close", () => {
+      this.closed = true;
+      this.onClose?.();
+    });
+  }
+
+  static async open(): Promise<Session> {
+    const address = nextAddress();
+    let init = await postJson("/api/v1/chat/init", { agent_id: agentId }, { "cf-connecting-ip": address });
+    // Setup is not what is measured: a failed init is retried (twice at most), and counted apart.
+    for (let retry = 0; retry < 2 && init.status >= 400 && init.status !== 429; retry++) {
+      initFailures.push(`${init.status} ${init.json.error?.code ?? ""}`);
+      await sleep(100);
+      init = await postJson("/api/v1/chat/init", { agent_id: agentId }, { "cf-connecting-ip": address });
+    }
+    if (init.status !== 201) throw new Error(`chat/init answered ${init.status} ${init.json.error ? JSON.stringify(init.json.error) : ""}`);
+    const ws = new WebSocket(`${init.json.websocket_url}?token=${init.json.session_token}`);
+    const session = new Session(ws);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no connection_ack in time")), SETUP_TIMEOUT_MS);
+      session.onFrame = (f) => {
+        if (f.message_type !== "connection_ack") return;
+        clearTimeout(timer);
+        session.onFrame = null;
+        resolve();
+      };
+      ws.addEventListener("error", () => (clearTimeout(timer), reject(new Error("WebSocket failed"))), { once: true });
+      ws.addEventListener("close", () => (clearTimeout(timer), reject(new Error("WebSocket closed before connection_ack"))), { once: true });
+    });
+    return session;
+  }
+
+  close(): void {
+    try {
+      this.ws.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+// ---- one turn ----
+
+interface Chunk {
+  idx: number;
+  content: string;
+  at: number;
+}
+
+interface Turn {
+  tag: string;
+  sentAt: number;
+  processingAt: number | null;
+  chunks: Chunk[];
+  finalIdx: number | null;
+  response: string | null;
+  error: string | null;
+  restarts: number;
+}
+
+let tagCounter = 0;
+function runTurn(session: Session, phase: string): Promise<Turn> {
+  const tag = `${phase}.${++tagCounter}`;
+  const content = `bench ${tag}`;
+  return new Promise((resolve) => {
+    const turn: Turn = { tag, sentAt: 0, processingAt: null, chunks: [], finalIdx: null, response: null, error: null, restarts: 0 };
+    let attempt = 1;
+    const finish = (error: string | null) => {
+      clearTimeout(timer);
+      session.onFrame = null;
+      session.onClose = null;
+      turn.error = error;
+      resolve(turn);
+    };
+    const timer = setTimeout(() => finish(`timeout: no chat_response in ${TURN_TIMEOUT_MS} ms`), TURN_TIMEOUT_MS);
+    session.onClose = () => finish("socket closed");
+    session.onFrame = (f, at) => {
+      const d = f.data;
+      switch (f.message_type) {
+        case "chat_processing": {
+          const a = Number(d.attempt ?? 1);
+          if (turn.processingAt === null) turn.processingAt = at;
+          else if (a > attempt) {
+            // A restarted attempt: the protocol says to discard what the old attempt streamed.
+            turn.restarts++;
+            turn.chunks = [];
+            turn.finalIdx = null;
+          }
+          attempt = Math.max(attempt, a);
+          return;
+        }
+        case "chat_streaming":
+          if (d.is_final) turn.finalIdx = Number(d.chunk_index);
+          else turn.chunks.push({ idx: Number(d.chunk_index), content: String(d.content), at });
+          return;
+        case "chat_response":
+          turn.response = String(d.message);
+          return finish(null);
+        case "chat_error":
+        case "error":
+          return finish(`${f.message_type} ${String(d.code)}: ${String(d.message)}`);
+      }
+    };
+    if (session.closed) return finish("socket closed");
+    turn.sentAt = now();
+    session.ws.send(JSON.stringify({ message_type: "chat_message", data: { content } }));
+  });
+}
+
+/** Lost chunks of a finished turn: expected tokens not received exactly once, in order, with their text. */
+function checkTurn(turn: Turn): { lost: number; problems: string[] } {
+  const problems: string[] = [];
+  const record = records.get(`bench ${turn.tag}`);
+  const expected = record?.tokens ?? tokensFor(turn.tag);
+  if (!record) problems.push("the LLM server never saw this turn");
+  const indices = turn.chunks.map((c) => c.idx);
+  if (!indices.every((v, i) => v === i)) problems.push(`chunk indices not contiguous from 0 (${indices.slice(0, 8).join(",")}...)`);
+  if (turn.finalIdx !== turn.chunks.length) problems.push(`final chunk index ${turn.finalIdx} after ${turn.chunks.length} chunks`);
+  const text = turn.chunks.map((c) => c.content).join("");
+  if (text !== turn.response) problems.push("streamed text differs from chat_response.message");
+  if (text !== expected.join("")) problems.push("streamed text differs from the tokens the LLM server sent");
+  const seen = new Map<number, number>();
+  for (const c of turn.chunks) seen.set(c.idx, (seen.get(c.idx) ?? 0) + (c.content === expected[c.idx] ? 1 : 100));
+  const lost = expected.filter((_, i) => seen.get(i) !== 1).length;
+  return { lost, problems };
+}
+
+// ---- a phase: N sessions (opened beforehand, untimed), each running TURNS turns in sequence ----
+//
+// Every phase's sessions are opened before the first turn of the run. chat/init reads Postgres,
+// and the embedded PGlite serves all connections from one Postgres session (pglite-socket):
+// while the conversation consumer writes turns in transactions, concurrent connections'
+// extended-protocol messages get mixed up (`portal "" does not exist`, an agent lookup coming
+// back empty: 404/500 on init, or stalls). Opening sessions while no turn is persisted keeps
+// that dev-database limit out of the chat figures (an external DATABASE_URL has no such limit).
+
+interface PhaseResult {
+  sessions: number;
+  turnsPerSession: number;
+  turns: Turn[];
+  errors: string[];
+}
+
+interface Pool {
+  sessions: Session[];
+  errors: string[];
+}
+
+async function openSessions(n: number, errors: string[]): Promise<Session[]> {
+  const sessions: Session[] = [];
+  for (let i = 0; i < n; i += SETUP_PARALLELISM) {
+    const batch = await Promise.allSettled(Array.from({ length: Math.min(SETUP_PARALLELISM, n - i) }, () => Session.open()));
+    for (const r of batch) {
+      if (r.status === "fulfilled") sessions.push(r.value);
+      else errors.push(`session setup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+    }
+  }
+  return sessions;
+}
+
+async function openPool(name: string, n: number): Promise<Pool> {
+  const errors: string[] = [];
+  const setupStart = now();
+  const sessions = await openSessions(n, errors);
+  progress(`${name}: ${sessions.length}/${n} sessions open in ${((now() - setupStart) / 1000).toFixed(1)} s${errors.length ? ` (${errors.length} failed)` : ""}`);
+  return { sessions, errors };
+}
+
+let turnsAnswered = 0;
+async function settle(): Promise<void> {
+  const start = now();
+  const expected = 2 * turnsAnswered;
+  let last = -1;
+  let lastChange = now();
+  let stored = 0;
+  while (now() - start < SETTLE_MAX_MS) {
+    const [row] = await dbProbe<{ n: number }[]>`select count(*)::int as n from messages`.simple();
+    stored = row?.n ?? 0;
+    if (stored >= expected) break;
+    if (stored !== last) [last, lastChange] = [stored, now()];
+    else if (now() - lastChange >= SETTLE_STABLE_MS) break;
+    await sleep(250);
+  }
+  const waited = now() - start;
+  if (waited > 1000 || stored < expected) progress(`settle: ${stored}/${expected} messages stored by the conversation consumer after ${(waited / 1000).toFixed(1)} s`);
+  await sleep(300);
+}
+
+async function productPhase(name: string, pool: Pool | undefined, n: number, turns = TURNS): Promise<PhaseResult> {
+  await settle();
+  const errors = [...(pool?.errors ?? [])];
+  const sessions = pool?.sessions ?? [];
+  const all = await Promise.all(
+    sessions.map(async (s) => {
+      const done: Turn[] = [];
+      for (let t = 0; t < turns; t++) {
+        const turn = await runTurn(s, name);
+        done.push(turn);
+        if (turn.response !== null) turnsAnswered++;
+        if (turn.error) {
+          if (errors.length < 3) progress(`${name}: ${turn.error}`);
+          errors.push(turn.error);
+        }
+        if (turn.error?.startsWith("socket closed")) break;
+      }
+      return done;
+    }),
+  );
+  for (const s of sessions) s.close();
+  await sleep(200);
+  progress(`${name}: ${n} sessions x ${turns} turns done`);
+  return { sessions: n, turnsPerSession: turns, turns: all.flat(), errors };
+}
+
+/** The baseline: the same server, same request shape, straight from Node; time until the first content delta. */
+async function baselinePhase(n: number, turns = TURNS): Promise<number[]> {
+  await settle();
+  const one = async (): Promise<number> => {
+    const t0 = now();
+    const res = await fetch(`${llm.url}/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
+      body: JSON.stringify({ model: "fake-model", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: `baseline ${++tagCounter}` }] }),
+      signal: AbortSignal.timeout(TURN_TIMEOUT_MS),
+    });
+    if (!res.ok || !res.body) throw new Error(`baseline request answered ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let first: number | null = null;
+    for await (const bytes of res.body) {
+      if (first !== null) continue; // drain the rest
+      buffer += decoder.decode(bytes as Uint8Array, { stream: true });
+      for (let nl = buffer.indexOf("\n\n"); nl >= 0 && first === null; nl = buffer.indexOf("\n\n")) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 2);
+        if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
+        const chunk = JSON.parse(line.slice(6)) as { choices?: { delta?: { content?: string } }[] };
+        if (chunk.choices?.[0]?.delta?.content) first = now() - t0;
+      }
+    }
+    if (first === null) throw new Error("baseline stream had no content");
+    return first;
+  };
+  const samples = await Promise.all(Array.from({ length: n }, async () => {
+    const out: number[] = [];
+    for (let t = 0; t < turns; t++) out.push(await one());
+    return out;
+  }));
+  return samples.flat();
+}
+
+// ---- figures ----
+
+interface Dist { p50: number; p99: number; mean: number; n: number }
+const dist = (values: number[]): Dist => {
+  const s = [...values].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), n: s.length };
+};
+const round = (d: Dist) => ({ p50: +d.p50.toFixed(2), p99: +d.p99.toFixed(2), mean: +d.mean.toFixed(2), n: d.n });
+
+const okTurns = (p: PhaseResult) => p.turns.filter((t) => !t.error && t.chunks.length > 0);
+const ttft = (p: PhaseResult) => okTurns(p).map((t) => (t.chunks[0]?.at ?? 0) - t.sentAt);
+
+/** Where a turn's time to first token goes, on the bench process's clock. */
+function breakdown(p: PhaseResult) {
+  const parts = { to_chat_processing: [] as number[], to_llm_request: [] as number[], llm_request_to_first_write: [] as number[], first_write_to_first_chunk: [] as number[] };
+  for (const t of okTurns(p)) {
+    const r = records.get(`bench ${t.tag}`);
+    if (!r || r.writes[0] === undefined || !t.chunks[0]) continue;
+    if (t.processingAt !== null) parts.to_chat_processing.push(t.processingAt - t.sentAt);
+    parts.to_llm_request.push(r.receivedAt - t.sentAt);
+    parts.llm_request_to_first_write.push(r.writes[0] - r.receivedAt);
+    parts.first_write_to_first_chunk.push(t.chunks[0].at - r.writes[0]);
+  }
+  return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(dist(v))])) as Record<keyof typeof parts, ReturnType<typeof round>>;
+}
+
+/** Relay delay: chunk arrival at the client minus the fake server's write of the same token. */
+function relay(p: PhaseResult): number[] {
+  const out: number[] = [];
+  for (const t of okTurns(p)) {
+    if (t.restarts > 0) continue;
+    const r = records.get(`bench ${t.tag}`);
+    if (!r) continue;
+    for (const c of t.chunks) {
+      const w = r.writes[c.idx];
+      if (w !== undefined) out.push(c.at - w);
+    }
+  }
+  return out;
+}
+
+function correctness(p: PhaseResult) {
+  let lost = 0;
+  let badTurns = 0;
+  const problems: string[] = [];
+  for (const t of p.turns) {
+    if (t.error) continue;
+    const c = checkTurn(t);
+    lost += c.lost;
+    if (c.problems.length) {
+      badTurns++;
+      if (problems.length < 10) problems.push(`${t.tag}: ${c.problems.join("; ")}`);
+    }
+  }
+  const expectedTurns = p.sessions * p.turnsPerSession;
+  return {
+    sessions: p.sessions,
+    turns_expected: expectedTurns,
+    turns_completed: p.turns.filter((t) => !t.error).length,
+    errors: p.errors.length,
+    lost_chunks: lost,
+    bad_turns: badTurns,
+    restarts: p.turns.reduce((n, t) => n + t.restarts, 0),
+    error_samples: [...new Set(p.errors)].slice(0, 10),
+    problem_samples: problems,
+  };
+}
+
+const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1).padStart(7) : "      -");
+const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)}`.padStart(7) : "      -");
+const mark = (ok: boolean) => (ok ? "met" : "MISSED");
+
+// ---- run ----
+
+async function main(): Promise<number> {
+  await createAgent();
+  const started = now();
+  const loadBefore = loadavg()[0] ?? NaN;
+  console.log(`\nchat: Worker in wrangler's local runtime (createTestHarness: workerd + Miniflare, the runtime of \`wrangler dev\`), ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start`);
+  console.log(`  fake OpenAI-compatible server at ${llm.url}; ${TOKENS_PER_ANSWER} tokens per answer; ${TURNS} turns per session (${ttftTurns(1)} for the 1-session time to first token), each waiting for chat_response`);
+  console.log(`  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`);
+  console.log(`  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`);
+
+  const plan: [string, number][] = [["warm", 4], ...LEVELS.map((n): [string, number] => [`ttft${n}`, n]), ...RELAY_LEVELS.map((n): [string, number] => [`relay${n}`, n])];
+  if (LOAD_SESSIONS > 0) plan.push(["load", LOAD_SESSIONS]);
+  const pools = new Map<string, Pool>();
+  for (const [name, n] of plan) pools.set(name, await openPool(name, n));
+
+  // Warm-up (not measured): the Worker's and the DO's first requests, the SDK, the fake server.
+  await baselinePhase(4, 5);
+  const warm = await productPhase("warm", pools.get("warm"), 4, 3);
+
+  const ttftByLevel: Record<number, { baseline: Dist; product: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
+  const phases: { name: string; result: PhaseResult }[] = [{ name: "warm-up", result: warm }];
+  llm.setDelay(0);
+  for (const n of LEVELS) {
+    const baseline = dist(await baselinePhase(n, ttftTurns(n)));
+    const product = await productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n));
+    phases.push({ name: `ttft, ${n} sessions, delay 0`, result: product });
+    ttftByLevel[n] = { baseline, product: dist(ttft(product)), breakdown: breakdown(product) };
+  }
+
+  llm.setDelay(RELAY_DELAY_MS);
+  const relayByLevel: Record<number, { relay: Dist; ttft: Dist }> = {};
+  for (const n of RELAY_LEVELS) {
+    const p = await productPhase(`relay${n}`, pools.get(`relay${n}`), n);
+    phases.push({ name: `relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, result: p });
+    relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)) };
+  }
+  const load = LOAD_SESSIONS > 0 ? await productPhase("load", pools.get("load"), LOAD_SESSIONS) : null;
+  if (load) phases.push({ name: `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`, result: load });
+  llm.setDelay(0);
+  const loadRelay = dist(load ? relay(load) : []);
+
+  // ---- report ----
+
+  console.log(`\n  time to first token, ms (chat_message sent -> first chat_streaming; baseline: POST -> first content delta), interTokenDelay 0`);
+  console.log(`  sessions | baseline p50     p99 | product p50     p99 | added p50     p99 |  turns`);
+  for (const n of LEVELS) {
+    const l = ttftByLevel[n];
+    if (!l) continue;
+    console.log(`  ${String(n).padStart(8)} |      ${f1(l.baseline.p50)} ${f1(l.baseline.p99)} |     ${f1(l.product.p50)} ${f1(l.product.p99)} |   ${signed(l.product.p50 - l.baseline.p50)} ${signed(l.product.p99 - l.baseline.p99)} | ${String(l.product.n).padStart(6)}`);
+  }
+  const at20 = ttftByLevel[20];
+  const added20 = at20 ? { p50: at20.product.p50 - at20.baseline.p50, p99: at20.product.p99 - at20.baseline.p99 } : { p50: NaN, p99: NaN };
+  console.log(`  target at 20 sessions: added p50 <= ${TARGETS.added_ttft_p50_ms_at_20} ms (${mark(added20.p50 <= TARGETS.added_ttft_p50_ms_at_20)}), p99 <= ${TARGETS.added_ttft_p99_ms_at_20} ms (${mark(added20.p99 <= TARGETS.added_ttft_p99_ms_at_20)})`);
+
+  console.log(`\n  where the product's time to first token goes (p50 / p99, ms, bench clock)`);
+  console.log(`  sessions | -> chat_processing | -> LLM request recv | recv -> 1st write | 1st write -> 1st chunk`);
+  for (const n of LEVELS) {
+    const b = ttftByLevel[n]?.breakdown;
+    if (!b) continue;
+    const cell = (d: { p50: number; p99: number }, w: number) => `${d.p50.toFixed(1)} / ${d.p99.toFixed(1)}`.padStart(w);
+    console.log(`  ${String(n).padStart(8)} | ${cell(b.to_chat_processing, 18)} | ${cell(b.to_llm_request, 19)} | ${cell(b.llm_request_to_first_write, 17)} | ${cell(b.first_write_to_first_chunk, 22)}`);
+  }
+
+  console.log(`\n  relay delay per chunk, ms (chunk arrival at the client - token written by the LLM server), interTokenDelay ${RELAY_DELAY_MS} ms`);
+  console.log(`  sessions |   p50     p99 | chunks | target p50 <= ${TARGETS.relay_p50_ms} ms`);
+  for (const n of RELAY_LEVELS) {
+    const r = relayByLevel[n];
+    if (!r) continue;
+    console.log(`  ${String(n).padStart(8)} | ${f1(r.relay.p50)} ${f1(r.relay.p99)} | ${String(r.relay.n).padStart(6)} | ${mark(r.relay.p50 <= TARGETS.relay_p50_ms)}`);
+  }
+  if (load) console.log(`  ${String(LOAD_SESSIONS).padStart(8)} | ${f1(loadRelay.p50)} ${f1(loadRelay.p99)} | ${String(loadRelay.n).padStart(6)} | (information: the load phase)`);
+
+  const checks = phases.map((p) => ({ phase: p.name, ...correctness(p.result) }));
+  const loadCheck = load ? checks.at(-1) : undefined;
+  const totalErrors = checks.reduce((n, c) => n + c.errors, 0);
+  const totalLost = checks.reduce((n, c) => n + c.lost_chunks, 0);
+  const totalBad = checks.reduce((n, c) => n + c.bad_turns, 0);
+  console.log(`\n  correctness (every phase checked: chunk indices 0..n-1, text = chat_response.message = the LLM server's tokens)`);
+  console.log(`  phase                                        | turns ok | errors | lost chunks | bad turns | restarts`);
+  for (const c of checks) {
+    console.log(`  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)}`);
+  }
+  if (load) console.log(`  target ${LOAD_SESSIONS} x ${TURNS}: 0 errors, 0 lost chunks (${mark((loadCheck?.errors ?? 1) === 0 && (loadCheck?.lost_chunks ?? 1) === 0 && (loadCheck?.bad_turns ?? 1) === 0)})`);
+  for (const c of checks) for (const e of [...c.error_samples, ...c.problem_samples]) console.log(`    ${c.phase}: ${e}`);
+  if (initFailures.length) {
+    const counts = new Map<string, number>();
+    for (const f of initFailures) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const byCause = [...counts].map(([k, v]) => `${k} x${v}`);
+    console.log(`  setup: ${initFailures.length} chat/init answers retried (${byCause.join(", ")}); not counted as errors unless the retries failed too`);
+  }
+  const logs = harness.getLogs();
+  const workerErrors = logs.filter((l) => l.level === "error");
+  const workerWarnings = logs.filter((l) => l.level === "warn");
+  if (workerErrors.length || workerWarnings.length) {
+    const first = [...workerErrors, ...workerWarnings].slice(0, 3).map((l) => l.message.slice(0, 240));
+    console.log(`  Worker logs (not counted above): ${workerErrors.length} errors, ${workerWarnings.length} warnings; first: ${first.join(" | ")}`);
+  }
+  const elapsed = (now() - started) / 1000;
+  const loadAfter = loadavg()[0] ?? NaN;
+  console.log(`  total: ${totalErrors} errors, ${totalLost} lost chunks, ${totalBad} bad turns; ${elapsed.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end (on ${cpus().length} CPUs)`);
+
+  const result = {
+    runtime: "wrangler createTestHarness (workerd + Miniflare, as wrangler dev)",
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", node: process.version, load_average_1min: { start: loadBefore, end: loadAfter } },
+    config: { turns_per_session: TURNS, tokens_per_answer: TOKENS_PER_ANSWER, levels: LEVELS, relay_levels: RELAY_LEVELS, relay_inter_token_delay_ms: RELAY_DELAY_MS, load_sessions: LOAD_SESSIONS, distinct_cf_connecting_ip_per_session: true, chat_messages_per_minute: 100000 },
+    ttft_ms: Object.fromEntries(
+      Object.entries(ttftByLevel).map(([n, l]) => [n, { baseline: round(l.baseline), product: round(l.product), added: { p50: +(l.product.p50 - l.baseline.p50).toFixed(2), p99: +(l.product.p99 - l.baseline.p99).toFixed(2) }, product_breakdown: l.breakdown }]),
+    ),
+    relay_ms: { ...Object.fromEntries(Object.entries(relayByLevel).map(([n, r]) => [n, { relay: round(r.relay), ttft: round(r.ttft) }])), ...(load ? { [LOAD_SESSIONS]: { relay: round(loadRelay) } } : {}) },
+    correctness: checks,
+    totals: { errors: totalErrors, lost_chunks: totalLost, bad_turns: totalBad, chat_init_retried: initFailures.length, worker_error_logs: workerErrors.length, worker_warning_logs: workerWarnings.length },
+    targets: {
+      ...TARGETS,
+      met: {
+        added_ttft_p50_at_20: added20.p50 <= TARGETS.added_ttft_p50_ms_at_20,
+        added_ttft_p99_at_20: added20.p99 <= TARGETS.added_ttft_p99_ms_at_20,
+        relay_p50: RELAY_LEVELS.every((n) => (relayByLevel[n]?.relay.p50 ?? Infinity) <= TARGETS.relay_p50_ms),
+        load: loadCheck === undefined ? null : loadCheck.errors === 0 && loadCheck.lost_chunks === 0 && loadCheck.bad_turns === 0,
+      },
+    },
+    elapsed_s: +elapsed.toFixed(1),
+    at: new Date().toISOString(),
+  };
+  const outDir = new URL("./results/", import.meta.url);
+  await mkdir(outDir, { recursive: true });
+  const outName = process.env.BENCH_CHAT_OUT ?? "chat.json";
+  await writeFile(new URL(outName, outDir), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`  figures written to bench/results/${outName}`);
+
+  return totalErrors > 0 || totalLost > 0 || totalBad > 0 ? 1 : 0;
+}
+
+await shutdown(
+  await main().catch((err: unknown) => {
+    console.error(`\nbench:chat failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }),
+);

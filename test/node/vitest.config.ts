@@ -2,7 +2,8 @@
  * Node-side end-to-end suite: starts the whole Worker with wrangler's test harness (the same
  * runtime as `wrangler dev`) and drives it over real HTTP and WebSocket connections.
  */
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { evalExcludes } from "../support/eval-data.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 
@@ -10,6 +11,7 @@ export default defineConfig({
   test: {
     root: here("."),
     include: ["**/*.test.ts"],
+    exclude: [...configDefaults.exclude, ...evalExcludes(["ingestion-pipeline.test.ts", "ingestion/**/*.test.ts", "knowledge/qdrant-contract.test.ts"])],
     globalSetup: [here("../support/global-setup.ts")],
     testTimeout: 60_000,
     hookTimeout: 120_000,

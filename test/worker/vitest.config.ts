@@ -3,7 +3,8 @@
  * wrangler.toml; Hyperdrive points at the test database (see test/support/database.ts).
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { evalExcludes } from "../support/eval-data.ts";
 import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -29,6 +30,7 @@ export default defineConfig(async () => {
     test: {
       root: here("."),
       include: ["**/*.test.ts"],
+      exclude: [...configDefaults.exclude, ...evalExcludes(["knowledge/kb-store-contract.test.ts", "knowledge/qdrant-store-contract.test.ts", "knowledge/vector-index.test.ts"])],
       globalSetup: [here("../support/global-setup.ts")],
       testTimeout: 20_000,
       // The Worker logs JSON lines per request; show them only for a failing test.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker } from "./harness.ts";
+import { jsonClient, startWorker } from "./harness.ts";
 import { TestSocket } from "./ws-client.ts";
 
 let worker: Awaited<ReturnType<typeof startWorker>>;
@@ -10,14 +10,7 @@ afterAll(async () => {
   await worker?.server.close();
 });
 
-const call = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  if (init.json !== undefined) headers.set("content-type", "application/json");
-  const res = await fetch(`${worker.url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-};
+const call = jsonClient(() => worker.url);
 
 async function publicAgent() {
   const signIn = await call("/api/v1/dev/sign-in", { method: "POST", json: { email: `chat-${crypto.randomUUID().slice(0, 8)}@example.com` } });

@@ -17,3 +17,20 @@ export async function startWorker(vars: Record<string, string> = {}) {
   const { url } = await server.listen();
   return { server, url: url.toString().replace(/\/$/, "") };
 }
+
+export interface CallInit extends RequestInit {
+  token?: string;
+  json?: unknown;
+}
+
+/** A JSON client for the started Worker: `call(path, { method, token, json })` -> status and parsed body. */
+export function jsonClient(baseUrl: () => string) {
+  return async (path: string, init: CallInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set("authorization", `Bearer ${init.token}`);
+    if (init.json !== undefined) headers.set("content-type", "application/json");
+    const res = await fetch(`${baseUrl()}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorker } from "./harness.ts";
+import { jsonClient, startWorker } from "./harness.ts";
 
 let worker: Awaited<ReturnType<typeof startWorker>>;
 beforeAll(async () => {
@@ -9,14 +9,7 @@ afterAll(async () => {
   await worker?.server.close();
 });
 
-const call = async (path: string, init: RequestInit & { token?: string; json?: unknown } = {}) => {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set("authorization", `Bearer ${init.token}`);
-  if (init.json !== undefined) headers.set("content-type", "application/json");
-  const res = await fetch(`${worker.url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
-};
+const call = jsonClient(() => worker.url);
 
 describe("an owner's first visit, over real HTTP", () => {
   it("signs in, creates a public agent and finds it on the public profile", async () => {

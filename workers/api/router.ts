@@ -36,3 +36,9 @@ export const errorResponses = (...statuses: (400 | 401 | 404 | 409 | 413 | 503)[
 };
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+/** Ids in paths are uuids; anything else names nothing (routes answer 404, as for another tenant's id). */
+export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+/** An OpenAPI JSON body or response of `schema`. */
+export const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });

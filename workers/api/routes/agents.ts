@@ -14,15 +14,13 @@ import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { AgentSearchSchema, SearchResultSchema } from "../../../shared/api/documents.ts";
 import { searchKnowledge, searchModeFor } from "../../services/query/retrieve.ts";
-import { bearerSecurity, createRouter, errorResponses, validationError } from "../router.ts";
+import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().max(100) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const agentNotFound = () => notFound("AGENT_NOT_FOUND", "The agent");
 /** A malformed id names no agent: the same 404 as another tenant's id. */
 const agentId = (id: string) => {
-  if (!UUID.test(id)) throw agentNotFound();
+  if (!isUuid(id)) throw agentNotFound();
   return id.toLowerCase();
 };
 

@@ -21,10 +21,8 @@ import { getChatAgent } from "../../db/chat-agents.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { conversationIdFor } from "../../ids.ts";
-import { createRouter, errorResponses } from "../router.ts";
+import { createRouter, errorResponses, isUuid, json } from "../router.ts";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SessionParam = z.object({ session_id: z.string().max(100) });
 const sessionSecurity = [{ sessionToken: [] }];
 
@@ -33,7 +31,7 @@ const sessionStub = (c: Context<AppEnv>, sessionId: string) => c.env.CHAT_SESSIO
 
 /** The session named in the path, after its token (header or `?token=`) proves access to it. */
 async function authorizedSession(c: Context<AppEnv>, sessionId: string) {
-  if (!UUID.test(sessionId)) throw notFound("SESSION_NOT_FOUND", "The chat session");
+  if (!isUuid(sessionId)) throw notFound("SESSION_NOT_FOUND", "The chat session");
   const claims = await verifySessionToken(c.env, bearer(c) ?? c.req.query("token"), sessionId);
   c.set("log", c.var.log.with({ session_id: sessionId, tenant_id: claims.tenant_id }));
   return sessionStub(c, sessionId);
@@ -52,7 +50,7 @@ chatRoutes.openapi(
     const address = c.req.header("cf-connecting-ip") ?? "local";
     const { success } = await c.env.CHAT_INIT_LIMITER.limit({ key: address });
     if (!success) throw new AppError("RATE_LIMITED", 429, "Too many chats started from your address. Wait a minute and try again.");
-    const agent = UUID.test(body.agent_id) ? await getChatAgent(c.var.db(), body.agent_id.toLowerCase()) : null;
+    const agent = isUuid(body.agent_id) ? await getChatAgent(c.var.db(), body.agent_id.toLowerCase()) : null;
     const agentNotFound = () => notFound("AGENT_NOT_FOUND", "The agent");
     if (!agent) throw agentNotFound();
     if (!(agent.isPublic && agent.isActive && agent.ownerIsPublic)) {

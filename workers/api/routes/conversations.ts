@@ -15,11 +15,9 @@ import type { ConversationFilter } from "../../db/conversations.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { JsonExportWriter, csvHeader, csvLines } from "../../services/conversation/export.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { bearerSecurity, createRouter, errorResponses } from "../router.ts";
+import { bearerSecurity, createRouter, errorResponses, isUuid, json } from "../router.ts";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().max(100) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY_MS = 86_400_000;
 const conversationNotFound = () => notFound("CONVERSATION_NOT_FOUND", "The conversation");
 
@@ -115,7 +113,7 @@ conversationRoutes.openapi(
   async (c) => {
     const id = c.req.valid("param").id;
     // A malformed id names no conversation: the same 404 as another tenant's id.
-    if (!UUID.test(id)) throw conversationNotFound();
+    if (!isUuid(id)) throw conversationNotFound();
     const conversation = await getConversation(c.var.db(), c.var.tenant.id, id.toLowerCase());
     if (!conversation) throw conversationNotFound();
     const count = (role: string) => conversation.messages.filter((m) => m.role === role).length;

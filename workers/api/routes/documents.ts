@@ -10,17 +10,15 @@ import type { AppEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import { startJob } from "../../services/ingestion/start.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { bearerSecurity, createRouter, errorResponses, validationError } from "../router.ts";
+import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().max(100) });
 
 /** Strips storage internals from what the API shows. */
 const view = ({ r2_key: _k, chunk_size: _s, chunk_overlap: _o, ...d }: StoredDocument) => d;
 
 async function ownedDocument(c: Context<AppEnv>, id: string): Promise<StoredDocument> {
-  const doc = UUID.test(id) ? await getDocument(c.var.db(), c.var.tenant.id, id.toLowerCase()) : null;
+  const doc = isUuid(id) ? await getDocument(c.var.db(), c.var.tenant.id, id.toLowerCase()) : null;
   if (!doc) throw notFound("DOCUMENT_NOT_FOUND", "The document");
   return doc;
 }

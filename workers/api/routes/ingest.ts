@@ -15,10 +15,8 @@ import { isOriginAllowed } from "../../chat/origin.ts";
 import { startIngestion } from "../../services/ingestion/start.ts";
 import { progressOf } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { bearerSecurity, createRouter, errorResponses, validationError } from "../router.ts";
+import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 const IdParam = z.object({ id: z.string().max(100) });
 
 export const maxUploadBytes = (c: Context<AppEnv>) => {
@@ -30,7 +28,7 @@ const unsupported = () => new AppError("UNSUPPORTED_TYPE", 415, `This file type 
 
 /** The job named in the path, if it belongs to the caller's tenant (otherwise 404, like a missing one). */
 async function ownedJob(c: Context<AppEnv>, id: string, tenantId: string) {
-  if (!UUID.test(id)) throw notFound("JOB_NOT_FOUND", "The ingestion job");
+  if (!isUuid(id)) throw notFound("JOB_NOT_FOUND", "The ingestion job");
   const stub = c.env.INGESTION_JOB.get(c.env.INGESTION_JOB.idFromName(id.toLowerCase()));
   const state = await stub.getState();
   if (!state || state.tenant_id !== tenantId) throw notFound("JOB_NOT_FOUND", "The ingestion job");

@@ -10,9 +10,8 @@ import { UsernameSchema } from "../../../shared/username.ts";
 import { getProfile, isUsernameFree, updateProfile } from "../../db/profiles.ts";
 import { notFound } from "../../errors.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { bearerSecurity, createRouter, errorResponses } from "../router.ts";
+import { bearerSecurity, createRouter, errorResponses, json } from "../router.ts";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });
 
 export const profileRoutes = createRouter();
 profileRoutes.use("*", requireOwner);

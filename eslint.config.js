@@ -6,7 +6,7 @@ export default tseslint.config(
   { ignores: ["node_modules/", ".wrangler/", "web/dist/", ".data/", "workers/worker-configuration.d.ts", "test-results/"] },
   ...tseslint.configs.recommended,
   {
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "**/*.tsx"],
     languageOptions: {
       parserOptions: { projectService: { allowDefaultProject: ["*.js"] }, tsconfigRootDir: import.meta.dirname },
     },

@@ -1,18 +1,19 @@
 /**
- * Builds the static assets the Worker serves (web/dist): the web app's files and the Swagger
- * UI bundle used by /docs, copied from node_modules so the docs need no network.
+ * Builds the static assets the Worker serves (web/dist): the Solid.js web app compiled by
+ * Vite (web/vite.config.ts), plus the Swagger UI bundle used by /docs, copied from
+ * node_modules so the docs need no network.
  */
-import { cp, mkdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { build } from "vite";
 
 const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "web/dist");
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
-await rm(dist, { recursive: true, force: true });
+await build({ configFile: join(root, "web/vite.config.ts"), logLevel: "warn" });
 await mkdir(join(dist, "vendor/swagger-ui"), { recursive: true });
-await cp(join(root, "web/public"), dist, { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   await cp(join(swaggerDir, file), join(dist, "vendor/swagger-ui", file));
 }

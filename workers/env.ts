@@ -9,6 +9,8 @@ import type { Logger } from "./log.ts";
 export interface Secrets {
   /** Supabase project URL: enables JWKS (asymmetric) token verification and the issuer. */
   SUPABASE_URL?: string;
+  /** Supabase's public anon key: with SUPABASE_URL, the web app signs owners in with Supabase Auth. */
+  SUPABASE_ANON_KEY?: string;
   /** Supabase legacy JWT secret (HS256); `npm run dev` generates a local one. */
   SUPABASE_JWT_SECRET?: string;
   /** Signs visitors' chat session tokens; `npm run dev` generates a local one. */

@@ -16,6 +16,7 @@ import { conversationRoutes } from "./routes/conversations.ts";
 import { documentRoutes } from "./routes/documents.ts";
 import { ingestRoutes, ingestSocketRoutes } from "./routes/ingest.ts";
 import { modelRoutes, templateRoutes } from "./routes/catalog.ts";
+import { clientConfigRoutes } from "./routes/client-config.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { profileRoutes } from "./routes/profile.ts";
@@ -37,6 +38,7 @@ const apiBodyLimit = bodyLimit({
 app.use("/api/*", (c, next) => (c.req.path === "/api/v1/ingest" || c.req.path === "/api/v1/ingest/" ? next() : apiBodyLimit(c, next)));
 
 app.route("/", healthRoutes);
+app.route("/api/v1/client-config", clientConfigRoutes);
 app.route("/api/v1/dev", devRoutes);
 app.route("/api/v1/public", publicRoutes);
 app.route("/api/v1/profile", profileRoutes);

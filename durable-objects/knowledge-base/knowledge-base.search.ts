@@ -1,6 +1,6 @@
 /**
- * Ranking for the KnowledgeBase: the in-memory vector index (dense), the full-text query
- * builder (FTS5), and reciprocal rank fusion (hybrid).
+ * Ranking for the KnowledgeBase: the in-memory vector index (dense) and the full-text query
+ * builder (FTS5). Hybrid search fuses the two by score (workers/knowledge/fusion.ts).
  *
  * Dense scores are cosines in an IDF-weighted space: each dimension is weighted by how rare
  * it is among this tenant's chunks (the BM25 IDF of "this dimension is non-zero"). The
@@ -36,10 +36,6 @@ export function chunkPredicate(filter: ChunkFilter, agentDocuments: Set<string> 
 
 /** The most bytes of int8 vectors kept in memory: well inside the isolate's 128 MB. */
 export const VECTOR_CACHE_BYTES = 48 * 1024 * 1024;
-/** Reciprocal rank fusion constant (Cormack et al. 2009). */
-export const RRF_K = 60;
-/** Each list fused by hybrid search is this many times deeper than the answer. */
-export const HYBRID_DEPTH_FACTOR = 4;
 /** FTS5 MATCH expressions use at most this many distinct query words. */
 const MAX_QUERY_TERMS = 32;
 
@@ -392,10 +388,3 @@ export function fulltextMatch(text: string): string | null {
 
 /** BM25 (positive, unbounded) mapped monotonically into [0, 1): s / (s + 10). */
 export const normaliseBm25 = (bm25: number) => (bm25 > 0 ? bm25 / (bm25 + 10) : 0);
-
-/** Reciprocal rank fusion: each list adds 1 / (k + rank) for every item it ranks (rank from 1). */
-export function reciprocalRankFusion(lists: number[][], k = RRF_K): Ranked[] {
-  const scores = new Map<number, number>();
-  for (const list of lists) list.forEach((seq, i) => scores.set(seq, (scores.get(seq) ?? 0) + 1 / (k + i + 1)));
-  return [...scores].map(([seq, score]) => ({ seq, score })).sort((a, b) => b.score - a.score || a.seq - b.seq);
-}

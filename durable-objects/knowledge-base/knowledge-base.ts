@@ -9,16 +9,18 @@
  * int8 vector index (knowledge-base.search.ts), rebuilt on the first search after a write or
  * a restart, so eviction and hibernation lose nothing. It holds no sockets and no alarms.
  *
- * Searches: dense (cosine over the index), fulltext (FTS5 BM25) and hybrid (reciprocal rank
- * fusion of both). Scores are higher-is-better: dense in [-1, 1], fulltext in [0, 1),
- * hybrid RRF sums (at most 2 / 61).
+ * Searches: dense (cosine over the index), fulltext (FTS5 BM25) and hybrid (both lists fused
+ * by normalised score, the dense share set by the collection's embedding model; see
+ * workers/knowledge/fusion.ts). Scores are higher-is-better: dense in [-1, 1], fulltext in
+ * [0, 1), hybrid in [0, 1] (comparable within one query only).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CollectionInfo, SearchHit, SearchMode } from "../../workers/knowledge/vector-store.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import { KnowledgeBaseSql } from "./knowledge-base.sql.ts";
 import type { ChunkFilter, ChunkRow, EmbeddingMeta, StoredChunk } from "./knowledge-base.sql.ts";
-import { HYBRID_DEPTH_FACTOR, VectorIndex, chunkPredicate, fulltextMatch, isolateBudget, normaliseBm25, reciprocalRankFusion } from "./knowledge-base.search.ts";
+import { HYBRID_DEPTH_FACTOR, denseWeightFor, fuseByScore } from "../../workers/knowledge/fusion.ts";
+import { VectorIndex, chunkPredicate, fulltextMatch, isolateBudget, normaliseBm25 } from "./knowledge-base.search.ts";
 import type { ChunkPredicate, Ranked } from "./knowledge-base.search.ts";
 
 export type { StoredChunk } from "./knowledge-base.sql.ts";
@@ -94,9 +96,10 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
         ranked = this.dense(query.vector, admits, topK);
       } else {
         const depth = topK * HYBRID_DEPTH_FACTOR;
-        const dense = this.dense(query.vector, admits, depth).map((r) => r.seq);
-        const text = this.fulltext(query.text, admits, depth).map((r) => r.seq);
-        ranked = reciprocalRankFusion([dense, text]).slice(0, topK);
+        const dense = this.dense(query.vector, admits, depth);
+        const text = this.fulltext(query.text, admits, depth);
+        const weight = denseWeightFor(this.store.meta()?.model ?? "");
+        ranked = fuseByScore(dense, text, weight).slice(0, topK);
       }
     }
     return this.hits(ranked);

@@ -11,11 +11,18 @@
  *
  * Scores, higher is better: dense is the cosine; fulltext is the sparse BM25 score mapped
  * into [0, 1) by s / (s + 10), as in the KnowledgeBase; hybrid is Qdrant's RRF fusion of
- * the dense and sparse prefetches (its own k constant, so not comparable with the DO's).
+ * the dense and sparse prefetches, each as deep as the KnowledgeBase's lists (fusion.ts).
+ *
+ * Hybrid ranks alike but not identically in the two stores. The KnowledgeBase fuses by
+ * normalised score with a dense share set by the embedding model (fusion.ts); Qdrant's query
+ * API cannot normalise a prefetch's scores by min and max, and weighted RRF (`{rrf:
+ * {weights}}`) needs Qdrant 1.17 or later, so this adapter keeps plain RRF, which every
+ * Qdrant since 1.10 accepts. Same candidates, same filters; only the final order can differ.
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
+import { HYBRID_DEPTH_FACTOR } from "./fusion.ts";
 import { documentSparseVector, querySparseVector } from "./sparse.ts";
 import type { SparseVector } from "./sparse.ts";
 import { validateSearch } from "./validate.ts";
@@ -28,8 +35,6 @@ export const SPARSE_VECTOR = "text";
 export const INDEXED_FIELDS = ["tenant_id", "agent_ids", "document_id", "collection_id"] as const;
 /** Points per upsert request: ~1536 floats each keeps a request near 10 MB of JSON. */
 const UPSERT_BATCH = 256;
-/** Each hybrid prefetch is this many times deeper than the answer. */
-const HYBRID_DEPTH_FACTOR = 4;
 
 export interface QdrantStoreOptions {
   url: string;

@@ -42,7 +42,7 @@ export interface SearchHit {
   text: string;
   page: number | null;
   heading_path: string[];
-  /** Higher is better. Dense: cosine similarity; full-text: normalised BM25; hybrid: RRF. */
+  /** Higher is better. Dense: cosine similarity; full-text: normalised BM25; hybrid: a fused score (see fusion.ts), comparable within one query only. */
   score: number;
 }
 

@@ -1,6 +1,8 @@
-/** The KnowledgeBase's ranking helpers: FTS5 query building, reciprocal rank fusion, top-k. */
+/** The KnowledgeBase's ranking helpers: FTS5 query building, hybrid score fusion, top-k. */
 import { describe, expect, it } from "vitest";
-import { TopK, fulltextMatch, normaliseBm25, reciprocalRankFusion } from "../../../durable-objects/knowledge-base/knowledge-base.search.ts";
+import { TopK, fulltextMatch, normaliseBm25 } from "../../../durable-objects/knowledge-base/knowledge-base.search.ts";
+import { LEXICAL_MODEL } from "../../../workers/embeddings/lexical.ts";
+import { LEXICAL_DENSE_WEIGHT, MODEL_DENSE_WEIGHT, denseWeightFor, fuseByScore, minMax } from "../../../workers/knowledge/fusion.ts";
 import { documentSparseVector, querySparseVector } from "../../../workers/knowledge/sparse.ts";
 
 describe("fulltextMatch", () => {
@@ -19,12 +21,34 @@ describe("fulltextMatch", () => {
   });
 });
 
-describe("reciprocalRankFusion", () => {
-  it("adds 1 / (60 + rank) from each list, so agreement wins", () => {
-    const fused = reciprocalRankFusion([[1, 2, 3], [3, 1, 4]]);
-    expect(fused.map((r) => r.seq)).toEqual([1, 3, 2, 4]);
-    expect(fused[0]?.score).toBeCloseTo(1 / 61 + 1 / 62, 12);
-    expect(fused[3]?.score).toBeCloseTo(1 / 63, 12);
+describe("hybrid score fusion", () => {
+  it("maps each list's scores onto [0, 1], best 1 and worst 0", () => {
+    expect([...minMax([{ seq: 1, score: 12 }, { seq: 2, score: 7 }, { seq: 3, score: 2 }])]).toEqual([[1, 1], [2, 0.5], [3, 0]]);
+    expect([...minMax([{ seq: 4, score: 0.3 }])]).toEqual([[4, 1]]);
+    expect(minMax([]).size).toBe(0);
+  });
+
+  it("combines normalised scores with the dense weight, so a clear lead in the stronger list wins", () => {
+    const dense = [{ seq: 1, score: 0.9 }, { seq: 2, score: 0.8 }, { seq: 3, score: 0.1 }];
+    const text = [{ seq: 2, score: 30 }, { seq: 3, score: 29 }, { seq: 4, score: 5 }];
+    const fused = fuseByScore(dense, text, 0.25);
+    // 2: 0.25 * 0.875 + 0.75 * 1; 3: 0 + 0.75 * 0.96; 1: 0.25 * 1; 4: 0.
+    expect(fused.map((r) => r.seq)).toEqual([2, 3, 1, 4]);
+    expect(fused[0]?.score).toBeCloseTo(0.25 * 0.875 + 0.75, 12);
+    expect(fused[1]?.score).toBeCloseTo(0.75 * (24 / 25), 12);
+    // With an equal vote the dense list's best overtakes the text list's runner-up.
+    expect(fuseByScore(dense, text, 0.5).map((r) => r.seq)).toEqual([2, 1, 3, 4]);
+  });
+
+  it("ranks by the one list there is when the other is empty, and breaks ties by seq", () => {
+    expect(fuseByScore([], [{ seq: 9, score: 3 }, { seq: 5, score: 1 }], 0.25).map((r) => r.seq)).toEqual([9, 5]);
+    expect(fuseByScore([{ seq: 7, score: 0.5 }], [{ seq: 6, score: 2 }], 0.5).map((r) => r.seq)).toEqual([6, 7]);
+  });
+
+  it("gives the lexical embedding's list a smaller share than a model embedding's", () => {
+    expect(denseWeightFor(LEXICAL_MODEL)).toBe(LEXICAL_DENSE_WEIGHT);
+    expect(denseWeightFor("text-embedding-3-small")).toBe(MODEL_DENSE_WEIGHT);
+    expect(LEXICAL_DENSE_WEIGHT).toBeLessThan(MODEL_DENSE_WEIGHT);
   });
 });
 

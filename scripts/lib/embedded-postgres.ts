@@ -6,6 +6,7 @@ import { createServer } from "node:net";
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { SessionQueryQueue } from "./pglite-session-queue.ts";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -35,6 +36,8 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: num
   const db = await PGlite.create(opts.dataDir ?? "memory://");
   const port = opts.port ?? (await freePort());
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 100 });
+  // Replace the library's per-message queue: see pglite-session-queue.ts for why.
+  (server as unknown as { queryQueue: SessionQueryQueue }).queryQueue = new SessionQueryQueue(db);
   await server.start();
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,

@@ -1,8 +1,10 @@
 /**
  * The query service, called directly (request/response) by execution: the passages of the
  * agent's own documents that best match the visitor's message, per the agent's query_config.
- * `simple` retrieves nothing; `rag` searches in the configured mode; `advanced` searches hybrid
- * (query rewriting from the conversation is for the ReAct issue). The similarity threshold
+ * `simple` retrieves nothing; `rag` searches the visitor's message in the configured mode;
+ * `advanced` searches hybrid for the message rewritten into a standalone query from the
+ * recent conversation (rewrite.ts: by the agent's language model, or a deterministic rule
+ * when it has none). The similarity threshold
  * applies to dense scores (cosine); full-text and hybrid rank by BM25/RRF, which have no
  * absolute scale, so there the LLM is told to say when the passages do not cover a question.
  */
@@ -12,7 +14,9 @@ import { selectEmbedder } from "../../embeddings/select.ts";
 import type { WorkerEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import type { SearchHit, SearchMode } from "../../knowledge/vector-store.ts";
-import type { Passage } from "../../llm/types.ts";
+import type { ChatTurn, Passage } from "../../llm/types.ts";
+import { rewriteQuery } from "./rewrite.ts";
+import type { RewriteOptions, RewrittenQuery } from "./rewrite.ts";
 
 export interface SearchRequest {
   tenantId: string;
@@ -23,20 +27,25 @@ export interface SearchRequest {
   similarityThreshold?: number;
 }
 
-/** Ranked chunks of one agent's documents (also the owners' hit-testing endpoint). */
-export async function searchKnowledge(env: WorkerEnv, req: SearchRequest): Promise<SearchHit[]> {
+/**
+ * Ranked chunks of one agent's documents (also the owners' hit-testing endpoint). `rewrite`,
+ * when given, turns the query into the one searched, and only runs when there is something
+ * to search (an agent without documents costs no rewrite).
+ */
+export async function searchKnowledge(env: WorkerEnv, req: SearchRequest, rewrite?: (query: string) => Promise<string>): Promise<SearchHit[]> {
   const store = selectVectorStore(env);
   const info = await store.collectionInfo(req.tenantId);
   if (!info || info.chunks === 0) return [];
+  const text = rewrite ? await rewrite(req.query) : req.query;
   let mode = req.mode;
   let vector: number[] | undefined;
   if (mode !== "fulltext") {
     const embedder = selectEmbedder(env);
     // Vectors made by another model are not comparable: fall back to words alone.
-    if (embedder.model === info.embedding_model && embedder.dimensions === info.dimensions) vector = (await embedder.embed([req.query]))[0];
+    if (embedder.model === info.embedding_model && embedder.dimensions === info.dimensions) vector = (await embedder.embed([text]))[0];
     else mode = "fulltext";
   }
-  const hits = await store.search(req.tenantId, { text: req.query, ...(vector ? { vector } : {}), mode, top_k: req.topK, agent_id: req.agentId });
+  const hits = await store.search(req.tenantId, { text, ...(vector ? { vector } : {}), mode, top_k: req.topK, agent_id: req.agentId });
   const threshold = req.similarityThreshold;
   return mode === "dense" && threshold !== undefined ? hits.filter((h) => h.score >= threshold) : hits;
 }
@@ -45,17 +54,31 @@ export function searchModeFor(config: QueryConfig): SearchMode {
   return config.mode === "advanced" ? "hybrid" : config.search_mode;
 }
 
-/** Passages for the prompt of a chat turn. */
-export async function retrievePassages(env: WorkerEnv, agent: AgentSnapshot, query: string): Promise<Passage[]> {
+/** What one chat turn retrieved, and the query it searched for. */
+export interface TurnRetrieval {
+  passages: Passage[];
+  query: RewrittenQuery;
+}
+
+/**
+ * Passages for the prompt of a chat turn. `history` (earlier turns, oldest first, without
+ * this message) is optional: without it `advanced` searches the message as it is.
+ */
+export async function retrievePassages(env: WorkerEnv, agent: AgentSnapshot, query: string, history: ChatTurn[] = [], opts: RewriteOptions = {}): Promise<Passage[]> {
+  return (await retrieveForTurn(env, agent, query, history, opts)).passages;
+}
+
+export async function retrieveForTurn(env: WorkerEnv, agent: AgentSnapshot, message: string, history: ChatTurn[] = [], opts: RewriteOptions = {}): Promise<TurnRetrieval> {
   const config = agent.query_config;
-  if (config.mode === "simple") return [];
-  const hits = await searchKnowledge(env, {
-    tenantId: agent.tenant_id,
-    agentId: agent.id,
-    query,
-    topK: config.top_k,
-    mode: searchModeFor(config),
-    similarityThreshold: config.similarity_threshold,
-  });
-  return hits.map((h) => ({ document_id: h.document_id, document_name: h.document_name, page: h.page, text: h.text, score: h.score }));
+  const asIs: RewrittenQuery = { query: message, method: "none" };
+  if (config.mode === "simple") return { passages: [], query: asIs };
+  let query = asIs;
+  const rewrite = async () => (query = await rewriteQuery(env, agent, message, history, opts)).query;
+  const hits = await searchKnowledge(
+    env,
+    { tenantId: agent.tenant_id, agentId: agent.id, query: message, topK: config.top_k, mode: searchModeFor(config), similarityThreshold: config.similarity_threshold },
+    config.mode === "advanced" ? rewrite : undefined,
+  );
+  const passages = hits.map((h) => ({ document_id: h.document_id, document_name: h.document_name, page: h.page, text: h.text, score: h.score }));
+  return { passages, query };
 }

@@ -1,18 +1,28 @@
 /**
  * IngestionJob: one per upload (or re-index). It owns the job's state machine (stored ->
  * parsing -> chunking -> embedding k/n -> completed | failed | cancelled), relays every change
- * to the owner's progress sockets as `ingestion_progress`, records the final state on the
- * document's row, and runs a watchdog alarm. The queue consumers do the work and report here;
- * each report is idempotent, so redelivered stages never double-count.
+ * to the owner's progress sockets as `ingestion_progress`, and runs a watchdog alarm. The
+ * queue consumers do the work and report here; each report is idempotent, so redelivered
+ * stages never double-count.
+ *
+ * It opens no database connection: postgres.js sockets opened here outlive the call that
+ * opened them (they kept the object from ever being evicted), and `sql.end()` on Workers
+ * leaves an unhandled rejection (porsager/postgres#1202). The final state is written on the
+ * document's row by whoever ended the job, in its own invocation (workers/services/ingestion/
+ * outcome.ts); until they confirm with `rowWritten`, the alarm queues the job's process action
+ * again, whose consumer writes the row.
+ *
+ * A job that fails or is cancelled removes what it had stored so far (chunks in the vector
+ * store, chunk batches in R2): a failed document is never half-searchable.
  */
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { IngestionStageSchema } from "../../shared/protocol/ingestion.ts";
 import type { IngestionProgress, IngestionStage } from "../../shared/protocol/ingestion.ts";
-import { openDatabase } from "../../workers/db/client.ts";
-import { setDocumentStatus } from "../../workers/db/documents.ts";
+import { createDomainAction } from "../../shared/actions.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
-import { createLogger } from "../../workers/log.ts";
+import { selectVectorStore } from "../../workers/knowledge/select.ts";
+import { INGESTION_ACTIONS } from "../../workers/services/ingestion/actions.ts";
 
 const JobStateSchema = z.object({
   job_id: z.string(),
@@ -33,7 +43,7 @@ const JobStateSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.number(),
   updated_at: z.number(),
-  /** The documents row still needs the final state written (the database was unreachable). */
+  /** The documents row still needs the final state written (see `rowWritten`). */
   row_pending: z.boolean(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;
@@ -43,7 +53,8 @@ export type JobInit = Pick<JobState, "job_id" | "tenant_id" | "document_id" | "d
 const TERMINAL: IngestionStage[] = ["completed", "failed", "cancelled"];
 /** A job with no progress for this long fails: a stage was lost beyond the queues' retries. */
 const STALL_MS = 10 * 60_000;
-const ROW_RETRY_MS = 5_000;
+/** How long the job waits for its final state to be written on the row before queueing that again. */
+const ROW_RETRY_MS = 30_000;
 
 export const isTerminal = (s: JobState) => TERMINAL.includes(s.stage);
 
@@ -95,10 +106,6 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const s = await this.load();
     if (!s || isTerminal(s)) return false;
     await this.save({ ...s, stage, message, ...(contentType ? { content_type: contentType } : {}) });
-    if (stage === "parsing") {
-      // Best effort: the final state is what must reach the row, and that one is retried.
-      await setDocumentStatus(openDatabase(this.env.HYPERDRIVE.connectionString), s.tenant_id, s.document_id, { status: "processing", onlyForJob: s.job_id }).catch(() => undefined);
-    }
     return true;
   }
 
@@ -110,10 +117,10 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const next: JobState = { ...s, stage: "embedding", total_chunks: totalChunks, total_batches: totalBatches, message: `Embedding ${totalChunks} chunks in ${totalBatches} batch${totalBatches === 1 ? "" : "es"}` };
     await this.save(next);
     if (totalBatches === 0) await this.finish(next);
-    return next;
+    return this.load();
   }
 
-  /** A batch is embedded and indexed. Counts once per batch; the last one completes the job. */
+  /** A batch is embedded and indexed. Counts once per batch; the last one completes the job. Returns the state after. */
   async batchDone(batchIndex: number, chunks: number): Promise<JobState | null> {
     const s = await this.load();
     if (!s || isTerminal(s) || s.batches_done.includes(batchIndex)) return s;
@@ -126,13 +133,16 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     };
     await this.save(next);
     if (batches_done.length >= s.total_batches) await this.finish(next);
-    return next;
+    return this.load();
   }
 
-  async fail(code: string, message: string): Promise<void> {
+  /** Ends the job as failed; returns the state (unchanged if it had already ended). */
+  async fail(code: string, message: string): Promise<JobState | null> {
     const s = await this.load();
-    if (!s || isTerminal(s)) return;
-    await this.end({ ...s, stage: "failed", message, error: { code, message } });
+    if (!s || isTerminal(s)) return s;
+    const next: JobState = { ...s, stage: "failed", message, error: { code, message } };
+    await this.end(next);
+    return next;
   }
 
   /** Cancels a running job; a finished one is left as it is. */
@@ -142,6 +152,12 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const next: JobState = { ...s, stage: "cancelled", message: "Cancelled by the owner", error: { code: "INGESTION_CANCELLED", message: "Cancelled by the owner" } };
     await this.end(next);
     return next;
+  }
+
+  /** The final state is on the document's row: stop asking for it. */
+  async rowWritten(): Promise<void> {
+    const s = await this.load();
+    if (s?.row_pending) await this.save({ ...s, row_pending: false }, false);
   }
 
   // ---- WebSocket: progress for the owner (the Worker checked the token and the tenant) ----
@@ -185,7 +201,18 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
       await this.end({ ...s, stage: "failed", message: "Processing stopped making progress. Re-index the document to try again.", error: { code: "INGESTION_STALLED", message: "Processing stopped making progress. Re-index the document to try again." } });
       return;
     }
-    if (s.row_pending) await this.writeRow(s);
+    if (s.row_pending) {
+      // Whoever ended the job did not confirm the row: its process action's consumer writes it.
+      await this.env.INGESTION_QUEUE.send(createDomainAction({
+        action_type: INGESTION_ACTIONS.process,
+        tenant_id: s.tenant_id,
+        session_id: s.job_id,
+        task_id: s.job_id,
+        origin_service: "ingestion-job",
+        trace_id: s.job_id,
+        data: { job_id: s.job_id, document_id: s.document_id },
+      }));
+    }
     await this.schedule();
   }
 
@@ -193,33 +220,14 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 
   private async finish(s: JobState): Promise<void> {
     await this.end({ ...s, stage: "completed", message: `Ready: ${s.total_chunks} chunk${s.total_chunks === 1 ? "" : "s"} indexed`, chunks_processed: s.total_chunks });
-    // Chunk batches were only a hand-over between stages.
-    const listed = await this.env.DOCUMENTS.list({ prefix: `${batchPrefix(s)}` });
-    if (listed.objects.length) await this.env.DOCUMENTS.delete(listed.objects.map((o) => o.key));
   }
 
   private async end(s: JobState): Promise<void> {
     await this.save({ ...s, row_pending: true });
-    await this.writeRow(s);
-  }
-
-  /** Records the final state on the document's row; retried by the alarm if the database is down. */
-  private async writeRow(s: JobState): Promise<void> {
-    try {
-      const sql = openDatabase(this.env.HYPERDRIVE.connectionString);
-      await setDocumentStatus(sql, s.tenant_id, s.document_id, {
-        status: s.stage === "completed" ? "completed" : "failed",
-        error: s.error?.message ?? null,
-        chunk_count: s.stage === "completed" ? s.total_chunks : 0,
-        ...(s.content_type ? { content_type: s.content_type } : {}),
-        onlyForJob: s.job_id,
-      });
-      const latest = await this.load();
-      if (latest) await this.save({ ...latest, row_pending: false }, false);
-    } catch (err) {
-      createLogger({ component: "ingestion-job", tenant_id: s.tenant_id }).warn("could not record the job's end on the document; retrying", { job_id: s.job_id, error: String(err) });
-      await this.ctx.storage.setAlarm(Date.now() + ROW_RETRY_MS);
-    }
+    // Chunk batches were only a hand-over between stages.
+    await deletePrefix(this.env.DOCUMENTS, batchPrefix(s));
+    // A job that did not complete leaves no searchable chunks behind.
+    if (s.stage !== "completed") await selectVectorStore(this.env).deleteDocument(s.tenant_id, s.document_id);
   }
 
   private async load(): Promise<JobState | null> {
@@ -257,6 +265,14 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 
   private frame(s: JobState): string {
     return JSON.stringify({ message_id: crypto.randomUUID(), message_type: "ingestion_progress", timestamp: new Date().toISOString(), data: progressOf(s), session_id: null, task_id: s.job_id });
+  }
+}
+
+async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
+  for (let more = true; more; ) {
+    const listed = await bucket.list({ prefix });
+    if (listed.objects.length) await bucket.delete(listed.objects.map((o) => o.key));
+    more = listed.truncated;
   }
 }
 

@@ -8,6 +8,7 @@ import type { StoredDocument } from "../../db/documents.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
+import { recordOutcome } from "../../services/ingestion/outcome.ts";
 import { startJob } from "../../services/ingestion/start.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
@@ -16,6 +17,12 @@ const IdParam = z.object({ id: z.string().max(100) });
 
 /** Strips storage internals from what the API shows. */
 const view = ({ r2_key: _k, chunk_size: _s, chunk_overlap: _o, ...d }: StoredDocument) => d;
+
+/** Stops the document's job if it is still running, and settles what it owes the row. */
+async function cancelJob(c: Context<AppEnv>, jobId: string): Promise<void> {
+  const job = c.env.INGESTION_JOB.get(c.env.INGESTION_JOB.idFromName(jobId));
+  await recordOutcome(c.var.db(), job, await job.cancel());
+}
 
 async function ownedDocument(c: Context<AppEnv>, id: string): Promise<StoredDocument> {
   const doc = isUuid(id) ? await getDocument(c.var.db(), c.var.tenant.id, id.toLowerCase()) : null;
@@ -57,7 +64,7 @@ documentRoutes.openapi(
   async (c) => {
     const doc = await ownedDocument(c, c.req.valid("param").id);
     const tenantId = c.var.tenant.id;
-    if (doc.job_id) await c.env.INGESTION_JOB.get(c.env.INGESTION_JOB.idFromName(doc.job_id)).cancel();
+    if (doc.job_id) await cancelJob(c, doc.job_id);
     const { deleted: chunks } = await selectVectorStore(c.env).deleteDocument(tenantId, doc.id);
     const prefix = `tenants/${tenantId}/documents/${doc.id}/`;
     let files = 0;
@@ -105,7 +112,7 @@ documentRoutes.openapi(
   async (c) => {
     const doc = await ownedDocument(c, c.req.valid("param").id);
     if (!doc.r2_key) throw new AppError("DOCUMENT_NOT_FOUND", 404, "The document's original file is gone; upload it again.");
-    if (doc.job_id) await c.env.INGESTION_JOB.get(c.env.INGESTION_JOB.idFromName(doc.job_id)).cancel();
+    if (doc.job_id) await cancelJob(c, doc.job_id);
     const jobId = crypto.randomUUID();
     await setDocumentStatus(c.var.db(), c.var.tenant.id, doc.id, { status: "pending", error: null, job_id: jobId });
     await startJob(c.env, c.var.tenant.id, doc, jobId, doc.r2_key);

@@ -12,6 +12,7 @@ import type { AppEnv } from "../../env.ts";
 import { fetchPublicUrl, UrlFetchError } from "../../ingestion/url-fetch.ts";
 import { sniffKind } from "../../ingestion/sniff.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
+import { recordOutcome } from "../../services/ingestion/outcome.ts";
 import { startIngestion } from "../../services/ingestion/start.ts";
 import { progressOf } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
@@ -171,6 +172,7 @@ ingestRoutes.openapi(
     const { stub } = await ownedJob(c, c.req.valid("param").id, c.var.tenant.id);
     const state = await stub.cancel();
     if (!state) throw notFound("JOB_NOT_FOUND", "The ingestion job");
+    await recordOutcome(c.var.db(), stub, state);
     return c.json(progressOf(state), 200);
   },
 );

@@ -37,7 +37,11 @@ export class SessionQueryQueue {
   /** The connection the session belongs to until it reaches a boundary, or null. */
   private owner: number | null = null;
 
-  constructor(private readonly db: PGlite) {}
+  private readonly db: PGlite;
+
+  constructor(db: PGlite) {
+    this.db = db;
+  }
 
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     return new Promise((resolve, reject) => {

@@ -4,9 +4,10 @@
  * `simple` retrieves nothing; `rag` searches the visitor's message in the configured mode;
  * `advanced` searches hybrid for the message rewritten into a standalone query from the
  * recent conversation (rewrite.ts: by the agent's language model, or a deterministic rule
- * when it has none). The similarity threshold
- * applies to dense scores (cosine); full-text and hybrid rank by BM25/RRF, which have no
- * absolute scale, so there the LLM is told to say when the passages do not cover a question.
+ * when it has none). The similarity threshold applies to dense scores (cosine); full-text
+ * and hybrid rank by BM25 and by a per-query fused score (workers/knowledge/fusion.ts),
+ * which have no absolute scale, so there the LLM is told to say when the passages do not
+ * cover a question.
  */
 import type { QueryConfig } from "../../../shared/config.ts";
 import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";

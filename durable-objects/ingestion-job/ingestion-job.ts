@@ -140,18 +140,16 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   async fail(code: string, message: string): Promise<JobState | null> {
     const s = await this.load();
     if (!s || isTerminal(s)) return s;
-    const next: JobState = { ...s, stage: "failed", message, error: { code, message } };
-    await this.end(next);
-    return next;
+    await this.end({ ...s, stage: "failed", message, error: { code, message } });
+    return this.load();
   }
 
   /** Cancels a running job; a finished one is left as it is. */
   async cancel(): Promise<JobState | null> {
     const s = await this.load();
     if (!s || isTerminal(s)) return s;
-    const next: JobState = { ...s, stage: "cancelled", message: "Cancelled by the owner", error: { code: "INGESTION_CANCELLED", message: "Cancelled by the owner" } };
-    await this.end(next);
-    return next;
+    await this.end({ ...s, stage: "cancelled", message: "Cancelled by the owner", error: { code: "INGESTION_CANCELLED", message: "Cancelled by the owner" } });
+    return this.load();
   }
 
   /** The final state is on the document's row: stop asking for it. */

@@ -15,6 +15,7 @@ import { createLogger } from "../../log.ts";
 import { AppError } from "../../errors.ts";
 import { ChunkBatchSchema, EmbedBatchDataSchema, INGESTION_ACTIONS, chunkId } from "../ingestion/actions.ts";
 import { recordOutcome } from "../ingestion/outcome.ts";
+import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 
 const QUEUE = "nooble-embedding";
@@ -50,7 +51,16 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
         continue;
       }
       const object = await env.DOCUMENTS.get(batch_key);
-      if (!object) throw new Error(`chunk batch ${batch_key} is missing`);
+      if (!object) {
+        // The job ended (and removed its batches) since the check above: nothing left to do.
+        const now = await job.getState();
+        if (now && isTerminal(now)) {
+          await recordOutcome(db(), job, now);
+          msg.ack();
+          continue;
+        }
+        throw new Error(`chunk batch ${batch_key} is missing`);
+      }
       const { chunks } = ChunkBatchSchema.parse(await object.json());
       const vectors = await embedder.embed(chunks.map((c) => c.text));
       const agentIds = await documentAgentIds(db(), tenantId, document_id);

@@ -179,8 +179,9 @@ export class ChatSessionStore {
     this.sql.exec("delete from chunks where task_id = ?", taskId);
   }
 
-  appendChunk(taskId: string, idx: number, content: string): void {
-    this.sql.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, idx, content);
+  /** A batch of one attempt's chunks (see chat-session.stream.ts for when batches are written). */
+  appendChunks(taskId: string, rows: { idx: number; content: string }[]): void {
+    for (const r of rows) this.sql.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, r.idx, r.content);
   }
 
   chunksAfter(taskId: string, afterIdx: number): { idx: number; content: string }[] {

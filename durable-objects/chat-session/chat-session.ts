@@ -3,12 +3,21 @@
  * tabs), the agent snapshot taken at chat/init, the history, the tasks (one at a time) and
  * each task's streamed chunks, so a reconnecting client resumes without a second LLM call.
  *
- * A turn: a visitor message is stored and `execution.chat.*` is queued; the execution consumer
- * hands the task back by RPC (`acceptTask`), and the answer runs in this object's alarm, where
- * every delta is stored and relayed at once. Running it here rather than in the queue
- * consumer keeps turns of different sessions independent (a consumer batch would hold
- * unrelated turns hostage to the slowest) and makes recovery automatic: an alarm interrupted
- * by a crash or eviction runs again, and the task restarts as a new attempt.
+ * A turn: a visitor message is stored with its task, and the answer starts at once, in this
+ * object, in the same event that received the message (`startRun`): no queue hop and no
+ * alarm stands between the message and the LLM request. Each delta is relayed the moment it
+ * arrives and kept in memory; chunks are written in batches (chat-session.stream.ts).
+ *
+ * `execution.chat.*` is still queued (through the outbox, in the same transaction as the
+ * task) and is the turn's durable ledger: the execution consumer hands it back by RPC
+ * (`acceptTask`), which is a no-op for a task this instance is running or has finished, and
+ * restarts a task whose run died with a previous instance. The alarm is the second watchdog:
+ * while a task runs it fires every RUN_WATCHDOG_MS and restarts a run that is no longer
+ * alive here (eviction, crash), as a new attempt whose chunks replace the old attempt's.
+ * Why not wait for the queue (the original design): a local queue delivery plus an alarm
+ * cost hundreds of milliseconds under load, far over the 30 ms budget for the time to first
+ * token, and running here keeps turns of different sessions independent (a consumer batch
+ * would hold unrelated turns hostage to the slowest).
  * Queue sends go through an outbox in storage, so nothing is lost when a send fails.
  */
 import { DurableObject } from "cloudflare:workers";
@@ -32,18 +41,29 @@ import type { ChatTaskResult } from "../../workers/services/execution/run-chat-t
 import { ChatSessionStore } from "./chat-session.sql.ts";
 import type { MessageRow, SessionRow, TaskRow } from "./chat-session.sql.ts";
 import { SocketCursors, frame, sendSafely } from "./chat-session.socket.ts";
+import { LiveStream } from "./chat-session.stream.ts";
 
 /** Attempts of one task across crashes and provider failures before it fails for good. */
 const MAX_TASK_ATTEMPTS = 5;
 const OUTBOX_RETRY_MS = 2_000;
 const HISTORY_LIMIT = 200;
 const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * While a task runs, the alarm checks this often that its run is still alive in this
+ * instance, and restarts it if not: how long a visitor waits after an eviction mid-answer.
+ */
+export const RUN_WATCHDOG_MS = 5_000;
 
 export type SubmitResult =
   | { ok: true; task_id: string }
   | { ok: false; code: ErrorCode; message: string; status: 400 | 404 | 409 | 410 | 413 | 429 };
 
-export type AcceptResult = "started" | "duplicate" | "finished" | "unknown";
+/**
+ * What a delivery of `execution.chat.*` did: started a task not yet running, restarted one whose
+ * run died with an earlier instance, nothing for a task running here or finished, or nothing
+ * for a task this session does not know.
+ */
+export type AcceptResult = "started" | "restarted" | "duplicate" | "finished" | "unknown";
 
 export interface SessionStatus {
   session_id: string;
@@ -61,6 +81,11 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   private readonly limits: ChatLimits;
   private readonly cursors = new SocketCursors();
   private log: Logger;
+  /** The task whose answer runs in this instance (one at a time per session), until it ends. */
+  private run: { taskId: string; done: Promise<void> } | null = null;
+  /** The attempt of that task streaming now: its chunks, in memory. */
+  private live: LiveStream | null = null;
+  private flushing: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -133,20 +158,33 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     });
     this.enqueuePersist(session, [userMessage], taskId);
     this.broadcastTaskStart(session, taskId, mode, 1);
+    // The answer starts now, not when the queued action comes back (see the class header). Its
+    // first storage writes (status, attempt) join this turn's, so one commit covers the message,
+    // the task, the outbox and the watchdog alarm; the LLM request leaves once it is durable.
+    const task = this.store.getTask(taskId);
+    if (task) this.startRun(session, task);
+    await this.scheduleAlarm({ outboxSent: true });
     await this.flushOutbox();
-    await this.scheduleAlarm();
+    if (this.store.outbox().length > 0) await this.scheduleAlarm();
     return { ok: true, task_id: taskId };
   }
 
-  /** The execution consumer hands a queued task back to run here; redeliveries change nothing. */
+  /**
+   * The execution consumer hands a queued action back (the durable ledger of the turn). The
+   * answer normally started when the message arrived, so this is a no-op for a task running in
+   * this instance or finished; a task not started yet starts, and one marked running whose run
+   * is not alive here (it died with an earlier instance) restarts as a new attempt.
+   */
   async acceptTask(action: DomainAction): Promise<AcceptResult> {
     const task = this.store.getTask(action.task_id);
     if (!task) return "unknown";
     if (task.status === "completed" || task.status === "failed") return "finished";
-    if (task.status !== "queued") return "duplicate";
-    this.store.setTaskStatus(task.id, "ready", Date.now());
-    await this.ctx.storage.setAlarm(Date.now());
-    return "started";
+    if (this.run?.taskId === task.id) return "duplicate";
+    const session = this.store.getSession();
+    if (!session) return "unknown";
+    this.startRun(session, task);
+    await this.scheduleAlarm();
+    return task.status === "running" ? "restarted" : "started";
   }
 
   /** Ends the session: sockets closed, the conversation marked ended. */
@@ -198,7 +236,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     const active = this.store.activeTask();
-    const streamed = active ? this.store.chunkCount(active.id) : 0;
+    const live = active && this.live?.taskId === active.id ? this.live : null;
+    const streamed = live ? live.count : active ? this.store.chunkCount(active.id) : 0;
     // A socket joining before any chunk of the active task streams gets it live; one joining
     // mid-answer gets nothing until it resumes, so no chunk reaches it twice.
     this.cursors.attach(server, active && streamed === 0 ? { task_id: active.id, attempt: Math.max(1, active.attempt), next_idx: 0 } : null);
@@ -260,7 +299,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.cursors.forget(ws);
   }
 
-  // ---- Alarm: run ready tasks, restart interrupted ones, watchdog, idle end, outbox ----
+  // ---- Alarm: restart interrupted runs, start watchdog, idle end, outbox ----
 
   override async alarm(): Promise<void> {
     await this.flushOutbox();
@@ -268,10 +307,11 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     if (!session) return;
     const now = Date.now();
     const task = this.store.activeTask();
-    if (task && (task.status === "ready" || task.status === "running")) {
-      // "running" seen by a new alarm means the previous run was interrupted (crash, eviction).
-      await this.runTask(session, task);
-    } else if (task?.status === "queued" && now - task.created_at >= this.limits.taskStallMs) {
+    const alive = task !== null && this.run?.taskId === task.id;
+    if (task && !alive && (task.status === "ready" || task.status === "running")) {
+      // Marked running but not running here: the run died with an earlier instance (crash, eviction).
+      this.startRun(session, task);
+    } else if (task?.status === "queued" && !alive && now - task.created_at >= this.limits.taskStallMs) {
       this.failTask(session, task, { code: "TASK_STALLED", message: "The answer did not start in time. Send your message again.", retry_possible: true });
     } else if (!task && session.ended_at === null && now - session.last_activity_at >= this.limits.idleMs) {
       await this.end("idle");
@@ -285,6 +325,28 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   private async submitFromSocket(ws: WebSocket, session: SessionRow, content: string, mode: ExecutionMode): Promise<void> {
     const result = await this.submit(content, mode);
     if (!result.ok) sendSafely(ws, frame("error", { code: result.code, message: result.message }, session.session_id));
+  }
+
+  /**
+   * Runs the task's answer in this instance without awaiting it: the caller (a socket message,
+   * the REST route's RPC, acceptTask, the alarm) returns at once, and the run keeps the object
+   * busy with its LLM request (an object with a request in flight does not hibernate). The
+   * task's storage status and the alarm (RUN_WATCHDOG_MS) cover the case where it dies anyway.
+   */
+  private startRun(session: SessionRow, task: TaskRow): void {
+    if (this.run) return; // one task at a time: the active task is the one running
+    const taskId = task.id;
+    const logCrash = (what: string) => (err: unknown) => this.log.error(what, { task_id: taskId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    const done = this.runTask(session, task)
+      .catch(logCrash("chat task run crashed"))
+      .then(async () => {
+        if (this.run?.taskId === taskId) this.run = null;
+        await this.flushOutbox();
+        await this.scheduleAlarm();
+      })
+      .catch(logCrash("rescheduling after a chat task failed"));
+    this.run = { taskId, done };
+    this.ctx.waitUntil(done);
   }
 
   private async runTask(session: SessionRow, task: TaskRow): Promise<void> {
@@ -305,7 +367,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const startedAt = Date.now();
     const previousAttempts = task.attempt;
     let attempt = previousAttempts;
-    let idx = 0;
+    let live = null as LiveStream | null; // (`as`: assigned in the sink callbacks, which narrowing does not see)
     try {
       const result = await runChatTask(
         {
@@ -321,30 +383,38 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         {
           startAttempt: (n) => {
             attempt = previousAttempts + n;
-            idx = 0;
+            live?.stop();
+            live = new LiveStream(task.id, attempt, (id, rows) => this.store.appendChunks(id, rows));
+            this.live = live;
             this.store.clearChunks(task.id);
             this.store.setTaskStatus(task.id, "running", Date.now(), { attempt });
             this.broadcastTaskStart(session, task.id, task.mode, attempt);
           },
           delta: (text) => {
-            this.store.appendChunk(task.id, idx, text);
-            this.relayChunk(session, task.id, attempt, idx, text);
-            idx += 1;
+            // Sent before anything is written: no storage commit stands in front of a chunk.
+            if (live) this.relayChunk(session, task.id, attempt, live.push(text), text);
           },
         },
       );
-      this.completeTask(session, task, userMessage, result, attempt, idx, Date.now() - startedAt);
-      log.info("chat task completed", { attempt, chunks: idx, model: result.model });
+      const chunks = live?.count ?? 0;
+      this.completeTask(session, task, userMessage, result, attempt, live, Date.now() - startedAt);
+      log.info("chat task completed", { attempt, chunks, model: result.model });
     } catch (err) {
       const e = toChatTaskError(err);
       if (e.code === "INTERNAL_ERROR") log.error("chat task failed", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
       else log.warn("chat task failed", { code: e.code });
+      this.endLive(live);
       this.failTask(session, { ...task, attempt }, { code: e.code, message: e.message, retry_possible: e.retryPossible });
     }
   }
 
-  private completeTask(session: SessionRow, task: TaskRow, userMessage: MessageRow, result: ChatTaskResult, attempt: number, chunks: number, executionMs: number): void {
+  private completeTask(session: SessionRow, task: TaskRow, userMessage: MessageRow, result: ChatTaskResult, attempt: number, live: LiveStream | null, executionMs: number): void {
+    const chunks = live?.count ?? 0;
+    if (this.store.getTask(task.id)?.status !== "running") return this.endLive(live); // the session ended meanwhile
     const now = Date.now();
+    // The last batch of chunks commits with the completed status, before the final frame leaves.
+    live?.flush();
+    this.endLive(live);
     const assistant = this.store.insertMessage({
       id: crypto.randomUUID(),
       role: "assistant",
@@ -371,10 +441,18 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   }
 
   private failTask(session: SessionRow, task: TaskRow, error: { code: string; message: string; retry_possible: boolean }): void {
+    if (this.live?.taskId === task.id) this.endLive(this.live);
+    const current = this.store.getTask(task.id)?.status;
+    if (current === "completed" || current === "failed") return;
     const now = Date.now();
     this.store.setTaskStatus(task.id, "failed", now, { error });
     this.store.touch(now);
     this.broadcast(frame("chat_error", error, session.session_id, task.id));
+  }
+
+  private endLive(live: LiveStream | null): void {
+    live?.stop();
+    if (this.live === live) this.live = null;
   }
 
   private responseData(session: SessionRow, assistant: MessageRow) {
@@ -418,14 +496,16 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     if (task.status === "failed") {
       return void sendSafely(ws, frame("chat_error", task.error ?? { code: "INTERNAL_ERROR", message: "The answer failed.", retry_possible: true }, session.session_id, task.id));
     }
-    const attempt = Math.max(1, task.attempt);
+    // A task streaming here is served from memory (its latest chunks may not be written yet).
+    const live = this.live?.taskId === task.id ? this.live : null;
+    const attempt = live?.attempt ?? Math.max(1, task.attempt);
     let from = lastChunkIndex;
     if (clientAttempt !== undefined && clientAttempt !== attempt) {
       // The client holds chunks of a dropped attempt: it starts over from this attempt's first chunk.
       sendSafely(ws, frame("chat_processing", { task_id: task.id, mode: task.mode, attempt }, session.session_id, task.id));
       from = -1;
     }
-    const missed = this.store.chunksAfter(task.id, from);
+    const missed = live ? live.after(from) : this.store.chunksAfter(task.id, from);
     for (const c of missed) sendSafely(ws, frame("chat_streaming", { content: c.content, chunk_index: c.idx, is_final: false, attempt }, session.session_id, task.id));
     const next = (missed.at(-1)?.idx ?? from) + 1;
     this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next });
@@ -470,8 +550,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.store.enqueueOutbox(item.action.action_id, item, Date.now());
   }
 
-  /** Sends what the outbox holds; what fails stays for the next alarm. */
-  private async flushOutbox(): Promise<void> {
+  /** Sends what the outbox holds; what fails stays for the next alarm. One flush at a time. */
+  private flushOutbox(): Promise<void> {
+    this.flushing ??= this.sendOutbox().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async sendOutbox(): Promise<void> {
     for (const { id, body } of this.store.outbox()) {
       const parsed = OutboxItemSchema.safeParse(body);
       if (!parsed.success) {
@@ -490,16 +575,20 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     }
   }
 
-  /** One alarm serves every deadline: ready tasks now, the start watchdog, outbox retries, idle end. */
-  private async scheduleAlarm(): Promise<void> {
+  /**
+   * One alarm serves every deadline: the run watchdog (now for a run not alive here), the start
+   * watchdog, outbox retries, idle end. `outboxSent`: the caller flushes the outbox right after.
+   */
+  private async scheduleAlarm(opts: { outboxSent?: boolean } = {}): Promise<void> {
     const session = this.store.getSession();
     if (!session) return;
     const now = Date.now();
     const deadlines: number[] = [];
     const task = this.store.activeTask();
-    if (task?.status === "ready") deadlines.push(now);
-    if (task?.status === "queued") deadlines.push(task.created_at + this.limits.taskStallMs);
-    if (this.store.outbox().length > 0) deadlines.push(now + OUTBOX_RETRY_MS);
+    const alive = task !== null && this.run?.taskId === task.id;
+    if (task && (task.status === "ready" || task.status === "running")) deadlines.push(alive ? now + RUN_WATCHDOG_MS : now);
+    if (task?.status === "queued") deadlines.push(alive ? now + RUN_WATCHDOG_MS : task.created_at + this.limits.taskStallMs);
+    if (!opts.outboxSent && this.store.outbox().length > 0) deadlines.push(now + OUTBOX_RETRY_MS);
     if (!task && session.ended_at === null) deadlines.push(session.last_activity_at + this.limits.idleMs);
     if (deadlines.length === 0) {
       await this.ctx.storage.deleteAlarm();

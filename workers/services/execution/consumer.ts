@@ -1,8 +1,11 @@
 /**
  * Consumer of the `nooble-execution` queue: `execution.chat.simple` and `execution.chat.advance`.
- * Each action is handed to the session's ChatSession, which runs the turn (see the class
- * header for why the answer streams there). Redeliveries are no-ops: the session knows which
- * tasks are queued, running or finished.
+ * The session's ChatSession starts each answer itself the moment the message arrives (a queue
+ * hop on that path costs more than the whole time-to-first-token budget; see the class header
+ * and the README's architecture notes). The queued action is the turn's durable ledger and a
+ * watchdog: handed to the session (`acceptTask`), it does nothing for a task running there or
+ * finished, starts one that never started, and restarts one whose run died with an earlier
+ * instance of the object. Redeliveries are therefore no-ops.
  */
 import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { WorkerEnv } from "../../env.ts";
@@ -32,6 +35,7 @@ export async function handleExecutionBatch(batch: MessageBatch<unknown>, env: Wo
         const stub = env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(action.session_id));
         const result = await stub.acceptTask(action);
         if (result === "unknown") log.warn("execution action for a task the session does not know", ids);
+        else if (result === "started" || result === "restarted") log.info(`execution action ${result} a task the session was not running`, ids);
         msg.ack();
       } catch (err) {
         log.warn("execution hand-over failed; retrying", { ...ids, attempts: msg.attempts, error: String(err) });

@@ -1,4 +1,126 @@
-// PLACEHOLDER: replaced by the owner-dashboard work in progress (must not ship).
+/**
+ * Create an agent (from a template or custom) or edit one: every setting, the server's ranges
+ * and field errors; duplicate, delete, and try it in a private test chat.
+ */
+import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
+import { Show, createResource, createSignal, untrack } from "solid-js";
+import type { Agent } from "../../../shared/api/agents.ts";
+import { errorMessage } from "../lib/api.ts";
+import { createAgent, deleteAgent, duplicateAgent, getAgent, listModels, listTemplates, updateAgent } from "./api/agents.ts";
+import { AgentForm } from "./components/AgentForm.tsx";
+import { ConfirmDialog } from "./components/ConfirmDialog.tsx";
+import { PageHeader } from "./components/PageHeader.tsx";
+import { valueOf } from "./components/resource.ts";
+import { createBody, emptyValues, updateBody, valuesFromAgent, valuesFromTemplate } from "./components/agent-form-values.ts";
+
 export default function AgentEditorPage() {
-  return <p>AgentEditorPage</p>;
+  const params = useParams<{ id?: string }>();
+  const [search] = useSearchParams<{ template?: string }>();
+  const navigate = useNavigate();
+  const isNew = () => !params.id;
+
+  const [models] = createResource(listModels);
+  const [templates] = createResource(listTemplates);
+  const [agent, { mutate }] = createResource(() => params.id, getAgent);
+  const [confirmDelete, setConfirmDelete] = createSignal(false);
+  const [actionError, setActionError] = createSignal<string>();
+
+  const ready = () => valueOf(models) && valueOf(templates) && (isNew() || valueOf(agent));
+  const loadError = () => models.error ?? templates.error ?? agent.error;
+
+  const initialForNew = () => {
+    const template = valueOf(templates)?.find((t) => t.id === search.template);
+    return template ? valuesFromTemplate(template) : emptyValues();
+  };
+
+  return (
+    <section>
+      <Show when={isNew()} fallback={<PageHeader title={valueOf(agent)?.name ?? "Agent"} description="Every setting of this agent. Changes apply to the next message." />}>
+        <PageHeader title="Create agent" description="Start from a template or from scratch; you can change everything later." />
+      </Show>
+      <Show when={loadError()}>
+        <p class="error" role="alert">
+          Could not load: {errorMessage(loadError())}
+        </p>
+      </Show>
+      <Show when={actionError()}>
+        <p class="error" role="alert">
+          {actionError()}
+        </p>
+      </Show>
+      <Show when={ready()} fallback={<Show when={!loadError()}><p class="muted">Loading…</p></Show>}>
+        <Show
+          when={!isNew() && valueOf(agent)?.id}
+          keyed
+          fallback={
+            <AgentForm
+              mode="create"
+              initial={initialForNew()}
+              models={valueOf(models) ?? []}
+              templates={valueOf(templates) ?? []}
+              {...(search.template ? { initialTemplateId: search.template } : {})}
+              onSubmit={async (values, templateId) => {
+                const created = await createAgent(createBody(values, templateId));
+                navigate(`/dashboard/agents/${created.id}`, { replace: true });
+              }}
+            />
+          }
+        >
+          {(_id: string) => {
+            // Keyed by id: a save (same id) keeps the form; another agent gets a fresh one.
+            const current = untrack(() => valueOf(agent)) as Agent;
+            return (
+            <AgentForm
+              mode="edit"
+              initial={valuesFromAgent(current)}
+              models={valueOf(models) ?? []}
+              templatePrompt={valueOf(templates)?.find((t) => t.id === current.template_id)?.system_prompt ?? null}
+              onSubmit={async (values) => {
+                mutate(await updateAgent(current.id, updateBody(values)));
+              }}
+              actions={
+                <>
+                  <span class="spacer" />
+                  <button
+                    type="button"
+                    onClick={async () => {
+                      setActionError(undefined);
+                      try {
+                        const copy = await duplicateAgent(current.id);
+                        navigate(`/dashboard/agents/${copy.id}`);
+                      } catch (e) {
+                        setActionError(errorMessage(e));
+                      }
+                    }}
+                  >
+                    Duplicate
+                  </button>
+                  <button type="button" class="danger" onClick={() => setConfirmDelete(true)}>
+                    Delete
+                  </button>
+                </>
+              }
+            />
+            );
+          }}
+        </Show>
+      </Show>
+      <Show when={confirmDelete() && valueOf(agent)}>
+        {(current) => (
+          <ConfirmDialog
+            title={`Delete “${current().name}”?`}
+            confirmLabel="Delete agent"
+            danger
+            onClose={() => setConfirmDelete(false)}
+            onConfirm={async () => {
+              await deleteAgent(current().id);
+              navigate("/dashboard/agents", { replace: true });
+            }}
+          >
+            <p>The agent stops answering at once and leaves your public page. Its past conversations stay in the CRM, unlinked. This cannot be undone.</p>
+          </ConfirmDialog>
+        )}
+      </Show>
+    </section>
+  );
 }

@@ -3,8 +3,8 @@
  * sign-out. A username chosen at sign-up (before email confirmation) is applied here, once.
  */
 import { A, useLocation, useNavigate, type RouteSectionProps } from "@solidjs/router";
-import { Show, createEffect, createSignal, onMount } from "solid-js";
-import { api } from "../lib/api.ts";
+import { ErrorBoundary, Show, createEffect, createSignal, onMount } from "solid-js";
+import { api, errorMessage } from "../lib/api.ts";
 import { restoreSession, signOut, user } from "../lib/auth.ts";
 import { takePendingUsername } from "../lib/username-check.ts";
 
@@ -75,7 +75,19 @@ export default function OwnerLayout(props: RouteSectionProps) {
       </header>
       <main class="container" id="main" tabindex="-1">
         <Show when={checked() && user()} fallback={<p class="muted">Loading…</p>}>
-          {props.children}
+          <ErrorBoundary
+            fallback={(err: unknown, reset) => (
+              <div class="card" role="alert">
+                <h1>Something went wrong</h1>
+                <p>{errorMessage(err)}</p>
+                <button type="button" onClick={reset}>
+                  Try again
+                </button>
+              </div>
+            )}
+          >
+            {props.children}
+          </ErrorBoundary>
         </Show>
       </main>
     </>

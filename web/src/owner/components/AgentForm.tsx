@@ -1,0 +1,253 @@
+/**
+ * Every setting of an agent, with the server's ranges as hints and checks, and the server's
+ * own field errors shown beside the input they name. Creating starts from a template or from
+ * scratch; the same form edits.
+ */
+import { For, Show, createSignal, type JSX } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import type { AgentTemplate, Model } from "../../../../shared/api/agents.ts";
+import { CONFIG_LIMITS, QUERY_MODES, SEARCH_MODES } from "../../../../shared/config.ts";
+import { Field } from "../../components/Field.tsx";
+import { ApiError, errorMessage } from "../../lib/api.ts";
+import { CheckField } from "./CheckField.tsx";
+import { FIELD_PATHS, emptyValues, validateAgentForm, valuesFromTemplate } from "./agent-form-values.ts";
+import type { AgentFormValues, FieldErrors, QueryMode, SearchMode } from "./agent-form-values.ts";
+
+export interface AgentFormProps {
+  mode: "create" | "edit";
+  initial: AgentFormValues;
+  models: Model[];
+  /** Create mode: the templates to start from. */
+  templates?: AgentTemplate[];
+  /** Create mode: the template chosen first (from ?template=). */
+  initialTemplateId?: string;
+  /** The template's prompt (shown as what an empty override means). */
+  templatePrompt?: string | null;
+  /** Saves; an ApiError's field errors are shown beside their inputs. */
+  onSubmit: (values: AgentFormValues, templateId: string | undefined) => Promise<void>;
+  /** Extra buttons beside Save. */
+  actions?: JSX.Element;
+}
+
+const MODE_LABELS: Record<QueryMode, string> = {
+  simple: "Simple: the model answers alone, no documents",
+  rag: "RAG: answer from the agent's documents",
+  advanced: "Advanced: retrieval with several reasoning steps",
+};
+const SEARCH_LABELS: Record<SearchMode, string> = {
+  dense: "Dense (meaning)",
+  fulltext: "Full text (words)",
+  hybrid: "Hybrid (both)",
+};
+
+const range = (r: { min: number; max: number; default: number }, unit = "") => `${r.min} to ${r.max}${unit}, default ${r.default}`;
+
+export function AgentForm(props: AgentFormProps) {
+  // The form keeps its own copy: the parent's `initial` is where it starts.
+  const [values, setValues] = createStore<AgentFormValues>({ ...props.initial });
+  const [errors, setErrors] = createSignal<FieldErrors>({});
+  const [formError, setFormError] = createSignal<string>();
+  const [saved, setSaved] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const [templateId, setTemplateId] = createSignal<string>(props.initialTemplateId ?? "");
+  let form: HTMLFormElement | undefined;
+
+  const chosenTemplate = () => props.templates?.find((t) => t.id === templateId());
+  const err = (key: keyof AgentFormValues) => errors()[FIELD_PATHS[key]];
+  const set = <K extends keyof AgentFormValues>(key: K, value: AgentFormValues[K]) => {
+    setValues(key, value as never);
+    setSaved(false);
+    if (errors()[FIELD_PATHS[key]]) setErrors((e) => ({ ...e, [FIELD_PATHS[key]]: undefined }));
+  };
+
+  const chooseTemplate = (id: string) => {
+    setTemplateId(id);
+    const template = props.templates?.find((t) => t.id === id);
+    const keep = { name: values.name, is_public: values.is_public, is_active: values.is_active };
+    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(), ...keep }));
+    setErrors({});
+  };
+
+  const focusFirstError = () => {
+    queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  };
+
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setFormError(undefined);
+    setSaved(false);
+    const found = validateAgentForm(values);
+    setErrors(found);
+    if (Object.keys(found).length) {
+      setFormError("Some settings need fixing: see the highlighted fields.");
+      focusFirstError();
+      return;
+    }
+    setBusy(true);
+    try {
+      await props.onSubmit({ ...values }, templateId() || undefined);
+      setSaved(true);
+    } catch (e) {
+      if (e instanceof ApiError && e.fields.length) {
+        const known = new Set<string>(Object.values(FIELD_PATHS));
+        const placed: FieldErrors = {};
+        const elsewhere: string[] = [];
+        for (const f of e.fields) {
+          if (known.has(f.field)) placed[f.field] = f.message;
+          else elsewhere.push(`${f.field}: ${f.message}`);
+        }
+        setErrors(placed);
+        setFormError(elsewhere.length ? `${e.message} (${elsewhere.join("; ")})` : e.message);
+        focusFirstError();
+      } else {
+        setFormError(errorMessage(e));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const numberInput = (key: keyof AgentFormValues, r: { min: number; max: number }, step: string) => (attrs: { id: string; "aria-invalid": boolean; "aria-describedby": string | undefined }) => (
+    <input {...attrs} type="number" inputmode="decimal" min={r.min} max={r.max} step={step} value={String(values[key])} onInput={(e) => set(key, e.currentTarget.value as never)} />
+  );
+
+  const models = () => {
+    const list = props.models.map((m) => ({ id: m.id, label: `${m.label} (${m.provider})` }));
+    if (values.model && !list.some((m) => m.id === values.model)) list.unshift({ id: values.model, label: `${values.model} (not available on this server)` });
+    return list;
+  };
+
+  return (
+    <form ref={form} class="agent-form stack" novalidate onSubmit={submit} aria-label={props.mode === "create" ? "New agent" : "Agent settings"}>
+      <Show when={props.mode === "create" && props.templates}>
+        <fieldset class="card">
+          <legend>Start from</legend>
+          <Field label="Template" hint={chosenTemplate()?.description ?? "A blank agent with the default settings."}>
+            {(attrs) => (
+              <select {...attrs} onChange={(e) => chooseTemplate(e.currentTarget.value)}>
+                <option value="" selected={!templateId()}>Custom (blank)</option>
+                <For each={props.templates}>{(t) => <option value={t.id} selected={t.id === templateId()}>{t.name}</option>}</For>
+              </select>
+            )}
+          </Field>
+        </fieldset>
+      </Show>
+
+      <fieldset class="card">
+        <legend>Basics</legend>
+        <Field label="Name" error={err("name")}>
+          {(attrs) => <input {...attrs} name="name" required maxlength={100} value={values.name} onInput={(e) => set("name", e.currentTarget.value)} />}
+        </Field>
+        <Field label="Description" hint="Shown to visitors on your public page." error={err("description")}>
+          {(attrs) => <textarea {...attrs} name="description" rows={2} maxlength={2000} value={values.description} onInput={(e) => set("description", e.currentTarget.value)} />}
+        </Field>
+        <Field
+          label="System prompt"
+          hint={(chosenTemplate()?.system_prompt ?? props.templatePrompt) ? "Leave empty to use the template's prompt (shown greyed)." : "How the agent should behave. Leave empty for the default."}
+          error={err("system_prompt_override")}
+        >
+          {(attrs) => (
+            <textarea
+              {...attrs}
+              name="system_prompt_override"
+              rows={6}
+              maxlength={20000}
+              placeholder={chosenTemplate()?.system_prompt ?? props.templatePrompt ?? ""}
+              value={values.system_prompt_override}
+              onInput={(e) => set("system_prompt_override", e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      </fieldset>
+
+      <fieldset class="card">
+        <legend>Model</legend>
+        <Field label="Model" hint="From the providers configured on this server." error={err("model")}>
+          {(attrs) => (
+            <select {...attrs} name="model" onChange={(e) => set("model", e.currentTarget.value)}>
+              <For each={models()}>{(m) => <option value={m.id} selected={m.id === values.model}>{m.label}</option>}</For>
+            </select>
+          )}
+        </Field>
+        <div class="grid-2">
+          <Field label="Temperature" hint={range(CONFIG_LIMITS.temperature)} error={err("temperature")}>
+            {numberInput("temperature", CONFIG_LIMITS.temperature, "0.1")}
+          </Field>
+          <Field label="Max tokens" hint={range(CONFIG_LIMITS.maxTokens)} error={err("max_tokens")}>
+            {numberInput("max_tokens", CONFIG_LIMITS.maxTokens, "1")}
+          </Field>
+          <Field label="History window" hint={`Earlier messages sent with each question: ${range(CONFIG_LIMITS.historyWindow)}`} error={err("history_window")}>
+            {numberInput("history_window", CONFIG_LIMITS.historyWindow, "1")}
+          </Field>
+        </div>
+      </fieldset>
+
+      <fieldset class="card">
+        <legend>Knowledge (RAG)</legend>
+        <Field label="RAG mode" error={err("mode")}>
+          {(attrs) => (
+            <select {...attrs} name="mode" onChange={(e) => set("mode", e.currentTarget.value as QueryMode)}>
+              <For each={QUERY_MODES}>{(m) => <option value={m} selected={m === values.mode}>{MODE_LABELS[m]}</option>}</For>
+            </select>
+          )}
+        </Field>
+        <div class="grid-2">
+          <Field label="Search mode" error={err("search_mode")}>
+            {(attrs) => (
+              <select {...attrs} name="search_mode" onChange={(e) => set("search_mode", e.currentTarget.value as SearchMode)}>
+                <For each={SEARCH_MODES}>{(m) => <option value={m} selected={m === values.search_mode}>{SEARCH_LABELS[m]}</option>}</For>
+              </select>
+            )}
+          </Field>
+          <Field label="Top K" hint={`Passages retrieved per question: ${range(CONFIG_LIMITS.topK)}`} error={err("top_k")}>
+            {numberInput("top_k", CONFIG_LIMITS.topK, "1")}
+          </Field>
+          <Field label="Similarity threshold" hint={`Weaker matches are left out: ${range(CONFIG_LIMITS.similarityThreshold)}`} error={err("similarity_threshold")}>
+            {numberInput("similarity_threshold", CONFIG_LIMITS.similarityThreshold, "0.05")}
+          </Field>
+        </div>
+      </fieldset>
+
+      <details class="card">
+        <summary>Advanced settings</summary>
+        <div class="grid-2">
+          <Field label="Top P" hint={range(CONFIG_LIMITS.topP)} error={err("top_p")}>
+            {numberInput("top_p", CONFIG_LIMITS.topP, "0.05")}
+          </Field>
+          <Field label="Max iterations" hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`} error={err("max_iterations")}>
+            {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
+          </Field>
+          <Field label="Chunk size" hint={`Characters per passage for new uploads: ${range(CONFIG_LIMITS.chunkSize)}`} error={err("chunk_size")}>
+            {numberInput("chunk_size", CONFIG_LIMITS.chunkSize, "1")}
+          </Field>
+          <Field label="Chunk overlap" hint={`${range(CONFIG_LIMITS.chunkOverlap)}; smaller than the chunk size`} error={err("chunk_overlap")}>
+            {numberInput("chunk_overlap", CONFIG_LIMITS.chunkOverlap, "1")}
+          </Field>
+        </div>
+      </details>
+
+      <fieldset class="card">
+        <legend>Visibility</legend>
+        <CheckField label="Public" name="is_public" hint="Listed on your public page for anyone to chat with." checked={values.is_public} onChange={(v) => set("is_public", v)} />
+        <CheckField label="Active" name="is_active" hint="Answers chats; an inactive agent is paused." checked={values.is_active} onChange={(v) => set("is_active", v)} />
+      </fieldset>
+
+      <Show when={formError()}>
+        <p class="error" role="alert">
+          {formError()}
+        </p>
+      </Show>
+      <div class="row">
+        <button class="primary" type="submit" disabled={busy()}>
+          {props.mode === "create" ? (busy() ? "Creating…" : "Create agent") : busy() ? "Saving…" : "Save"}
+        </button>
+        <Show when={saved() && props.mode === "edit"}>
+          <span class="badge success" role="status">
+            Saved
+          </span>
+        </Show>
+        {props.actions}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * A modal confirmation (native <dialog>: focus is trapped, Escape cancels, focus returns to
+ * the button that opened it). Render it while a confirmation is pending.
+ */
+import { Show, createSignal, onMount, type JSX } from "solid-js";
+import { errorMessage } from "../../lib/api.ts";
+
+export interface ConfirmDialogProps {
+  title: string;
+  children: JSX.Element;
+  confirmLabel: string;
+  /** Runs the action; an error is shown in the dialog, which stays open. */
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  danger?: boolean;
+}
+
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  let dialog: HTMLDialogElement | undefined;
+  const [busy, setBusy] = createSignal(false);
+  const [error, setError] = createSignal<string>();
+  const opener = document.activeElement as HTMLElement | null;
+
+  onMount(() => {
+    if (typeof dialog?.showModal === "function") dialog.showModal();
+    else dialog?.setAttribute("open", "");
+  });
+
+  const close = () => {
+    dialog?.close?.();
+    props.onClose();
+    opener?.focus?.();
+  };
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onConfirm();
+      close();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      class="dialog"
+      aria-labelledby="confirm-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!busy()) close();
+      }}
+    >
+      <h2 id="confirm-title">{props.title}</h2>
+      <div>{props.children}</div>
+      <Show when={error()}>
+        <p class="error" role="alert">
+          {error()}
+        </p>
+      </Show>
+      <div class="row dialog-actions">
+        <button type="button" onClick={close} disabled={busy()}>
+          Cancel
+        </button>
+        <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={() => void confirm()} disabled={busy()}>
+          {busy() ? "Working…" : props.confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The agent form's values (numbers kept as the text typed, so "abc" can be told apart from 0),
+ * their client-side checks with the server's own ranges (shared/config.ts), and the request
+ * bodies built from them. Errors are keyed by the server's field paths
+ * (`execution_config.temperature`), so the server's field errors land beside the same inputs.
+ */
+import type { Agent, AgentTemplate, CreateAgent, UpdateAgent } from "../../../../shared/api/agents.ts";
+import { CONFIG_LIMITS, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../../../shared/config.ts";
+import type { ExecutionConfig, QueryConfig, RAGConfig , QUERY_MODES, SEARCH_MODES} from "../../../../shared/config.ts";
+
+export type QueryMode = (typeof QUERY_MODES)[number];
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+export interface AgentFormValues {
+  name: string;
+  description: string;
+  system_prompt_override: string;
+  model: string;
+  temperature: string;
+  max_tokens: string;
+  top_p: string;
+  history_window: string;
+  max_iterations: string;
+  mode: QueryMode;
+  search_mode: SearchMode;
+  top_k: string;
+  similarity_threshold: string;
+  chunk_size: string;
+  chunk_overlap: string;
+  is_public: boolean;
+  is_active: boolean;
+}
+
+/** Server field path of each form value. */
+export const FIELD_PATHS = {
+  name: "name",
+  description: "description",
+  system_prompt_override: "system_prompt_override",
+  model: "execution_config.model",
+  temperature: "execution_config.temperature",
+  max_tokens: "execution_config.max_tokens",
+  top_p: "execution_config.top_p",
+  history_window: "execution_config.history_window",
+  max_iterations: "execution_config.max_iterations",
+  mode: "query_config.mode",
+  search_mode: "query_config.search_mode",
+  top_k: "query_config.top_k",
+  similarity_threshold: "query_config.similarity_threshold",
+  chunk_size: "rag_config.chunk_size",
+  chunk_overlap: "rag_config.chunk_overlap",
+  is_public: "is_public",
+  is_active: "is_active",
+} as const satisfies Record<keyof AgentFormValues, string>;
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+interface Configs {
+  execution_config: ExecutionConfig;
+  query_config: QueryConfig;
+  rag_config: RAGConfig;
+}
+
+function fromConfigs(c: Configs) {
+  return {
+    model: c.execution_config.model,
+    temperature: String(c.execution_config.temperature),
+    max_tokens: String(c.execution_config.max_tokens),
+    top_p: String(c.execution_config.top_p),
+    history_window: String(c.execution_config.history_window),
+    max_iterations: String(c.execution_config.max_iterations),
+    mode: c.query_config.mode,
+    search_mode: c.query_config.search_mode,
+    top_k: String(c.query_config.top_k),
+    similarity_threshold: String(c.query_config.similarity_threshold),
+    chunk_size: String(c.rag_config.chunk_size),
+    chunk_overlap: String(c.rag_config.chunk_overlap),
+  };
+}
+
+/** A blank custom agent, with the server's defaults. */
+export function emptyValues(): AgentFormValues {
+  return {
+    name: "",
+    description: "",
+    system_prompt_override: "",
+    ...fromConfigs({ execution_config: defaultExecutionConfig(), query_config: defaultQueryConfig(), rag_config: defaultRAGConfig() }),
+    is_public: false,
+    is_active: true,
+  };
+}
+
+/** A new agent starting from a template: its settings, its description; the name is the owner's to choose. */
+export function valuesFromTemplate(template: AgentTemplate, keep?: Pick<AgentFormValues, "name" | "is_public" | "is_active">): AgentFormValues {
+  return {
+    name: keep?.name ?? "",
+    description: template.description,
+    system_prompt_override: "",
+    ...fromConfigs(template),
+    is_public: keep?.is_public ?? false,
+    is_active: keep?.is_active ?? true,
+  };
+}
+
+export function valuesFromAgent(agent: Agent): AgentFormValues {
+  return {
+    name: agent.name,
+    description: agent.description ?? "",
+    system_prompt_override: agent.system_prompt_override ?? "",
+    ...fromConfigs(agent),
+    is_public: agent.is_public,
+    is_active: agent.is_active,
+  };
+}
+
+type Range = { min: number; max: number };
+
+function checkNumber(text: string, range: Range, integer: boolean): string | undefined {
+  if (text.trim() === "") return "required";
+  const n = Number(text);
+  if (!Number.isFinite(n)) return "must be a number";
+  if (integer && !Number.isInteger(n)) return "must be a whole number";
+  if (n < range.min) return `must be at least ${range.min}`;
+  if (n > range.max) return `must be at most ${range.max}`;
+  return undefined;
+}
+
+const NUMERIC: { key: keyof AgentFormValues; range: Range; integer: boolean }[] = [
+  { key: "temperature", range: CONFIG_LIMITS.temperature, integer: false },
+  { key: "max_tokens", range: CONFIG_LIMITS.maxTokens, integer: true },
+  { key: "top_p", range: CONFIG_LIMITS.topP, integer: false },
+  { key: "history_window", range: CONFIG_LIMITS.historyWindow, integer: true },
+  { key: "max_iterations", range: CONFIG_LIMITS.maxIterations, integer: true },
+  { key: "top_k", range: CONFIG_LIMITS.topK, integer: true },
+  { key: "similarity_threshold", range: CONFIG_LIMITS.similarityThreshold, integer: false },
+  { key: "chunk_size", range: CONFIG_LIMITS.chunkSize, integer: true },
+  { key: "chunk_overlap", range: CONFIG_LIMITS.chunkOverlap, integer: true },
+];
+
+/** The same rules the server applies, so most mistakes are caught before a round trip. */
+export function validateAgentForm(v: AgentFormValues): FieldErrors {
+  const errors: FieldErrors = {};
+  const name = v.name.trim();
+  if (!name) errors[FIELD_PATHS.name] = "Give the agent a name.";
+  else if (name.length > 100) errors[FIELD_PATHS.name] = "must be at most 100 characters";
+  if (v.description.length > 2000) errors[FIELD_PATHS.description] = "must be at most 2000 characters";
+  if (v.system_prompt_override.length > 20000) errors[FIELD_PATHS.system_prompt_override] = "must be at most 20000 characters";
+  if (!v.model.trim()) errors[FIELD_PATHS.model] = "Choose a model.";
+  for (const { key, range, integer } of NUMERIC) {
+    const message = checkNumber(String(v[key]), range, integer);
+    if (message) errors[FIELD_PATHS[key]] = message;
+  }
+  if (!errors[FIELD_PATHS.chunk_size] && !errors[FIELD_PATHS.chunk_overlap] && Number(v.chunk_overlap) >= Number(v.chunk_size)) {
+    errors[FIELD_PATHS.chunk_overlap] = "must be smaller than the chunk size";
+  }
+  return errors;
+}
+
+function configsOf(v: AgentFormValues) {
+  return {
+    execution_config: {
+      model: v.model,
+      temperature: Number(v.temperature),
+      max_tokens: Number(v.max_tokens),
+      top_p: Number(v.top_p),
+      history_window: Number(v.history_window),
+      max_iterations: Number(v.max_iterations),
+    },
+    query_config: { mode: v.mode, search_mode: v.search_mode, top_k: Number(v.top_k), similarity_threshold: Number(v.similarity_threshold) },
+    rag_config: { chunk_size: Number(v.chunk_size), chunk_overlap: Number(v.chunk_overlap) },
+  };
+}
+
+export function createBody(v: AgentFormValues, templateId: string | undefined): CreateAgent {
+  return {
+    ...(templateId ? { template_id: templateId } : {}),
+    name: v.name.trim(),
+    description: v.description.trim() || null,
+    system_prompt_override: v.system_prompt_override.trim() || null,
+    ...configsOf(v),
+    is_public: v.is_public,
+    is_active: v.is_active,
+  };
+}
+
+export function updateBody(v: AgentFormValues): UpdateAgent {
+  const { template_id: _t, ...rest } = createBody(v, undefined);
+  return rest;
+}

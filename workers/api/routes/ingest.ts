@@ -24,7 +24,9 @@ export const maxUploadBytes = (c: Context<AppEnv>) => {
   const n = Number(c.env.MAX_UPLOAD_BYTES);
   return Number.isFinite(n) && n > 0 ? n : 50 * 1024 * 1024;
 };
-const tooLarge = (limit: number) => new AppError("PAYLOAD_TOO_LARGE", 413, `Files can be at most ${Math.round(limit / 1024 / 1024)} MB.`);
+/** 52428800 -> "50 MB", 102400 -> "100 KB" (a limit under 1 MB must not read "0 MB"). */
+const formatLimit = (bytes: number) => (bytes >= 1024 * 1024 ? `${Math.floor((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.max(1, Math.floor(bytes / 1024))} KB`);
+const tooLarge = (limit: number) => new AppError("PAYLOAD_TOO_LARGE", 413, `Files can be at most ${formatLimit(limit)}.`);
 const unsupported = () => new AppError("UNSUPPORTED_TYPE", 415, `This file type is not supported. Accepted: ${ACCEPTED_TYPES.join(", ")}.`);
 
 /** The job named in the path, if it belongs to the caller's tenant (otherwise 404, like a missing one). */

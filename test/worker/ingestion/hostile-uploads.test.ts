@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../../workers/index.ts";
+import { app } from "../../../workers/api/app.ts";
 import { chunkDocument } from "../../../workers/ingestion/chunk.ts";
 import { parseDocument } from "../../../workers/ingestion/parse.ts";
 import { BASE, expectError, signIn } from "../helpers.ts";
@@ -28,7 +28,7 @@ function uploadWithLimit(token: string, body: BodyInit, limit: number, type?: st
   const headers = new Headers({ authorization: `Bearer ${token}` });
   if (type) headers.set("content-type", type);
   const request = new Request(`${BASE}/api/v1/ingest`, { method: "POST", headers, body });
-  return worker.fetch(request, { ...env, MAX_UPLOAD_BYTES: String(limit) }, createExecutionContext());
+  return app.fetch(request, { ...env, MAX_UPLOAD_BYTES: String(limit) }, createExecutionContext());
 }
 
 async function accepted(res: Response): Promise<Started> {

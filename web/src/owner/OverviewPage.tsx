@@ -1,4 +1,77 @@
-// PLACEHOLDER: replaced by the owner-dashboard work in progress (must not ship).
+/** The dashboard's front page: how much there is, and how busy the last 30 days were. */
+import { A } from "@solidjs/router";
+import { Show, createResource } from "solid-js";
+import { errorMessage } from "../lib/api.ts";
+import { conversationsPerDay, overviewStats } from "./api/stats.ts";
+import { ConversationsChart } from "./components/ConversationsChart.tsx";
+import { PageHeader } from "./components/PageHeader.tsx";
+import { valueOf } from "./components/resource.ts";
+
 export default function OverviewPage() {
-  return <p>OverviewPage</p>;
+  const [stats, { refetch: refetchStats }] = createResource(overviewStats);
+  const [days, { refetch: refetchDays }] = createResource(() => conversationsPerDay(30));
+
+  const stat = (label: string, value: () => number | undefined, href: string, suffix = () => "") => (
+    <A class="card stat" href={href}>
+      <div class="stat-value">
+        {value() === undefined ? "…" : value()?.toLocaleString()}
+        {suffix()}
+      </div>
+      <div class="stat-label">{label}</div>
+    </A>
+  );
+
+  return (
+    <section class="stack">
+      <PageHeader title="Overview">
+        <button
+          type="button"
+          onClick={() => {
+            void refetchStats();
+            void refetchDays();
+          }}
+        >
+          Refresh
+        </button>
+      </PageHeader>
+      <Show when={stats.error}>
+        <p class="error" role="alert">
+          Could not load the numbers: {errorMessage(stats.error)}
+        </p>
+      </Show>
+      <div class="grid-4" aria-busy={stats.loading}>
+        {stat("Agents", () => valueOf(stats)?.agents, "/dashboard/agents")}
+        {stat("Documents", () => valueOf(stats)?.documents, "/dashboard/knowledge")}
+        {stat("Conversations", () => valueOf(stats)?.conversations, "/dashboard/conversations")}
+        {stat("Messages", () => valueOf(stats)?.messages, "/dashboard/conversations", () => (valueOf(stats)?.messagesExact === false ? "+" : ""))}
+      </div>
+      <section class="card" aria-labelledby="per-day-title">
+        <h2 id="per-day-title">Conversations per day, last 30 days</h2>
+        <Show when={days.error}>
+          <p class="error" role="alert">
+            Could not load the chart: {errorMessage(days.error)}
+          </p>
+        </Show>
+        <Show when={valueOf(days)} fallback={<Show when={!days.error}><p class="muted">Loading…</p></Show>}>
+          {(list) => <ConversationsChart days={list()} />}
+        </Show>
+      </section>
+      <Show when={valueOf(stats)?.agents === 0}>
+        <section class="card">
+          <h2>Get started</h2>
+          <ol>
+            <li>
+              <A href="/dashboard/agents/new">Create an agent</A> from a template.
+            </li>
+            <li>
+              <A href="/dashboard/knowledge">Upload documents</A> it should answer from.
+            </li>
+            <li>
+              Make it public and share <A href="/dashboard/profile">your page</A>.
+            </li>
+          </ol>
+        </section>
+      </Show>
+    </section>
+  );
 }

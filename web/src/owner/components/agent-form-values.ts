@@ -6,7 +6,7 @@
  */
 import type { Agent, AgentTemplate, CreateAgent, UpdateAgent } from "../../../../shared/api/agents.ts";
 import { CONFIG_LIMITS, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../../../shared/config.ts";
-import type { ExecutionConfig, QueryConfig, RAGConfig , QUERY_MODES, SEARCH_MODES} from "../../../../shared/config.ts";
+import type { ExecutionConfig, QueryConfig, RAGConfig, QUERY_MODES, SEARCH_MODES } from "../../../../shared/config.ts";
 
 export type QueryMode = (typeof QUERY_MODES)[number];
 export type SearchMode = (typeof SEARCH_MODES)[number];

@@ -58,8 +58,10 @@ function toDocument(r: DocumentRow): StoredDocument {
   };
 }
 
+// json_agg, not array_agg: the client skips type lookups (fetch_types: false), so a uuid[]
+// would arrive as the string "{...}", while json is always parsed.
 const SELECT = (sql: Sql | TransactionSql) => sql`
-  select d.*, coalesce((select array_agg(da.agent_id order by da.created_at) from document_agents da where da.document_id = d.id), '{}') as agent_ids
+  select d.*, coalesce((select json_agg(da.agent_id order by da.created_at) from document_agents da where da.document_id = d.id), '[]'::json) as agent_ids
   from documents d`;
 
 /** Agent ids of `tenantId` among `agentIds`, to refuse unknown or foreign ones before writing. */

@@ -78,3 +78,31 @@ export interface ServerFrame<D = Record<string, unknown>> {
   session_id: string;
   task_id: string | null;
 }
+
+/**
+ * Every frame the server sends on the chat socket, as one discriminated union on
+ * `message_type` (the web app's socket client parses frames with it).
+ */
+const serverEnvelope = {
+  message_id: z.string(),
+  timestamp: z.string(),
+  session_id: z.string().nullable().optional(),
+  task_id: z.string().nullable().optional(),
+};
+export const ServerFrameSchema = z.discriminatedUnion("message_type", [
+  z.object({ ...serverEnvelope, message_type: z.literal("connection_ack"), data: ConnectionAckDataSchema }),
+  z.object({ ...serverEnvelope, message_type: z.literal("chat_processing"), data: ChatProcessingDataSchema }),
+  z.object({ ...serverEnvelope, message_type: z.literal("chat_streaming"), data: ChatStreamingDataSchema }),
+  z.object({ ...serverEnvelope, message_type: z.literal("chat_response"), data: ChatResponseDataSchema }),
+  z.object({ ...serverEnvelope, message_type: z.literal("chat_error"), data: ChatErrorDataSchema }),
+  // `error` answers one client frame (a rejected message, a bad resume); codes are open-ended here
+  // so a newer server's code still reaches the page instead of failing the parse.
+  z.object({ ...serverEnvelope, message_type: z.literal("error"), data: z.object({ code: z.string(), message: z.string() }) }),
+  // The runtime answers `{"message_type":"ping"}` itself with a bare `{"message_type":"pong"}`.
+  z.object({ message_type: z.literal("pong"), data: z.record(z.string(), z.unknown()).optional() }),
+]);
+export type ParsedServerFrame = z.infer<typeof ServerFrameSchema>;
+export type ConnectionAckData = z.infer<typeof ConnectionAckDataSchema>;
+export type ChatStreamingData = z.infer<typeof ChatStreamingDataSchema>;
+export type ChatResponseData = z.infer<typeof ChatResponseDataSchema>;
+export type ChatErrorData = z.infer<typeof ChatErrorDataSchema>;

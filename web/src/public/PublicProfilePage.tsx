@@ -1,4 +1,175 @@
-// PLACEHOLDER: replaced by the public-profile work in progress (must not ship).
+/**
+ * `/{username}`: an owner's public page. Header (avatar, name, bio, social links), the
+ * owner's public agents, and a chat with the one the visitor picks (kept in `?agent=` so a
+ * reload or a shared link opens the same chat). An unknown username is the 404 page.
+ * This chunk (and the chat) is all a visitor downloads besides the app shell: no owner pages,
+ * no Supabase client.
+ */
+import { useParams, useSearchParams } from "@solidjs/router";
+import { For, Match, Show, Switch, createEffect, createMemo, createResource } from "solid-js";
+import { PublicProfileSchema, type PublicAgent, type PublicProfile, type SocialLinks } from "../../../shared/api/profile.ts";
+import { ChatPanel } from "../chat/ChatPanel.tsx";
+import { ApiError, api, errorMessage } from "../lib/api.ts";
+import { NotFound } from "../pages/NotFound.tsx";
+import "./public.css";
+
+const SOCIAL_LABELS: Record<keyof SocialLinks, string> = {
+  website: "Website",
+  x: "X",
+  linkedin: "LinkedIn",
+  github: "GitHub",
+  instagram: "Instagram",
+  youtube: "YouTube",
+};
+
+export function displayName(profile: Pick<PublicProfile, "display_name" | "username">): string {
+  return profile.display_name?.trim() || profile.username;
+}
+
+function initials(name: string): string {
+  const parts = name.split(/\s+/).filter(Boolean);
+  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
+}
+
+async function fetchProfile(username: string): Promise<PublicProfile | null> {
+  try {
+    return await api(`/api/v1/public/profiles/${encodeURIComponent(username)}`, { auth: false, schema: PublicProfileSchema });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export function ProfileHeader(props: { profile: PublicProfile }) {
+  const name = () => displayName(props.profile);
+  const links = () =>
+    (Object.keys(SOCIAL_LABELS) as (keyof SocialLinks)[])
+      .map((k) => ({ key: k, label: SOCIAL_LABELS[k], href: props.profile.social_links[k] }))
+      .filter((l): l is { key: keyof SocialLinks; label: string; href: string } => Boolean(l.href));
+  return (
+    <header class="profile-header">
+      <Show
+        when={props.profile.avatar_url}
+        fallback={
+          <span class="profile-avatar" aria-hidden="true">
+            {initials(name())}
+          </span>
+        }
+      >
+        {(src) => <img class="profile-avatar" src={src()} alt="" width="96" height="96" referrerPolicy="no-referrer" />}
+      </Show>
+      <div class="profile-text">
+        <h1>{name()}</h1>
+        <p class="muted profile-username">@{props.profile.username}</p>
+        <Show when={props.profile.description}>{(bio) => <p class="profile-bio">{bio()}</p>}</Show>
+        <Show when={links().length > 0}>
+          <ul class="profile-links" aria-label={`${name()} elsewhere`}>
+            <For each={links()}>
+              {(l) => (
+                <li>
+                  <a href={l.href} rel="noopener nofollow me" target="_blank">
+                    {l.label}
+                  </a>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </div>
+    </header>
+  );
+}
+
+function AgentPicker(props: { agents: PublicAgent[]; selected: string | undefined; onSelect: (id: string) => void }) {
+  return (
+    <ul class="agent-picker">
+      <For each={props.agents}>
+        {(agent) => (
+          <li>
+            <button
+              type="button"
+              class="agent-choice"
+              aria-pressed={props.selected === agent.id}
+              onClick={() => props.onSelect(agent.id)}
+            >
+              <span class="agent-icon" aria-hidden="true">
+                {agent.icon || agent.name.slice(0, 1).toUpperCase()}
+              </span>
+              <span class="agent-choice-text">
+                <span class="agent-choice-name">{agent.name}</span>
+                <Show when={agent.description}>
+                  <span class="agent-choice-description">{agent.description}</span>
+                </Show>
+              </span>
+            </button>
+          </li>
+        )}
+      </For>
+    </ul>
+  );
+}
+
 export default function PublicProfilePage() {
-  return <p>PublicProfilePage</p>;
+  const params = useParams<{ username: string }>();
+  const [search, setSearch] = useSearchParams<{ agent?: string }>();
+  const [profile, { refetch }] = createResource(() => params.username, fetchProfile);
+
+  const agents = () => profile()?.agents ?? [];
+  /** The chosen agent: `?agent=`, or the only one when there is just one. */
+  const selected = createMemo(() => {
+    const list = agents();
+    return list.find((a) => a.id === search.agent) ?? (list.length === 1 ? list[0] : undefined);
+  });
+
+  createEffect(() => {
+    const p = profile();
+    if (p) document.title = `${displayName(p)} · Nooble`;
+  });
+
+  return (
+    <Switch>
+      <Match when={profile.error}>
+        <main class="container" id="main">
+          <h1>This page could not load</h1>
+          <p class="error" role="alert">
+            {errorMessage(profile.error)}
+          </p>
+          <button type="button" onClick={() => void refetch()}>
+            Try again
+          </button>
+        </main>
+      </Match>
+      <Match when={profile.loading}>
+        <main class="container" id="main" aria-busy="true">
+          <p class="muted">Loading…</p>
+        </main>
+      </Match>
+      <Match when={profile() === null}>
+        <NotFound what={`There is no public page for “${params.username}”. Check the address, or the page may have been made private.`} />
+      </Match>
+      <Match when={profile()}>
+        {(p) => (
+          <main class="container public-page" id="main">
+            <ProfileHeader profile={p()} />
+            <Show
+              when={agents().length > 0}
+              fallback={<p class="muted">{displayName(p())} has no public agents yet.</p>}
+            >
+              <div class="public-layout">
+                <section class="public-agents" aria-labelledby="agents-title">
+                  <h2 id="agents-title">Agents</h2>
+                  <AgentPicker agents={agents()} selected={selected()?.id} onSelect={(id) => setSearch({ agent: id })} />
+                </section>
+                <div class="public-chat">
+                  <Show when={selected()} keyed fallback={<p class="muted public-pick">Pick an agent to start chatting.</p>}>
+                    {(agent) => <ChatPanel agent={agent} ownerName={p().display_name} />}
+                  </Show>
+                </div>
+              </div>
+            </Show>
+          </main>
+        )}
+      </Match>
+    </Switch>
+  );
 }

@@ -46,7 +46,7 @@ function writeStored(jobs: StoredJob[]): void {
 const isTerminal = (p: IngestionProgress) => p.stage === "completed" || p.stage === "failed" || p.stage === "cancelled" || p.status !== "processing";
 
 /** Progress frames arrive in the shared envelope: `{message_type: "ingestion_progress", data}`. */
-const ProgressFrameSchema = FrameEnvelopeSchema.transform((f) => (f.message_type === "ingestion_progress" ? IngestionProgressSchema.safeParse(f.data) : null));
+export const ProgressFrameSchema = FrameEnvelopeSchema.transform((f) => (f.message_type === "ingestion_progress" ? IngestionProgressSchema.safeParse(f.data) : null));
 
 export function createIngestTracker(options: { onSettled?: (progress: IngestionProgress) => void } = {}) {
   const [store, setUploads] = createStore<TrackedUpload[]>([]);

@@ -1,0 +1,168 @@
+/**
+ * The agent form: the server's ranges (shared/config.ts) checked before sending, and the
+ * server's own field errors placed beside the input they name.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
+import { CONFIG_LIMITS, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../shared/config.ts";
+import { AgentForm } from "../../web/src/owner/components/AgentForm.tsx";
+import { createBody, emptyValues, validateAgentForm } from "../../web/src/owner/components/agent-form-values.ts";
+import type { AgentFormValues } from "../../web/src/owner/components/agent-form-values.ts";
+import { ApiError } from "../../web/src/lib/api.ts";
+
+afterEach(cleanup);
+
+const MODELS: Model[] = [
+  { id: "extractive", provider: "extractive", label: "Extractive" },
+  { id: "llama-3.1-8b-instant", provider: "groq", label: "Llama 3.1 8B" },
+];
+
+const TEMPLATE: AgentTemplate = {
+  id: "support",
+  name: "Technical Support",
+  description: "Helps with technical questions.",
+  icon: "wrench",
+  system_prompt: "You are a patient support engineer.",
+  execution_config: { ...defaultExecutionConfig(), temperature: 0.2, max_tokens: 1024 },
+  query_config: { ...defaultQueryConfig(), top_k: 8 },
+  rag_config: defaultRAGConfig(),
+};
+
+/** The texts an input's aria-describedby points at (its hint and its error). */
+function describedBy(input: HTMLElement): string[] {
+  return (input.getAttribute("aria-describedby") ?? "")
+    .split(" ")
+    .filter(Boolean)
+    .map((id) => document.getElementById(id)?.textContent ?? "");
+}
+const errorOf = (label: string) => {
+  const input = screen.getByLabelText(label);
+  return input.getAttribute("aria-invalid") === "true" ? describedBy(input).at(-1) : undefined;
+};
+const type = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
+const submit = () => fireEvent.submit(screen.getByRole("form"));
+
+function renderForm(onSubmit: (v: AgentFormValues, t: string | undefined) => Promise<void>, mode: "create" | "edit" = "create") {
+  const calls: { values: AgentFormValues; templateId: string | undefined }[] = [];
+  render(() => (
+    <AgentForm
+      mode={mode}
+      initial={emptyValues()}
+      models={MODELS}
+      templates={[TEMPLATE]}
+      onSubmit={async (values, templateId) => {
+        calls.push({ values, templateId });
+        await onSubmit(values, templateId);
+      }}
+    />
+  ));
+  return calls;
+}
+
+describe("agent form: client-side ranges", () => {
+  it("shows each out-of-range value beside its input, with the server's limits, and sends nothing", async () => {
+    const calls = renderForm(async () => undefined);
+    type("Name", "Helper");
+    type("Temperature", String(CONFIG_LIMITS.temperature.max + 0.5));
+    type("Max tokens", "0");
+    type("Top K", String(CONFIG_LIMITS.topK.max + 1));
+    type("Similarity threshold", "-0.1");
+    type("History window", "2.5");
+    submit();
+    await waitFor(() => expect(errorOf("Temperature")).toBe(`must be at most ${CONFIG_LIMITS.temperature.max}`));
+    expect(errorOf("Max tokens")).toBe(`must be at least ${CONFIG_LIMITS.maxTokens.min}`);
+    expect(errorOf("Top K")).toBe(`must be at most ${CONFIG_LIMITS.topK.max}`);
+    expect(errorOf("Similarity threshold")).toBe(`must be at least ${CONFIG_LIMITS.similarityThreshold.min}`);
+    expect(errorOf("History window")).toBe("must be a whole number");
+    expect(errorOf("Name")).toBeUndefined();
+    expect(errorOf("Model")).toBeUndefined();
+    expect(calls).toHaveLength(0);
+    // the ranges are the hints too
+    expect(describedBy(screen.getByLabelText("Temperature"))[0]).toContain(`${CONFIG_LIMITS.temperature.min} to ${CONFIG_LIMITS.temperature.max}`);
+  });
+
+  it("requires a name, and clears a field's error once it is edited", async () => {
+    const calls = renderForm(async () => undefined);
+    submit();
+    await waitFor(() => expect(errorOf("Name")).toBe("Give the agent a name."));
+    type("Name", "Helper");
+    expect(errorOf("Name")).toBeUndefined();
+    submit();
+    await waitFor(() => expect(calls).toHaveLength(1));
+  });
+
+  it("checks chunk overlap against chunk size, as the server does", () => {
+    const v = { ...emptyValues(), name: "x", chunk_size: "256", chunk_overlap: "256" };
+    expect(validateAgentForm(v)["rag_config.chunk_overlap"]).toBe("must be smaller than the chunk size");
+    expect(validateAgentForm({ ...v, chunk_overlap: "255" })).toEqual({});
+  });
+
+  it("accepts the boundaries themselves", () => {
+    const v: AgentFormValues = {
+      ...emptyValues(),
+      name: "Edge",
+      temperature: String(CONFIG_LIMITS.temperature.max),
+      max_tokens: String(CONFIG_LIMITS.maxTokens.max),
+      top_k: String(CONFIG_LIMITS.topK.min),
+      similarity_threshold: String(CONFIG_LIMITS.similarityThreshold.min),
+      history_window: String(CONFIG_LIMITS.historyWindow.min),
+    };
+    expect(validateAgentForm(v)).toEqual({});
+  });
+});
+
+describe("agent form: server field errors", () => {
+  it("places each of the server's field errors beside the input it names", async () => {
+    renderForm(async () => {
+      throw new ApiError(400, "VALIDATION_FAILED", "The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many", [
+        { field: "execution_config.temperature", message: "too hot for this model" },
+        { field: "query_config.top_k", message: "too many for this plan" },
+      ]);
+    });
+    type("Name", "Helper");
+    submit();
+    await waitFor(() => expect(errorOf("Temperature")).toBe("too hot for this model"));
+    expect(errorOf("Top K")).toBe("too many for this plan");
+    expect(errorOf("Name")).toBeUndefined();
+    expect(errorOf("Max tokens")).toBeUndefined();
+    expect(screen.getAllByRole("alert").map((a) => a.textContent)).toContain("The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many");
+  });
+
+  it("puts a taken name beside Name and an unavailable model beside Model", async () => {
+    renderForm(async () => {
+      throw new ApiError(409, "AGENT_NAME_TAKEN", 'You already have an agent named "Helper". Choose another name.', [{ field: "name", message: "already used by another of your agents" }]);
+    });
+    type("Name", "Helper");
+    submit();
+    await waitFor(() => expect(errorOf("Name")).toBe("already used by another of your agents"));
+    cleanup();
+
+    renderForm(async () => {
+      throw new ApiError(400, "MODEL_UNAVAILABLE", "The model is not offered here.", [{ field: "execution_config.model", message: "not offered by the configured providers" }]);
+    }, "edit");
+    type("Name", "Helper");
+    submit();
+    await waitFor(() => expect(errorOf("Model")).toBe("not offered by the configured providers"));
+    expect(screen.getByRole("button", { name: "Save" })).toBeTruthy();
+  });
+});
+
+describe("agent form: templates", () => {
+  it("fills the settings from the chosen template and sends its id", async () => {
+    const calls = renderForm(async () => undefined);
+    type("Name", "Desk");
+    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
+    expect((screen.getByLabelText("Temperature") as HTMLInputElement).value).toBe("0.2");
+    expect((screen.getByLabelText("Top K") as HTMLInputElement).value).toBe("8");
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Desk");
+    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).placeholder).toBe(TEMPLATE.system_prompt);
+    fireEvent.click(screen.getByLabelText("Public"));
+    submit();
+    await waitFor(() => expect(calls).toHaveLength(1));
+    const call = calls[0];
+    if (!call) throw new Error("not submitted");
+    const body = createBody(call.values, call.templateId);
+    expect(body).toMatchObject({ template_id: "support", name: "Desk", is_public: true, execution_config: { temperature: 0.2, max_tokens: 1024 }, query_config: { top_k: 8 } });
+  });
+});

@@ -3,7 +3,7 @@
  * and field errors; duplicate, delete, and try it in a private test chat.
  */
 import { useNavigate, useParams, useSearchParams } from "@solidjs/router";
-import { Show, createResource, createSignal, untrack } from "solid-js";
+import { Show, createResource, createSignal, lazy, untrack } from "solid-js";
 import type { Agent } from "../../../shared/api/agents.ts";
 import { errorMessage } from "../lib/api.ts";
 import { createAgent, deleteAgent, duplicateAgent, getAgent, listModels, listTemplates, updateAgent } from "./api/agents.ts";
@@ -12,6 +12,9 @@ import { ConfirmDialog } from "./components/ConfirmDialog.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { createBody, emptyValues, updateBody, valuesFromAgent, valuesFromTemplate } from "./components/agent-form-values.ts";
+
+/** The chat panel of the public page, reused with the owner's token (loaded when opened). */
+const ChatPanel = lazy(() => import("../chat/ChatPanel.tsx").then((m) => ({ default: m.ChatPanel })));
 
 export default function AgentEditorPage() {
   const params = useParams<{ id?: string }>();
@@ -23,6 +26,7 @@ export default function AgentEditorPage() {
   const [templates] = createResource(listTemplates);
   const [agent, { mutate }] = createResource(() => params.id, getAgent);
   const [confirmDelete, setConfirmDelete] = createSignal(false);
+  const [testing, setTesting] = createSignal(false);
   const [actionError, setActionError] = createSignal<string>();
 
   const ready = () => valueOf(models) && valueOf(templates) && (isNew() || valueOf(agent));
@@ -81,6 +85,9 @@ export default function AgentEditorPage() {
               actions={
                 <>
                   <span class="spacer" />
+                  <button type="button" aria-expanded={testing()} aria-controls="test-chat" onClick={() => setTesting((t) => !t)}>
+                    {testing() ? "Close test chat" : "Test chat"}
+                  </button>
                   <button
                     type="button"
                     onClick={async () => {
@@ -104,6 +111,18 @@ export default function AgentEditorPage() {
             );
           }}
         </Show>
+      </Show>
+      <Show when={testing() && valueOf(agent)}>
+        {(current) => (
+          <div id="test-chat" class="stack test-chat">
+            <p class="muted small">
+              A private conversation with the saved settings{current().is_public ? "" : " (this agent is private: only you can reach it)"}. It is recorded in
+              Conversations like any other.
+              {current().is_active ? "" : " This agent is paused: make it active and save to chat with it."}
+            </p>
+            <ChatPanel agent={{ id: current().id, name: current().name, description: current().description }} ownerToken headingLevel={2} />
+          </div>
+        )}
       </Show>
       <Show when={confirmDelete() && valueOf(agent)}>
         {(current) => (

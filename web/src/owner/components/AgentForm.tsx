@@ -57,7 +57,10 @@ export function AgentForm(props: AgentFormProps) {
   const set = <K extends keyof AgentFormValues>(key: K, value: AgentFormValues[K]) => {
     setValues(key, value as never);
     setSaved(false);
-    if (errors()[FIELD_PATHS[key]]) setErrors((e) => ({ ...e, [FIELD_PATHS[key]]: undefined }));
+    if (errors()[FIELD_PATHS[key]]) {
+      setErrors((e) => ({ ...e, [FIELD_PATHS[key]]: undefined }));
+      if (!Object.values(errors()).some(Boolean)) setFormError(undefined);
+    }
   };
 
   const chooseTemplate = (id: string) => {

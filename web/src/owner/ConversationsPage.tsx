@@ -153,7 +153,9 @@ export default function ConversationsPage() {
                             </A>
                           </td>
                           <td>{c.agent_name ?? <span class="muted">(deleted agent)</span>}</td>
-                          <td class="clamp">{c.preview ?? <span class="muted">—</span>}</td>
+                          <td>
+                            <div class="clamp">{c.preview ?? <span class="muted">—</span>}</div>
+                          </td>
                           <td>{c.message_count}</td>
                           <td>{formatDuration(c.duration_ms)}</td>
                           <td>

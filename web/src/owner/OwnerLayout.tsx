@@ -42,7 +42,7 @@ export default function OwnerLayout(props: RouteSectionProps) {
       <a class="skip-link" href="#main">
         Skip to content
       </a>
-      <header class="app-header">
+      <header class="app-header owner-header">
         <div class="container">
           <A class="brand" href="/dashboard">
             nooble

@@ -64,7 +64,8 @@ documentRoutes.openapi(
   async (c) => {
     const doc = await ownedDocument(c, c.req.valid("param").id);
     const tenantId = c.var.tenant.id;
-    if (doc.job_id) await cancelJob(c, doc.job_id);
+    // Counted before the job is stopped: a cancelled job removes its own partial chunks and
+    // hand-over files, and the owner is told what the document had, not what was left.
     const { deleted: chunks } = await selectVectorStore(c.env).deleteDocument(tenantId, doc.id);
     const prefix = `tenants/${tenantId}/documents/${doc.id}/`;
     let files = 0;
@@ -75,6 +76,7 @@ documentRoutes.openapi(
       more = listed.truncated;
       cursor = listed.truncated ? listed.cursor : undefined;
     }
+    if (doc.job_id) await cancelJob(c, doc.job_id);
     await deleteDocumentRow(c.var.db(), tenantId, doc.id);
     c.var.log.info("document deleted", { document_id: doc.id, chunks, files });
     return c.json({ id: doc.id, deleted: true as const, chunks_deleted: chunks, files_deleted: files }, 200);

@@ -196,6 +196,13 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     await shot(owner, "10-crm-transcript");
   });
 
+  it("an unknown username is a proper 404 page", async () => {
+    await visitor.goto(`${worker.url}/no-such-owner-${crypto.randomUUID().slice(0, 6)}`);
+    await visitor.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();
+    await visitor.getByText(/There is no public page for/).waitFor();
+    await shot(visitor, "11-unknown-username-404");
+  });
+
   it("the public page loaded at most 150 KB of JavaScript (gzipped), no owner code, and no page errors", () => {
     const report = publicPageBundle(DIST);
     expect(report.problems).toEqual([]);

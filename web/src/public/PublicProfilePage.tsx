@@ -5,7 +5,7 @@
  * This chunk (and the chat) is all a visitor downloads besides the app shell: no owner pages,
  * no Supabase client.
  */
-import { useParams, useSearchParams } from "@solidjs/router";
+import { A, useParams, useSearchParams } from "@solidjs/router";
 import { For, Match, Show, Switch, createEffect, createMemo, createResource } from "solid-js";
 import { PublicProfileSchema, type PublicAgent, type PublicProfile, type SocialLinks } from "../../../shared/api/profile.ts";
 import { ChatPanel } from "../chat/ChatPanel.tsx";
@@ -167,6 +167,9 @@ export default function PublicProfilePage() {
                 </div>
               </div>
             </Show>
+            <footer class="public-footer muted">
+              Answers are written by software from {displayName(p())}'s documents and can be wrong: check the cited sources. Made with <A href="/">Nooble</A>.
+            </footer>
           </main>
         )}
       </Match>

@@ -176,6 +176,12 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     expect((await answer.locator(".markdown").innerText()).trim()).toBe(journey.answer);
     await answer.getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}`) }).first().waitFor();
     await shot(visitor, "08-visitor-after-reload");
+    // The same screen on a phone in dark mode, for a person to look at.
+    await visitor.setViewportSize({ width: 390, height: 844 });
+    await visitor.emulateMedia({ colorScheme: "dark" });
+    await shot(visitor, "08b-visitor-phone-dark");
+    await visitor.setViewportSize({ width: 1280, height: 900 });
+    await visitor.emulateMedia({ colorScheme: "light" });
   });
 
   it("the owner sees the conversation in the CRM", async () => {

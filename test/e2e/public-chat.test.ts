@@ -8,6 +8,11 @@
  * Everything the owner does goes through the dashboard's UI, found by accessible roles and
  * labels. Each main screen is saved to test-results/screenshots/ for a person to look at.
  * Nothing here asserts timing.
+ *
+ * Chromium: Debian's /usr/bin/chromium through bench/lib/chromium.ts (headless, --no-sandbox,
+ * --disable-gpu, --disable-quic, --no-first-run, --disable-background-networking,
+ * --disable-component-update, --disable-sync); playwright-core gives every launch a fresh,
+ * empty user-data-dir, and the visitor gets a context of its own (no owner storage).
  */
 import { mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";

@@ -31,6 +31,8 @@ create table if not exists outbox (id text primary key, body text not null, crea
 create table if not exists rate (minute integer primary key, count integer not null);
 `;
 
+const CHUNK_ROWS_PER_INSERT = 33;
+
 const TaskStatusSchema = z.enum(["queued", "ready", "running", "completed", "failed"]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 const ACTIVE: TaskStatus[] = ["queued", "ready", "running"];
@@ -90,6 +92,7 @@ const json = (v: unknown) => JSON.stringify(v);
 
 export class ChatSessionStore {
   private readonly sql: SqlStorage;
+  private parsed: { agent: string; visitor: string; value: { agent: AgentSnapshot; visitor: VisitorInfo } } | null = null;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -101,7 +104,12 @@ export class ChatSessionStore {
       "select session_id, agent, visitor, conversation_id, created_at, last_activity_at, ended_at, end_reason from session where id = 1",
     ).toArray()[0];
     if (!row) return null;
-    return { ...row, agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)), visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)) };
+    // The agent snapshot and visitor never change after chat/init: validated once per instance
+    // (the session is read several times per turn), keyed by the stored text.
+    if (this.parsed?.agent !== row.agent || this.parsed.visitor !== row.visitor) {
+      this.parsed = { agent: row.agent, visitor: row.visitor, value: { agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)), visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)) } };
+    }
+    return { ...row, ...this.parsed.value };
   }
 
   createSession(s: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; now: number }): void {
@@ -181,7 +189,11 @@ export class ChatSessionStore {
 
   /** A batch of one attempt's chunks (see chat-session.stream.ts for when batches are written). */
   appendChunks(taskId: string, rows: { idx: number; content: string }[]): void {
-    for (const r of rows) this.sql.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, r.idx, r.content);
+    // Several rows per statement (a statement binds at most 100 values): each exec has a cost.
+    for (let i = 0; i < rows.length; i += CHUNK_ROWS_PER_INSERT) {
+      const part = rows.slice(i, i + CHUNK_ROWS_PER_INSERT);
+      this.sql.exec(`insert into chunks (task_id, idx, content) values ${part.map(() => "(?, ?, ?)").join(", ")}`, ...part.flatMap((r) => [taskId, r.idx, r.content]));
+    }
   }
 
   chunksAfter(taskId: string, afterIdx: number): { idx: number; content: string }[] {

@@ -53,6 +53,20 @@ const MAX_FRAME_BYTES = 64 * 1024;
  * instance, and restarts it if not: how long a visitor waits after an eviction mid-answer.
  */
 export const RUN_WATCHDOG_MS = 5_000;
+/**
+ * The turn's `execution.chat.*` action is queued at once (the durable record) but delivered this
+ * much later: it checks on a turn already under way, and its delivery (queue, consumer, RPC)
+ * would otherwise compete with the first tokens of every other session for the same CPU.
+ */
+export const EXECUTION_CHECK_DELAY_S = 2;
+/**
+ * A turn's outbox (the execution action, the visitor message for the CRM) is sent this long
+ * after the turn starts, not in the same event: deleting the sent rows is a storage write, and
+ * every frame sent after a write waits for its commit, so sending at once put a second commit
+ * in front of the first chunk. The rows are already durable; the run's watchdog alarm sends
+ * them if this instance dies first.
+ */
+const OUTBOX_SEND_AFTER_MS = 100;
 
 export type SubmitResult =
   | { ok: true; task_id: string }
@@ -73,7 +87,7 @@ export interface SessionStatus {
   active_task_id: string | null;
 }
 
-const OutboxItemSchema = z.object({ queue: z.enum(["execution", "conversation"]), action: DomainActionSchema });
+const OutboxItemSchema = z.object({ queue: z.enum(["execution", "conversation"]), action: DomainActionSchema, delay_seconds: z.number().int().min(0).optional() });
 type OutboxItem = z.infer<typeof OutboxItemSchema>;
 
 export class ChatSession extends DurableObject<WorkerEnv> {
@@ -86,6 +100,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /** The attempt of that task streaming now: its chunks, in memory. */
   private live: LiveStream | null = null;
   private flushing: Promise<void> | null = null;
+  private outboxTimer: ReturnType<typeof setTimeout> | null = null;
+  /** This instance's sockets, read from the runtime once and again only after a socket comes or goes. */
+  private socketList: WebSocket[] | null = null;
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -143,6 +160,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const agent = session.agent;
     this.enqueue({
       queue: "execution",
+      delay_seconds: EXECUTION_CHECK_DELAY_S,
       action: createDomainAction({
         action_type: mode === "advanced" ? "execution.chat.advance" : "execution.chat.simple",
         tenant_id: agent.tenant_id,
@@ -164,8 +182,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const task = this.store.getTask(taskId);
     if (task) this.startRun(session, task);
     await this.scheduleAlarm({ outboxSent: true });
-    await this.flushOutbox();
-    if (this.store.outbox().length > 0) await this.scheduleAlarm();
+    this.sendOutboxSoon();
     return { ok: true, task_id: taskId };
   }
 
@@ -215,6 +232,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           // already closing
         }
       }
+      this.socketList = null;
       await this.flushOutbox();
       await this.scheduleAlarm();
     }
@@ -235,6 +253,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
+    this.socketList = null;
     const active = this.store.activeTask();
     const live = active && this.live?.taskId === active.id ? this.live : null;
     const streamed = live ? live.count : active ? this.store.chunkCount(active.id) : 0;
@@ -288,6 +307,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     this.cursors.forget(ws);
+    this.socketList = null;
     try {
       ws.close(code === 1005 ? 1000 : code, reason);
     } catch {
@@ -297,6 +317,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     this.cursors.forget(ws);
+    this.socketList = null;
   }
 
   // ---- Alarm: restart interrupted runs, start watchdog, idle end, outbox ----
@@ -471,7 +492,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /** Every socket follows the task from chunk 0 of `attempt`. */
   private broadcastTaskStart(session: SessionRow, taskId: string, mode: ExecutionMode, attempt: number): void {
     const text = frame("chat_processing", { task_id: taskId, mode, attempt }, session.session_id, taskId);
-    for (const ws of this.ctx.getWebSockets()) {
+    for (const ws of this.sockets()) {
       const cursor = this.cursors.get(ws);
       if (cursor?.task_id === taskId && cursor.attempt === attempt && cursor.next_idx === 0) continue;
       this.cursors.set(ws, { task_id: taskId, attempt, next_idx: 0 });
@@ -482,7 +503,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /** Sends chunk `idx` to each socket whose cursor expects exactly it: every chunk reaches a socket once. */
   private relayChunk(session: SessionRow, taskId: string, attempt: number, idx: number, content: string, isFinal = false): void {
     let text: string | null = null;
-    for (const ws of this.ctx.getWebSockets()) {
+    for (const ws of this.sockets()) {
       const cursor = this.cursors.get(ws);
       if (!cursor || cursor.task_id !== taskId || cursor.attempt !== attempt || cursor.next_idx !== idx) continue;
       text ??= frame("chat_streaming", { content, chunk_index: idx, is_final: isFinal, attempt }, session.session_id, taskId);
@@ -517,8 +538,14 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     }
   }
 
+  /** The session's sockets, for the relay of every chunk (asking the runtime each time showed in profiles). */
+  private sockets(): WebSocket[] {
+    this.socketList ??= this.ctx.getWebSockets();
+    return this.socketList;
+  }
+
   private broadcast(text: string): void {
-    for (const ws of this.ctx.getWebSockets()) sendSafely(ws, text);
+    for (const ws of this.sockets()) sendSafely(ws, text);
   }
 
   private conversationAction(session: SessionRow, actionType: string, taskId: string, data: MessageCreateData | SessionEndData): DomainAction {
@@ -550,6 +577,15 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.store.enqueueOutbox(item.action.action_id, item, Date.now());
   }
 
+  private sendOutboxSoon(): void {
+    this.outboxTimer ??= setTimeout(() => {
+      this.outboxTimer = null;
+      this.flushOutbox()
+        .then(() => (this.store.outbox().length > 0 ? this.scheduleAlarm() : undefined))
+        .catch((err: unknown) => this.log.warn("outbox send failed; the alarm retries", { error: String(err) }));
+    }, OUTBOX_SEND_AFTER_MS);
+  }
+
   /** Sends what the outbox holds; what fails stays for the next alarm. One flush at a time. */
   private flushOutbox(): Promise<void> {
     this.flushing ??= this.sendOutbox().finally(() => (this.flushing = null));
@@ -566,7 +602,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       }
       const item = parsed.data;
       try {
-        await (item.queue === "execution" ? this.env.EXECUTION_QUEUE : this.env.CONVERSATION_QUEUE).send(item.action);
+        const queue = item.queue === "execution" ? this.env.EXECUTION_QUEUE : this.env.CONVERSATION_QUEUE;
+        await queue.send(item.action, item.delay_seconds ? { delaySeconds: item.delay_seconds } : undefined);
         this.store.removeOutbox(id);
       } catch (err) {
         this.log.warn("queue send failed; will retry", { queue: item.queue, action_id: id, error: String(err) });

@@ -63,7 +63,7 @@ describe("execution consumer", () => {
     socket.close();
   });
 
-  it("tells the consumer a delivery is started, then a duplicate, then finished", async () => {
+  it("tells the consumer a delivery is started, then a duplicate (or finished), then finished", async () => {
     const chat = await startChat();
     const taskId = await stageTask(chat.session_id, { status: "queued" });
     const socket = await openSocket(chat);
@@ -71,7 +71,8 @@ describe("execution consumer", () => {
     const action = executionAction(chat, taskId);
 
     expect(await stub.acceptTask(action)).toBe("started");
-    expect(await stub.acceptTask(action)).toBe("duplicate");
+    // The offline provider may finish the answer between the two calls: either way nothing starts again.
+    expect(["duplicate", "finished"]).toContain(await stub.acceptTask(action));
     await socket.next("chat_response", (f) => f.task_id === taskId);
     expect(await stub.acceptTask(action)).toBe("finished");
     expect(await stub.acceptTask(executionAction(chat, crypto.randomUUID()))).toBe("unknown");

@@ -83,11 +83,20 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
     sink.startAttempt(attempt);
     const controller = new AbortController();
     let stalled = false;
-    let timer = setTimeout(() => ((stalled = true), controller.abort()), input.stallMs);
-    const progress = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => ((stalled = true), controller.abort()), input.stallMs);
+    // One timer per stall period, not one per event: re-arming a timer for every delta cost
+    // more CPU than the rest of the relay (workerd timers are not free), with 20 answers streaming.
+    let lastProgress = Date.now();
+    const check = () => {
+      const quiet = Date.now() - lastProgress;
+      if (quiet >= input.stallMs) {
+        stalled = true;
+        controller.abort();
+      } else {
+        timer = setTimeout(check, input.stallMs - quiet);
+      }
     };
+    let timer = setTimeout(check, input.stallMs);
+    const progress = () => void (lastProgress = Date.now());
     let text = "";
     let usage: Usage | null = null;
     try {

@@ -3,11 +3,13 @@
  * the same local OpenAI-compatible server called straight from Node (the baseline, measured in
  * the same run), plus a correctness check under load (errors, lost chunks).
  *
- * The Worker runs in wrangler's local runtime (workerd via createTestHarness: the runtime
- * `wrangler dev` uses), with its own embedded Postgres (PGlite in a child process). Product
- * path per turn: WebSocket `chat_message` -> ChatSession DO (stores, queues
- * `execution.chat.simple`) -> local queue -> execution consumer -> DO `acceptTask` -> alarm
- * -> OpenAI SDK -> fake server; each delta goes back as `chat_streaming`.
+ * The Worker runs as `wrangler dev` runs it (bench/lib/wrangler-dev.ts: wrangler's DevEnv, with
+ * workerd fetching the provider itself; BENCH_CHAT_RUNNER=test-harness measures through
+ * wrangler's createTestHarness instead, whose outbound fetches detour through this process),
+ * with its own embedded Postgres (PGlite in a child process). Product path per turn:
+ * WebSocket `chat_message` -> ChatSession DO (stores the message and task, starts the answer
+ * at once, queues `execution.chat.simple` as the turn's ledger) -> OpenAI SDK -> fake server;
+ * each delta goes back as `chat_streaming` before it is written (chunks are stored in batches).
  *
  * Everything is on 127.0.0.1; every loop is bounded and every wait has a timeout; the process
  * stops by itself. Exit code 1 on errors or lost chunks (never on timing: targets are printed
@@ -17,6 +19,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import postgres from "postgres";
 import { createTestHarness } from "wrangler";
+import { startDevWorker } from "./lib/wrangler-dev.ts";
+import { startProfile } from "./lib/workerd-profile.ts";
+import type { WorkerLog } from "./lib/wrangler-dev.ts";
 import { startFakeOpenAI } from "./lib/openai-compatible-server.ts";
 import type { StreamRecord } from "./lib/openai-compatible-server.ts";
 import { startPostgresProcess } from "./lib/postgres-process.ts";
@@ -80,7 +85,7 @@ async function shutdown(code: number): Promise<never> {
   if (!shuttingDown) {
     shuttingDown = true;
     try {
-      await harness.close(); // (not yet created if startup itself hangs)
+      await worker.close(); // (not yet created if startup itself hangs)
     } catch {
       // nothing to close
     }
@@ -108,23 +113,26 @@ const dbProbe = postgres(dbUrl, { max: 1, onnotice: () => {} });
 process.env.WRANGLER_LOG ??= "warn";
 // Everything stays on 127.0.0.1: no download of the `Request.cf` placeholder from the network.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-const harness = createTestHarness({
-  workers: [
-    {
-      configPath: CONFIG_PATH,
-      vars: {
-        ENVIRONMENT: "development",
-        OPENAI_API_KEY: "sk-bench",
-        OPENAI_BASE_URL: llm.url,
-        OPENAI_MODELS: "fake-model",
-        // wrangler.toml allows 20 messages a minute per session; the bench sends more.
-        CHAT_MESSAGES_PER_MINUTE: "100000",
-      },
-      secrets: { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET },
-    },
-  ],
-});
-const base = (await harness.listen()).url.toString().replace(/\/$/, "");
+const RUNNER = process.env.BENCH_CHAT_RUNNER === "test-harness" ? "test-harness" : "wrangler-dev";
+const workerVars = {
+  ENVIRONMENT: "development",
+  OPENAI_API_KEY: "sk-bench",
+  OPENAI_BASE_URL: llm.url,
+  OPENAI_MODELS: "fake-model",
+  // wrangler.toml allows 20 messages a minute per session; the bench sends more.
+  CHAT_MESSAGES_PER_MINUTE: "100000",
+};
+const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
+/** BENCH_CHAT_PROFILE=1: a CPU profile of the Worker over the 20-session phases (bench/results/chat-profile.json). */
+const PROFILE = process.env.BENCH_CHAT_PROFILE === "1";
+async function startWorker(): Promise<{ url: string; inspectorHost?: string | null; logs: () => WorkerLog[]; close: () => Promise<void> }> {
+  if (RUNNER === "wrangler-dev") return startDevWorker({ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets, inspect: PROFILE });
+  const harness = createTestHarness({ workers: [{ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets }] });
+  const url = (await harness.listen()).url.toString().replace(/\/$/, "");
+  return { url, logs: () => harness.getLogs(), close: () => harness.close() };
+}
+const worker = await startWorker();
+const base = worker.url;
 
 
 const postJson = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
@@ -498,7 +506,8 @@ async function main(): Promise<number> {
   await createAgent();
   const started = now();
   const loadBefore = loadavg()[0] ?? NaN;
-  console.log(`\nchat: Worker in wrangler's local runtime (createTestHarness: workerd + Miniflare, the runtime of \`wrangler dev\`), ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start`);
+  const runtime = RUNNER === "wrangler-dev" ? "as `wrangler dev` runs it (wrangler DevEnv: proxy worker + workerd)" : "wrangler createTestHarness (outbound fetches through this Node process)";
+  console.log(`\nchat: Worker ${runtime}, ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start`);
   console.log(`  fake OpenAI-compatible server at ${llm.url}; ${TOKENS_PER_ANSWER} tokens per answer; ${TURNS} turns per session (${ttftTurns(1)} for the 1-session time to first token), each waiting for chat_response`);
   console.log(`  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`);
   console.log(`  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`);
@@ -515,9 +524,17 @@ async function main(): Promise<number> {
   const ttftByLevel: Record<number, { baseline: Dist; product: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
   const phases: { name: string; result: PhaseResult }[] = [{ name: "warm-up", result: warm }];
   llm.setDelay(0);
+  const profiles: Record<string, unknown> = {};
+  const profiled = async <T>(name: string, on: boolean, run: () => Promise<T>): Promise<T> => {
+    if (!on || !worker.inspectorHost) return run();
+    const stop = await startProfile(worker.inspectorHost, "nooble");
+    const result = await run();
+    profiles[name] = await stop();
+    return result;
+  };
   for (const n of LEVELS) {
     const baseline = dist(await baselinePhase(n, ttftTurns(n)));
-    const product = await productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n));
+    const product = await profiled(`ttft${n}`, n === 20, () => productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)));
     phases.push({ name: `ttft, ${n} sessions, delay 0`, result: product });
     ttftByLevel[n] = { baseline, product: dist(ttft(product)), breakdown: breakdown(product) };
   }
@@ -525,7 +542,7 @@ async function main(): Promise<number> {
   llm.setDelay(RELAY_DELAY_MS);
   const relayByLevel: Record<number, { relay: Dist; ttft: Dist }> = {};
   for (const n of RELAY_LEVELS) {
-    const p = await productPhase(`relay${n}`, pools.get(`relay${n}`), n);
+    const p = await profiled(`relay${n}`, n === 20, () => productPhase(`relay${n}`, pools.get(`relay${n}`), n));
     phases.push({ name: `relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, result: p });
     relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)) };
   }
@@ -583,7 +600,7 @@ async function main(): Promise<number> {
     const byCause = [...counts].map(([k, v]) => `${k} x${v}`);
     console.log(`  setup: ${initFailures.length} chat/init answers retried (${byCause.join(", ")}); not counted as errors unless the retries failed too`);
   }
-  const logs = harness.getLogs();
+  const logs = worker.logs();
   const workerErrors = logs.filter((l) => l.level === "error");
   const workerWarnings = logs.filter((l) => l.level === "warn");
   if (workerErrors.length || workerWarnings.length) {
@@ -595,7 +612,7 @@ async function main(): Promise<number> {
   console.log(`  total: ${totalErrors} errors, ${totalLost} lost chunks, ${totalBad} bad turns; ${elapsed.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end (on ${cpus().length} CPUs)`);
 
   const result = {
-    runtime: "wrangler createTestHarness (workerd + Miniflare, as wrangler dev)",
+    runtime,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", node: process.version, load_average_1min: { start: loadBefore, end: loadAfter } },
     config: { turns_per_session: TURNS, tokens_per_answer: TOKENS_PER_ANSWER, levels: LEVELS, relay_levels: RELAY_LEVELS, relay_inter_token_delay_ms: RELAY_DELAY_MS, load_sessions: LOAD_SESSIONS, distinct_cf_connecting_ip_per_session: true, chat_messages_per_minute: 100000 },
     ttft_ms: Object.fromEntries(
@@ -618,6 +635,7 @@ async function main(): Promise<number> {
   };
   const outDir = new URL("./results/", import.meta.url);
   await mkdir(outDir, { recursive: true });
+  if (PROFILE) await writeFile(new URL("chat-profile.json", outDir), `${JSON.stringify(profiles, null, 2)}\n`);
   const outName = process.env.BENCH_CHAT_OUT ?? "chat.json";
   await writeFile(new URL(outName, outDir), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`  figures written to bench/results/${outName}`);

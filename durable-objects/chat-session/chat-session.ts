@@ -174,7 +174,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         data: { user_message_id: userMessage.id },
       }),
     });
-    this.enqueuePersist(session, [userMessage], taskId);
+    // The turn reaches the CRM when it ends (both messages, or the visitor's alone if it fails):
+    // one conversation action per turn, not a second one at the start competing with the answer.
     this.broadcastTaskStart(session, taskId, mode, 1);
     // The answer starts now, not when the queued action comes back (see the class header). Its
     // first storage writes (status, attempt) join this turn's, so one commit covers the message,
@@ -214,7 +215,11 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       // Nobody can receive an answer any more: a task not yet answered ends with the session,
       // so a late execution delivery does not spend an LLM call on it.
       const active = this.store.activeTask();
-      if (active) this.store.setTaskStatus(active.id, "failed", now, { error: { code: "SESSION_ENDED", message: "This chat session has ended.", retry_possible: false } });
+      if (active) {
+        this.store.setTaskStatus(active.id, "failed", now, { error: { code: "SESSION_ENDED", message: "This chat session has ended.", retry_possible: false } });
+        const question = this.store.getMessage(active.user_message_id);
+        if (question) this.enqueuePersist(session, [question], active.id);
+      }
       const data: SessionEndData = {
         conversation_id: session.conversation_id,
         session_id: session.session_id,
@@ -468,6 +473,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const now = Date.now();
     this.store.setTaskStatus(task.id, "failed", now, { error });
     this.store.touch(now);
+    const userMessage = this.store.getMessage(task.user_message_id);
+    if (userMessage) this.enqueuePersist(session, [userMessage], task.id);
     this.broadcast(frame("chat_error", error, session.session_id, task.id));
   }
 

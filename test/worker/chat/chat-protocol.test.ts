@@ -3,7 +3,7 @@
  * chat_processing, chat_streaming chunks in order with one final frame, and chat_response; the
  * original's envelope on every server frame; ping/pong; the shorthand user_message frame.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ChatProcessingDataSchema,
   ChatResponseDataSchema,
@@ -58,14 +58,26 @@ describe("chat WebSocket protocol", () => {
     socket.close();
   });
 
-  it("hands the turn to the conversation queue: the visitor message at once, then both messages with the answer", async () => {
+  it("hands the finished turn to the conversation queue: both messages, once, with the answer", async () => {
     const chat = await startChat();
     const socket = await openSocket(chat);
     const { taskId, response } = await ask(socket, "Persist me");
     const creates = conversationActions().filter((a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create");
     const messages = creates.map((a) => (a.data["messages"] as { role: string; content: string; seq: number }[]).map((m) => [m.role, m.content, m.seq]));
-    expect(messages).toEqual([[["user", "Persist me", 0]], [["user", "Persist me", 0], ["assistant", response.data["message"], 1]]]);
+    expect(messages).toEqual([[["user", "Persist me", 0], ["assistant", response.data["message"], 1]]]);
     expect(creates.every((a) => a.task_id === taskId && a.tenant_id === chat.agent.owner_id && a.data["conversation_id"] === response.data["conversation_id"])).toBe(true);
+    socket.close();
+  });
+
+  it("hands a failed turn's visitor message to the conversation queue, so the owner still sees the question", async () => {
+    const chat = await startChat();
+    const socket = await openSocket(chat);
+    socket.send({ message_type: "chat_message", data: { content: "Think hard", execution_mode: "advanced" } });
+    const failed = await socket.next("chat_error");
+    await vi.waitFor(() => expect(conversationActions().some((a) => a.session_id === chat.session_id)).toBe(true));
+    const creates = conversationActions().filter((a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create");
+    expect(creates.map((a) => (a.data["messages"] as { role: string; content: string }[]).map((m) => [m.role, m.content]))).toEqual([[["user", "Think hard"]]]);
+    expect(creates[0]?.task_id).toBe(failed.task_id);
     socket.close();
   });
 

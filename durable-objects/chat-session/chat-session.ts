@@ -405,6 +405,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           maxAnswerTokens: this.limits.maxAnswerTokens,
           stallMs: this.limits.taskStallMs,
           retrieve: (query, agent) => retrievePassages(this.env, agent, query),
+          onAttemptFailed: (n, err) => log.warn("chat task attempt failed", { attempt: previousAttempts + n, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
         },
         {
           startAttempt: (n) => {

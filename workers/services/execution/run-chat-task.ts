@@ -36,6 +36,8 @@ export interface ChatTaskInput {
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
+  /** Told of each failed attempt (retried or not), for the logs. */
+  onAttemptFailed?: (attempt: number, err: unknown) => void;
 }
 
 export interface ChatTaskResult {
@@ -121,8 +123,9 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
         }
       }
     } catch (err) {
-      if (stalled) throw new LLMError("timeout", `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`);
-      throw err;
+      const failure = stalled ? new LLMError("timeout", `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`) : err;
+      input.onAttemptFailed?.(attempt, failure);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }

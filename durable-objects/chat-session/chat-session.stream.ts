@@ -22,8 +22,11 @@ export interface StoredChunk {
   content: string;
 }
 
-/** How often a streaming attempt writes its new chunks. */
-export const CHUNK_FLUSH_MS = 250;
+/**
+ * How often a streaming attempt writes its new chunks. Each write is a commit that holds back
+ * the frames sent after it, so not often: nothing but inspection reads them before the end.
+ */
+export const CHUNK_FLUSH_MS = 1_000;
 
 export class LiveStream {
   readonly taskId: string;

@@ -155,7 +155,6 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const taskId = crypto.randomUUID();
     const userMessage = this.store.insertMessage({ id: crypto.randomUUID(), role: "user", content: text, task_id: taskId, created_at: now, metadata: { task_id: taskId, mode } });
     this.store.insertTask({ id: taskId, user_message_id: userMessage.id, mode, now });
-    this.store.clearChunks(taskId);
     this.store.touch(now);
     const agent = session.agent;
     this.enqueue({
@@ -413,7 +412,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
             live?.stop();
             live = new LiveStream(task.id, attempt, (id, rows) => this.store.appendChunks(id, rows));
             this.live = live;
-            this.store.clearChunks(task.id);
+            // Only an earlier attempt (here or in a dead instance) can have left chunks.
+            if (attempt > 1) this.store.clearChunks(task.id);
             this.store.setTaskStatus(task.id, "running", Date.now(), { attempt });
             this.broadcastTaskStart(session, task.id, task.mode, attempt);
           },

@@ -403,7 +403,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           userMessage: userMessage.content,
           maxAnswerTokens: this.limits.maxAnswerTokens,
           stallMs: this.limits.taskStallMs,
-          retrieve: (query, agent) => retrievePassages(this.env, agent, query),
+          retrieve: (query, agent) => retrievePassages(this.env, agent, query, history),
           onAttemptFailed: (n, err) => log.warn("chat task attempt failed", { attempt: previousAttempts + n, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
         },
         {

@@ -25,6 +25,8 @@ const ChunkSchema = z.object({
 });
 
 const readUsage = (value: unknown): Usage | undefined => {
+  // Most chunks carry no usage: skip the parse (and the error object a failed parse builds).
+  if (value === undefined || value === null) return undefined;
   const parsed = UsageSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 };

@@ -58,7 +58,7 @@ export function extractiveAnswer(request: ChatRequest): string {
   const question = request.messages.findLast((m) => m.role === "user")?.content ?? "";
   const quotes = pickQuotes(question, request.passages);
   if (quotes.length > 0) {
-    const lines = quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n");
+    const lines = quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n\n");
     return `${NO_MODEL}, so here is what the knowledge base says:\n\n${lines}`;
   }
   if (request.passages.length === 0) return `${NO_MODEL}, and this agent's knowledge base has nothing on that question.`;

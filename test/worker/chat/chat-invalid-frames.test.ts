@@ -75,22 +75,6 @@ describe("invalid chat frames", () => {
     socket.close();
   });
 
-  it("answers only the first of two messages sent back to back; the second gets TASK_IN_PROGRESS", async () => {
-    const chat = await startChat();
-    const socket = await openSocket(chat);
-    socket.send({ message_type: "chat_message", data: { content: "first" } });
-    socket.send({ message_type: "chat_message", data: { content: "second" } });
-    expectErrorFrame(await socket.next("error"), "TASK_IN_PROGRESS");
-    const response = await socket.next("chat_response");
-    expect(socket.ofType("chat_processing").map((f) => f.task_id)).toEqual([response.task_id]);
-
-    const again = await openSocket(chat);
-    const ack = again.frames[0]?.data as { history: { content: string }[] };
-    expect(ack.history.map((m) => m.content)).toEqual(["first", response.data["message"]]);
-    socket.close();
-    again.close();
-  });
-
   it("fails an advanced-mode message with chat_error MODE_UNAVAILABLE, not retryable, and frees the session", async () => {
     const chat = await startChat();
     const socket = await openSocket(chat);

@@ -139,6 +139,27 @@ describe("an answer streaming from the session's memory", () => {
     late.close();
   });
 
+  it("answers only the first of two messages sent back to back; the second gets TASK_IN_PROGRESS", async () => {
+    const { chat, socket } = await chatWithHeldModel();
+    const from = socket.frames.length;
+    socket.send({ message_type: "chat_message", data: { content: "first" } });
+    socket.send({ message_type: "chat_message", data: { content: "second" } });
+    const refused = await socket.next("error", () => true, from);
+    expect(refused.data).toMatchObject({ code: "TASK_IN_PROGRESS" });
+    await vi.waitFor(() => expect(streams).toHaveLength(1));
+    streams[0]?.finish(["only ", "the ", "first"]);
+    const response = await socket.next("chat_response", () => true, from);
+    expect(response.data["message"]).toBe("only the first");
+    expect(socket.ofType("chat_processing").map((f) => f.task_id)).toEqual([response.task_id]);
+
+    const again = await openSocket(chat);
+    const ack = again.frames[0]?.data as { history: { content: string }[] };
+    expect(ack.history.map((m) => m.content)).toEqual(["first", "only the first"]);
+    expect(streams).toHaveLength(1);
+    socket.close();
+    again.close();
+  });
+
   it("does nothing when the queued execution action for a running task is delivered", async () => {
     const { chat, socket } = await chatWithHeldModel();
     const { taskId, stream } = await sendAndHold(socket, "Hello");

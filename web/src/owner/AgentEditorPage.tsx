@@ -12,6 +12,7 @@ import { ConfirmDialog } from "./components/ConfirmDialog.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { createBody, emptyValues, updateBody, valuesFromAgent, valuesFromTemplate } from "./components/agent-form-values.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 /** The chat panel of the public page, reused with the owner's token (loaded when opened). */
 const ChatPanel = lazy(() => import("../chat/ChatPanel.tsx").then((m) => ({ default: m.ChatPanel })));
@@ -42,11 +43,7 @@ export default function AgentEditorPage() {
       <Show when={isNew()} fallback={<PageHeader title={valueOf(agent)?.name ?? "Agent"} description="Every setting of this agent. Changes apply to the next message." />}>
         <PageHeader title="Create agent" description="Start from a template or from scratch; you can change everything later." />
       </Show>
-      <Show when={loadError()}>
-        <p class="error" role="alert">
-          Could not load: {errorMessage(loadError())}
-        </p>
-      </Show>
+      <LoadError what="this agent" error={loadError()} />
       <Show when={actionError()}>
         <p class="error" role="alert">
           {actionError()}

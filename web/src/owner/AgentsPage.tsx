@@ -9,6 +9,7 @@ import { ConfirmDialog } from "./components/ConfirmDialog.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { formatDate } from "./components/format.ts";
+import { ActionStatus, LoadError } from "./components/LoadError.tsx";
 
 export default function AgentsPage() {
   const navigate = useNavigate();
@@ -52,22 +53,8 @@ export default function AgentsPage() {
           {(attrs) => <input {...attrs} type="search" placeholder="Name or description" value={search()} onInput={(e) => onSearch(e.currentTarget.value)} />}
         </Field>
       </div>
-      <div role="status" aria-live="polite" class="muted">
-        {notice()}
-      </div>
-      <Show when={actionError()}>
-        <p class="error" role="alert">
-          {actionError()}
-        </p>
-      </Show>
-      <Show when={agents.error}>
-        <p class="error" role="alert">
-          Could not load your agents: {errorMessage(agents.error)}{" "}
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </p>
-      </Show>
+      <ActionStatus notice={notice()} error={actionError()} />
+      <LoadError what="your agents" error={agents.error} retry={refetch} />
       <Show when={valueOf(agents)} fallback={<Show when={!agents.error}><p class="muted">Loading agents…</p></Show>}>
         {(list) => (
           <Show

@@ -1,11 +1,11 @@
 /** One conversation: who, when, how long, and the transcript with each answer's sources and timings. */
 import { A, useParams } from "@solidjs/router";
 import { For, Show, createResource } from "solid-js";
-import { errorMessage } from "../lib/api.ts";
 import { getConversation } from "./api/conversations.ts";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { formatDate, formatDuration } from "./components/format.ts";
 import { valueOf } from "./components/resource.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 const ROLE_LABEL = { user: "Visitor", assistant: "Agent", system: "System" } as const;
 
@@ -20,12 +20,7 @@ export default function ConversationPage() {
       </p>
       <Show when={conversation.error}>
         <PageHeader title="Conversation" />
-        <p class="error" role="alert">
-          Could not load this conversation: {errorMessage(conversation.error)}{" "}
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </p>
+        <LoadError what="this conversation" error={conversation.error} retry={refetch} />
       </Show>
       <Show when={valueOf(conversation)} fallback={<Show when={!conversation.error}><p class="muted">Loading transcript…</p></Show>}>
         {(c) => (

@@ -13,6 +13,7 @@ import type { ConversationFilter } from "./api/conversations.ts";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { formatDate, formatDuration } from "./components/format.ts";
 import { valueOf } from "./components/resource.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 const PAGE = 20;
 type Params = { agent?: string; state?: string; from?: string; to?: string; page?: string };
@@ -114,14 +115,7 @@ export default function ConversationsPage() {
           Clear filters
         </button>
       </Show>
-      <Show when={list.error}>
-        <p class="error" role="alert">
-          Could not load conversations: {errorMessage(list.error)}{" "}
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </p>
-      </Show>
+      <LoadError what="conversations" error={list.error} retry={refetch} />
       <Show when={valueOf(list)} fallback={<Show when={!list.error}><p class="muted">Loading conversations…</p></Show>}>
         {(data) => (
           <>

@@ -3,7 +3,6 @@
  * table with filters and actions, and hit-testing of what an agent retrieves.
  */
 import { Show, createResource, createSignal, onMount } from "solid-js";
-import { errorMessage } from "../lib/api.ts";
 import { listAgents } from "./api/agents.ts";
 import { DocumentTable } from "./components/DocumentTable.tsx";
 import { HitTestPanel } from "./components/HitTestPanel.tsx";
@@ -11,6 +10,7 @@ import { PageHeader } from "./components/PageHeader.tsx";
 import { UploadPanel } from "./components/UploadPanel.tsx";
 import { createIngestTracker } from "./components/ingest-tracker.ts";
 import { valueOf } from "./components/resource.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 export default function KnowledgePage() {
   const [agents] = createResource(() => listAgents().then((l) => l.agents));
@@ -22,11 +22,7 @@ export default function KnowledgePage() {
   return (
     <div class="stack">
       <PageHeader title="Knowledge" description="Documents your agents answer from. Each is parsed, cut into passages and indexed for search." />
-      <Show when={agents.error}>
-        <p class="error" role="alert">
-          Could not load your agents: {errorMessage(agents.error)}
-        </p>
-      </Show>
+      <LoadError what="your agents" error={agents.error} />
       <UploadPanel agents={valueOf(agents) ?? []} tracker={tracker} onAccepted={bump} />
       <DocumentTable
         agents={valueOf(agents) ?? []}

@@ -1,11 +1,11 @@
 /** The dashboard's front page: how much there is, and how busy the last 30 days were. */
 import { A } from "@solidjs/router";
 import { Show, createResource } from "solid-js";
-import { errorMessage } from "../lib/api.ts";
 import { conversationsPerDay, overviewStats } from "./api/stats.ts";
 import { ConversationsChart } from "./components/ConversationsChart.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 export default function OverviewPage() {
   const [stats, { refetch: refetchStats }] = createResource(overviewStats);
@@ -34,11 +34,7 @@ export default function OverviewPage() {
           Refresh
         </button>
       </PageHeader>
-      <Show when={stats.error}>
-        <p class="error" role="alert">
-          Could not load the numbers: {errorMessage(stats.error)}
-        </p>
-      </Show>
+      <LoadError what="the numbers" error={stats.error} />
       <div class="grid-4" aria-busy={stats.loading}>
         {stat("Agents", () => valueOf(stats)?.agents, "/dashboard/agents")}
         {stat("Documents", () => valueOf(stats)?.documents, "/dashboard/knowledge")}
@@ -47,11 +43,7 @@ export default function OverviewPage() {
       </div>
       <section class="card" aria-labelledby="per-day-title">
         <h2 id="per-day-title">Conversations per day, last 30 days</h2>
-        <Show when={days.error}>
-          <p class="error" role="alert">
-            Could not load the chart: {errorMessage(days.error)}
-          </p>
-        </Show>
+        <LoadError what="the chart" error={days.error} />
         <Show when={valueOf(days)} fallback={<Show when={!days.error}><p class="muted">Loading…</p></Show>}>
           {(list) => <ConversationsChart days={list()} />}
         </Show>

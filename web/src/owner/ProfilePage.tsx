@@ -16,6 +16,7 @@ import { PageHeader } from "./components/PageHeader.tsx";
 import { ProfilePreview, SOCIAL_LABELS } from "./components/ProfilePreview.tsx";
 import type { PreviewData } from "./components/ProfilePreview.tsx";
 import { valueOf } from "./components/resource.ts";
+import { LoadError } from "./components/LoadError.tsx";
 
 type SocialKey = keyof SocialLinks;
 const SOCIAL_KEYS = Object.keys(SOCIAL_LABELS) as SocialKey[];
@@ -54,11 +55,7 @@ export default function ProfilePage() {
   return (
     <section>
       <PageHeader title="Profile" description="Your public page: who you are and which agents visitors can talk to." />
-      <Show when={profile.error}>
-        <p class="error" role="alert">
-          Could not load your profile: {errorMessage(profile.error)}
-        </p>
-      </Show>
+      <LoadError what="your profile" error={profile.error} />
       <Show when={valueOf(profile)?.id} keyed fallback={<Show when={!profile.error}><p class="muted">Loading…</p></Show>}>
         {(_id: string) => <ProfileForm initial={valueOf(profile) as Profile} onSaved={(p) => mutate(p)} />}
       </Show>

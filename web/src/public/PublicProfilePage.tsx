@@ -7,29 +7,12 @@
  */
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { For, Match, Show, Switch, createEffect, createMemo, createResource } from "solid-js";
-import { PublicProfileSchema, type PublicAgent, type PublicProfile, type SocialLinks } from "../../../shared/api/profile.ts";
+import { PublicProfileSchema, type PublicAgent, type PublicProfile } from "../../../shared/api/profile.ts";
 import { ChatPanel } from "../chat/ChatPanel.tsx";
 import { ApiError, api, errorMessage } from "../lib/api.ts";
 import { NotFound } from "../pages/NotFound.tsx";
+import { ProfileHeader, displayName } from "./ProfileHeader.tsx";
 import "./public.css";
-
-const SOCIAL_LABELS: Record<keyof SocialLinks, string> = {
-  website: "Website",
-  x: "X",
-  linkedin: "LinkedIn",
-  github: "GitHub",
-  instagram: "Instagram",
-  youtube: "YouTube",
-};
-
-export function displayName(profile: Pick<PublicProfile, "display_name" | "username">): string {
-  return profile.display_name?.trim() || profile.username;
-}
-
-function initials(name: string): string {
-  const parts = name.split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
-}
 
 async function fetchProfile(username: string): Promise<PublicProfile | null> {
   try {
@@ -38,46 +21,6 @@ async function fetchProfile(username: string): Promise<PublicProfile | null> {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
-}
-
-export function ProfileHeader(props: { profile: PublicProfile }) {
-  const name = () => displayName(props.profile);
-  const links = () =>
-    (Object.keys(SOCIAL_LABELS) as (keyof SocialLinks)[])
-      .map((k) => ({ key: k, label: SOCIAL_LABELS[k], href: props.profile.social_links[k] }))
-      .filter((l): l is { key: keyof SocialLinks; label: string; href: string } => Boolean(l.href));
-  return (
-    <header class="profile-header">
-      <Show
-        when={props.profile.avatar_url}
-        fallback={
-          <span class="profile-avatar" aria-hidden="true">
-            {initials(name())}
-          </span>
-        }
-      >
-        {(src) => <img class="profile-avatar" src={src()} alt="" width="96" height="96" referrerPolicy="no-referrer" />}
-      </Show>
-      <div class="profile-text">
-        <h1>{name()}</h1>
-        <p class="muted profile-username">@{props.profile.username}</p>
-        <Show when={props.profile.description}>{(bio) => <p class="profile-bio">{bio()}</p>}</Show>
-        <Show when={links().length > 0}>
-          <ul class="profile-links" aria-label={`${name()} elsewhere`}>
-            <For each={links()}>
-              {(l) => (
-                <li>
-                  <a href={l.href} rel="noopener nofollow me" target="_blank">
-                    {l.label}
-                  </a>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-      </div>
-    </header>
-  );
 }
 
 function AgentPicker(props: { agents: PublicAgent[]; selected: string | undefined; onSelect: (id: string) => void }) {

@@ -16,6 +16,7 @@ import { AssignAgentsDialog } from "./AssignAgentsDialog.tsx";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
 import { DOCUMENT_TYPES, formatBytes, formatDate, typeLabel } from "./format.ts";
 import { valueOf } from "./resource.ts";
+import { ActionStatus, LoadError } from "./LoadError.tsx";
 
 const PAGE = 25;
 const STATUS_CLASS: Record<DocumentStatus, string> = { completed: "success", failed: "danger", processing: "", pending: "" };
@@ -124,22 +125,8 @@ export function DocumentTable(props: {
           )}
         </Field>
       </div>
-      <div role="status" aria-live="polite" class="muted">
-        {notice()}
-      </div>
-      <Show when={actionError()}>
-        <p class="error" role="alert">
-          {actionError()}
-        </p>
-      </Show>
-      <Show when={docs.error}>
-        <p class="error" role="alert">
-          Could not load documents: {errorMessage(docs.error)}{" "}
-          <button type="button" onClick={() => void refetch()}>
-            Try again
-          </button>
-        </p>
-      </Show>
+      <ActionStatus notice={notice()} error={actionError()} />
+      <LoadError what="documents" error={docs.error} retry={refetch} />
       <Show when={valueOf(docs)} fallback={<Show when={!docs.error}><p class="muted">Loading documents…</p></Show>}>
         {(page) => (
           <Show

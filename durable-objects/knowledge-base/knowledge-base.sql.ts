@@ -7,6 +7,7 @@
  * `porter unicode61 remove_diacritics 2`: Unicode-aware words, accents folded, English
  * suffixes stemmed, so "Résumés" matches "resume".
  */
+import type { ChunkRecord } from "../../workers/knowledge/vector-store.ts";
 
 export const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
@@ -45,18 +46,7 @@ end;
 `;
 
 /** What the KnowledgeBase stores for a chunk: a ChunkRecord whose vector travels as Float32Array. */
-export interface StoredChunk {
-  id: string;
-  document_id: string;
-  document_name: string;
-  chunk_index: number;
-  text: string;
-  page: number | null;
-  heading_path: string[];
-  agent_ids: string[];
-  collection_id: string | null;
-  vector: Float32Array;
-}
+export type StoredChunk = Omit<ChunkRecord, "vector"> & { vector: Float32Array };
 
 export interface EmbeddingMeta {
   model: string;

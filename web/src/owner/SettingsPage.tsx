@@ -1,8 +1,7 @@
 /** Appearance (light, dark or the system's) and the account: email, password, sign out. */
-import { useNavigate } from "@solidjs/router";
 import { For, Show, createResource, createSignal } from "solid-js";
 import { Field } from "../components/Field.tsx";
-import { signOut, updatePassword, user } from "../lib/auth.ts";
+import { updatePassword, user } from "../lib/auth.ts";
 import { clientConfig } from "../lib/client-config.ts";
 import { errorMessage } from "../lib/api.ts";
 import { setTheme, theme } from "../lib/theme.ts";
@@ -18,7 +17,6 @@ const THEMES: { value: ThemeChoice; label: string }[] = [
 const MIN_PASSWORD = 8;
 
 export default function SettingsPage() {
-  const navigate = useNavigate();
   const [config] = createResource(clientConfig);
   const [password, setPassword] = createSignal("");
   const [confirm, setConfirm] = createSignal("");
@@ -96,17 +94,6 @@ export default function SettingsPage() {
             </div>
           </form>
         </Show>
-        <div>
-          <button
-            type="button"
-            onClick={async () => {
-              await signOut();
-              navigate("/", { replace: true });
-            }}
-          >
-            Sign out
-          </button>
-        </div>
       </section>
     </section>
   );

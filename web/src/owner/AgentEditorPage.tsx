@@ -13,6 +13,7 @@ import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { createBody, emptyValues, updateBody, valuesFromAgent, valuesFromTemplate } from "./components/agent-form-values.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 
 /** The chat panel of the public page, reused with the owner's token (loaded when opened). */
 const ChatPanel = lazy(() => import("../chat/ChatPanel.tsx").then((m) => ({ default: m.ChatPanel })));
@@ -44,11 +45,7 @@ export default function AgentEditorPage() {
         <PageHeader title="Create agent" description="Start from a template or from scratch; you can change everything later." />
       </Show>
       <LoadError what="this agent" error={loadError()} />
-      <Show when={actionError()}>
-        <p class="error" role="alert">
-          {actionError()}
-        </p>
-      </Show>
+      <ErrorAlert message={actionError()} />
       <Show when={ready()} fallback={<Show when={!loadError()}><p class="muted">Loading…</p></Show>}>
         <Show
           when={!isNew() && valueOf(agent)?.id}

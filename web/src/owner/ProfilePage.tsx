@@ -17,6 +17,7 @@ import { ProfilePreview, SOCIAL_LABELS } from "./components/ProfilePreview.tsx";
 import type { PreviewData } from "./components/ProfilePreview.tsx";
 import { valueOf } from "./components/resource.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 
 type SocialKey = keyof SocialLinks;
 const SOCIAL_KEYS = Object.keys(SOCIAL_LABELS) as SocialKey[];
@@ -195,11 +196,7 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
           </Field>
           <CheckField label="Public page" hint="Off hides your page and all its agents from visitors." checked={form.is_public} onChange={(v) => edit(() => setForm("is_public", v), "is_public")} />
         </fieldset>
-        <Show when={formError()}>
-          <p class="error" role="alert">
-            {formError()}
-          </p>
-        </Show>
+        <ErrorAlert message={formError()} />
         <div class="row">
           <button type="submit" class="primary" disabled={busy()}>
             {busy() ? "Saving…" : "Save"}

@@ -8,6 +8,7 @@ import { setTheme, theme } from "../lib/theme.ts";
 import type { ThemeChoice } from "../lib/theme.ts";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: "system", label: "System (follow the device)" },
@@ -79,11 +80,7 @@ export default function SettingsPage() {
             <Field label="Repeat the new password" error={errors().confirm}>
               {(attrs) => <input {...attrs} type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} />}
             </Field>
-            <Show when={error()}>
-              <p class="error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <ErrorAlert message={error()} />
             <div class="row">
               <button type="submit" disabled={busy()}>
                 {busy() ? "Changing…" : "Change password"}

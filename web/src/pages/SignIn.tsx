@@ -5,6 +5,7 @@ import { Field } from "../components/Field.tsx";
 import { signInDev, signInWithPassword } from "../lib/auth.ts";
 import { clientConfig } from "../lib/client-config.ts";
 import { errorMessage } from "../lib/api.ts";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 
 /** Only same-site paths are followed after sign-in (never an open redirect). */
 export function safeNext(next: string | undefined): string {
@@ -68,11 +69,7 @@ export default function SignIn() {
                   )}
                 </Field>
               </Show>
-              <Show when={error()}>
-                <p class="error" role="alert">
-                  {error()}
-                </p>
-              </Show>
+              <ErrorAlert message={error()} />
               <button class="primary" type="submit" disabled={busy()}>
                 {busy() ? "Signing in…" : "Sign in"}
               </button>

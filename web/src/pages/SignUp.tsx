@@ -1,11 +1,12 @@
 /** Sign-up with Supabase Auth: username (checked live), email, password. */
 import { A, useNavigate } from "@solidjs/router";
-import { Match, Show, Switch, createResource, createSignal, onMount } from "solid-js";
+import { Match, Switch, createResource, createSignal, onMount } from "solid-js";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { signUpWithPassword } from "../lib/auth.ts";
 import { clientConfig } from "../lib/client-config.ts";
 import { createUsernameCheck, rememberPendingUsername } from "../lib/username-check.ts";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 
 export default function SignUp() {
   const navigate = useNavigate();
@@ -84,11 +85,7 @@ export default function SignUp() {
             <Field label="Password" hint="At least 8 characters.">
               {(attrs) => <input {...attrs} type="password" autocomplete="new-password" minlength={8} required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
             </Field>
-            <Show when={error()}>
-              <p class="error" role="alert">
-                {error()}
-              </p>
-            </Show>
+            <ErrorAlert message={error()} />
             <button class="primary" type="submit">
               Create account
             </button>

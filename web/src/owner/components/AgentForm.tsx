@@ -12,6 +12,7 @@ import { ApiError, errorMessage } from "../../lib/api.ts";
 import { CheckField } from "./CheckField.tsx";
 import { FIELD_PATHS, emptyValues, validateAgentForm, valuesFromTemplate } from "./agent-form-values.ts";
 import type { AgentFormValues, FieldErrors, QueryMode, SearchMode } from "./agent-form-values.ts";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
 export interface AgentFormProps {
   mode: "create" | "edit";
@@ -235,11 +236,7 @@ export function AgentForm(props: AgentFormProps) {
         <CheckField label="Active" name="is_active" hint="Answers chats; an inactive agent is paused." checked={values.is_active} onChange={(v) => set("is_active", v)} />
       </fieldset>
 
-      <Show when={formError()}>
-        <p class="error" role="alert">
-          {formError()}
-        </p>
-      </Show>
+      <ErrorAlert message={formError()} />
       <div class="row">
         <button class="primary" type="submit" disabled={busy()}>
           {props.mode === "create" ? (busy() ? "Creating…" : "Create agent") : busy() ? "Saving…" : "Save"}

@@ -1,10 +1,11 @@
 /** Choose which agents answer from one document (PUT /documents/{id}/agents, operation set). */
-import { Show, createSignal, onMount } from "solid-js";
+import { createSignal, onMount } from "solid-js";
 import type { Agent } from "../../../../shared/api/agents.ts";
 import type { DocumentView } from "../../../../shared/api/documents.ts";
 import { errorMessage } from "../../lib/api.ts";
 import { setDocumentAgents } from "../api/documents.ts";
 import { AgentChecklist } from "./AgentChecklist.tsx";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
 export function AssignAgentsDialog(props: { document: DocumentView; agents: Agent[]; onSaved: (doc: DocumentView) => void; onClose: () => void }) {
   let dialog: HTMLDialogElement | undefined;
@@ -48,11 +49,7 @@ export function AssignAgentsDialog(props: { document: DocumentView; agents: Agen
       <form onSubmit={(e) => void save(e)}>
         <h2 id="assign-title">Agents for “{props.document.name}”</h2>
         <AgentChecklist legend="Agents that answer from this document" agents={props.agents} selected={selected()} onChange={setSelected} />
-        <Show when={error()}>
-          <p class="error" role="alert">
-            {error()}
-          </p>
-        </Show>
+        <ErrorAlert message={error()} />
         <div class="row dialog-actions">
           <button type="button" onClick={close} disabled={busy()}>
             Cancel

@@ -2,8 +2,9 @@
  * A modal confirmation (native <dialog>: focus is trapped, Escape cancels, focus returns to
  * the button that opened it). Render it while a confirmation is pending.
  */
-import { Show, createSignal, onMount, type JSX } from "solid-js";
+import { createSignal, onMount, type JSX } from "solid-js";
 import { errorMessage } from "../../lib/api.ts";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
 export interface ConfirmDialogProps {
   title: string;
@@ -57,11 +58,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     >
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorAlert message={error()} />
       <div class="row dialog-actions">
         <button type="button" onClick={close} disabled={busy()}>
           Cancel

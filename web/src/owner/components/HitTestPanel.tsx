@@ -6,6 +6,7 @@ import { Field } from "../../components/Field.tsx";
 import { ApiError, errorMessage } from "../../lib/api.ts";
 import { searchAgentKnowledge } from "../api/search.ts";
 import type { SearchAnswer } from "../api/search.ts";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
 type Mode = (typeof SEARCH_MODES)[number];
 const TOP_K_MAX = 50;
@@ -76,11 +77,7 @@ export function HitTestPanel(props: { agents: Agent[] }) {
           {busy() ? "Searching…" : "Search"}
         </button>
       </form>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
+      <ErrorAlert message={error()} />
       <Show when={answer()}>
         {(a) => (
           <div aria-live="polite">

@@ -1,5 +1,6 @@
 /** "Could not load …" with the server's reason and, when given, a way to try again. */
 import { Show } from "solid-js";
+import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { errorMessage } from "../../lib/api.ts";
 
 export function LoadError(props: { what: string; error: unknown; retry?: () => unknown }) {
@@ -29,11 +30,7 @@ export function ActionStatus(props: { notice: string | undefined; error: string 
       <div role="status" aria-live="polite" class="muted">
         {props.notice}
       </div>
-      <Show when={props.error}>
-        <p class="error" role="alert">
-          {props.error}
-        </p>
-      </Show>
+      <ErrorAlert message={props.error} />
     </>
   );
 }

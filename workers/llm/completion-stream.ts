@@ -1,28 +1,54 @@
 /**
- * Reads a streamed chat completion (the chunks an SDK parsed from the SSE body) into
- * StreamEvents. Shared by the Groq and OpenAI-compatible providers, whose chunks differ only
- * in where the usage travels.
+ * Reads a streamed chat completion (its SSE events, batched per network read by
+ * sse-batches.ts) into StreamEvents. Shared by the Groq and OpenAI-compatible providers, whose
+ * chunks differ only in where the usage travels.
  */
-import { z } from "zod";
 import { UsageSchema } from "../../shared/conversation.ts";
 import type { Usage } from "../../shared/conversation.ts";
 import { cancelledError, interruptedError, streamError } from "./errors.ts";
 import type { ProviderIdentity, SdkErrorClasses } from "./errors.ts";
+import type { SseData } from "./sse-batches.ts";
 import type { StreamEvent } from "./types.ts";
 
-// Only the fields that drive control flow; everything else a provider adds passes through.
-const ChunkSchema = z.object({
-  choices: z
-    .array(
-      z.object({
-        delta: z.object({ content: z.string().nullish() }).nullish(),
-        finish_reason: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-  usage: z.unknown().optional(),
-  x_groq: z.object({ usage: z.unknown().optional(), error: z.string().nullish() }).nullish(),
-});
+/** What one chunk says: only the fields that drive control flow; everything else passes by. */
+interface ChunkFacts {
+  text: string;
+  finished: boolean;
+  usage: unknown;
+  error: string | null;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+/** Absent (undefined or null) or of the type. */
+const isOptional = (v: unknown, type: "string" | "object" | "array") =>
+  v === undefined || v === null || (type === "object" ? isRecord(v) : type === "array" ? Array.isArray(v) : typeof v === type);
+
+/**
+ * The control fields of a chunk, or null when it is not a chat completion chunk. Checked by
+ * hand rather than with zod: this runs for every token, and zod cannot compile its checks in
+ * workerd (no `new Function`), where its interpreted path cost more than the relay itself.
+ */
+function chunkFacts(value: unknown): ChunkFacts | null {
+  if (!isRecord(value)) return null;
+  const { choices, x_groq: groq, error } = value;
+  // An error sent in the stream: `{error: {message}}` (OpenAI), `{error: "..."}` (some compatible servers), `x_groq.error` (Groq).
+  if (isRecord(error) || typeof error === "string") {
+    const message = typeof error === "string" ? error : error.message;
+    return { text: "", finished: false, usage: undefined, error: typeof message === "string" ? message : "the provider sent an error" };
+  }
+  if (!isOptional(groq, "object")) return null;
+  const groqError = isRecord(groq) ? groq.error : undefined;
+  if (!isOptional(groqError, "string")) return null;
+  if (groqError) return { text: "", finished: false, usage: undefined, error: String(groqError) };
+  if (!isOptional(choices, "array")) return null;
+  const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  if (!isOptional(choice, "object")) return null;
+  const { delta, finish_reason: finish } = isRecord(choice) ? choice : {};
+  if (!isOptional(delta, "object") || !isOptional(finish, "string")) return null;
+  const content = isRecord(delta) ? delta.content : undefined;
+  if (!isOptional(content, "string")) return null;
+  return { text: typeof content === "string" ? content : "", finished: Boolean(finish), usage: isRecord(groq) && groq.usage != null ? groq.usage : value.usage, error: null };
+}
 
 const readUsage = (value: unknown): Usage | undefined => {
   // Most chunks carry no usage: skip the parse (and the error object a failed parse builds).
@@ -32,14 +58,15 @@ const readUsage = (value: unknown): Usage | undefined => {
 };
 
 /**
- * Yields a delta per non-empty content piece, then one usage event if the provider sent one
- * (Groq: `x_groq.usage` on the last chunk; OpenAI with `include_usage`: top-level `usage` on
- * a final chunk with no choices). Throws an `interrupted` LLMError when the stream errors or
- * ends without a finish_reason: the SDKs end quietly when the body closes early, so a
- * missing finish_reason is the only sign that the answer was cut.
+ * Yields one delta per batch of events with content (the text of all of them, in order), then
+ * one usage event if the provider sent one (Groq: `x_groq.usage` on the last chunk; OpenAI with
+ * `include_usage`: top-level `usage` on a final chunk with no choices). Throws an `interrupted`
+ * LLMError when the stream errors, carries an error, or ends without a finish_reason: a body
+ * that closes early ends quietly, so a missing finish_reason is the only sign that the answer
+ * was cut.
  */
 export async function* readCompletionStream(
-  chunks: AsyncIterable<unknown>,
+  batches: AsyncIterable<SseData[]>,
   sdk: SdkErrorClasses,
   who: ProviderIdentity,
   signal?: AbortSignal,
@@ -47,23 +74,31 @@ export async function* readCompletionStream(
   let finished = false;
   let usage: Usage | undefined;
   try {
-    for await (const raw of chunks) {
+    for await (const batch of batches) {
       // Checked here too: a fetch whose body ignores the signal would otherwise stream on.
       if (signal?.aborted) throw cancelledError();
-      const chunk = ChunkSchema.safeParse(raw);
-      if (!chunk.success) throw interruptedError(who, "it sent a chunk that is not a chat completion");
-      const { choices, x_groq } = chunk.data;
-      if (x_groq?.error) throw interruptedError(who, x_groq.error);
-      const choice = choices?.[0];
-      const text = choice?.delta?.content;
+      let text = "";
+      for (const event of batch) {
+        if (event.data === "[DONE]") continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(event.data);
+        } catch {
+          throw interruptedError(who, event.event === "error" ? event.data : "it sent an event that is not JSON");
+        }
+        const facts = chunkFacts(value);
+        if (!facts) throw interruptedError(who, "it sent a chunk that is not a chat completion");
+        if (facts.error !== null || event.event === "error") throw interruptedError(who, facts.error ?? "the provider sent an error event");
+        text += facts.text;
+        if (facts.finished) finished = true;
+        usage = readUsage(facts.usage) ?? usage;
+      }
       if (text) yield { type: "delta", text };
-      if (choice?.finish_reason) finished = true;
-      usage = readUsage(x_groq?.usage) ?? readUsage(chunk.data.usage) ?? usage;
     }
   } catch (err) {
+    if (signal?.aborted) throw cancelledError();
     throw streamError(err, sdk, who);
   }
-  // The SDKs swallow an abort mid-stream and simply stop; say so rather than look cut.
   if (signal?.aborted) throw cancelledError();
   if (!finished) throw interruptedError(who);
   if (usage) yield { type: "usage", usage };

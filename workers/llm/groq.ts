@@ -4,7 +4,8 @@
  */
 import Groq from "groq-sdk";
 import { readCompletionStream } from "./completion-stream.ts";
-import { requestError } from "./errors.ts";
+import { sseBatches } from "./sse-batches.ts";
+import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
 
@@ -34,9 +35,11 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
   return {
     name: "groq",
     async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
-      let chunks: AsyncIterable<unknown>;
+      let response: Response;
       try {
-        chunks = await client.chat.completions.create(
+        // The SDK sends the request and turns error statuses into its errors; the body is read
+        // by sse-batches.ts (see there for why not by the SDK).
+        response = await client.chat.completions.create(
           {
             model: request.model,
             messages: request.messages,
@@ -46,11 +49,12 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
             stream: true,
           },
           { signal: request.signal },
-        );
+        ).asResponse();
       } catch (err) {
         throw requestError(err, Groq, who);
       }
-      yield* readCompletionStream(chunks, Groq, who, request.signal);
+      if (!response.body) throw interruptedError(who, "it answered without a body");
+      yield* readCompletionStream(sseBatches(response.body), Groq, who, request.signal);
     },
   };
 }

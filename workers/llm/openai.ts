@@ -5,7 +5,8 @@
  */
 import OpenAI from "openai";
 import { readCompletionStream } from "./completion-stream.ts";
-import { requestError } from "./errors.ts";
+import { sseBatches } from "./sse-batches.ts";
+import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
 
@@ -39,9 +40,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
   return {
     name: "openai",
     async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
-      let chunks: AsyncIterable<unknown>;
+      let response: Response;
       try {
-        chunks = await client.chat.completions.create(
+        // The SDK sends the request and turns error statuses into its errors; the body is read
+        // by sse-batches.ts (see there for why not by the SDK).
+        response = await client.chat.completions.create(
           {
             model: request.model,
             messages: request.messages,
@@ -52,11 +55,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
             stream_options: { include_usage: true },
           },
           { signal: request.signal },
-        );
+        ).asResponse();
       } catch (err) {
         throw requestError(err, OpenAI, who);
       }
-      yield* readCompletionStream(chunks, OpenAI, who, request.signal);
+      if (!response.body) throw interruptedError(who, "it answered without a body");
+      yield* readCompletionStream(sseBatches(response.body), OpenAI, who, request.signal);
     },
   };
 }

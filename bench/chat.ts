@@ -8,8 +8,15 @@
  * wrangler's createTestHarness instead, whose outbound fetches detour through this process),
  * with its own embedded Postgres (PGlite in a child process). Product path per turn:
  * WebSocket `chat_message` -> ChatSession DO (stores the message and task, starts the answer
- * at once, queues `execution.chat.simple` as the turn's ledger) -> OpenAI SDK -> fake server;
- * each delta goes back as `chat_streaming` before it is written (chunks are stored in batches).
+ * at once, queues `execution.chat.simple` as the turn's ledger) -> OpenAI SDK (request) and
+ * workers/llm/sse-batches.ts (body) -> fake server; the tokens of each network read go back as
+ * one `chat_streaming` before they are written (chunks are stored in batches).
+ *
+ * Two kinds of load. Closed loop (the ttft, relay and load phases): each session sends its next
+ * message the moment an answer ends. From 20 sessions on this keeps workerd's one thread busy,
+ * so a message waits behind the other sessions' turns: time to first token grows with
+ * sessions x CPU per turn (the CPU table, from /proc). Paced (the paced phase): visitors pause
+ * before each message, as people do, and the same pauses are used for the baseline.
  *
  * Everything is on 127.0.0.1; every loop is bounded and every wait has a timeout; the process
  * stops by itself. Exit code 1 on errors or lost chunks (never on timing: targets are printed
@@ -25,6 +32,7 @@ import type { WorkerLog } from "./lib/wrangler-dev.ts";
 import { startFakeOpenAI } from "./lib/openai-compatible-server.ts";
 import type { StreamRecord } from "./lib/openai-compatible-server.ts";
 import { startPostgresProcess } from "./lib/postgres-process.ts";
+import { cpuByProcess, cpuSince } from "./lib/process-cpu.ts";
 import { percentile } from "./lib/stats.ts";
 
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 5);
@@ -33,8 +41,29 @@ const ttftTurns = (sessions: number) => Math.max(TURNS, Math.ceil(20 / sessions)
 const LEVELS = (process.env.BENCH_CHAT_LEVELS ?? "1,20,100").split(",").map(Number);
 const RELAY_LEVELS = [1, 20];
 const RELAY_DELAY_MS = 20;
+/**
+ * The paced phase: 20 visitors who each pause before every message (reading, typing: a
+ * pause drawn uniformly from 0.5-1.5 s, the same seeded sequence for the product and the
+ * baseline), with tokens every RELAY_DELAY_MS. Every other phase is a closed loop with no
+ * pause: each session sends its next message the moment an answer ends, which keeps workerd's
+ * single thread saturated from 20 sessions on (see the CPU table).
+ */
+const PACED_SESSIONS = Number(process.env.BENCH_CHAT_PACED_SESSIONS ?? 20);
+const THINK_MS: [number, number] = [500, 1500];
+/** A seeded pause generator (mulberry32), so every run and both sides draw the same pauses. */
+function thinkTimes(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return THINK_MS[0] + u * (THINK_MS[1] - THINK_MS[0]);
+  };
+}
 const LOAD_SESSIONS = Number(process.env.BENCH_CHAT_LOAD_SESSIONS ?? 100);
-const TOKENS_PER_ANSWER = 60;
+const TOKENS_PER_ANSWER = Number(process.env.BENCH_CHAT_TOKENS ?? 60);
 const TURN_TIMEOUT_MS = 30_000;
 const SETUP_TIMEOUT_MS = 30_000;
 const SETUP_PARALLELISM = 10;
@@ -123,8 +152,12 @@ const workerVars = {
   CHAT_MESSAGES_PER_MINUTE: "100000",
 };
 const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
-/** BENCH_CHAT_PROFILE=1: a CPU profile of the Worker over the 20-session phases (bench/results/chat-profile.json). */
-const PROFILE = process.env.BENCH_CHAT_PROFILE === "1";
+/**
+ * BENCH_CHAT_PROFILE=1: a CPU profile of the Worker over the 20-session phases; a list of levels
+ * (BENCH_CHAT_PROFILE=1,20) profiles those (bench/results/chat-profile.json).
+ */
+const PROFILE_LEVELS = process.env.BENCH_CHAT_PROFILE === "1" ? [20] : (process.env.BENCH_CHAT_PROFILE ?? "").split(",").filter(Boolean).map(Number);
+const PROFILE = PROFILE_LEVELS.length > 0;
 async function startWorker(): Promise<{ url: string; inspectorHost?: string | null; logs: () => WorkerLog[]; close: () => Promise<void> }> {
   if (RUNNER === "wrangler-dev") return startDevWorker({ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets, inspect: PROFILE });
   const harness = createTestHarness({ workers: [{ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets }] });
@@ -286,7 +319,23 @@ function runTurn(session: Session, phase: string): Promise<Turn> {
   });
 }
 
-/** Lost chunks of a finished turn: expected tokens not received exactly once, in order, with their text. */
+/** Where each expected token starts in the answer text. */
+const tokenOffsets = (tokens: string[]) => {
+  const out: number[] = [];
+  let at = 0;
+  for (const t of tokens) {
+    out.push(at);
+    at += t.length;
+  }
+  return out;
+};
+
+/**
+ * Lost tokens of a finished turn: expected tokens not found exactly where they belong in the
+ * streamed text. The product relays, as one chunk, the tokens that reached it in one network
+ * read (workers/llm/sse-batches.ts), so a chunk holds one or more whole tokens; a token lost,
+ * doubled or garbled shows as a mismatch at its place.
+ */
 function checkTurn(turn: Turn): { lost: number; problems: string[] } {
   const problems: string[] = [];
   const record = records.get(`bench ${turn.tag}`);
@@ -298,9 +347,8 @@ function checkTurn(turn: Turn): { lost: number; problems: string[] } {
   const text = turn.chunks.map((c) => c.content).join("");
   if (text !== turn.response) problems.push("streamed text differs from chat_response.message");
   if (text !== expected.join("")) problems.push("streamed text differs from the tokens the LLM server sent");
-  const seen = new Map<number, number>();
-  for (const c of turn.chunks) seen.set(c.idx, (seen.get(c.idx) ?? 0) + (c.content === expected[c.idx] ? 1 : 100));
-  const lost = expected.filter((_, i) => seen.get(i) !== 1).length;
+  const offsets = tokenOffsets(expected);
+  const lost = expected.filter((t, i) => text.slice(offsets[i], (offsets[i] ?? 0) + t.length) !== t).length;
   return { lost, problems };
 }
 
@@ -318,6 +366,9 @@ interface PhaseResult {
   turnsPerSession: number;
   turns: Turn[];
   errors: string[];
+  /** CPU milliseconds each process (workerd, the bench's own node, PGlite) used during the phase. */
+  cpuMs: Record<string, number>;
+  wallMs: number;
 }
 
 interface Pool {
@@ -365,14 +416,19 @@ async function settle(): Promise<void> {
   await sleep(300);
 }
 
-async function productPhase(name: string, pool: Pool | undefined, n: number, turns = TURNS): Promise<PhaseResult> {
+/** `think`, when given, is each session's pause after an answer (seeded per session index). */
+async function productPhase(name: string, pool: Pool | undefined, n: number, turns = TURNS, think?: (session: number) => () => number): Promise<PhaseResult> {
   await settle();
+  const cpuBefore = cpuByProcess();
+  const startedAt = now();
   const errors = [...(pool?.errors ?? [])];
   const sessions = pool?.sessions ?? [];
   const all = await Promise.all(
-    sessions.map(async (s) => {
+    sessions.map(async (s, i) => {
       const done: Turn[] = [];
+      const pause = think?.(i);
       for (let t = 0; t < turns; t++) {
+        if (pause) await sleep(pause());
         const turn = await runTurn(s, name);
         done.push(turn);
         if (turn.response !== null) turnsAnswered++;
@@ -388,11 +444,12 @@ async function productPhase(name: string, pool: Pool | undefined, n: number, tur
   for (const s of sessions) s.close();
   await sleep(200);
   progress(`${name}: ${n} sessions x ${turns} turns done`);
-  return { sessions: n, turnsPerSession: turns, turns: all.flat(), errors };
+  const wallMs = now() - startedAt;
+  return { sessions: n, turnsPerSession: turns, turns: all.flat(), errors, cpuMs: cpuSince(cpuBefore), wallMs };
 }
 
 /** The baseline: the same server, same request shape, straight from Node; time until the first content delta. */
-async function baselinePhase(n: number, turns = TURNS): Promise<number[]> {
+async function baselinePhase(n: number, turns = TURNS, think?: (session: number) => () => number): Promise<number[]> {
   await settle();
   const one = async (): Promise<number> => {
     const t0 = now();
@@ -420,12 +477,40 @@ async function baselinePhase(n: number, turns = TURNS): Promise<number[]> {
     if (first === null) throw new Error("baseline stream had no content");
     return first;
   };
-  const samples = await Promise.all(Array.from({ length: n }, async () => {
+  const samples = await Promise.all(Array.from({ length: n }, async (_, i) => {
     const out: number[] = [];
-    for (let t = 0; t < turns; t++) out.push(await one());
+    const pause = think?.(i);
+    for (let t = 0; t < turns; t++) {
+      if (pause) await sleep(pause());
+      out.push(await one());
+    }
     return out;
   }));
   return samples.flat();
+}
+
+/**
+ * Round trips of one idle session's socket (a ping the ChatSession's code answers with a pong
+ * frame): the floor under the figures below, through the proxy worker, the Worker and the object.
+ */
+async function pingRoundTrips(session: Session, n = 30): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      await new Promise<number>((resolve, reject) => {
+        const sent = now();
+        const timer = setTimeout(() => reject(new Error("no pong in time")), SETUP_TIMEOUT_MS);
+        session.onFrame = (f, at) => {
+          if (f.message_type !== "pong") return;
+          clearTimeout(timer);
+          session.onFrame = null;
+          resolve(at - sent);
+        };
+        session.ws.send(JSON.stringify({ message_type: "ping", data: { n: i } }));
+      }),
+    );
+  }
+  return out;
 }
 
 // ---- figures ----
@@ -454,19 +539,34 @@ function breakdown(p: PhaseResult) {
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(dist(v))])) as Record<keyof typeof parts, ReturnType<typeof round>>;
 }
 
-/** Relay delay: chunk arrival at the client minus the fake server's write of the same token. */
+/**
+ * Relay delay: chunk arrival at the client minus the fake server's write of the first token in
+ * that chunk (the token that waited longest in it).
+ */
 function relay(p: PhaseResult): number[] {
   const out: number[] = [];
   for (const t of okTurns(p)) {
     if (t.restarts > 0) continue;
     const r = records.get(`bench ${t.tag}`);
     if (!r) continue;
+    const offsets = tokenOffsets(r.tokens);
+    let at = 0;
+    let token = 0;
     for (const c of t.chunks) {
-      const w = r.writes[c.idx];
+      while (token + 1 < offsets.length && (offsets[token + 1] ?? Infinity) <= at) token++;
+      const w = r.writes[token];
       if (w !== undefined) out.push(c.at - w);
+      at += c.content.length;
     }
   }
   return out;
+}
+
+/** Tokens per relayed chunk (1 when every token travelled alone). */
+function tokensPerChunk(p: PhaseResult): number {
+  const turns = okTurns(p);
+  const chunks = turns.reduce((n, t) => n + t.chunks.length, 0);
+  return chunks ? (turns.length * TOKENS_PER_ANSWER) / chunks : NaN;
 }
 
 function correctness(p: PhaseResult) {
@@ -491,6 +591,7 @@ function correctness(p: PhaseResult) {
     lost_chunks: lost,
     bad_turns: badTurns,
     restarts: p.turns.reduce((n, t) => n + t.restarts, 0),
+    tokens_per_chunk: +tokensPerChunk(p).toFixed(2),
     error_samples: [...new Set(p.errors)].slice(0, 10),
     problem_samples: problems,
   };
@@ -513,6 +614,7 @@ async function main(): Promise<number> {
   console.log(`  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`);
 
   const plan: [string, number][] = [["warm", 4], ...LEVELS.map((n): [string, number] => [`ttft${n}`, n]), ...RELAY_LEVELS.map((n): [string, number] => [`relay${n}`, n])];
+  if (PACED_SESSIONS > 0) plan.push(["paced", PACED_SESSIONS]);
   if (LOAD_SESSIONS > 0) plan.push(["load", LOAD_SESSIONS]);
   const pools = new Map<string, Pool>();
   for (const [name, n] of plan) pools.set(name, await openPool(name, n));
@@ -520,6 +622,9 @@ async function main(): Promise<number> {
   // Warm-up (not measured): the Worker's and the DO's first requests, the SDK, the fake server.
   await baselinePhase(4, 5);
   const warm = await productPhase("warm", pools.get("warm"), 4, 3);
+  const pingSession = await Session.open();
+  const pings = dist(await pingRoundTrips(pingSession));
+  pingSession.close();
 
   const ttftByLevel: Record<number, { baseline: Dist; product: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
   const phases: { name: string; result: PhaseResult }[] = [{ name: "warm-up", result: warm }];
@@ -534,18 +639,24 @@ async function main(): Promise<number> {
   };
   for (const n of LEVELS) {
     const baseline = dist(await baselinePhase(n, ttftTurns(n)));
-    const product = await profiled(`ttft${n}`, n === 20, () => productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)));
+    const product = await profiled(`ttft${n}`, PROFILE_LEVELS.includes(n), () => productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)));
     phases.push({ name: `ttft, ${n} sessions, delay 0`, result: product });
     ttftByLevel[n] = { baseline, product: dist(ttft(product)), breakdown: breakdown(product) };
   }
 
   llm.setDelay(RELAY_DELAY_MS);
-  const relayByLevel: Record<number, { relay: Dist; ttft: Dist }> = {};
+  const relayByLevel: Record<number, { relay: Dist; ttft: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
   for (const n of RELAY_LEVELS) {
-    const p = await profiled(`relay${n}`, n === 20, () => productPhase(`relay${n}`, pools.get(`relay${n}`), n));
+    const p = await profiled(`relay${n}`, PROFILE_LEVELS.includes(n), () => productPhase(`relay${n}`, pools.get(`relay${n}`), n));
     phases.push({ name: `relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, result: p });
-    relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)) };
+    relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)), breakdown: breakdown(p) };
   }
+  // Paced visitors: baseline and product with the same pauses, tokens every RELAY_DELAY_MS.
+  const pacedThink = (i: number) => thinkTimes(1000 + i);
+  const pacedBaseline = PACED_SESSIONS > 0 ? dist(await baselinePhase(PACED_SESSIONS, TURNS, pacedThink)) : null;
+  const paced = PACED_SESSIONS > 0 ? await productPhase("paced", pools.get("paced"), PACED_SESSIONS, TURNS, pacedThink) : null;
+  if (paced) phases.push({ name: `paced, ${PACED_SESSIONS} sessions, pauses ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s`, result: paced });
+  const pacedFigures = paced && pacedBaseline ? { baseline: pacedBaseline, product: dist(ttft(paced)), relay: dist(relay(paced)), breakdown: breakdown(paced) } : null;
   const load = LOAD_SESSIONS > 0 ? await productPhase("load", pools.get("load"), LOAD_SESSIONS) : null;
   if (load) phases.push({ name: `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`, result: load });
   llm.setDelay(0);
@@ -553,6 +664,7 @@ async function main(): Promise<number> {
 
   // ---- report ----
 
+  console.log(`\n  one idle session's WebSocket round trip (ping -> ChatSession -> pong), ms: p50 ${pings.p50.toFixed(1)}, p99 ${pings.p99.toFixed(1)}`);
   console.log(`\n  time to first token, ms (chat_message sent -> first chat_streaming; baseline: POST -> first content delta), interTokenDelay 0`);
   console.log(`  sessions | baseline p50     p99 | product p50     p99 | added p50     p99 |  turns`);
   for (const n of LEVELS) {
@@ -582,18 +694,36 @@ async function main(): Promise<number> {
   }
   if (load) console.log(`  ${String(LOAD_SESSIONS).padStart(8)} | ${f1(loadRelay.p50)} ${f1(loadRelay.p99)} | ${String(loadRelay.n).padStart(6)} | (information: the load phase)`);
 
+  if (pacedFigures) {
+    const { baseline: b, product: q, relay: r } = pacedFigures;
+    console.log(`\n  paced visitors: ${PACED_SESSIONS} sessions, each pausing ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s before every message (the same seeded pauses for the baseline), interTokenDelay ${RELAY_DELAY_MS} ms`);
+    console.log(`  time to first token: baseline p50 ${f1(b.p50)} p99 ${f1(b.p99)} | product p50 ${f1(q.p50)} p99 ${f1(q.p99)} | added p50 ${signed(q.p50 - b.p50)} p99 ${signed(q.p99 - b.p99)} | ${q.n} turns`);
+    console.log(`  relay delay per chunk: p50 ${f1(r.p50)} p99 ${f1(r.p99)} (${r.n} chunks)`);
+  }
+
   const checks = phases.map((p) => ({ phase: p.name, ...correctness(p.result) }));
   const loadCheck = load ? checks.at(-1) : undefined;
   const totalErrors = checks.reduce((n, c) => n + c.errors, 0);
   const totalLost = checks.reduce((n, c) => n + c.lost_chunks, 0);
   const totalBad = checks.reduce((n, c) => n + c.bad_turns, 0);
   console.log(`\n  correctness (every phase checked: chunk indices 0..n-1, text = chat_response.message = the LLM server's tokens)`);
-  console.log(`  phase                                        | turns ok | errors | lost chunks | bad turns | restarts`);
+  console.log(`  phase                                        | turns ok | errors | lost tokens | bad turns | restarts | tokens/chunk`);
   for (const c of checks) {
-    console.log(`  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)}`);
+    console.log(`  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)} | ${c.tokens_per_chunk.toFixed(2).padStart(12)}`);
   }
   if (load) console.log(`  target ${LOAD_SESSIONS} x ${TURNS}: 0 errors, 0 lost chunks (${mark((loadCheck?.errors ?? 1) === 0 && (loadCheck?.lost_chunks ?? 1) === 0 && (loadCheck?.bad_turns ?? 1) === 0)})`);
   for (const c of checks) for (const e of [...c.error_samples, ...c.problem_samples]) console.log(`    ${c.phase}: ${e}`);
+  console.log(`\n  CPU used per turn, ms (from /proc, whole phase / turns answered; workerd: the Worker and wrangler's proxy; node: this bench, i.e. the clients and the fake LLM)`);
+  const cpuRows = phases.map((p) => {
+    const answered = p.result.turns.filter((t) => t.response !== null).length || 1;
+    const per = Object.fromEntries(Object.entries(p.result.cpuMs).map(([k, v]) => [k, +(v / answered).toFixed(2)]));
+    const busy = Object.values(p.result.cpuMs).reduce((a, b) => a + b, 0) / (p.result.wallMs || 1);
+    return { phase: p.name, per_turn_ms: per, cores_busy: +busy.toFixed(2) };
+  });
+  for (const r of cpuRows) {
+    const cells = Object.entries(r.per_turn_ms).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
+    console.log(`  ${r.phase.padEnd(44)} | ${cells} | ${r.cores_busy.toFixed(2)} of ${cpus().length} cores busy`);
+  }
   if (initFailures.length) {
     const counts = new Map<string, number>();
     for (const f of initFailures) counts.set(f, (counts.get(f) ?? 0) + 1);
@@ -615,11 +745,25 @@ async function main(): Promise<number> {
     runtime,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", node: process.version, load_average_1min: { start: loadBefore, end: loadAfter } },
     config: { turns_per_session: TURNS, tokens_per_answer: TOKENS_PER_ANSWER, levels: LEVELS, relay_levels: RELAY_LEVELS, relay_inter_token_delay_ms: RELAY_DELAY_MS, load_sessions: LOAD_SESSIONS, distinct_cf_connecting_ip_per_session: true, chat_messages_per_minute: 100000 },
+    ping_round_trip_ms: round(pings),
+    paced: pacedFigures
+      ? {
+          sessions: PACED_SESSIONS,
+          think_ms: THINK_MS,
+          inter_token_delay_ms: RELAY_DELAY_MS,
+          baseline: round(pacedFigures.baseline),
+          product: round(pacedFigures.product),
+          added: { p50: +(pacedFigures.product.p50 - pacedFigures.baseline.p50).toFixed(2), p99: +(pacedFigures.product.p99 - pacedFigures.baseline.p99).toFixed(2) },
+          relay: round(pacedFigures.relay),
+          product_breakdown: pacedFigures.breakdown,
+        }
+      : null,
     ttft_ms: Object.fromEntries(
       Object.entries(ttftByLevel).map(([n, l]) => [n, { baseline: round(l.baseline), product: round(l.product), added: { p50: +(l.product.p50 - l.baseline.p50).toFixed(2), p99: +(l.product.p99 - l.baseline.p99).toFixed(2) }, product_breakdown: l.breakdown }]),
     ),
-    relay_ms: { ...Object.fromEntries(Object.entries(relayByLevel).map(([n, r]) => [n, { relay: round(r.relay), ttft: round(r.ttft) }])), ...(load ? { [LOAD_SESSIONS]: { relay: round(loadRelay) } } : {}) },
+    relay_ms: { ...Object.fromEntries(Object.entries(relayByLevel).map(([n, r]) => [n, { relay: round(r.relay), ttft: round(r.ttft), ttft_breakdown: r.breakdown }])), ...(load ? { [LOAD_SESSIONS]: { relay: round(loadRelay) } } : {}) },
     correctness: checks,
+    cpu_per_turn_ms: cpuRows,
     totals: { errors: totalErrors, lost_chunks: totalLost, bad_turns: totalBad, chat_init_retried: initFailures.length, worker_error_logs: workerErrors.length, worker_warning_logs: workerWarnings.length },
     targets: {
       ...TARGETS,

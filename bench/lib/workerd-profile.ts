@@ -7,6 +7,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -53,13 +54,17 @@ export async function startProfile(inspectorHost: string, workerName: string): P
     const total = (profile.endTime - profile.startTime) / 1000;
     const perSample = samples ? total / samples : 0;
     const byFn = new Map<string, number>();
+    const parent = new Map<number, ProfileNode>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+    const name = (n: ProfileNode) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}`;
     let idle = 0;
     for (const n of profile.nodes) {
       const ms = (n.hitCount ?? 0) * perSample;
       const f = n.callFrame;
       if (f.functionName === "(idle)") idle += ms;
-      const file = f.url.split("/").slice(-2).join("/");
-      const key = `${f.functionName || "(anonymous)"} ${file}:${f.lineNumber + 1}`;
+      // A runtime function (no script) is named with its JS caller: "exec" alone says little.
+      const caller = f.url === "" && f.functionName && !f.functionName.startsWith("(") ? parent.get(n.id) : undefined;
+      const key = caller ? `${name(n)} <- ${name(caller)}` : name(n);
       byFn.set(key, (byFn.get(key) ?? 0) + ms);
     }
     const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([fn, ms]) => ({ fn, self_ms: +ms.toFixed(1) }));

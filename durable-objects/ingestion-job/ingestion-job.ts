@@ -82,6 +82,15 @@ export function progressOf(s: JobState): IngestionProgress {
   };
 }
 
+/** Closes a listener normally once the job's final frame is sent (1000: nothing more will come). */
+function closeEnded(ws: WebSocket): void {
+  try {
+    ws.close(1000, "The ingestion job has ended.");
+  } catch {
+    // already closing
+  }
+}
+
 export class IngestionJob extends DurableObject<WorkerEnv> {
   private state: JobState | null | undefined;
 
@@ -169,6 +178,8 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].send(this.frame(s));
+    // A job that already ended has nothing more to say: its final frame, then the close.
+    if (isTerminal(s)) closeEnded(pair[1]);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -242,9 +253,12 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     await this.ctx.storage.put("state", next);
     if (touch) {
       const text = this.frame(next);
+      const ended = isTerminal(next);
       for (const ws of this.ctx.getWebSockets()) {
         try {
           ws.send(text);
+          // The final frame is the last: listeners are told so by a normal close, not left open.
+          if (ended) closeEnded(ws);
         } catch {
           // a closing socket must not stop the others
         }

@@ -1,7 +1,7 @@
 /**
  * WS /ws/ingest/{job_id}?token=: the owner watches a job's real stages in order, with
- * progress that never goes back, and a final frame (completed, or error with a reason).
- * Only the job's owner may listen.
+ * progress that never goes back, and a final frame (completed, or error with a reason), after
+ * which the job closes the socket normally. Only the job's owner may listen.
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -21,7 +21,10 @@ interface ProgressFrame {
 const connect = (jobId: string, token: string | null) =>
   exports.default.fetch(new Request(`${BASE}/ws/ingest/${jobId}${token === null ? "" : `?token=${encodeURIComponent(token)}`}`, { headers: { upgrade: "websocket" } }));
 
-/** Opens the progress socket and collects its frames; `final` resolves with the first non-processing one. */
+/**
+ * Opens the progress socket and collects its frames; `final` resolves with the first
+ * non-processing one, `closed` with the close the job sent (and the frames seen before it).
+ */
 async function listen(jobId: string, token: string) {
   const res = await connect(jobId, token);
   const ws = res.webSocket;
@@ -35,7 +38,10 @@ async function listen(jobId: string, token: string) {
       if (frame.data.status !== "processing") resolve(frame);
     });
   });
-  return { frames, final, close: () => ws.close(1000, "done") };
+  const closed = new Promise<{ code: number; reason: string; framesBefore: number }>((resolve) => {
+    ws.addEventListener("close", (ev) => resolve({ code: ev.code, reason: ev.reason, framesBefore: frames.length }));
+  });
+  return { frames, final, closed, close: () => ws.close(1000, "done") };
 }
 
 /** Stages in the order first seen, without repeats. */
@@ -48,6 +54,9 @@ describe("ingestion progress socket", () => {
     const socket = await listen(job.job_id, owner.token);
     await drain(job.job_id);
     const final = await socket.final;
+    // The job closes the socket itself after the final frame, with a normal close.
+    const closed = await socket.closed;
+    expect(closed).toMatchObject({ code: 1000, reason: "The ingestion job has ended.", framesBefore: socket.frames.length });
     socket.close();
 
     for (const f of socket.frames) {
@@ -78,12 +87,13 @@ describe("ingestion progress socket", () => {
     expect(final.data.error?.message).toMatch(/no extractable text/i);
   });
 
-  it("sends a late listener the job's current state at once", async () => {
+  it("sends a late listener the job's final state at once, then closes", async () => {
     const owner = await signIn();
     const job = await ingestText(owner.token, sentences(20));
     await drain(job.job_id);
     const socket = await listen(job.job_id, owner.token);
     const final = await socket.final;
+    expect(await socket.closed).toMatchObject({ code: 1000, framesBefore: 1 });
     socket.close();
     expect(socket.frames).toHaveLength(1);
     expect(final.data).toMatchObject({ status: "completed", stage: "completed" });

@@ -36,7 +36,7 @@ import type { WorkerEnv } from "../../workers/env.ts";
 import { createLogger } from "../../workers/log.ts";
 import type { Logger } from "../../workers/log.ts";
 import { runChatTask, toChatTaskError } from "../../workers/services/execution/run-chat-task.ts";
-import { retrievePassages } from "../../workers/services/query/retrieve.ts";
+import { retrieveForTurn } from "../../workers/services/query/retrieve.ts";
 import type { ChatTaskResult } from "../../workers/services/execution/run-chat-task.ts";
 import { ChatSessionStore } from "./chat-session.sql.ts";
 import type { MessageRow, SessionRow, TaskRow } from "./chat-session.sql.ts";
@@ -403,7 +403,10 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           userMessage: userMessage.content,
           maxAnswerTokens: this.limits.maxAnswerTokens,
           stallMs: this.limits.taskStallMs,
-          retrieve: (query, agent) => retrievePassages(this.env, agent, query, history),
+          retrieve: async (query, agent) => {
+            const r = await retrieveForTurn(this.env, agent, query, history);
+            return r.query.method === "none" ? { passages: r.passages } : { passages: r.passages, searchQuery: r.query.query };
+          },
           onAttemptFailed: (n, err) => log.warn("chat task attempt failed", { attempt: previousAttempts + n, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
         },
         {

@@ -55,7 +55,8 @@ export function pickQuotes(question: string, passages: Passage[]): Quote[] {
 
 /** The whole answer for a request; pure, so the same request always gets the same answer. */
 export function extractiveAnswer(request: ChatRequest): string {
-  const question = request.messages.findLast((m) => m.role === "user")?.content ?? "";
+  // A follow-up such as "When did it last erupt?" names its subject only in the rewrite.
+  const question = request.searchQuery ?? request.messages.findLast((m) => m.role === "user")?.content ?? "";
   const quotes = pickQuotes(question, request.passages);
   if (quotes.length > 0) {
     const lines = quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n\n");

@@ -26,6 +26,11 @@ export interface ChatRequest {
   top_p: number;
   /** The passages placed in the prompt; the extractive provider answers from these. */
   passages: Passage[];
+  /**
+   * What the passages were searched for when it is not the visitor's message as sent (the
+   * `advanced` query mode's standalone rewrite): the extractive provider quotes against it.
+   */
+  searchQuery?: string;
   signal?: AbortSignal;
 }
 

@@ -73,4 +73,12 @@ describe("extractive provider", () => {
     expect(second.received).toEqual(first.received);
     expect(first.text).toContain("Gift cards cannot be refunded. [2]");
   });
+
+  it("quotes against the query the passages were searched for when one is given (advanced mode's rewrite)", async () => {
+    const messages = [{ role: "user" as const, content: "And how long do they take?" }];
+    const asSent = await collect(createExtractiveProvider().stream(chatRequest({ model: "extractive", passages: PASSAGES, messages })));
+    const rewritten = await collect(createExtractiveProvider().stream(chatRequest({ model: "extractive", passages: PASSAGES, messages, searchQuery: "How long do refunds take?" })));
+    expect(asSent.text).not.toContain("Refunds are accepted");
+    expect(rewritten.text.split("\n")[2]).toBe("> Refunds are accepted within 30 days of purchase, with the receipt. [2]");
+  });
 });

@@ -12,6 +12,12 @@ import { withRetries } from "../../llm/retry.ts";
 import { selectProvider } from "../../llm/select.ts";
 import { LLMError } from "../../llm/types.ts";
 import type { ChatTurn, Passage } from "../../llm/types.ts";
+
+/** What a turn retrieved, and the query searched when it differs from the message (advanced mode). */
+export interface Retrieved {
+  passages: Passage[];
+  searchQuery?: string;
+}
 import { buildPrompt, historyWindow } from "./prompt.ts";
 
 /** Where the answer goes while it streams. */
@@ -31,8 +37,8 @@ export interface ChatTaskInput {
   maxAnswerTokens: number;
   /** No delta for this long counts as a stalled provider (a retryable timeout). */
   stallMs: number;
-  /** Retrieval seam: the query service plugs in here (knowledge issue); absent means no retrieval. */
-  retrieve?: (query: string, agent: AgentSnapshot) => Promise<Passage[]>;
+  /** Retrieval seam: the query service plugs in here; absent means no retrieval. */
+  retrieve?: (query: string, agent: AgentSnapshot) => Promise<Retrieved>;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   maxAttempts?: number;
@@ -69,7 +75,8 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
   const { agent } = input;
   const exec = agent.execution_config;
   const provider = selectProvider(input.env, exec.model, input.fetch ? { fetch: input.fetch } : undefined);
-  const passages = agent.query_config.mode === "simple" || !input.retrieve ? [] : await input.retrieve(input.userMessage, agent);
+  const retrieved: Retrieved = agent.query_config.mode === "simple" || !input.retrieve ? { passages: [] } : await input.retrieve(input.userMessage, agent);
+  const { passages, searchQuery } = retrieved;
   const messages = buildPrompt({
     systemPrompt: agent.system_prompt,
     passages,
@@ -109,6 +116,7 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
         max_tokens: Math.min(exec.max_tokens, input.maxAnswerTokens),
         top_p: exec.top_p,
         passages,
+        ...(searchQuery !== undefined ? { searchQuery } : {}),
         signal: controller.signal,
       });
       for await (const event of events) {

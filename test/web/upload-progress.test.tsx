@@ -55,6 +55,18 @@ describe("UploadProgress", () => {
     expect(screen.getByText("Sending the file…")).toBeTruthy();
   });
 
+  it("shows how much of the file has been sent once the browser reports it", () => {
+    const { setItem, bar, status } = setup();
+    setItem({ name: "handbook.pdf", progress: null, sent: 0.456 });
+    expect(status()).toBe("uploading");
+    expect(bar().value).toBe(46);
+    expect(bar().getAttribute("aria-valuetext")).toBe("46% sent");
+    expect(screen.getByText("Sending the file… 46% sent")).toBeTruthy();
+    setItem({ name: "handbook.pdf", progress: JSON.parse(frame("stored", 0.05)).data as IngestionProgress, sent: 1 });
+    expect(status()).toBe("stored");
+    expect(bar().getAttribute("aria-valuetext")).toBe("5% (stored)");
+  });
+
   it("advances the bar and the current stage with each frame, then shows completed", () => {
     const { setItem, bar, status, current } = setup();
     const seen: { value: number; stage: string | null; status: string | null }[] = [];

@@ -37,6 +37,8 @@ export interface RequestOptions<T> {
   /** Extra headers (the chat session token, for instance). */
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Told the share of the body sent so far (0..1) as it goes: big uploads show their progress. */
+  onUploadProgress?: (fraction: number) => void;
 }
 
 export async function api<T = unknown>(path: string, options: RequestOptions<T> = {}): Promise<T> {
@@ -53,7 +55,9 @@ export async function api<T = unknown>(path: string, options: RequestOptions<T> 
   }
   let response: Response;
   try {
-    response = await fetch(path, { method: options.method ?? (body ? "POST" : "GET"), headers, body, signal: options.signal });
+    const method = options.method ?? (body ? "POST" : "GET");
+    // fetch cannot report how much of a request body has gone; XMLHttpRequest can.
+    response = options.onUploadProgress ? await sendWithProgress(path, method, headers, body, options.onUploadProgress, options.signal) : await fetch(path, { method, headers, body, signal: options.signal });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError(0, "NETWORK_ERROR", "The server could not be reached. Check your connection and try again.");
@@ -66,6 +70,35 @@ export async function api<T = unknown>(path: string, options: RequestOptions<T> 
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json();
   return options.schema ? options.schema.parse(data) : (data as T);
+}
+
+/** A request through XMLHttpRequest, reporting upload progress, answered as a fetch Response. */
+function sendWithProgress(path: string, method: string, headers: Record<string, string>, body: BodyInit | undefined, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      const responseHeaders = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(":");
+        if (at > 0) responseHeaders.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      // 204/205/304 may not carry a body in a Response.
+      const noBody = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
+      resolve(new Response(noBody ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText, headers: responseHeaders }));
+    };
+    xhr.onerror = () => reject(new TypeError("network error"));
+    xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    if (signal) {
+      if (signal.aborted) return xhr.abort();
+      signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    }
+    xhr.send(body as XMLHttpRequestBodyInit | undefined);
+  });
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {

@@ -35,7 +35,8 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          const accepted = await uploadFile(next.file, ids);
+          const key = next.key;
+          const accepted = await uploadFile(next.file, ids, { onProgress: (fraction) => props.tracker.sending(key, fraction) });
           props.tracker.track(next.key, { job_id: accepted.job_id, document_id: accepted.document_id, name: next.file.name, websocket_url: accepted.websocket_url });
           props.onAccepted();
         } catch (e) {

@@ -26,6 +26,8 @@ export interface UploadItemState {
   error?: string | undefined;
   /** The connection to the progress socket, when it is not simply open. */
   connection?: "reconnecting" | "polling" | undefined;
+  /** While a file is being sent: the share of it sent so far (0..1), when the browser tells. */
+  sent?: number | undefined;
 }
 
 export function phaseOf(item: UploadItemState): UploadPhase {
@@ -55,6 +57,7 @@ export function failureReason(item: UploadItemState): string | undefined {
 export function UploadProgress(props: { item: UploadItemState; onDismiss?: () => void }) {
   const phase = () => phaseOf(props.item);
   const percent = () => Math.round((props.item.progress?.progress ?? 0) * 100);
+  const sentPercent = () => Math.round((props.item.sent ?? 0) * 100);
   const currentIndex = () => {
     const stage = props.item.progress?.stage;
     return stage ? PIPELINE.findIndex((s) => s.stage === stage) : -1;
@@ -82,7 +85,11 @@ export function UploadProgress(props: { item: UploadItemState; onDismiss?: () =>
       </div>
       <Show
         when={phase() !== "uploading"}
-        fallback={<progress aria-labelledby={`${barId}-name`} aria-valuetext="Uploading" />}
+        fallback={
+          <Show when={props.item.sent !== undefined} fallback={<progress aria-labelledby={`${barId}-name`} aria-valuetext="Uploading" />}>
+            <progress max="100" value={sentPercent()} aria-labelledby={`${barId}-name`} aria-valuetext={`${sentPercent()}% sent`} />
+          </Show>
+        }
       >
         <progress max="100" value={percent()} aria-labelledby={`${barId}-name`} aria-valuetext={`${percent()}% (${statusWord(props.item)})`} />
       </Show>
@@ -102,7 +109,7 @@ export function UploadProgress(props: { item: UploadItemState; onDismiss?: () =>
       </Show>
       <Show when={phase() !== "failed"}>
       <p class="small muted">
-        <Show when={props.item.progress} fallback="Sending the file…">
+        <Show when={props.item.progress} fallback={props.item.sent !== undefined ? `Sending the file… ${sentPercent()}% sent` : "Sending the file…"}>
           {(p) => (
             <>
               {p().message}

@@ -141,6 +141,9 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
 
   const fail = (key: string, error: unknown) => patch(key, { error: errorMessage(error) });
 
+  /** How much of a file has been sent (0..1), while it is being sent. */
+  const sending = (key: string, fraction: number) => patch(key, { sent: Math.min(1, Math.max(0, fraction)) });
+
   const dismiss = (key: string) => {
     stopWatching(key);
     const job = uploads().find((u) => u.key === key);
@@ -167,5 +170,5 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
     for (const key of [...sockets.keys(), ...polls.keys()]) stopWatching(key);
   });
 
-  return { uploads, begin, track, fail, dismiss, restore };
+  return { uploads, begin, sending, track, fail, dismiss, restore };
 }

@@ -21,6 +21,7 @@ import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { profileRoutes } from "./routes/profile.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { statsRoutes } from "./routes/stats.ts";
 
 /** JSON API bodies stay small; file uploads get their own limit in the ingestion routes. */
 export const API_BODY_LIMIT_BYTES = 256 * 1024;
@@ -49,6 +50,7 @@ app.route("/api/v1/chat", chatRoutes);
 app.route("/api/v1/conversations", conversationRoutes);
 app.route("/api/v1/ingest", ingestRoutes);
 app.route("/api/v1/documents", documentRoutes);
+app.route("/api/v1/stats", statsRoutes);
 app.route("/ws", chatSocketRoutes);
 app.route("/ws", ingestSocketRoutes);
 

@@ -1,28 +1,19 @@
 /** Choose which agents answer from one document (PUT /documents/{id}/agents, operation set). */
-import { createSignal, onMount } from "solid-js";
+import { createSignal } from "solid-js";
 import type { Agent } from "../../../../shared/api/agents.ts";
 import type { DocumentView } from "../../../../shared/api/documents.ts";
 import { errorMessage } from "../../lib/api.ts";
 import { setDocumentAgents } from "../api/documents.ts";
 import { AgentChecklist } from "./AgentChecklist.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
+import { ModalDialog } from "../../components/ModalDialog.tsx";
 
 export function AssignAgentsDialog(props: { document: DocumentView; agents: Agent[]; onSaved: (doc: DocumentView) => void; onClose: () => void }) {
-  let dialog: HTMLDialogElement | undefined;
-  const opener = document.activeElement as HTMLElement | null;
   // Starts from the document's current agents; the owner edits a copy.
   const [selected, setSelected] = createSignal<string[]>([...props.document.agent_ids]);
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
-  onMount(() => {
-    if (typeof dialog?.showModal === "function") dialog.showModal();
-    else dialog?.setAttribute("open", "");
-  });
-  const close = () => {
-    dialog?.close?.();
-    props.onClose();
-    opener?.focus?.();
-  };
+  const close = () => props.onClose();
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -37,15 +28,7 @@ export function AssignAgentsDialog(props: { document: DocumentView; agents: Agen
     }
   };
   return (
-    <dialog
-      ref={dialog}
-      class="dialog"
-      aria-labelledby="assign-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        close();
-      }}
-    >
+    <ModalDialog labelledBy="assign-title" busy={busy()} onClose={close}>
       <form onSubmit={(e) => void save(e)}>
         <h2 id="assign-title">Agents for “{props.document.name}”</h2>
         <AgentChecklist legend="Agents that answer from this document" agents={props.agents} selected={selected()} onChange={setSelected} />
@@ -59,6 +42,6 @@ export function AssignAgentsDialog(props: { document: DocumentView; agents: Agen
           </button>
         </div>
       </form>
-    </dialog>
+    </ModalDialog>
   );
 }

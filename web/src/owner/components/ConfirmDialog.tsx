@@ -1,10 +1,11 @@
 /**
- * A modal confirmation (native <dialog>: focus is trapped, Escape cancels, focus returns to
- * the button that opened it). Render it while a confirmation is pending.
+ * A modal confirmation (ModalDialog: focus is trapped, Escape cancels, focus returns to the
+ * button that opened it). Render it while a confirmation is pending.
  */
-import { createSignal, onMount, type JSX } from "solid-js";
+import { createSignal, type JSX } from "solid-js";
 import { errorMessage } from "../../lib/api.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
+import { ModalDialog } from "../../components/ModalDialog.tsx";
 
 export interface ConfirmDialogProps {
   title: string;
@@ -17,21 +18,9 @@ export interface ConfirmDialogProps {
 }
 
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  let dialog: HTMLDialogElement | undefined;
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string>();
-  const opener = document.activeElement as HTMLElement | null;
-
-  onMount(() => {
-    if (typeof dialog?.showModal === "function") dialog.showModal();
-    else dialog?.setAttribute("open", "");
-  });
-
-  const close = () => {
-    dialog?.close?.();
-    props.onClose();
-    opener?.focus?.();
-  };
+  const close = () => props.onClose();
 
   const confirm = async () => {
     setBusy(true);
@@ -47,15 +36,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   };
 
   return (
-    <dialog
-      ref={dialog}
-      class="dialog"
-      aria-labelledby="confirm-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        if (!busy()) close();
-      }}
-    >
+    <ModalDialog labelledBy="confirm-title" busy={busy()} onClose={close}>
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
       <ErrorAlert message={error()} />
@@ -67,6 +48,6 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {busy() ? "Working…" : props.confirmLabel}
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

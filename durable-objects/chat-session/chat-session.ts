@@ -405,7 +405,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           stallMs: this.limits.taskStallMs,
           retrieve: async (query, agent) => {
             const r = await retrieveForTurn(this.env, agent, query, history);
-            return r.query.method === "none" ? { passages: r.passages } : { passages: r.passages, searchQuery: r.query.query };
+            return { passages: r.passages, searchQuery: r.query.query };
           },
           onAttemptFailed: (n, err) => log.warn("chat task attempt failed", { attempt: previousAttempts + n, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
         },

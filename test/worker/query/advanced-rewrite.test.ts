@@ -16,7 +16,7 @@ import { createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
 import type { Secrets, WorkerEnv } from "../../../workers/env.ts";
 import { KnowledgeBaseStore } from "../../../workers/knowledge/kb-store.ts";
 import type { ChatTurn } from "../../../workers/llm/types.ts";
-import { retrieveForTurn, retrievePassages } from "../../../workers/services/query/retrieve.ts";
+import { retrieveForTurn } from "../../../workers/services/query/retrieve.ts";
 import { REWRITE_INSTRUCTIONS, cleanRewrite, deterministicRewrite } from "../../../workers/services/query/rewrite.ts";
 import { errorResponse, fakeFetch, GROQ_KEY, groqEvents, sseResponse } from "../llm/fixtures.ts";
 
@@ -103,7 +103,8 @@ describe("advanced query mode", () => {
     const wire = fakeFetch(() => sseResponse(groqEvents(["unused"])));
 
     const turn = await retrieveForTurn(offline, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
-    const passages = await retrievePassages(offline, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
+    // The same turn again finds the same passages (the rewrite is deterministic).
+    const { passages } = await retrieveForTurn(offline, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
 
     expect(wire.sent).toHaveLength(0);
     expect(turn.query).toEqual({ query: `${FOLLOW_UP} mount etna`, method: "deterministic" });

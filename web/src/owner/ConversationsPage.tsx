@@ -14,6 +14,7 @@ import { PageHeader } from "./components/PageHeader.tsx";
 import { formatDate, formatDuration } from "./components/format.ts";
 import { valueOf } from "./components/resource.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import { Pager } from "./components/Pager.tsx";
 
 const PAGE = 20;
 type Params = { agent?: string; state?: string; from?: string; to?: string; page?: string };
@@ -161,17 +162,14 @@ export default function ConversationsPage() {
                   </tbody>
                 </table>
               </div>
-              <nav class="row pager" aria-label="Conversation pages">
-                <span class="muted">
-                  {data().offset + 1}–{data().offset + data().conversations.length} of {data().total}
-                </span>
-                <button type="button" disabled={page() === 0} onClick={() => setParams({ page: page() > 1 ? String(page() - 1) : undefined })}>
-                  Previous
-                </button>
-                <button type="button" disabled={data().offset + data().conversations.length >= data().total} onClick={() => setParams({ page: String(page() + 1) })}>
-                  Next
-                </button>
-              </nav>
+              <Pager
+                label="Conversation pages"
+                offset={data().offset}
+                shown={data().conversations.length}
+                total={data().total}
+                onPrevious={() => setParams({ page: page() > 1 ? String(page() - 1) : undefined })}
+                onNext={() => setParams({ page: String(page() + 1) })}
+              />
             </Show>
           </>
         )}

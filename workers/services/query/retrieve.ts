@@ -62,13 +62,10 @@ export interface TurnRetrieval {
 }
 
 /**
- * Passages for the prompt of a chat turn. `history` (earlier turns, oldest first, without
- * this message) is optional: without it `advanced` searches the message as it is.
+ * Passages for the prompt of a chat turn, and the query searched. `history` (earlier turns,
+ * oldest first, without this message) is optional: without it `advanced` searches the message
+ * as it is.
  */
-export async function retrievePassages(env: WorkerEnv, agent: AgentSnapshot, query: string, history: ChatTurn[] = [], opts: RewriteOptions = {}): Promise<Passage[]> {
-  return (await retrieveForTurn(env, agent, query, history, opts)).passages;
-}
-
 export async function retrieveForTurn(env: WorkerEnv, agent: AgentSnapshot, message: string, history: ChatTurn[] = [], opts: RewriteOptions = {}): Promise<TurnRetrieval> {
   const config = agent.query_config;
   const asIs: RewrittenQuery = { query: message, method: "none" };

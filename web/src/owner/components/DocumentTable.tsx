@@ -17,6 +17,7 @@ import { ConfirmDialog } from "./ConfirmDialog.tsx";
 import { DOCUMENT_TYPES, formatBytes, formatDate, typeLabel } from "./format.ts";
 import { valueOf } from "./resource.ts";
 import { ActionStatus, LoadError } from "./LoadError.tsx";
+import { Pager } from "./Pager.tsx";
 
 const PAGE = 25;
 const STATUS_CLASS: Record<DocumentStatus, string> = { completed: "success", failed: "danger", processing: "", pending: "" };
@@ -202,17 +203,14 @@ export function DocumentTable(props: {
                 </tbody>
               </table>
             </div>
-            <nav class="row pager" aria-label="Document pages">
-              <span class="muted">
-                {page().offset + 1}–{page().offset + page().documents.length} of {page().total}
-              </span>
-              <button type="button" disabled={offset() === 0} onClick={() => setOffset(Math.max(0, offset() - PAGE))}>
-                Previous
-              </button>
-              <button type="button" disabled={page().offset + page().documents.length >= page().total} onClick={() => setOffset(offset() + PAGE)}>
-                Next
-              </button>
-            </nav>
+            <Pager
+              label="Document pages"
+              offset={page().offset}
+              shown={page().documents.length}
+              total={page().total}
+              onPrevious={() => setOffset(Math.max(0, offset() - PAGE))}
+              onNext={() => setOffset(offset() + PAGE)}
+            />
           </Show>
         )}
       </Show>

@@ -9,7 +9,8 @@
  * labels. Each main screen is saved to test-results/screenshots/ for a person to look at.
  * Nothing here asserts timing.
  *
- * Chromium: Debian's /usr/bin/chromium through bench/lib/chromium.ts (headless, --no-sandbox,
+ * Chromium: CHROMIUM_PATH, else the system's /usr/bin/chromium, else the one `npm install`
+ * brings (@sparticuz/chromium), through bench/lib/chromium.ts (headless, --no-sandbox,
  * --disable-gpu, --disable-quic, --no-first-run, --disable-background-networking,
  * --disable-component-update, --disable-sync); playwright-core gives every launch a fresh,
  * empty user-data-dir, and the visitor gets a context of its own (no owner storage).

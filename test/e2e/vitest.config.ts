@@ -1,7 +1,7 @@
 /**
  * Browser end-to-end suite: the Worker started as test/node does (wrangler's test harness on
- * the test database), the built web app (web/dist) in Debian's headless Chromium driven by
- * playwright-core. Screenshots of each main screen go to test-results/screenshots/.
+ * the test database), the built web app (web/dist) in headless Chromium (the system's, or the
+ * one `npm install` brings: bench/lib/chromium.ts) driven by playwright-core. Screenshots of each main screen go to test-results/screenshots/.
  */
 import { configDefaults, defineConfig } from "vitest/config";
 import { evalExcludes } from "../support/eval-data.ts";

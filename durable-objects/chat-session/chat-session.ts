@@ -543,8 +543,10 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next });
     if (task.status === "completed") {
       const assistant = task.assistant_message_id ? this.store.getMessage(task.assistant_message_id) : null;
-      // The final frame keeps the index it streamed with, whatever index the client claims to hold.
-      sendSafely(ws, frame("chat_streaming", { content: "", chunk_index: this.store.chunkCount(task.id), is_final: true, attempt }, session.session_id, task.id));
+      // The final frame keeps the index it streamed with, and goes only to a client that has not
+      // had it: each chunk exactly once, the final one included. chat_response may come again.
+      const finalIdx = this.store.chunkCount(task.id);
+      if (from < finalIdx) sendSafely(ws, frame("chat_streaming", { content: "", chunk_index: finalIdx, is_final: true, attempt }, session.session_id, task.id));
       if (assistant) sendSafely(ws, frame("chat_response", this.responseData(session, assistant), session.session_id, task.id));
     }
   }

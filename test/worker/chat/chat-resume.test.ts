@@ -1,6 +1,6 @@
 /**
  * Resuming a task's stream from the chunks stored in the session: a client that saw chunks
- * 0..k gets k+1.. exactly once, then the final frame and the response, and the pieces join
+ * 0..k gets k+1.. exactly once, then the final frame (unless it had it) and the response, and the pieces join
  * into the answer byte for byte. No new LLM call is made (the task stays completed).
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
@@ -46,17 +46,27 @@ describe("resuming a streamed answer", () => {
     socket.close();
   });
 
-  it("keeps the final frame at its index when the client already has every chunk", async () => {
+  it("sends no chunk again to a client that already has the final one, only the response", async () => {
+    const chat = await startChat();
+    const socket = await openSocket(chat);
+    const { taskId, response } = await ask(socket, "Hello");
+    const finalIndex = socket.chunks(taskId).length - 1;
+    for (const k of [finalIndex, finalIndex + 5]) {
+      const { end, frames } = await resume(socket, { task_id: taskId, last_chunk_index: k });
+      expect(end).toMatchObject({ message_type: "chat_response", data: { message_id: response.data["message_id"] } });
+      expect(frames.filter((f) => f.message_type === "chat_streaming"), `resume after ${k}`).toEqual([]);
+    }
+    socket.close();
+  });
+
+  it("sends the final frame once, at the index it streamed with, to a client that has every chunk but it", async () => {
     const chat = await startChat();
     const socket = await openSocket(chat);
     const { taskId } = await ask(socket, "Hello");
     const finalIndex = socket.chunks(taskId).length - 1;
-    for (const k of [finalIndex, finalIndex + 5]) {
-      const { end, frames } = await resume(socket, { task_id: taskId, last_chunk_index: k });
-      expect(end.message_type).toBe("chat_response");
-      const streamed = frames.filter((f) => f.message_type === "chat_streaming").map((f) => f.data);
-      expect(streamed, `resume after ${k}`).toEqual([{ content: "", chunk_index: finalIndex, is_final: true, attempt: 1 }]);
-    }
+    const { frames } = await resume(socket, { task_id: taskId, last_chunk_index: finalIndex - 1 });
+    const streamed = frames.filter((f) => f.message_type === "chat_streaming").map((f) => f.data);
+    expect(streamed).toEqual([{ content: "", chunk_index: finalIndex, is_final: true, attempt: 1 }]);
     socket.close();
   });
 

@@ -7,6 +7,7 @@
  * element), point ids that must be UUIDs or integers, named dense (cosine) and sparse (dot,
  * IDF modifier) vectors, and fusion by reciprocal rank. It is strict: a filter clause or
  * request shape it does not know answers 400, so the store cannot pass by sending nothing.
+ * Its answers follow Qdrant 1.19.0's OpenAPI document; test/node/knowledge checks every one.
  */
 
 export interface RecordedRequest {
@@ -82,7 +83,7 @@ export class FakeQdrant {
     const b = isObject(body) ? body : {};
     switch (`${method} ${rest}`) {
       case "GET ":
-        return { status: "green", points_count: c.points.size, config: { params: { vectors: { [c.denseName]: { size: c.size, distance: "Cosine" } }, sparse_vectors: { [c.sparseName]: c.idf ? { modifier: "idf" } : {} } } }, payload_schema: Object.fromEntries(c.indexes) };
+        return this.info(c);
       case "PUT /index":
         c.indexes.set(String(b.field_name), b.field_schema);
         return { operation_id: 1, status: "completed" };
@@ -158,6 +159,29 @@ export class FakeQdrant {
       ranked = this.nearest(c, b.query, b.using, filter, limit);
     }
     return ranked.slice(0, limit).map((r) => ({ id: r.id, version: 1, score: r.score, payload: b.with_payload === true ? c.points.get(r.id)?.payload : undefined }));
+  }
+
+  /** GET /collections/{name}: the fields Qdrant's CollectionInfo requires, with its defaults. */
+  private info(c: Collection): Json {
+    const payloadSchema = Object.fromEntries(
+      [...c.indexes].map(([field, schema]) => {
+        const points = [...c.points.values()].filter((p) => p.payload[field] !== undefined && p.payload[field] !== null).length;
+        return [field, isObject(schema) ? { data_type: schema.type, params: schema, points } : { data_type: schema, points }];
+      }),
+    );
+    return {
+      status: "green",
+      optimizer_status: "ok",
+      indexed_vectors_count: 0,
+      points_count: c.points.size,
+      segments_count: 1,
+      config: {
+        params: { vectors: { [c.denseName]: { size: c.size, distance: "Cosine" } }, sparse_vectors: { [c.sparseName]: c.idf ? { modifier: "idf" } : {} } },
+        hnsw_config: { m: 16, ef_construct: 100, full_scan_threshold: 10000 },
+        optimizer_config: { default_segment_number: 0, flush_interval_sec: 5 },
+      },
+      payload_schema: payloadSchema,
+    };
   }
 
   private nearest(c: Collection, query: unknown, using: unknown, filter: Filter, limit: number): { id: string; score: number }[] {

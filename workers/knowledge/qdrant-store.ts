@@ -1,5 +1,8 @@
 /**
- * The Qdrant VectorStore (@qdrant/js-client-rest), used when QDRANT_URL is set.
+ * The Qdrant VectorStore (@qdrant/js-client-rest), used when QDRANT_URL is set. Requires
+ * Qdrant 1.11 or later (the tenant index, `is_tenant`, is the newest feature it uses; the
+ * batch query API and the sparse IDF modifier date from 1.10). Its requests are checked
+ * against Qdrant 1.19.0's OpenAPI document in test/node/knowledge.
  *
  * One collection for every tenant ("nooble_chunks"), the layout Qdrant recommends for
  * multitenancy: a named dense vector ("dense", cosine), a named sparse vector ("text",
@@ -10,21 +13,20 @@
  * hash the tenant id with the chunk id, so two tenants never overwrite each other.
  *
  * Scores, higher is better: dense is the cosine; fulltext is the sparse BM25 score mapped
- * into [0, 1) by s / (s + 10), as in the KnowledgeBase; hybrid is Qdrant's RRF fusion of
- * the dense and sparse prefetches, each as deep as the KnowledgeBase's lists (fusion.ts).
- *
- * Hybrid ranks alike but not identically in the two stores. The KnowledgeBase fuses by
- * normalised score with a dense share set by the embedding model (fusion.ts); Qdrant's query
- * API cannot normalise a prefetch's scores by min and max, and weighted RRF (`{rrf:
- * {weights}}`) needs Qdrant 1.17 or later, so this adapter keeps plain RRF, which every
- * Qdrant since 1.10 accepts. Same candidates, same filters; only the final order can differ.
+ * into [0, 1) by s / (s + 10), as in the KnowledgeBase. Hybrid ranks as the KnowledgeBase
+ * does: one batch request returns the dense and the sparse list, each tenant-filtered and as
+ * deep as the KnowledgeBase's (HYBRID_DEPTH_FACTOR x top_k), and qdrant-hits.ts fuses them
+ * with the KnowledgeBase's own score fusion and dense weight (fusion.ts); why not Qdrant's
+ * fusion is said there.
  */
 import { QdrantClient } from "@qdrant/js-client-rest";
+import type { Schemas } from "@qdrant/js-client-rest";
 import { z } from "zod";
 import { AppError } from "../errors.ts";
 import { HYBRID_DEPTH_FACTOR } from "./fusion.ts";
+import { fuseHits, listHits, normaliseSparse } from "./qdrant-hits.ts";
+import type { AnswerPoint } from "./qdrant-hits.ts";
 import { documentSparseVector, querySparseVector } from "./sparse.ts";
-import type { SparseVector } from "./sparse.ts";
 import { validateSearch } from "./validate.ts";
 import type { ChunkRecord, CollectionInfo, SearchHit, SearchQuery, VectorStore } from "./vector-store.ts";
 
@@ -46,19 +48,7 @@ export interface QdrantStoreOptions {
 
 type Condition = { key: string; match: { value: string } | { any: string[] } };
 type Filter = { must: Condition[] };
-type Prefetch = { query: number[] | SparseVector; using: string; filter: Filter; limit: number };
-
-const PayloadSchema = z.object({
-  tenant_id: z.string(),
-  chunk_id: z.string(),
-  document_id: z.string(),
-  document_name: z.string(),
-  chunk_index: z.number().int(),
-  text: z.string(),
-  page: z.number().int().nullable(),
-  heading_path: z.array(z.string()),
-  embedding_model: z.string(),
-});
+type QueryRequest = Schemas["QueryRequest"];
 
 /** Which collections this isolate has already created or checked, and their dense size. */
 const knownCollections = new Map<string, Promise<number>>();
@@ -69,7 +59,7 @@ export class QdrantStore implements VectorStore {
   private readonly key: string;
 
   constructor(options: QdrantStoreOptions) {
-    // The version check would cost a request per store; the API used here is stable since 1.10.
+    // The version check would cost a request per store; the header says which servers work.
     this.client = options.client ?? new QdrantClient({ url: options.url, apiKey: options.apiKey, checkCompatibility: false });
     this.collection = options.collection ?? QDRANT_COLLECTION;
     this.key = `${options.url}|${this.collection}`;
@@ -119,30 +109,23 @@ export class QdrantStore implements VectorStore {
     const sparse = querySparseVector(query.text);
     const dense = query.vector && !isZero(query.vector) ? query.vector : null;
     const base = { filter, limit: query.top_k, with_payload: true } as const;
-    let request: Parameters<QdrantClient["query"]>[1];
     if (query.mode === "fulltext") {
       if (sparse.indices.length === 0) return [];
-      request = { ...base, query: sparse, using: SPARSE_VECTOR };
-    } else if (query.mode === "dense") {
-      if (!dense) return [];
-      request = { ...base, query: dense, using: DENSE_VECTOR };
-    } else {
-      const depth = query.top_k * HYBRID_DEPTH_FACTOR;
-      const prefetch: Prefetch[] = [];
-      if (dense) prefetch.push({ query: dense, using: DENSE_VECTOR, filter, limit: depth });
-      if (sparse.indices.length > 0) prefetch.push({ query: sparse, using: SPARSE_VECTOR, filter, limit: depth });
-      if (prefetch.length === 0) return [];
-      request = { ...base, prefetch, query: { fusion: "rrf" } };
+      return listHits(tenantId, await this.points({ ...base, query: sparse, using: SPARSE_VECTOR }), normaliseSparse);
     }
-    const result = await this.ifCollection(() => this.client.query(this.collection, request), { points: [] });
-    return result.points.flatMap((p) => {
-      const payload = PayloadSchema.safeParse(p.payload);
-      // A point of another tenant cannot match the filter; checking again costs nothing.
-      if (!payload.success || payload.data.tenant_id !== tenantId) return [];
-      const score = query.mode === "fulltext" ? p.score / (p.score + 10) : p.score;
-      const { chunk_id, document_id, document_name, chunk_index, text, page, heading_path } = payload.data;
-      return [{ chunk_id, document_id, document_name, chunk_index, text, page, heading_path, score }];
-    });
+    if (query.mode === "dense") {
+      if (!dense) return [];
+      return listHits(tenantId, await this.points({ ...base, query: dense, using: DENSE_VECTOR }));
+    }
+    const deep = { ...base, limit: query.top_k * HYBRID_DEPTH_FACTOR };
+    const searches: QueryRequest[] = [];
+    if (dense) searches.push({ ...deep, query: dense, using: DENSE_VECTOR });
+    if (sparse.indices.length > 0) searches.push({ ...deep, query: sparse, using: SPARSE_VECTOR });
+    if (searches.length === 0) return [];
+    const lists = await this.ifCollection(() => this.client.queryBatch(this.collection, { searches }), []);
+    const denseList = dense ? (lists[0]?.points ?? []) : [];
+    const sparseList = sparse.indices.length > 0 ? (lists[searches.length - 1]?.points ?? []) : [];
+    return fuseHits(tenantId, denseList, sparseList, query.top_k);
   }
 
   async deleteDocument(tenantId: string, documentId: string): Promise<{ deleted: number }> {
@@ -166,6 +149,12 @@ export class QdrantStore implements VectorStore {
     if (model === null) return null;
     const info = await this.client.getCollection(this.collection);
     return { embedding_model: model, dimensions: denseSize(info.config.params.vectors) ?? 0, chunks: await this.count(tenantFilter(tenantId, {})) };
+  }
+
+  /** The answer points of one query; none while the collection does not exist. */
+  private async points(request: QueryRequest): Promise<AnswerPoint[]> {
+    const result = await this.ifCollection(() => this.client.query(this.collection, request), { points: [] });
+    return result.points;
   }
 
   private async count(filter: Filter): Promise<number> {

@@ -44,6 +44,10 @@ export interface SearchHit {
   heading_path: string[];
   /** Higher is better. Dense: cosine similarity; full-text: normalised BM25; hybrid: a fused score (see fusion.ts), comparable within one query only. */
   score: number;
+  /** Hybrid only: the hit's cosine similarity, when the dense list found it. */
+  dense_score?: number;
+  /** Hybrid only: the hit's normalised BM25 in [0, 1) (s / (s + 10)), when the full-text list found it. */
+  text_score?: number;
 }
 
 export interface CollectionInfo {

@@ -1,14 +1,13 @@
 /**
  * An in-memory stand-in for Qdrant's REST API, answering the requests QdrantStore makes
- * (collections, payload indexes, upsert, query with prefetch + RRF, scroll, count, delete,
- * set payload) and recording each one, so tests can assert the wire format and run the
+ * (collections, payload indexes, upsert, query and batch query, scroll, count, delete, set
+ * payload) and recording each one, so tests can assert the wire format and run the
  * VectorStore contract without a server. It follows Qdrant's documented semantics where
  * the store relies on them: must-filters (a keyword match on an array field matches any
  * element), point ids that must be UUIDs or integers, named dense (cosine) and sparse (dot,
- * IDF modifier) vectors, and fusion by reciprocal rank. It is strict: a filter clause or
- * request shape it does not know answers 400, so the store cannot pass by sending nothing.
- * Its answers follow Qdrant 1.19.0's OpenAPI document; test/node/knowledge checks every one.
- */
+ * IDF modifier) vectors. It is strict: a filter clause or request shape it does not know
+ * answers 400, so the store cannot pass by sending nothing. Its answers follow Qdrant
+ * 1.19.0's OpenAPI document; test/node/knowledge checks every one against it. */
 
 export interface RecordedRequest {
   method: string;
@@ -91,6 +90,12 @@ export class FakeQdrant {
         return this.upsert(c, b);
       case "POST /points/query":
         return { points: this.query(c, b) };
+      case "POST /points/query/batch":
+        if (!Array.isArray(b.searches)) throw new BadRequest("searches expected");
+        return (b.searches as unknown[]).map((q) => {
+          if (!isObject(q)) throw new BadRequest("search shape");
+          return { points: this.query(c, q) };
+        });
       case "POST /points/scroll": {
         const filter = parseFilter(b.filter);
         const points = [...c.points].filter(([, p]) => matches(filter, p.payload)).slice(0, Number(b.limit ?? 10));
@@ -142,23 +147,10 @@ export class FakeQdrant {
   }
 
   private query(c: Collection, b: Json): Json[] {
+    if (b.prefetch !== undefined) throw new BadRequest("prefetch is not supported by this fake");
     const limit = Number(b.limit ?? 10);
-    const filter = parseFilter(b.filter);
-    let ranked: { id: string; score: number }[];
-    if (b.prefetch !== undefined) {
-      if (!Array.isArray(b.prefetch) || !isObject(b.query) || b.query.fusion !== "rrf") throw new BadRequest("prefetch needs query {fusion: rrf}");
-      const lists = (b.prefetch as unknown[]).map((p) => {
-        if (!isObject(p)) throw new BadRequest("prefetch shape");
-        return this.nearest(c, p.query, p.using, parseFilter(p.filter), Number(p.limit ?? 10));
-      });
-      const fused = new Map<string, number>();
-      for (const list of lists) list.forEach((r, i) => fused.set(r.id, (fused.get(r.id) ?? 0) + 1 / (60 + i + 1)));
-      ranked = [...fused].map(([id, score]) => ({ id, score })).sort((x, y) => y.score - x.score);
-      ranked = ranked.filter((r) => matches(filter, c.points.get(r.id)?.payload ?? {}));
-    } else {
-      ranked = this.nearest(c, b.query, b.using, filter, limit);
-    }
-    return ranked.slice(0, limit).map((r) => ({ id: r.id, version: 1, score: r.score, payload: b.with_payload === true ? c.points.get(r.id)?.payload : undefined }));
+    const ranked = this.nearest(c, b.query, b.using, parseFilter(b.filter), limit);
+    return ranked.map((r) => ({ id: r.id, version: 1, score: r.score, ...(b.with_payload === true ? { payload: c.points.get(r.id)?.payload } : {}) }));
   }
 
   /** GET /collections/{name}: the fields Qdrant's CollectionInfo requires, with its defaults. */

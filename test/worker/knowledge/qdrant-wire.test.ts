@@ -1,7 +1,8 @@
 /**
  * What QdrantStore sends over the wire, read from the requests recorded by the fake Qdrant
  * behind a stubbed global fetch: the collection layout, point ids and shapes, the tenant
- * must-filter on every read and write, and hybrid search as prefetch + RRF fusion.
+ * must-filter on every read and write, and hybrid search as one batch of a dense and a sparse
+ * query whose lists the store fuses itself (qdrant-hits.ts).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
@@ -81,6 +82,10 @@ describe("QdrantStore on the wire", () => {
     const reads = fake.requests.filter((r) => /\/points\/(query|count|scroll|delete|payload)$/.test(r.path));
     expect(new Set(reads.map((r) => r.path.split("/").pop()))).toEqual(new Set(["query", "count", "scroll", "delete", "payload"]));
     for (const r of reads) tenantMust(r, "tenant-a");
+    const [batch] = fake.sent("/points/query/batch");
+    const searches = (batch?.body as { searches: unknown[] }).searches;
+    expect(searches).toHaveLength(2);
+    for (const body of searches) tenantMust({ method: "POST", path: "batch search", query: new URLSearchParams(), body }, "tenant-a");
     const [dense] = fake.sent("/points/query");
     expect(dense?.body).toMatchObject({
       using: "dense",
@@ -91,18 +96,18 @@ describe("QdrantStore on the wire", () => {
     expect(fake.sent("/points/payload")[0]?.body).toMatchObject({ payload: { agent_ids: ["agent-2"] }, filter: { must: [{ key: "tenant_id", match: { value: "tenant-a" } }, { key: "document_id", match: { any: ["doc-1"] } }] } });
   });
 
-  it("runs hybrid search as a dense and a sparse prefetch, each tenant-filtered, fused by RRF", async () => {
+  it("runs hybrid search as one batch of a dense and a sparse query, each tenant-filtered and four times as deep", async () => {
     await store.upsert("tenant-a", EMBEDDING, [await chunk("doc-1", 0, "Glaciers carve valleys.")]);
     const [vector] = await embedder.embed(["glacier valleys"]);
     await store.search("tenant-a", { text: "glacier valleys", vector, mode: "hybrid", top_k: 5 });
-    const body = fake.sent("/points/query")[0]?.body as { prefetch: { using: string; limit: number; query: unknown }[]; query: unknown; limit: number };
-    expect(body.query).toEqual({ fusion: "rrf" });
-    expect(body.limit).toBe(5);
-    expect(body.prefetch.map((p) => [p.using, p.limit])).toEqual([["dense", 20], ["text", 20]]);
-    expect(body.prefetch[0]?.query).toEqual(vector);
-    expect(body.prefetch[1]?.query).toMatchObject({ indices: expect.any(Array), values: [1, 1] });
-    for (const p of body.prefetch) tenantMust({ method: "POST", path: "prefetch", query: new URLSearchParams(), body: p }, "tenant-a");
-    tenantMust(fake.sent("/points/query")[0] as RecordedRequest, "tenant-a");
+    expect(fake.sent("/points/query")).toHaveLength(0);
+    const [batch, ...more] = fake.sent("/points/query/batch", "POST");
+    expect(more).toHaveLength(0);
+    const { searches } = batch?.body as { searches: { using: string; limit: number; query: unknown; with_payload: boolean }[] };
+    expect(searches.map((q) => [q.using, q.limit, q.with_payload])).toEqual([["dense", 20, true], ["text", 20, true]]);
+    expect(searches[0]?.query).toEqual(vector);
+    expect(searches[1]?.query).toMatchObject({ indices: expect.any(Array), values: [1, 1] });
+    for (const body of searches) tenantMust({ method: "POST", path: "batch search", query: new URLSearchParams(), body }, "tenant-a");
   });
 
   it("maps answer points to hits and drops any whose payload is malformed or another tenant's", async () => {
@@ -136,8 +141,8 @@ describe("QdrantStore on the wire", () => {
     const zero = new Array<number>(EMBEDDING.dimensions).fill(0);
     expect(await store.search("tenant-a", { text: "the of", vector: zero, mode: "dense", top_k: 3 })).toEqual([]);
     await store.search("tenant-a", { text: "glacier", vector: zero, mode: "hybrid", top_k: 3 });
-    const body = fake.sent("/points/query").at(-1)?.body as { prefetch: { using: string }[] };
-    expect(body.prefetch.map((p) => p.using)).toEqual(["text"]);
+    const body = fake.sent("/points/query/batch").at(-1)?.body as { searches: { using: string }[] };
+    expect(body.searches.map((q) => q.using)).toEqual(["text"]);
   });
 
   it("answers reads of a collection that does not exist yet as empty", async () => {

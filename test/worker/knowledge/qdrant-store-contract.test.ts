@@ -2,7 +2,8 @@
  * The VectorStore contract against QdrantStore: always against the in-memory fake Qdrant
  * (fake-qdrant.ts, through a stubbed global fetch), and against a real server when the
  * Worker has a QDRANT_URL binding (e.g. in .dev.vars). test/node/knowledge runs the same
- * suite from Node with QDRANT_URL taken from the shell.
+ * suite from Node: against the fake over HTTP with every exchange checked against Qdrant's
+ * OpenAPI document (Ajv cannot run in workerd), and with QDRANT_URL taken from the shell.
  */
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, vi } from "vitest";

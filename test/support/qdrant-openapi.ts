@@ -72,7 +72,7 @@ export class QdrantSpec {
   /**
    * Reads the document from ../shared/eval and prepares the validators, which compile on first
    * use. `checkDocument` also checks the document, as tightened, against the OpenAPI 3.0
-   * schema (4-5 s, so one test does it) and throws when it is not valid.
+   * schema (seconds, so one test does it) and throws when it is not valid.
    */
   static async load(options: { file?: URL; checkDocument?: boolean } = {}): Promise<QdrantSpec> {
     const definition = DocumentSchema.parse(tighten(JSON.parse(readFileSync(options.file ?? QDRANT_SPEC_FILE, "utf8"))));
@@ -108,7 +108,7 @@ export class QdrantSpec {
     const declared = new Set((operation.parameters ?? []).flatMap((p) => ("in" in p && p.in === "query" ? [p.name] : [])));
     for (const name of Object.keys(request.query)) if (!declared.has(name)) errors.push(`query parameter ${name} is not one of the operation's`);
     const result = this.api.validator.validateRequest({ method: request.method, path: request.path, headers: request.headers, query: request.query, body: request.body }, operation);
-    errors.push(...(result.errors ?? []).map(describe));
+    errors.push(...(result.errors ?? []).map(errorLine));
     return { operationId: operation.operationId, errors: [...new Set(errors)] };
   }
 
@@ -118,11 +118,11 @@ export class QdrantSpec {
     if (!operation) return [`unknown operation ${operationId}`];
     const declared = Object.keys(operation.responses ?? {});
     if (![String(status), `${Math.floor(status / 100)}XX`, "default"].some((k) => declared.includes(k))) return [`${operationId} declares no answer with status ${status}`];
-    return [...new Set((this.api.validator.validateResponse(body, operation, status).errors ?? []).map(describe))];
+    return [...new Set((this.api.validator.validateResponse(body, operation, status).errors ?? []).map(errorLine))];
   }
 }
 
-function describe(e: { instancePath?: string; message?: string; params?: unknown }): string {
+function errorLine(e: { instancePath?: string; message?: string; params?: unknown }): string {
   const extra = isObject(e.params) && typeof e.params.additionalProperty === "string" ? ` (${e.params.additionalProperty})` : "";
   return `${e.instancePath || "/"} ${e.message ?? "is invalid"}${extra}`;
 }

@@ -4,6 +4,7 @@
  * action writes the same rows (the consumer upserts).
  */
 import { z } from "zod";
+import { MetadataSchema } from "./metadata.ts";
 
 export const SourceSchema = z.object({
   document_id: z.string(),
@@ -52,6 +53,8 @@ export const VisitorInfoSchema = z.object({
   user_agent: z.string().max(500).nullable().optional(),
   country: z.string().max(8).nullable().optional(),
   referrer_origin: z.string().max(500).nullable().optional(),
+  /** The client's `metadata` from chat/init (page, campaign, ...), kept on the conversation. */
+  metadata: MetadataSchema.optional(),
 });
 export type VisitorInfo = z.infer<typeof VisitorInfoSchema>;
 

@@ -1,7 +1,8 @@
 /**
  * The ChatSession's SQLite storage: the session row, messages, tasks, each task's streamed
- * chunks (current attempt only), an outbox of DomainActions not yet queued, and per-minute
- * message counts. All calls are synchronous (Durable Object SQLite).
+ * chunks (current attempt only), an outbox of DomainActions not yet queued, per-minute
+ * message counts, and the task of chat/init's `initial_message` with whether a socket has been
+ * given its frames yet. All calls are synchronous (Durable Object SQLite).
  */
 import { z } from "zod";
 import { AgentSnapshotSchema } from "../../workers/chat/agent-snapshot.ts";
@@ -29,6 +30,7 @@ create table if not exists tasks (
 create table if not exists chunks (task_id text not null, idx integer not null, content text not null, primary key (task_id, idx));
 create table if not exists outbox (id text primary key, body text not null, created_at integer not null);
 create table if not exists rate (minute integer primary key, count integer not null);
+create table if not exists initial_task (task_id text primary key, delivered integer not null default 0);
 `;
 
 const CHUNK_ROWS_PER_INSERT = 33;
@@ -112,11 +114,26 @@ export class ChatSessionStore {
     return { ...row, ...this.parsed.value };
   }
 
-  createSession(s: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; now: number }): void {
-    this.sql.exec(
+  /** Creates the session row; false if it already existed (nothing changed). */
+  createSession(s: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; now: number }): boolean {
+    return this.sql.exec(
       "insert into session (id, session_id, agent, visitor, conversation_id, created_at, last_activity_at) values (1, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
       s.session_id, json(s.agent), json(s.visitor), s.conversation_id, s.now, s.now,
-    );
+    ).rowsWritten > 0;
+  }
+
+  /** The task chat/init's `initial_message` started, and whether a socket has received its frames. */
+  initialTask(): { task_id: string; delivered: boolean } | null {
+    const row = this.sql.exec<{ task_id: string; delivered: number }>("select task_id, delivered from initial_task limit 1").toArray()[0];
+    return row ? { task_id: row.task_id, delivered: row.delivered !== 0 } : null;
+  }
+
+  setInitialTask(taskId: string): void {
+    this.sql.exec("insert into initial_task (task_id) values (?) on conflict (task_id) do nothing", taskId);
+  }
+
+  markInitialTaskDelivered(): void {
+    this.sql.exec("update initial_task set delivered = 1");
   }
 
   touch(now: number): void {

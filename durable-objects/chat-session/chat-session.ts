@@ -31,6 +31,7 @@ import type { ExecutionMode } from "../../shared/protocol/chat.ts";
 import type { ErrorCode } from "../../shared/errors.ts";
 import type { AgentSnapshot } from "../../workers/chat/agent-snapshot.ts";
 import { chatLimits } from "../../workers/chat/limits.ts";
+import { checkChatMessage } from "../../workers/chat/message-check.ts";
 import type { ChatLimits } from "../../workers/chat/limits.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import { createLogger } from "../../workers/log.ts";
@@ -115,10 +116,22 @@ export class ChatSession extends DurableObject<WorkerEnv> {
 
   // ---- RPC: called by the Worker's chat routes and the execution consumer ----
 
-  /** Creates the session (idempotent: a second call with the same id changes nothing). */
-  async initialize(input: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string }): Promise<void> {
-    this.store.createSession({ ...input, now: Date.now() });
-    await this.scheduleAlarm();
+  /**
+   * Creates the session (idempotent: a second call with the same id changes nothing) and, with
+   * `initial_message`, submits it as the first turn at once. That turn's frames wait for the
+   * first socket (see `fetch`), which gets them after its connection_ack as if it had sent the
+   * message itself.
+   */
+  async initialize(input: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; initial_message?: string | undefined }): Promise<SubmitResult | { ok: true; task_id: null }> {
+    const { initial_message: initialMessage, ...session } = input;
+    const created = this.store.createSession({ ...session, now: Date.now() });
+    if (!created || initialMessage === undefined) {
+      await this.scheduleAlarm();
+      return { ok: true, task_id: this.store.initialTask()?.task_id ?? null };
+    }
+    const result = await this.submit(initialMessage, "simple");
+    if (result.ok) this.store.setInitialTask(result.task_id);
+    return result;
   }
 
   async status(): Promise<SessionStatus | null> {
@@ -138,11 +151,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const session = this.store.getSession();
     if (!session) return { ok: false, code: "SESSION_NOT_FOUND", message: "This chat session does not exist.", status: 404 };
     if (session.ended_at !== null) return { ok: false, code: "SESSION_ENDED", message: "This chat session has ended. Start a new chat.", status: 410 };
-    const text = content.trim();
-    if (!text) return { ok: false, code: "MESSAGE_EMPTY", message: "The message is empty.", status: 400 };
-    if (text.length > this.limits.maxMessageChars) {
-      return { ok: false, code: "MESSAGE_TOO_LONG", message: `Messages can be at most ${this.limits.maxMessageChars} characters (this one has ${text.length}).`, status: 413 };
-    }
+    const checked = checkChatMessage(content, this.limits.maxMessageChars);
+    if (!checked.ok) return checked;
+    const text = checked.text;
     const active = this.store.activeTask();
     if (active) {
       return { ok: false, code: "TASK_IN_PROGRESS", message: "Wait for the current answer to finish before sending another message.", status: 409 };
@@ -258,7 +269,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     this.socketList = null;
-    const active = this.store.activeTask();
+    // chat/init's initial message has been answered for nobody yet: the first socket sees the
+    // session as it was before that message, then gets the turn's frames, as if it had sent it.
+    const initial = this.store.initialTask();
+    const replay = initial && !initial.delivered ? this.store.getTask(initial.task_id) : null;
+    if (replay) this.store.markInitialTaskDelivered();
+    const activeTask = this.store.activeTask();
+    const active = activeTask && activeTask.id !== replay?.id ? activeTask : null;
     const live = active && this.live?.taskId === active.id ? this.live : null;
     const streamed = live ? live.count : active ? this.store.chunkCount(active.id) : 0;
     // A socket joining before any chunk of the active task streams gets it live; one joining
@@ -268,7 +285,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       session_id: session.session_id,
       agent_id: session.agent.id,
       agent_name: session.agent.name,
-      history: this.store.messages(HISTORY_LIMIT).map((m) => ({
+      history: this.store.messages(HISTORY_LIMIT).filter((m) => replay === null || m.task_id !== replay.id).map((m) => ({
         id: m.id,
         role: m.role,
         content: m.content,
@@ -277,6 +294,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       })),
       active_task: active ? { task_id: active.id, attempt: Math.max(1, active.attempt), chunks_sent: streamed } : null,
     }, session.session_id));
+    if (replay) {
+      // The frames a sender gets: chat_processing, then every chunk (stored, in memory, then
+      // live) through chat_response or chat_error, by the same path as a `resume` from the start.
+      const attempt = this.live?.taskId === replay.id ? this.live.attempt : Math.max(1, replay.attempt);
+      sendSafely(server, frame("chat_processing", { task_id: replay.id, mode: replay.mode, attempt }, session.session_id, replay.id));
+      this.resume(server, session, replay.id, -1, attempt);
+    }
     return new Response(null, { status: 101, webSocket: client });
   }
 

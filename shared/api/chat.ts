@@ -1,12 +1,22 @@
 /** Chat REST bodies (paths of the original design). */
 import { z } from "zod";
+import { MetadataSchema } from "../metadata.ts";
 import { ExecutionModeSchema } from "../protocol/chat.ts";
 
+/**
+ * `chat/init`, with the fields the original platform's clients send. `tenant_id` is only a
+ * check (it must name the agent's owner, else the agent is "not found"), never where tenancy
+ * comes from. `initial_message` starts the first turn at once, checked like a chat message
+ * (length against CHAT_MAX_MESSAGE_CHARS, which is configuration, so in the route). Unknown
+ * fields are still refused.
+ */
 export const ChatInitSchema = z
   .object({
     agent_id: z.string().min(1).max(100),
+    tenant_id: z.string().min(1).max(100).optional(),
     user_id: z.string().min(1).max(200).optional(),
-    metadata: z.record(z.string(), z.union([z.string().max(500), z.number(), z.boolean(), z.null()])).optional(),
+    initial_message: z.string().optional(),
+    metadata: MetadataSchema.optional(),
   })
   .strict();
 
@@ -17,6 +27,8 @@ export const ChatInitResponseSchema = z.object({
   websocket_url: z.string(),
   agent_name: z.string(),
   expires_at: z.string(),
+  /** The first turn's task, when `initial_message` was sent: `resume` it if a socket missed its frames. */
+  task_id: z.string().optional(),
 });
 
 export const ChatStatusSchema = z.object({

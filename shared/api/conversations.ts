@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { MessageMetadataSchema } from "../conversation.ts";
+import { StoredMetadataSchema } from "../metadata.ts";
 
 const isoDateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -47,6 +48,8 @@ export const ConversationSummarySchema = z.object({
   ended_at: z.string().nullable(),
   duration_ms: z.number().int().nullable(),
   visitor: VisitorSchema,
+  /** The client's `metadata` from chat/init (`{}` when it sent none). */
+  metadata: StoredMetadataSchema,
   /** The first visitor message, whitespace collapsed, at most 140 characters. */
   preview: z.string().nullable(),
 });

@@ -1,6 +1,7 @@
 /** Documents API bodies. */
 import { z } from "zod";
 import { DOCUMENT_STATUSES } from "../documents.ts";
+import { StoredMetadataSchema } from "../metadata.ts";
 
 export const DocumentSchema = z.object({
   id: z.uuid(),
@@ -13,6 +14,8 @@ export const DocumentSchema = z.object({
   error: z.string().nullable(),
   chunk_count: z.number().int(),
   agent_ids: z.array(z.uuid()),
+  /** The `metadata` sent with the upload (`{}` when none). */
+  metadata: StoredMetadataSchema,
   job_id: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),

@@ -1,12 +1,17 @@
 /** Ingest API bodies: multipart uploads are read field by field; JSON uses this schema. */
 import { z } from "zod";
 import { CONFIG_LIMITS } from "../config.ts";
+import { MetadataSchema } from "../metadata.ts";
 import { IngestionProgressSchema } from "../protocol/ingestion.ts";
 
 export const ACCEPTED_TYPES = ["PDF", "DOCX", "HTML", "Markdown", "plain text", "CSV"] as const;
 
 export const IngestOptionsSchema = z.object({
   agent_ids: z.array(z.uuid()).max(100).default([]),
+  /** One agent, as the original platform's clients send it; joined with `agent_ids`. */
+  agent_id: z.uuid().optional(),
+  /** Kept on the document and shown by the documents API. */
+  metadata: MetadataSchema.optional(),
   collection_id: z.string().min(1).max(100).optional(),
   chunk_size: z.number().int().min(CONFIG_LIMITS.chunkSize.min).max(CONFIG_LIMITS.chunkSize.max).default(CONFIG_LIMITS.chunkSize.default),
   chunk_overlap: z.number().int().min(CONFIG_LIMITS.chunkOverlap.min).max(CONFIG_LIMITS.chunkOverlap.max).default(CONFIG_LIMITS.chunkOverlap.default),

@@ -9,6 +9,7 @@ import type { ErrorBody } from "../../shared/errors.ts";
 import { AppError } from "../errors.ts";
 import type { AppEnv } from "../env.ts";
 import { docsPage } from "./docs.ts";
+import { apiCors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { agentRoutes } from "./routes/agents.ts";
 import { chatRoutes, chatSocketRoutes } from "./routes/chat.ts";
@@ -29,6 +30,8 @@ export const API_BODY_LIMIT_BYTES = 256 * 1024;
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext);
+// Before the body limit, so a refused upload still reaches a cross-origin page readably.
+app.use("/api/*", apiCors);
 const apiBodyLimit = bodyLimit({
   maxSize: API_BODY_LIMIT_BYTES,
   onError: () => {

@@ -23,3 +23,9 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
   if (typeof err !== "object" || err === null || !("code" in err) || err.code !== code) return false;
   return constraint === undefined || ("constraint_name" in err && err.constraint_name === constraint);
 }
+
+/** Postgres text and jsonb cannot hold NUL characters, which visitors and clients can send: they are dropped, not the row. */
+export const withoutNul = (v: string | null | undefined): string | null => (v == null ? null : v.replaceAll("\u0000", ""));
+
+/** JSON text for a `::text::jsonb` parameter, with NUL characters dropped from every string value. */
+export const jsonWithoutNul = (v: unknown): string => JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? withoutNul(value) : value));

@@ -6,7 +6,9 @@
  * the tenant id first and filters by it.
  */
 import type { Sql, TransactionSql } from "postgres";
+import { jsonWithoutNul, withoutNul } from "./client.ts";
 import { MessageMetadataSchema } from "../../shared/conversation.ts";
+import { storedMetadata } from "../../shared/metadata.ts";
 import type { MessageCreateData, SessionEndData, VisitorInfo } from "../../shared/conversation.ts";
 import type { ConversationMessage, ConversationSummary } from "../../shared/api/conversations.ts";
 
@@ -20,9 +22,6 @@ export class ConversationOwnerMismatch extends Error {
   }
 }
 
-/** Postgres text cannot hold NUL characters; a visitor can type one. They are dropped, not the message. */
-const withoutNul = (v: string | null | undefined) => (v == null ? null : v.replaceAll("\u0000", ""));
-const jsonWithoutNul = (v: unknown) => JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? withoutNul(value) : value));
 
 interface ConversationStart {
   conversation_id: string;
@@ -34,7 +33,7 @@ interface ConversationStart {
 
 /**
  * Creates the conversation or locks the existing one for this transaction. Keeps the earliest
- * start, fills visitor fields only where still empty, and never reopens an ended conversation
+ * start, fills visitor fields and metadata only where still empty, and never reopens an ended conversation
  * (a late message after `session.end` must not flip it back to active). The agent is linked
  * only if it still exists and is the tenant's: a message whose agent was deleted meanwhile is
  * kept, unlinked.
@@ -48,17 +47,18 @@ async function upsertConversation(
   const v = c.visitor;
   const rows = await tx`
     insert into conversations (id, owner_id, agent_id, session_id, visitor_id, visitor_user_agent, visitor_country,
-      visitor_referrer, started_at, is_active, ended_at)
+      visitor_referrer, metadata, started_at, is_active, ended_at)
     values (${c.conversation_id}, ${tenantId},
       (select id from agents where id = ${c.agent_id} and owner_id = ${tenantId}),
       ${withoutNul(c.session_id)}, ${withoutNul(v.visitor_id)}, ${withoutNul(v.user_agent)}, ${withoutNul(v.country)}, ${withoutNul(v.referrer_origin)},
-      ${c.started_at}, ${end === undefined}, ${end?.ended_at ?? null})
+      ${jsonWithoutNul(v.metadata ?? {})}::text::jsonb, ${c.started_at}, ${end === undefined}, ${end?.ended_at ?? null})
     on conflict (id) do update set
       started_at = least(conversations.started_at, excluded.started_at),
       visitor_id = coalesce(conversations.visitor_id, excluded.visitor_id),
       visitor_user_agent = coalesce(conversations.visitor_user_agent, excluded.visitor_user_agent),
       visitor_country = coalesce(conversations.visitor_country, excluded.visitor_country),
       visitor_referrer = coalesce(conversations.visitor_referrer, excluded.visitor_referrer),
+      metadata = case when conversations.metadata = '{}'::jsonb then excluded.metadata else conversations.metadata end,
       is_active = conversations.is_active and excluded.is_active,
       ended_at = least(conversations.ended_at, excluded.ended_at)
     where conversations.owner_id = excluded.owner_id
@@ -129,6 +129,7 @@ interface ConversationRow {
   visitor_user_agent: string | null;
   visitor_country: string | null;
   visitor_referrer: string | null;
+  metadata: unknown;
 }
 
 const PREVIEW_CHARS = 140;
@@ -147,6 +148,7 @@ function toSummary(r: ConversationRow, preview: string | null): ConversationSumm
     ended_at: r.ended_at?.toISOString() ?? null,
     duration_ms: end ? Math.max(0, end.getTime() - r.started_at.getTime()) : null,
     visitor: { visitor_id: r.visitor_id, user_agent: r.visitor_user_agent, country: r.visitor_country, referrer: r.visitor_referrer },
+    metadata: storedMetadata(r.metadata),
     preview,
   };
 }
@@ -165,7 +167,7 @@ function metadataOf(v: unknown) {
 
 const CONVERSATION_COLUMNS = (sql: Sql | TransactionSql) => sql`
   c.id, c.agent_id, a.name as agent_name, c.session_id, c.is_active, c.message_count, c.started_at,
-  c.last_message_at, c.ended_at, c.visitor_id, c.visitor_user_agent, c.visitor_country, c.visitor_referrer`;
+  c.last_message_at, c.ended_at, c.visitor_id, c.visitor_user_agent, c.visitor_country, c.visitor_referrer, c.metadata`;
 
 function whereFilter(sql: Sql | TransactionSql, tenantId: string, f: ConversationFilter) {
   return sql`c.owner_id = ${tenantId}

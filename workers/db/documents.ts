@@ -5,8 +5,11 @@
 import type { Sql, TransactionSql } from "postgres";
 import type { DocumentView } from "../../shared/api/documents.ts";
 import { DOCUMENT_STATUSES } from "../../shared/documents.ts";
+import { storedMetadata } from "../../shared/metadata.ts";
+import type { Metadata } from "../../shared/metadata.ts";
 import type { DocumentStatus } from "../../shared/documents.ts";
 import { AppError } from "../errors.ts";
+import { jsonWithoutNul } from "./client.ts";
 
 interface DocumentRow {
   id: string;
@@ -19,6 +22,7 @@ interface DocumentRow {
   error: string | null;
   chunk_count: number;
   metadata: unknown;
+  job_id: string | null;
   r2_key: string | null;
   rag_config: unknown;
   agent_ids: string[] | null;
@@ -36,7 +40,6 @@ const status = (s: string): DocumentStatus => DOCUMENT_STATUSES.find((x) => x ==
 const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {});
 
 function toDocument(r: DocumentRow): StoredDocument {
-  const meta = record(r.metadata);
   const rag = record(r.rag_config);
   return {
     id: r.id,
@@ -49,7 +52,8 @@ function toDocument(r: DocumentRow): StoredDocument {
     error: r.error,
     chunk_count: r.chunk_count,
     agent_ids: r.agent_ids ?? [],
-    job_id: typeof meta["job_id"] === "string" ? meta["job_id"] : null,
+    metadata: storedMetadata(r.metadata),
+    job_id: r.job_id,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
     r2_key: r.r2_key,
@@ -91,15 +95,16 @@ export interface NewDocument {
   chunk_overlap: number;
   job_id: string;
   agent_ids: string[];
+  metadata: Metadata;
 }
 
 export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument): Promise<StoredDocument> {
   return sql.begin(async (tx) => {
     await assertOwnedAgents(tx, tenantId, d.agent_ids);
     await tx`
-      insert into documents (id, owner_id, name, content_type, size_bytes, source_url, r2_key, collection_id, status, rag_config, metadata)
+      insert into documents (id, owner_id, name, content_type, size_bytes, source_url, r2_key, collection_id, status, rag_config, job_id, metadata)
       values (${d.id}, ${tenantId}, ${d.name}, ${d.content_type}, ${d.size_bytes}, ${d.source_url}, ${d.r2_key}, ${d.collection_id}, 'pending',
-        ${tx.json({ chunk_size: d.chunk_size, chunk_overlap: d.chunk_overlap })}, ${tx.json({ job_id: d.job_id })})`;
+        ${tx.json({ chunk_size: d.chunk_size, chunk_overlap: d.chunk_overlap })}, ${d.job_id}, ${jsonWithoutNul(d.metadata)}::text::jsonb)`;
     for (const agentId of d.agent_ids) {
       await tx`insert into document_agents (document_id, agent_id, owner_id) values (${d.id}, ${agentId}, ${tenantId}) on conflict do nothing`;
     }
@@ -167,11 +172,11 @@ export async function setDocumentStatus(
   s: { status: DocumentStatus; error?: string | null; chunk_count?: number; job_id?: string; content_type?: string; onlyForJob?: string },
 ): Promise<void> {
   // A job only writes to a row that still names it: a cancelled or superseded job stays silent.
-  const jobFilter = s.onlyForJob ? sql`and metadata->>'job_id' = ${s.onlyForJob}` : sql``;
+  const jobFilter = s.onlyForJob ? sql`and job_id = ${s.onlyForJob}` : sql``;
   await sql`
     update documents set status = ${s.status}, error = ${s.error ?? null},
       chunk_count = coalesce(${s.chunk_count ?? null}, chunk_count),
       content_type = coalesce(${s.content_type ?? null}, content_type),
-      metadata = case when ${s.job_id ?? null}::text is null then metadata else metadata || jsonb_build_object('job_id', ${s.job_id ?? null}::text) end
+      job_id = coalesce(${s.job_id ?? null}::text, job_id)
     where owner_id = ${tenantId} and id = ${documentId} ${jobFilter}`;
 }

@@ -6,100 +6,32 @@
  * restarted as a new attempt, whose chunks alone are stored. The provider is the OpenAI-compatible
  * one, answered by a fake whose stream the test releases piece by piece.
  */
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
-import type { WorkerEnv } from "../../../workers/env.ts";
-import { openaiEvents } from "../llm/fixtures.ts";
+import { HELD_MODEL, holdModel } from "./held-model.ts";
+import type { HeldStream } from "./held-model.ts";
 import { executionAction, openSocket, recordConversationActions, sessionStub, sql, stageTask, startChat } from "./helpers.ts";
 import type { ChatSocket } from "./helpers.ts";
 
 recordConversationActions();
 
-const MODEL = "fake-model";
-const LLM_URL = "http://llm-live.test/v1";
-const settings = { OPENAI_API_KEY: "sk-test-live-stream", OPENAI_BASE_URL: LLM_URL, OPENAI_MODELS: MODEL };
-const workerEnv: WorkerEnv = env;
-const saved = { OPENAI_API_KEY: workerEnv.OPENAI_API_KEY, OPENAI_BASE_URL: workerEnv.OPENAI_BASE_URL, OPENAI_MODELS: workerEnv.OPENAI_MODELS };
-
-/**
- * A provider stream the test feeds: `words` sends deltas, `finish` ends the answer, `cut` breaks
- * it. The test only queues text; the body polls for it in the object's own context (an I/O
- * object fed from the test's context would be I/O on behalf of another request).
- */
-class HeldStream {
-  private readonly pending: string[] = [];
-  private end: "open" | "done" | "cut" = "open";
-  private started = false;
-
-  response(): Response {
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        while (this.pending.length === 0 && this.end === "open") await new Promise((r) => setTimeout(r, 2));
-        const next = this.pending.shift();
-        if (next !== undefined) controller.enqueue(encoder.encode(next));
-        else if (this.end === "cut") controller.error(new TypeError("Network connection lost."));
-        else controller.close();
-      },
-    });
-    return new Response(body, { headers: { "content-type": "text/event-stream; charset=utf-8" } });
-  }
-
-  private send(events: unknown[]): void {
-    const fresh = this.started ? events.slice(1) : events; // the role-only first event once
-    this.started = true;
-    for (const e of fresh) this.pending.push(`data: ${JSON.stringify(e)}\n\n`);
-  }
-
-  words(words: string[]): void {
-    this.send(openaiEvents(words, { finish: false }));
-  }
-
-  finish(words: string[]): void {
-    this.send(openaiEvents(words));
-    this.pending.push("data: [DONE]\n\n");
-    this.end = "done";
-  }
-
-  cut(): void {
-    if (this.end === "open") this.end = "cut";
-  }
-}
-
-let streams: HeldStream[] = [];
-
-beforeAll(() => {
-  // The session's Durable Object runs in this isolate and reads this env object and fetch.
-  Object.assign(env, settings);
-  const realFetch = globalThis.fetch;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    if (!new Request(input, init).url.startsWith(LLM_URL)) return realFetch(input, init);
-    const stream = new HeldStream();
-    streams.push(stream);
-    return stream.response();
-  });
-});
-afterAll(() => {
-  for (const s of streams) s.cut();
-  Object.assign(env, saved);
-});
+const held = holdModel();
 
 async function chatWithHeldModel() {
-  streams = [];
-  const chat = await startChat({ execution_config: { model: MODEL } });
+  held.reset();
+  const chat = await startChat({ execution_config: { model: HELD_MODEL } });
   return { chat, socket: await openSocket(chat) };
 }
 
 /** Sends a message and waits until the provider has been asked (the answer's stream is open). */
 async function sendAndHold(socket: ChatSocket, content: string): Promise<{ taskId: string; stream: HeldStream }> {
   const from = socket.frames.length;
-  const asked = streams.length;
+  const asked = held.streams.length;
   socket.send({ message_type: "chat_message", data: { content } });
   const processing = await socket.next("chat_processing", () => true, from);
-  await vi.waitFor(() => expect(streams.length).toBeGreaterThan(asked));
-  const stream = streams.at(-1);
+  await vi.waitFor(() => expect(held.streams.length).toBeGreaterThan(asked));
+  const stream = held.streams.at(-1);
   if (!stream) throw new Error("the provider was not asked");
   return { taskId: String(processing.task_id), stream };
 }
@@ -134,7 +66,7 @@ describe("an answer streaming from the session's memory", () => {
     expect(live.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(live.map((c) => c.content).join("")).toBe(message);
     expect(await storedChunks(chat.session_id, taskId)).toEqual(["One ", "two ", "three ", "four ", "five."]);
-    expect(streams).toHaveLength(1);
+    expect(held.streams).toHaveLength(1);
     socket.close();
     late.close();
   });
@@ -146,8 +78,8 @@ describe("an answer streaming from the session's memory", () => {
     socket.send({ message_type: "chat_message", data: { content: "second" } });
     const refused = await socket.next("error", () => true, from);
     expect(refused.data).toMatchObject({ code: "TASK_IN_PROGRESS" });
-    await vi.waitFor(() => expect(streams).toHaveLength(1));
-    streams[0]?.finish(["only ", "the ", "first"]);
+    await vi.waitFor(() => expect(held.streams).toHaveLength(1));
+    held.streams[0]?.finish(["only ", "the ", "first"]);
     const response = await socket.next("chat_response", () => true, from);
     expect(response.data["message"]).toBe("only the first");
     expect(socket.ofType("chat_processing").map((f) => f.task_id)).toEqual([response.task_id]);
@@ -155,7 +87,7 @@ describe("an answer streaming from the session's memory", () => {
     const again = await openSocket(chat);
     const ack = again.frames[0]?.data as { history: { content: string }[] };
     expect(ack.history.map((m) => m.content)).toEqual(["first", "only the first"]);
-    expect(streams).toHaveLength(1);
+    expect(held.streams).toHaveLength(1);
     socket.close();
     again.close();
   });
@@ -174,7 +106,7 @@ describe("an answer streaming from the session's memory", () => {
     expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("finished");
 
     await socket.reply({ message_type: "ping" }, "pong");
-    expect(streams).toHaveLength(1);
+    expect(held.streams).toHaveLength(1);
     expect(socket.ofType("chat_processing", taskId)).toHaveLength(1);
     expect(socket.ofType("chat_response", taskId)).toHaveLength(1);
     expect(socket.chunks(taskId).map((c) => c.index)).toEqual([0, 1, 2, 3]);
@@ -187,8 +119,8 @@ describe("an answer streaming from the session's memory", () => {
   // batches written before it died, while the client had received more.
   for (const restartBy of ["the alarm", "a redelivered execution action"] as const) {
     it(`restarts an answer whose instance died mid-stream as attempt 2 by ${restartBy}; only attempt 2's chunks are stored`, async () => {
-      streams = [];
-      const chat = await startChat({ execution_config: { model: MODEL } });
+      held.reset();
+      const chat = await startChat({ execution_config: { model: HELD_MODEL } });
       const taskId = await stageTask(chat.session_id, { status: "running", attempt: 1, chunks: ["Once "], content: "Tell me a story" });
       const back = await openSocket(chat);
       expect(back.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 1 });
@@ -196,14 +128,14 @@ describe("an answer streaming from the session's memory", () => {
       const stub = sessionStub(chat.session_id);
       if (restartBy === "the alarm") expect(await runDurableObjectAlarm(stub)).toBe(true);
       else expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("restarted");
-      await vi.waitFor(() => expect(streams).toHaveLength(1));
+      await vi.waitFor(() => expect(held.streams).toHaveLength(1));
       expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("duplicate");
 
       // The client held two chunks of attempt 1 ("Once ", "upon "): it is told to start over at attempt 2's first chunk.
       const from = back.frames.length;
       back.send({ message_type: "resume", data: { task_id: taskId, last_chunk_index: 1, attempt: 1 } });
       expect((await back.next("chat_processing", (f) => f.data["attempt"] === 2, from)).data).toEqual({ task_id: taskId, mode: "simple", attempt: 2 });
-      streams[0]?.finish(["A ", "whole ", "story."]);
+      held.streams[0]?.finish(["A ", "whole ", "story."]);
       const response = await back.next("chat_response", (f) => f.task_id === taskId, from);
       expect(ChatResponseDataSchema.parse(response.data).message).toBe("A whole story.");
       const second = back.chunks(taskId);
@@ -213,7 +145,7 @@ describe("an answer streaming from the session's memory", () => {
       expect(await storedChunks(chat.session_id, taskId)).toEqual(["A ", "whole ", "story."]);
       const [done] = await sql<{ status: string; attempt: number }>(chat.session_id, "select status, attempt from tasks where id = ?", taskId);
       expect(done).toEqual({ status: "completed", attempt: 2 });
-      expect(streams).toHaveLength(1);
+      expect(held.streams).toHaveLength(1);
       back.close();
     });
   }

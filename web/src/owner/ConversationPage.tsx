@@ -1,4 +1,4 @@
-/** One conversation: who, when, how long, and the transcript with each answer's sources and timings. */
+/** One conversation: who, when, how long, the client's visitor details, and the transcript with each answer's sources and timings. */
 import { A, useParams } from "@solidjs/router";
 import { For, Show, createResource } from "solid-js";
 import { getConversation } from "./api/conversations.ts";
@@ -6,6 +6,7 @@ import { PageHeader } from "./components/PageHeader.tsx";
 import { formatDate, formatDuration } from "./components/format.ts";
 import { valueOf } from "./components/resource.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import { MetadataList } from "./components/MetadataList.tsx";
 
 const ROLE_LABEL = { user: "Visitor", assistant: "Agent", system: "System" } as const;
 
@@ -56,6 +57,7 @@ export default function ConversationPage() {
                 </div>
               </Show>
             </dl>
+            <MetadataList title="Visitor details" metadata={c().metadata} />
             <h2 id="transcript-title">Transcript</h2>
             <Show when={c().messages.length} fallback={<p class="muted">No messages yet.</p>}>
               <ol class="transcript" aria-labelledby="transcript-title">

@@ -16,6 +16,7 @@ import { verifySessionToken } from "../../auth/session-token.ts";
 import { signSessionToken } from "../../auth/session-token.ts";
 import { verifyAccessToken } from "../../auth/verify-token.ts";
 import { chatLimits } from "../../chat/limits.ts";
+import { checkChatMessage } from "../../chat/message-check.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
 import { getChatAgent } from "../../db/chat-agents.ts";
 import { AppError, notFound } from "../../errors.ts";
@@ -42,17 +43,26 @@ export const chatRoutes = createRouter();
 chatRoutes.openapi(
   createRoute({
     method: "post", path: "/init", tags: ["chat"], summary: "Start a chat with a public agent (or your own agent, with your bearer token)",
+    description: "`tenant_id` (optional) must name the agent's owner, else 404 as for an unknown agent. `initial_message` starts the first turn at once: the first socket to connect gets its frames after `connection_ack`; `task_id` in the answer can be resumed. `metadata` is kept with the conversation.",
     request: { body: { required: true, ...json(ChatInitSchema) } },
-    responses: { 201: { description: "The session", ...json(ChatInitResponseSchema) }, ...errorResponses(400, 401, 404) },
+    responses: { 201: { description: "The session", ...json(ChatInitResponseSchema) }, ...errorResponses(400, 401, 404, 413) },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    if (body.initial_message !== undefined) {
+      // The same check and codes as a message sent on the socket, before anything is created.
+      const checked = checkChatMessage(body.initial_message, chatLimits(c.env).maxMessageChars);
+      if (!checked.ok) throw new AppError(checked.code, checked.status, checked.message, [{ field: "initial_message", message: checked.message }]);
+    }
     const address = c.req.header("cf-connecting-ip") ?? "local";
     const { success } = await c.env.CHAT_INIT_LIMITER.limit({ key: address });
     if (!success) throw new AppError("RATE_LIMITED", 429, "Too many chats started from your address. Wait a minute and try again.");
     const agent = isUuid(body.agent_id) ? await getChatAgent(c.var.db(), body.agent_id.toLowerCase()) : null;
     const agentNotFound = () => notFound("AGENT_NOT_FOUND", "The agent");
     if (!agent) throw agentNotFound();
+    // The original clients name the agent's tenant: a check only (tenancy comes from the agent),
+    // and a wrong one answers exactly like an unknown agent, so it reveals nothing.
+    if (body.tenant_id !== undefined && body.tenant_id.toLowerCase() !== agent.snapshot.tenant_id) throw agentNotFound();
     if (!(agent.isPublic && agent.isActive && agent.ownerIsPublic)) {
       // The owner may test-chat with a private or inactive agent of their own.
       const token = bearer(c);
@@ -69,7 +79,7 @@ chatRoutes.openapi(
       referrerOrigin = null;
     }
     const cf = c.req.raw.cf;
-    await sessionStub(c, sessionId).initialize({
+    const started = await sessionStub(c, sessionId).initialize({
       session_id: sessionId,
       agent: agent.snapshot,
       conversation_id: await conversationIdFor(tenantId, sessionId, agent.snapshot.id),
@@ -78,8 +88,11 @@ chatRoutes.openapi(
         user_agent: c.req.header("user-agent")?.slice(0, 500) ?? null,
         country: typeof cf?.country === "string" ? cf.country : null,
         referrer_origin: referrerOrigin,
+        ...(body.metadata ? { metadata: body.metadata } : {}),
       },
+      initial_message: body.initial_message,
     });
+    if (!started.ok) throw new AppError(started.code, started.status, started.message, [{ field: "initial_message", message: started.message }]);
     const { token, expiresAt } = await signSessionToken(c.env, { session_id: sessionId, agent_id: agent.snapshot.id, tenant_id: tenantId }, chatLimits(c.env).sessionTtlSeconds);
     const url = new URL(c.req.url);
     c.var.log.info("chat session started", { session_id: sessionId, tenant_id: tenantId, agent_id: agent.snapshot.id });
@@ -90,6 +103,7 @@ chatRoutes.openapi(
       websocket_url: `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}/ws/chat/${sessionId}`,
       agent_name: agent.snapshot.name,
       expires_at: expiresAt.toISOString(),
+      ...(started.task_id ? { task_id: started.task_id } : {}),
     }, 201);
   },
 );

@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { ACCEPTED_TYPES, IngestJsonSchema, IngestOptionsSchema, IngestResponseSchema, IngestStatusSchema } from "../../../shared/api/ingest.ts";
+import { METADATA_LIMITS } from "../../../shared/metadata.ts";
 import { verifyAccessToken } from "../../auth/verify-token.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
@@ -57,6 +58,31 @@ function agentIdsField(form: FormData): string[] {
     .filter(Boolean);
 }
 
+/** `metadata` as a multipart field: a JSON object in text (the object itself is checked by the schema). */
+function metadataField(form: FormData): unknown {
+  const values = form.getAll("metadata");
+  if (values.length === 0) return undefined;
+  const [text] = values;
+  const fail = (message: string) => new AppError("VALIDATION_FAILED", 400, `The request is not valid: metadata: ${message}`, [{ field: "metadata", message }]);
+  if (values.length > 1 || typeof text !== "string") throw fail("send one text field holding a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw fail("must be a JSON object, such as {\"source\": \"crm\"}");
+  }
+}
+
+/** `agent_id` as a multipart field: one id (several go in `agent_ids`). */
+function agentIdField(form: FormData): string | undefined {
+  const values = form.getAll("agent_id");
+  if (values.length === 0) return undefined;
+  const [value] = values;
+  if (values.length > 1 || typeof value !== "string") {
+    throw new AppError("VALIDATION_FAILED", 400, "The request is not valid: agent_id: send one agent id (use agent_ids for several).", [{ field: "agent_id", message: "send one agent id (use agent_ids for several)" }]);
+  }
+  return value.trim();
+}
+
 export const ingestRoutes = createRouter();
 ingestRoutes.use("*", requireOwner);
 
@@ -64,7 +90,7 @@ ingestRoutes.openapi(
   createRoute({
     method: "post", path: "/", tags: ["knowledge"], security: bearerSecurity,
     summary: "Upload a document (multipart `file`) or ingest text (`content`) or a public URL (`url`)",
-    description: `Multipart fields: file, agent_ids[] (repeatable), collection_id, chunk_size, chunk_overlap. JSON: {document_name, content | url, agent_ids, collection_id, chunk_size, chunk_overlap}. Accepted types (decided by content): ${ACCEPTED_TYPES.join(", ")}.`,
+    description: `Multipart fields: file, agent_ids[] (repeatable), agent_id, metadata (a JSON object as text), collection_id, chunk_size, chunk_overlap. JSON: {document_name, content | url, agent_ids, agent_id, metadata, collection_id, chunk_size, chunk_overlap}. \`agent_id\` joins \`agent_ids\`; \`metadata\` (at most ${METADATA_LIMITS.maxKeys} keys of short values) is kept on the document. Accepted types (decided by content): ${ACCEPTED_TYPES.join(", ")}.`,
     responses: { 202: { description: "Processing started", ...json(IngestResponseSchema) }, ...errorResponses(400, 401, 404, 413) },
   }),
   async (c) => {
@@ -93,6 +119,8 @@ ingestRoutes.openapi(
       }
       const parsed = IngestOptionsSchema.safeParse({
         agent_ids: agentIds,
+        agent_id: agentIdField(form),
+        metadata: metadataField(form),
         collection_id: typeof form.get("collection_id") === "string" ? String(form.get("collection_id")) : undefined,
         chunk_size: numberField(form, "chunk_size"),
         chunk_overlap: numberField(form, "chunk_overlap"),
@@ -136,10 +164,13 @@ ingestRoutes.openapi(
     const kind = sniffKind(bytes, name, mime);
     if (!kind) throw unsupported();
     const { document, jobId } = await startIngestion(c.env, c.var.db(), tenantId, bytes, { name, contentType: kind, sizeBytes: bytes.byteLength, sourceUrl }, {
-      agent_ids: [...new Set(options.agent_ids.map((a) => a.toLowerCase()))],
+      // `agent_id` (the original clients' single agent) joins `agent_ids`; an id not of this
+      // tenant fails the whole upload with 404 AGENT_NOT_FOUND, as for `agent_ids`.
+      agent_ids: [...new Set([...options.agent_ids, ...(options.agent_id ? [options.agent_id] : [])].map((a) => a.toLowerCase()))],
       collection_id: options.collection_id ?? null,
       chunk_size: options.chunk_size,
       chunk_overlap: options.chunk_overlap,
+      metadata: options.metadata ?? {},
     });
     const url = new URL(c.req.url);
     c.var.log.info("ingestion started", { document_id: document.id, job_id: jobId, kind, bytes: bytes.byteLength });

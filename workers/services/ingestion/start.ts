@@ -5,6 +5,7 @@
  */
 import type { Sql } from "postgres";
 import { createDomainAction } from "../../../shared/actions.ts";
+import type { Metadata } from "../../../shared/metadata.ts";
 import type { WorkerEnv } from "../../env.ts";
 import { deleteDocumentRow, insertDocument } from "../../db/documents.ts";
 import type { StoredDocument } from "../../db/documents.ts";
@@ -22,6 +23,8 @@ export interface IngestSettings {
   collection_id: string | null;
   chunk_size: number;
   chunk_overlap: number;
+  /** The client's metadata, kept on the document row. */
+  metadata: Metadata;
 }
 
 export const originalKey = (tenantId: string, documentId: string) => `tenants/${tenantId}/documents/${documentId}/original`;
@@ -73,6 +76,7 @@ export async function startIngestion(env: WorkerEnv, sql: Sql, tenantId: string,
       chunk_overlap: settings.chunk_overlap,
       job_id: jobId,
       agent_ids: settings.agent_ids,
+      metadata: settings.metadata,
     });
     await startJob(env, tenantId, document, jobId, key);
     return { document, jobId };

@@ -1,0 +1,44 @@
+/**
+ * Free-form metadata a client attaches to what it creates: a chat session (`chat/init`, kept on
+ * the conversation) or a document (`ingest`). Flat key -> short scalar, bounded so a client
+ * cannot turn it into storage: at most METADATA_LIMITS.maxKeys keys, keys of at most
+ * maxKeyChars printable characters, strings of at most maxValueChars.
+ */
+import { z } from "zod";
+
+export const METADATA_LIMITS = { maxKeys: 32, maxKeyChars: 64, maxValueChars: 500 } as const;
+
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** One value: a short string, a number, a boolean or null (no nesting). */
+export const MetadataValueSchema = z.union(
+  [z.string().max(METADATA_LIMITS.maxValueChars), z.number(), z.boolean(), z.null()],
+  { error: `must be a string of at most ${METADATA_LIMITS.maxValueChars} characters, a number, true, false or null` },
+);
+
+/** What clients send: validated with the limits above, each problem named by its key. */
+export const MetadataSchema = z
+  .record(z.string(), MetadataValueSchema, { error: "must be an object of keys and short values" })
+  .superRefine((value, ctx) => {
+    const keys = Object.keys(value);
+    if (keys.length > METADATA_LIMITS.maxKeys) {
+      ctx.addIssue({ code: "custom", message: `can have at most ${METADATA_LIMITS.maxKeys} keys (this has ${keys.length})` });
+    }
+    for (const key of keys) {
+      if (key.length === 0 || key.length > METADATA_LIMITS.maxKeyChars) {
+        ctx.addIssue({ code: "custom", path: [key], message: `keys must be 1 to ${METADATA_LIMITS.maxKeyChars} characters long` });
+      } else if (CONTROL_CHARACTER.test(key)) {
+        ctx.addIssue({ code: "custom", path: [key], message: "keys must not contain control characters" });
+      }
+    }
+  });
+export type Metadata = z.infer<typeof MetadataSchema>;
+
+/** What the API answers with: stored metadata, already validated when it was written. */
+export const StoredMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+/** Stored metadata re-read leniently: a row that no longer fits shows none rather than failing the page. */
+export function storedMetadata(value: unknown): z.infer<typeof StoredMetadataSchema> {
+  const parsed = StoredMetadataSchema.safeParse(value);
+  return parsed.success ? parsed.data : {};
+}

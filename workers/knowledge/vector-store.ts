@@ -44,6 +44,16 @@ export interface SearchHit {
   heading_path: string[];
   /** Higher is better. Dense: cosine similarity; full-text: normalised BM25; hybrid: a fused score (see fusion.ts), comparable within one query only. */
   score: number;
+  /**
+   * Cosine similarity of the chunk's and the query's vectors, whatever the mode ranked by
+   * (absent when the search had no query vector). Read by the similarity threshold (relevance.ts).
+   */
+  dense_score?: number;
+  /**
+   * IDF-weighted share of the query's terms the chunk contains, in [0, 1]
+   * (relevance.ts `termCoverage`, IDF over the tenant's chunks). Read by the similarity threshold.
+   */
+  text_score?: number;
 }
 
 export interface CollectionInfo {

@@ -2,6 +2,19 @@
 import { z } from "zod";
 import { DOCUMENT_STATUSES } from "../documents.ts";
 
+/** Where a document's chunk settings came from (workers/services/ingestion/chunk-settings.ts). */
+export const CHUNKING_SOURCES = ["upload", "agents", "default"] as const;
+
+/** The chunk settings (tokens) a document was last split with, and where they came from. */
+export const DocumentChunkingSchema = z.object({
+  chunk_size: z.number().int(),
+  chunk_overlap: z.number().int(),
+  source: z.enum(CHUNKING_SOURCES).describe(
+    "upload: values sent with the upload (kept on re-index); agents: the assigned agent's rag_config (with several, the smallest chunk_size); default: no agent and no values sent. Assigning agents does not re-chunk: re-index to apply their current settings.",
+  ),
+});
+export type DocumentChunking = z.infer<typeof DocumentChunkingSchema>;
+
 export const DocumentSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -14,6 +27,7 @@ export const DocumentSchema = z.object({
   chunk_count: z.number().int(),
   agent_ids: z.array(z.uuid()),
   job_id: z.string().nullable(),
+  chunking: DocumentChunkingSchema,
   created_at: z.string(),
   updated_at: z.string(),
 });

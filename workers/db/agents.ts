@@ -185,3 +185,13 @@ export async function getTemplate(sql: Sql, templateId: string): Promise<AgentTe
     from agent_templates where is_active and id = ${templateId}`;
   return row ? toTemplate(row) : null;
 }
+
+/** The chunk settings (rag_config) of the tenant's agents among `agentIds`; others are left out. */
+export async function agentChunking(sql: Sql | TransactionSql, tenantId: string, agentIds: string[]): Promise<{ chunk_size: number; chunk_overlap: number }[]> {
+  if (agentIds.length === 0) return [];
+  const rows = await sql<{ rag_config: unknown }[]>`select rag_config from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
+  return rows.map((r) => {
+    const { chunk_size, chunk_overlap } = RAGConfigSchema.parse(r.rag_config);
+    return { chunk_size, chunk_overlap };
+  });
+}

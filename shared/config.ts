@@ -22,7 +22,11 @@ export const CONFIG_LIMITS = {
   embeddingDimensions: { min: 64, max: 4096, default: 1536 },
 } as const;
 
-/** The model used when an agent names none: the offline extractive provider always exists. */
+/**
+ * The offline extractive provider's model, which always exists: what a stored config naming no
+ * model reads as. New agents and templates get the best configured provider's model instead
+ * (workers/llm/models.ts `defaultModel`, served as GET /api/v1/models' default_model).
+ */
 export const DEFAULT_MODEL = "extractive";
 export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
 

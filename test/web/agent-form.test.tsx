@@ -169,6 +169,17 @@ describe("agent form: server field errors", () => {
   });
 });
 
+describe("agent form: the default model", () => {
+  it("starts a blank agent on the server's default model, also after leaving a template", () => {
+    render(() => <AgentForm mode="create" initial={emptyValues("llama-3.1-8b-instant")} defaultModel="llama-3.1-8b-instant" models={MODELS} templates={[TEMPLATE]} onSubmit={async () => undefined} />);
+    const model = () => (screen.getByLabelText("Model") as HTMLSelectElement).value;
+    expect(model()).toBe("llama-3.1-8b-instant");
+    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
+    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "" } });
+    expect(model()).toBe("llama-3.1-8b-instant");
+  });
+});
+
 describe("agent form: templates", () => {
   it("fills the settings from the chosen template and sends its id", async () => {
     const calls = renderForm(async () => undefined);

@@ -10,6 +10,8 @@ import {
 } from "../../../shared/api/agents.ts";
 import { deleteAgent, duplicateAgent, getAgent, getTemplate, insertAgent, listAgents, updateAgent } from "../../db/agents.ts";
 import { AppError, notFound } from "../../errors.ts";
+import { defaultExecutionConfig } from "../../../shared/config.ts";
+import { defaultModel } from "../../llm/models.ts";
 import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { AgentSearchSchema, SearchResultSchema } from "../../../shared/api/documents.ts";
@@ -51,14 +53,15 @@ agentRoutes.openapi(
     const sql = c.var.db();
     let template = null;
     if (body.template_id !== undefined) {
-      template = await getTemplate(sql, body.template_id);
+      template = await getTemplate(sql, body.template_id, defaultModel(c.env));
       if (!template) {
         throw new AppError("TEMPLATE_NOT_FOUND", 400, `There is no agent template "${body.template_id}". GET /api/v1/agent-templates lists them.`, [
           { field: "template_id", message: "unknown template" },
         ]);
       }
     }
-    const configs = mergeConfigs(template ?? undefined, body);
+    // Without a template, the base is the defaults with this server's best model.
+    const configs = mergeConfigs(template ?? { execution_config: { ...defaultExecutionConfig(), model: defaultModel(c.env) } }, body);
     assertModelAvailable(c.env, configs.execution_config.model);
     const agent = await insertAgent(sql, c.var.tenant.id, {
       template_id: template?.id ?? null,

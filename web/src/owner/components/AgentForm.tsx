@@ -18,6 +18,8 @@ export interface AgentFormProps {
   mode: "create" | "edit";
   initial: AgentFormValues;
   models: Model[];
+  /** The model a blank agent starts with (GET /models' default_model). */
+  defaultModel?: string | undefined;
   /** Create mode: the templates to start from. */
   templates?: AgentTemplate[];
   /** Create mode: the template chosen first (from ?template=). */
@@ -74,7 +76,7 @@ export function AgentForm(props: AgentFormProps) {
     setTemplateId(id);
     const template = props.templates?.find((t) => t.id === id);
     const keep = { name: values.name, is_public: values.is_public, is_active: values.is_active };
-    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(), ...keep }));
+    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(props.defaultModel), ...keep }));
     setErrors({});
   };
 

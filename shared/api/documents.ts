@@ -61,4 +61,13 @@ export const SearchResultSchema = z.object({
   heading_path: z.array(z.string()),
   text: z.string(),
   score: z.number(),
+  dense_score: z.number().nullable().describe("Cosine of the passage's and the question's embeddings (null without a query vector)"),
+  text_score: z.number().nullable().describe("IDF-weighted share of the question's terms the passage contains, 0 to 1"),
+  above_threshold: z.boolean().describe("Whether the agent's similarity_threshold keeps this passage: a chat turn uses only these"),
+});
+
+export const AgentSearchResponseSchema = z.object({
+  mode: z.string(),
+  similarity_threshold: z.number(),
+  results: z.array(SearchResultSchema),
 });

@@ -1,6 +1,6 @@
 /** The similarity threshold's relevance signals and rule (workers/knowledge/relevance.ts). */
 import { describe, expect, it } from "vitest";
-import { idf, passageTerms, passesThreshold, questionTerms, termCoverage } from "../../../workers/knowledge/relevance.ts";
+import { idf, passageTerms, passesThreshold, questionTerms, termCoverage, withSignals } from "../../../workers/knowledge/relevance.ts";
 
 const plain = () => 1;
 
@@ -47,5 +47,18 @@ describe("passesThreshold", () => {
     expect(passesThreshold({}, 0)).toBe(true);
     expect(passesThreshold({ dense_score: -0.2 }, 0)).toBe(true);
     expect(passesThreshold({}, 0.01)).toBe(false);
+  });
+});
+
+describe("withSignals", () => {
+  const hit = { chunk_id: "c", document_id: "d", document_name: "d", chunk_index: 0, text: "Vesuvius erupted near Naples.", page: null, heading_path: [], score: 0.4 };
+
+  it("keeps the signals a store attached", () => {
+    expect(withSignals({ ...hit, text_score: 0.9 }, "anything else", "hybrid")).toEqual({ ...hit, text_score: 0.9 });
+  });
+
+  it("judges a hit without signals by the plain share of the question's terms, and by its cosine in dense mode", () => {
+    expect(withSignals(hit, "Vesuvius in Sicily", "hybrid")).toEqual({ ...hit, text_score: 0.5 });
+    expect(withSignals(hit, "Vesuvius in Sicily", "dense")).toEqual({ ...hit, text_score: 0.5, dense_score: 0.4 });
   });
 });

@@ -13,7 +13,7 @@ import type { QueryConfig } from "../../../shared/config.ts";
 import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
 import { selectEmbedder } from "../../embeddings/select.ts";
 import type { WorkerEnv } from "../../env.ts";
-import { passesThreshold } from "../../knowledge/relevance.ts";
+import { passesThreshold, withSignals } from "../../knowledge/relevance.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import type { SearchHit, SearchMode } from "../../knowledge/vector-store.ts";
 import type { ChatTurn, Passage } from "../../llm/types.ts";
@@ -49,7 +49,8 @@ export async function searchKnowledge(env: WorkerEnv, req: SearchRequest, rewrit
   }
   const hits = await store.search(req.tenantId, { text, ...(vector ? { vector } : {}), mode, top_k: req.topK, agent_id: req.agentId });
   const threshold = req.similarityThreshold;
-  return threshold === undefined ? hits : hits.filter((h) => passesThreshold(h, threshold));
+  const judged = hits.map((h) => withSignals(h, text, mode));
+  return threshold === undefined ? judged : judged.filter((h) => passesThreshold(h, threshold));
 }
 
 export function searchModeFor(config: QueryConfig): SearchMode {

@@ -43,7 +43,7 @@ const noDb = await time(async () => (await fetch(`${base}/api/v1/no-such-route`)
 console.log(`\napi: list 20 agents, ${N} sequential requests, ${external ? "external Postgres" : "embedded PGlite"}`);
 console.log(`  baseline  direct SQL from Node      p50 ${ms(direct.p50)}  p99 ${ms(direct.p99)}`);
 console.log(`  product   GET /api/v1/agents        p50 ${ms(viaApi.p50)}  p99 ${ms(viaApi.p99)}`);
-console.log(`  product   GET /health (SELECT 1)    p50 ${ms(health.p50)}  p99 ${ms(health.p99)}`);
+console.log(`  product   GET /health (SQL + R2)    p50 ${ms(health.p50)}  p99 ${ms(health.p99)}`);
 console.log(`  product   404 route (no database)   p50 ${ms(noDb.p50)}  p99 ${ms(noDb.p99)}`);
 console.log(`  added by the Worker: p50 +${ms(viaApi.p50 - direct.p50)} (ratio ${(viaApi.p50 / direct.p50).toFixed(2)}x), p99 +${ms(viaApi.p99 - direct.p99)}`);
 

@@ -45,7 +45,7 @@ export default {
       // Each query: embed, then one DO search call, timed separately; run one after another.
       const body: SearchBody = await request.json();
       const stub = env.KB.get(env.KB.idFromName(body.tenant));
-      const results: { ids: string[]; embed_ms: number; search_ms: number }[] = [];
+      const results: { ids: string[]; hits: { id: string; score: number; dense_score: number | null; text_score: number | null }[]; embed_ms: number; search_ms: number }[] = [];
       for (const text of body.queries) {
         const t0 = performance.now();
         const [vector] = body.mode === "fulltext" ? [undefined] : await embedder.embed([text]);
@@ -53,7 +53,12 @@ export default {
         const query: KnowledgeSearch = { text, mode: body.mode, top_k: body.top_k, agent_id: "bench-agent", ...(vector ? { vector: Float32Array.from(vector) } : {}) };
         const hits = await stub.search(query);
         const t2 = performance.now();
-        results.push({ ids: hits.map((h) => h.document_id), embed_ms: t1 - t0, search_ms: t2 - t1 });
+        results.push({
+          ids: hits.map((h) => h.document_id),
+          hits: hits.map((h) => ({ id: h.document_id, score: h.score, dense_score: h.dense_score ?? null, text_score: h.text_score ?? null })),
+          embed_ms: t1 - t0,
+          search_ms: t2 - t1,
+        });
       }
       return Response.json(results);
     }

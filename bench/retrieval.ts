@@ -10,6 +10,14 @@
  * second set, squad2-dev-5articles (173 Wikipedia paragraphs, its 300 answerable questions;
  * BM25 reference nDCG@10 0.920), so a ranking change is not judged on one corpus alone.
  *
+ * Similarity threshold: the agent's threshold filters passages by their absolute relevance
+ * signals (workers/knowledge/relevance.ts). For each set and mode, the figures above are
+ * measured again after the filter, at the default threshold and at the old default 0.7,
+ * under the rule before issue 10 (only dense search filtered, on its cosine) and the rule
+ * now, with the share of answerable questions still answered and, for off-topic questions
+ * (each set's questions asked of the other set's corpus), the share that retrieve nothing;
+ * plus a sweep of thresholds in hybrid mode (tuned on scifact-mini, confirmed on squad2).
+ *
  * Latency: the same 100 queries against 1k chunks and against 20k chunks (the corpus plus 19
  * variations of each abstract: sentences rotated and one left out), timed per DO call from a
  * bench Worker beside nooble (bench/retrieval-driver.ts) in wrangler's local runtime, with
@@ -26,9 +34,11 @@ import { cpus, loadavg } from "node:os";
 import { createTestHarness } from "wrangler";
 import { LEXICAL_DIMENSIONS, LEXICAL_MODEL } from "../workers/embeddings/lexical.ts";
 import { HYBRID_DEPTH_FACTOR, denseWeightFor } from "../workers/knowledge/fusion.ts";
-import { SEARCH_MODES } from "../shared/config.ts";
+import { CONFIG_LIMITS, SEARCH_MODES } from "../shared/config.ts";
 import type { SearchMode } from "../workers/knowledge/vector-store.ts";
 import { ms, percentile } from "./lib/stats.ts";
+import { afterRule, beforeRule, thresholdFigures } from "./lib/threshold.ts";
+import type { BenchHit, ThresholdFigures } from "./lib/threshold.ts";
 
 const SETS = new URL("../../shared/eval/retrieval/", import.meta.url).pathname;
 const TOP_K = 10;
@@ -60,8 +70,11 @@ function loadSet(name: string) {
     const [q = "", d = "", score = "0"] = line.split("\t");
     if (Number(score) > 0) qrels.set(q, (qrels.get(q) ?? new Set()).add(d));
   }
-  const judged = (jsonl("queries.jsonl") as { id: string; text: string }[]).filter((q) => qrels.has(q.id));
-  return { corpus: jsonl("corpus.jsonl") as Doc[], judged, qrels };
+  const queries = jsonl("queries.jsonl") as { id: string; text: string }[];
+  const judged = queries.filter((q) => qrels.has(q.id));
+  // squad2's questions without a relevant paragraph (is_impossible): on topic, not answerable.
+  const unanswerable = queries.filter((q) => !qrels.has(q.id));
+  return { corpus: jsonl("corpus.jsonl") as Doc[], queries, judged, unanswerable, qrels };
 }
 const scifactSet = loadSet("scifact-mini");
 const squadSet = loadSet("squad2-dev-5articles");
@@ -157,17 +170,77 @@ const timing = (samples: number[]): Timing => {
   return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length), n: samples.length };
 };
 
-type SearchResult = { ids: string[]; embed_ms: number; search_ms: number }[];
+type SearchResult = { ids: string[]; hits: BenchHit[]; embed_ms: number; search_ms: number }[];
 const search = (tenant: string, mode: SearchMode, queries = judged) => call<SearchResult>("/search", { tenant, queries: queries.map((q) => q.text), mode, top_k: TOP_K });
 
-/** Mean quality of each mode on one set, loaded into `tenant`. */
-async function quality(tenant: string, set: ReturnType<typeof loadSet>): Promise<Record<SearchMode, Quality>> {
+type EvalSet = ReturnType<typeof loadSet>;
+
+/** Mean quality of each mode on one set, loaded into `tenant`, and the hits it was scored on. */
+async function quality(tenant: string, set: EvalSet): Promise<{ quality: Record<SearchMode, Quality>; hits: Record<SearchMode, BenchHit[][]> }> {
   const out = {} as Record<SearchMode, Quality>;
+  const hits = {} as Record<SearchMode, BenchHit[][]>;
   for (const mode of SEARCH_MODES) {
     const results = await search(tenant, mode, set.judged);
     out[mode] = mean(results.map((r, i) => scoreRanking(r.ids, set.qrels.get(set.judged[i]?.id ?? "") ?? new Set())));
+    hits[mode] = results.map((r) => r.hits);
   }
-  return out;
+  return { quality: out, hits };
+}
+
+const DEFAULT_THRESHOLD = CONFIG_LIMITS.similarityThreshold.default;
+const OLD_DEFAULT_THRESHOLD = 0.7;
+const SWEEP = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7];
+
+interface ThresholdReport {
+  /** Per mode: before/after rule at the default threshold and at the old default 0.7. */
+  modes: Record<SearchMode, { before_default: ThresholdFigures; after_default: ThresholdFigures; before_0_7: ThresholdFigures; after_0_7: ThresholdFigures }>;
+  /** Hybrid mode, the rule now, over thresholds. */
+  hybrid_sweep: (ThresholdFigures & { threshold: number })[];
+  /** squad2 only: on-topic questions with no answer in the corpus that retrieve nothing, hybrid, at the default. */
+  unanswerable_empty_share?: number;
+}
+
+/** The threshold's effect on one set (in `tenant`), with `outsiders` (the other set's questions) as off-topic questions. */
+async function thresholdReport(tenant: string, set: EvalSet, judgedHits: Record<SearchMode, BenchHit[][]>, outsiders: { id: string; text: string }[]): Promise<ThresholdReport> {
+  const modes = {} as ThresholdReport["modes"];
+  let hybridJudged: { hits: BenchHit[]; relevant: Set<string> }[] = [];
+  let hybridOutside: BenchHit[][] = [];
+  for (const mode of SEARCH_MODES) {
+    const judged = judgedHits[mode].map((hits, i) => ({ hits, relevant: set.qrels.get(set.judged[i]?.id ?? "") ?? new Set<string>() }));
+    const outside = (await search(tenant, mode, outsiders)).map((r) => r.hits);
+    modes[mode] = {
+      before_default: thresholdFigures(judged, outside, beforeRule(mode), DEFAULT_THRESHOLD),
+      after_default: thresholdFigures(judged, outside, afterRule, DEFAULT_THRESHOLD),
+      before_0_7: thresholdFigures(judged, outside, beforeRule(mode), OLD_DEFAULT_THRESHOLD),
+      after_0_7: thresholdFigures(judged, outside, afterRule, OLD_DEFAULT_THRESHOLD),
+    };
+    if (mode === "hybrid") {
+      hybridJudged = judged;
+      hybridOutside = outside;
+    }
+  }
+  const report: ThresholdReport = { modes, hybrid_sweep: SWEEP.map((t) => ({ threshold: t, ...thresholdFigures(hybridJudged, hybridOutside, afterRule, t) })) };
+  if (set.unanswerable.length > 0) {
+    const hits = (await search(tenant, "hybrid", set.unanswerable)).map((r) => r.hits);
+    report.unanswerable_empty_share = round(hits.filter((h) => !h.some((x) => afterRule(x, DEFAULT_THRESHOLD))).length / hits.length, 3);
+  }
+  return report;
+}
+
+function printThreshold(name: string, r: ThresholdReport): void {
+  const row = (label: string, f: ThresholdFigures) =>
+    console.log(`    ${label.padEnd(30)}${f.ndcg_at_10.toFixed(3)}    ${f.recall_at_10.toFixed(3)}      ${f.answered_share.toFixed(3)}     ${f.relevant_kept_share.toFixed(3)}        ${f.out_of_domain_empty_share.toFixed(3)}`);
+  console.log(`  ${name}:`);
+  console.log(`    ${"".padEnd(30)}nDCG@10  Recall@10  answered  relevant kept  off-topic empty`);
+  for (const mode of SEARCH_MODES) {
+    const m = r.modes[mode];
+    row(`${mode}, before, ${DEFAULT_THRESHOLD}`, m.before_default);
+    row(`${mode}, now, ${DEFAULT_THRESHOLD}`, m.after_default);
+    row(`${mode}, before, ${OLD_DEFAULT_THRESHOLD}`, m.before_0_7);
+    row(`${mode}, now, ${OLD_DEFAULT_THRESHOLD}`, m.after_0_7);
+  }
+  for (const s of r.hybrid_sweep) row(`hybrid, now, threshold ${s.threshold}`, s);
+  if (r.unanswerable_empty_share !== undefined) console.log(`    unanswerable on-topic questions retrieving nothing (hybrid, ${DEFAULT_THRESHOLD}): ${r.unanswerable_empty_share.toFixed(3)}`);
 }
 
 async function latency(tenant: string): Promise<Record<SearchMode, { search: Timing; embed: Timing }>> {
@@ -186,10 +259,17 @@ try {
   const small = `bench-1k-${run}`;
   const ingestSmall = await ingest(small, corpus);
   const statsSmall = await call<{ chunks: number; resident: boolean; bytes: number; build_ms: number }>("/stats", { tenant: small });
-  const scifactQuality = await quality(small, scifactSet);
+  const scifactRun = await quality(small, scifactSet);
+  const scifactQuality = scifactRun.quality;
   const squadTenant = `bench-squad-${run}`;
   await ingest(squadTenant, squadSet.corpus);
-  const squadQuality = await quality(squadTenant, squadSet);
+  const squadRun = await quality(squadTenant, squadSet);
+  const squadQuality = squadRun.quality;
+  const threshold = {
+    default: DEFAULT_THRESHOLD,
+    scifact: await thresholdReport(small, scifactSet, scifactRun.hits, squadSet.queries),
+    squad2: await thresholdReport(squadTenant, squadSet, squadRun.hits, scifactSet.queries),
+  };
   const latencySmall = await latency(small);
 
   // Latency at 20k.
@@ -208,6 +288,7 @@ try {
     hybrid_fusion: { method: "min-max score fusion (workers/knowledge/fusion.ts)", dense_weight: denseWeightFor(LEXICAL_MODEL), depth: TOP_K * HYBRID_DEPTH_FACTOR },
     quality: scifactQuality,
     squad2_quality: squadQuality,
+    similarity_threshold: threshold,
     reference: REFERENCE,
     targets: TARGETS,
     ingest_seconds: { "1k": ingestSmall.seconds, "20k": ingestBig.seconds },
@@ -231,6 +312,9 @@ try {
     console.log(`  ${pad(`product ${mode}`, 22)}${q.ndcg_at_10.toFixed(3)}    ${q.recall_at_10.toFixed(3)}      ${q.mrr_at_10.toFixed(3)}`);
   }
   console.log(`  target: scifact hybrid nDCG@10 >= ${TARGETS.hybrid_ndcg_at_10}: ${scifactQuality.hybrid.ndcg_at_10 >= TARGETS.hybrid_ndcg_at_10 ? "met" : "NOT met"}`);
+  console.log(`\n  similarity threshold (default ${DEFAULT_THRESHOLD}); off-topic = the other set's ${squadSet.queries.length} / ${scifactSet.queries.length} questions:`);
+  printThreshold("scifact-mini (off-topic: squad2 questions)", threshold.scifact);
+  printThreshold("squad2-dev-5articles (off-topic: scifact claims)", threshold.squad2);
   console.log(`\n  index build (first search after load): 1k ${ms(statsSmall.build_ms)} (${(statsSmall.bytes / 2 ** 20).toFixed(1)} MiB), 20k ${ms(statsBig.build_ms)} (${(statsBig.bytes / 2 ** 20).toFixed(1)} MiB, ${statsBig.resident ? "in memory" : "streamed"})`);
   console.log(`  ingest: 1k in ${ingestSmall.seconds} s, 20k in ${ingestBig.seconds} s (embedding included)`);
   console.log(`  baseline  DO call (one COUNT)            p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}`);

@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole product on embedded defaults. Starts the embedded Postgres (unless
  * DATABASE_URL is set), applies migrations, then runs `wrangler dev` with Hyperdrive pointed at
- * that database and every configured provider key passed through.
+ * that database and every Worker setting exported in the shell passed through
+ * (scripts/lib/wrangler-args.ts).
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -9,10 +10,9 @@ import { ensureDevVars } from "./lib/dev-vars.ts";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import type { EmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { migrate } from "./lib/migrate.ts";
+import { wranglerDevArgs } from "./lib/wrangler-args.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-/** Settings read from the shell and handed to the Worker (see README > Configuration). */
-const PASSTHROUGH = ["SUPABASE_URL", "SUPABASE_JWT_SECRET", "GROQ_API_KEY", "GROQ_MODELS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODELS", "ALLOWED_ORIGINS"];
 
 ensureDevVars(join(root, ".dev.vars"));
 
@@ -27,12 +27,7 @@ if (!databaseUrl) {
 const applied = await migrate(databaseUrl, (l) => console.log(`migrations: ${l}`));
 console.log(applied.length ? `migrations: ${applied.length} applied` : "migrations: up to date");
 
-const args = ["dev", "--ip", "127.0.0.1", "--port", process.env.PORT ?? "8787", ...process.argv.slice(2)];
-for (const key of PASSTHROUGH) {
-  const value = process.env[key];
-  if (value) args.push("--var", `${key}:${value}`);
-}
-const wrangler = spawn(join(root, "node_modules/.bin/wrangler"), args, {
+const wrangler = spawn(join(root, "node_modules/.bin/wrangler"), wranglerDevArgs(process.env, process.argv.slice(2)), {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },

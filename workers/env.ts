@@ -27,6 +27,42 @@ export interface Secrets {
 
 export type WorkerEnv = Env & Secrets;
 
+type StringKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends string ? K : never }[keyof T];
+/** A setting the Worker reads from its environment: a `[vars]` entry of wrangler.toml or a secret. */
+export type WorkerVariable = StringKeys<__BaseEnv_Env> | keyof Secrets;
+
+/**
+ * Every setting the Worker reads, as a list: `npm run dev` forwards each one set in the shell
+ * (scripts/lib/wrangler-args.ts). The check below fails to compile when wrangler.toml's
+ * [vars] (through `npm run types`) or `Secrets` gain a name missing here.
+ */
+export const WORKER_VARIABLES = [
+  "ENVIRONMENT",
+  "ALLOWED_ORIGINS",
+  "CHAT_MAX_MESSAGE_CHARS",
+  "CHAT_MESSAGES_PER_MINUTE",
+  "CHAT_MAX_ANSWER_TOKENS",
+  "CHAT_TASK_STALL_MS",
+  "CHAT_IDLE_MS",
+  "CHAT_SESSION_TTL_SECONDS",
+  "MAX_UPLOAD_BYTES",
+  "SUPABASE_URL",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_JWT_SECRET",
+  "SESSION_TOKEN_SECRET",
+  "GROQ_API_KEY",
+  "GROQ_MODELS",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_MODELS",
+  "QDRANT_URL",
+  "QDRANT_API_KEY",
+] as const satisfies readonly WorkerVariable[];
+
+type Unlisted = Exclude<WorkerVariable, (typeof WORKER_VARIABLES)[number]>;
+/** Compiles only while WORKER_VARIABLES names every WorkerVariable (an unlisted name shows in the error). */
+export const EVERY_VARIABLE_LISTED: [Unlisted] extends [never] ? true : Unlisted = true;
+
 /** The verified owner of a request: the JWT `sub`, which is the tenant id. */
 export interface Tenant {
   id: string;

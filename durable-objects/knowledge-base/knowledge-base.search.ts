@@ -21,6 +21,7 @@
  * int8 scan are re-scored from the exact Float32 vectors, so returned scores are exact.
  */
 import { isStopWord, words } from "../../workers/embeddings/text.ts";
+import { idf, passageTerms, questionTerms, termCoverage } from "../../workers/knowledge/relevance.ts";
 import type { ChunkFilter, KnowledgeBaseSql, VectorRow } from "./knowledge-base.sql.ts";
 
 /** Whether a chunk (by its document and collection) may be returned. */
@@ -311,6 +312,15 @@ export class VectorIndex {
     return exact.filter((e) => e.score !== 0).sort((a, b) => b.score - a.score).slice(0, depth);
   }
 
+  /** Exact cosines (in the weighted space, as `search` scores) of the chunks `seqs` for a query vector. */
+  scoresOf(store: KnowledgeBaseSql, query: ArrayLike<number>, seqs: number[]): Map<number, number> {
+    const out = new Map<number, number>();
+    const q = this.prepare(query);
+    if (!q) return out;
+    for (const [seq, v] of store.vectorsBySeq(seqs)) if (v.length === this.dimensions) out.set(seq, this.exactScore(v, q));
+    return out;
+  }
+
   /** The rows a chunk predicate admits, as a row predicate. */
   rowFilter(admits: ChunkPredicate | null): ((row: number) => boolean) | null {
     return admits && ((r) => admits(this.documentIds[r] ?? "", this.collectionIds[r] ?? null));
@@ -359,9 +369,6 @@ export class VectorIndex {
   }
 }
 
-/** BM25's IDF, never negative: ln(1 + (N - df + 0.5) / (df + 0.5)). */
-const idf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
-
 function weightedNorm(v: Float32Array, weights: Float64Array): number {
   let s = 0;
   for (let d = 0; d < v.length; d++) {
@@ -388,3 +395,30 @@ export function fulltextMatch(text: string): string | null {
 
 /** BM25 (positive, unbounded) mapped monotonically into [0, 1): s / (s + 10). */
 export const normaliseBm25 = (bm25: number) => (bm25 > 0 ? bm25 / (bm25 + 10) : 0);
+
+/**
+ * Each chunk's text relevance to a question (workers/knowledge/relevance.ts): the share of
+ * the question's terms it contains, weighted by their IDF over this knowledge base's chunks.
+ * Chunk counts per term are read through FTS5 (its own tokenizer) and cached in `df` until
+ * the next write.
+ */
+export function textScores(store: KnowledgeBaseSql, question: string, chunks: { seq: number; text: string }[], df: Map<string, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  const terms = questionTerms(question);
+  if (terms.length === 0 || chunks.length === 0) return out;
+  const n = store.chunkCount();
+  const weights = new Map<string, number>();
+  for (const { term, word } of terms) {
+    let count = df.get(term);
+    if (count === undefined) {
+      count = store.chunksContaining(word);
+      df.set(term, count);
+    }
+    weights.set(term, idf(n, count));
+  }
+  for (const c of chunks) {
+    const coverage = termCoverage(terms, passageTerms(c.text), (t) => weights.get(t) ?? 0);
+    if (coverage !== null) out.set(c.seq, coverage);
+  }
+  return out;
+}

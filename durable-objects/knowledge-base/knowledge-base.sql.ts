@@ -170,6 +170,11 @@ export class KnowledgeBaseSql {
     return out;
   }
 
+  /** How many chunks contain `word` as FTS5 tokenises it (stemmed, accents folded). */
+  chunksContaining(word: string): number {
+    return this.sql.exec<{ n: number }>("select count(*) as n from chunks_fts where chunks_fts match ?", `"${word.replaceAll('"', '""')}"`).one().n;
+  }
+
   /**
    * The best `limit` chunks for an FTS5 MATCH expression, best first, with FTS5's bm25()
    * (negative: more negative is better) turned into a positive score. Filters are applied

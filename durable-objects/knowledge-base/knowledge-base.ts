@@ -12,7 +12,9 @@
  * Searches: dense (cosine over the index), fulltext (FTS5 BM25) and hybrid (both lists fused
  * by normalised score, the dense share set by the collection's embedding model; see
  * workers/knowledge/fusion.ts). Scores are higher-is-better: dense in [-1, 1], fulltext in
- * [0, 1), hybrid in [0, 1] (comparable within one query only).
+ * [0, 1), hybrid in [0, 1] (comparable within one query only). Every hit also carries its
+ * absolute relevance signals, `dense_score` and `text_score`, whatever the mode ranked by, for
+ * the agent's similarity threshold (workers/knowledge/relevance.ts).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { CollectionInfo, SearchHit, SearchMode } from "../../workers/knowledge/vector-store.ts";
@@ -20,7 +22,7 @@ import type { WorkerEnv } from "../../workers/env.ts";
 import { KnowledgeBaseSql } from "./knowledge-base.sql.ts";
 import type { ChunkFilter, ChunkRow, EmbeddingMeta, StoredChunk } from "./knowledge-base.sql.ts";
 import { HYBRID_DEPTH_FACTOR, denseWeightFor, fuseByScore } from "../../workers/knowledge/fusion.ts";
-import { VectorIndex, chunkPredicate, fulltextMatch, isolateBudget, normaliseBm25 } from "./knowledge-base.search.ts";
+import { VectorIndex, chunkPredicate, fulltextMatch, isolateBudget, normaliseBm25, textScores } from "./knowledge-base.search.ts";
 import type { ChunkPredicate, Ranked } from "./knowledge-base.search.ts";
 
 export type { StoredChunk } from "./knowledge-base.sql.ts";
@@ -48,6 +50,8 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
   private index: VectorIndex | null = null;
   /** Each agent's documents, read once per agent between writes (a 20k-row read costs ~30 ms). */
   private readonly agentDocuments = new Map<string, Set<string>>();
+  /** Chunks containing each question term, counted once per term between writes (relevance signals). */
+  private readonly termCounts = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -102,7 +106,7 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
         ranked = fuseByScore(dense, text, weight).slice(0, topK);
       }
     }
-    return this.hits(ranked);
+    return this.hits(ranked, query);
   }
 
   async deleteDocument(documentId: string): Promise<{ deleted: number }> {
@@ -153,6 +157,7 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
     this.index = null;
     isolateBudget.release(this);
     this.agentDocuments.clear();
+    this.termCounts.clear();
   }
 
   private documentsOf(agentId: string): Set<string> {
@@ -184,12 +189,17 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
     }
   }
 
-  private hits(ranked: Ranked[]): SearchHit[] {
-    const rows = this.store.rowsBySeq(ranked.map((r) => r.seq));
+  /** The ranked chunks as hits, each with its absolute relevance signals (for the similarity threshold). */
+  private hits(ranked: Ranked[], query: KnowledgeSearch): SearchHit[] {
+    const seqs = ranked.map((r) => r.seq);
+    const rows = this.store.rowsBySeq(seqs);
+    const index = query.vector ? this.vectorIndex() : null;
+    const dense = index && query.vector ? index.scoresOf(this.store, query.vector, seqs) : new Map<number, number>();
+    const text = textScores(this.store, query.text, [...rows.values()], this.termCounts);
     const hits: SearchHit[] = [];
     for (const r of ranked) {
       const row = rows.get(r.seq);
-      if (row) hits.push(toHit(row, r.score));
+      if (row) hits.push(toHit(row, r.score, dense.get(r.seq), text.get(r.seq)));
     }
     return hits;
   }
@@ -197,9 +207,11 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
 
 const mismatch = (message: string): UpsertResult => ({ ok: false, code: "EMBEDDING_MISMATCH", message });
 
-function toHit(row: ChunkRow, score: number): SearchHit {
+function toHit(row: ChunkRow, score: number, denseScore: number | undefined, textScore: number | undefined): SearchHit {
   const headings: unknown = JSON.parse(row.heading_path);
   return {
+    ...(denseScore === undefined ? {} : { dense_score: denseScore }),
+    ...(textScore === undefined ? {} : { text_score: textScore }),
     chunk_id: row.id,
     document_id: row.document_id,
     document_name: row.document_name,

@@ -115,3 +115,8 @@ export const ModelSchema = z.object({
   label: z.string(),
 });
 export type Model = z.infer<typeof ModelSchema>;
+
+export const ModelListSchema = z.object({
+  models: z.array(ModelSchema),
+  default_model: z.string().describe("What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else extractive."),
+});

@@ -3,6 +3,19 @@ import { z } from "zod";
 import { DOCUMENT_STATUSES } from "../documents.ts";
 import { StoredMetadataSchema } from "../metadata.ts";
 
+/** Where a document's chunk settings came from (workers/services/ingestion/chunk-settings.ts). */
+export const CHUNKING_SOURCES = ["upload", "agents", "default"] as const;
+
+/** The chunk settings (tokens) a document was last split with, and where they came from. */
+export const DocumentChunkingSchema = z.object({
+  chunk_size: z.number().int(),
+  chunk_overlap: z.number().int(),
+  source: z.enum(CHUNKING_SOURCES).describe(
+    "upload: values sent with the upload (kept on re-index); agents: the assigned agent's rag_config (with several, the smallest chunk_size); default: no agent and no values sent. Assigning agents does not re-chunk: re-index to apply their current settings.",
+  ),
+});
+export type DocumentChunking = z.infer<typeof DocumentChunkingSchema>;
+
 export const DocumentSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -17,6 +30,7 @@ export const DocumentSchema = z.object({
   /** The `metadata` sent with the upload (`{}` when none). */
   metadata: StoredMetadataSchema,
   job_id: z.string().nullable(),
+  chunking: DocumentChunkingSchema,
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -50,4 +64,13 @@ export const SearchResultSchema = z.object({
   heading_path: z.array(z.string()),
   text: z.string(),
   score: z.number(),
+  dense_score: z.number().nullable().describe("Cosine of the passage's and the question's embeddings (null without a query vector)"),
+  text_score: z.number().nullable().describe("IDF-weighted share of the question's terms the passage contains, 0 to 1"),
+  above_threshold: z.boolean().describe("Whether the agent's similarity_threshold keeps this passage: a chat turn uses only these"),
+});
+
+export const AgentSearchResponseSchema = z.object({
+  mode: z.string(),
+  similarity_threshold: z.number(),
+  results: z.array(SearchResultSchema),
 });

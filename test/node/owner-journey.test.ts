@@ -32,7 +32,7 @@ describe("an owner's first visit, over real HTTP", () => {
   });
 
   it("serves the health check, the OpenAPI document and the docs page", async () => {
-    expect((await call("/health")).body).toMatchObject({ status: "ok", database: "ok" });
+    expect((await call("/health")).body).toMatchObject({ status: "ok", checks: { postgres: "ok", r2: "ok" } });
     const spec = await call("/openapi.json");
     expect(spec.body.paths).toHaveProperty("/api/v1/agents/{id}");
     const docs = await fetch(`${worker.url}/docs`);

@@ -38,7 +38,7 @@ describe("DomainAction", () => {
 describe("agent configs", () => {
   it("have one set of defaults, the documented ones", () => {
     expect(defaultExecutionConfig()).toEqual({ model: "extractive", temperature: 0.7, max_tokens: 2048, top_p: 1, history_window: 10, max_iterations: 5 });
-    expect(defaultQueryConfig()).toEqual({ mode: "rag", search_mode: "hybrid", top_k: 5, similarity_threshold: 0.7 });
+    expect(defaultQueryConfig()).toEqual({ mode: "rag", search_mode: "hybrid", top_k: 5, similarity_threshold: 0.15 });
     expect(defaultRAGConfig()).toEqual({ chunk_size: 512, chunk_overlap: 50, embedding_model: "text-embedding-3-small", embedding_dimensions: 1536 });
   });
 

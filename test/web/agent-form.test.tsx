@@ -112,6 +112,27 @@ describe("agent form: client-side ranges", () => {
   });
 });
 
+describe("agent form: what the retrieval settings mean", () => {
+  it("counts chunks in tokens, as the chunker does, and says when a change applies", () => {
+    renderForm(async () => undefined);
+    const size = describedBy(screen.getByLabelText("Chunk size (tokens)")).join(" ");
+    expect(size).toMatch(/^Tokens per passage/);
+    expect(size).toContain("about ¾ of an English word");
+    expect(size).toContain("re-index a document to apply a change");
+    expect(size).toContain("smallest chunk size");
+    expect(size).not.toMatch(/characters per/i);
+    expect(describedBy(screen.getByLabelText("Chunk overlap (tokens)")).join(" ")).toMatch(/^Tokens each passage repeats/);
+  });
+
+  it("says the similarity threshold applies in every search mode, and what 0 does", () => {
+    renderForm(async () => undefined);
+    const hint = describedBy(screen.getByLabelText("Similarity threshold")).join(" ");
+    expect(hint).toContain("in any search mode");
+    expect(hint).toContain("0 uses every passage found");
+    expect(hint).toContain(`default ${CONFIG_LIMITS.similarityThreshold.default}`);
+  });
+});
+
 describe("agent form: server field errors", () => {
   it("places each of the server's field errors beside the input it names", async () => {
     renderForm(async () => {
@@ -145,6 +166,17 @@ describe("agent form: server field errors", () => {
     submit();
     await waitFor(() => expect(errorOf("Model")).toBe("not offered by the configured providers"));
     expect(screen.getByRole("button", { name: "Save" })).toBeTruthy();
+  });
+});
+
+describe("agent form: the default model", () => {
+  it("starts a blank agent on the server's default model, also after leaving a template", () => {
+    render(() => <AgentForm mode="create" initial={emptyValues("llama-3.1-8b-instant")} defaultModel="llama-3.1-8b-instant" models={MODELS} templates={[TEMPLATE]} onSubmit={async () => undefined} />);
+    const model = () => (screen.getByLabelText("Model") as HTMLSelectElement).value;
+    expect(model()).toBe("llama-3.1-8b-instant");
+    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
+    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "" } });
+    expect(model()).toBe("llama-3.1-8b-instant");
   });
 });
 

@@ -13,7 +13,7 @@ describe("/api/v1/agents", () => {
     const agent = AgentSchema.parse(await res.json());
     expect(agent).toMatchObject({ owner_id: owner.userId, template_id: null, name: "Helper", description: "Helps", icon: "bot", system_prompt_override: "Be brief.", is_active: true, is_public: false });
     expect(agent.execution_config).toEqual({ model: "extractive", temperature: 0.7, max_tokens: 2048, top_p: 1, history_window: 10, max_iterations: 5 });
-    expect(agent.query_config).toEqual({ mode: "rag", search_mode: "hybrid", top_k: 5, similarity_threshold: 0.7 });
+    expect(agent.query_config).toEqual({ mode: "rag", search_mode: "hybrid", top_k: 5, similarity_threshold: 0.15 });
     expect(agent.rag_config).toEqual({ chunk_size: 512, chunk_overlap: 50, embedding_model: "text-embedding-3-small", embedding_dimensions: 1536 });
   });
 

@@ -4,7 +4,7 @@ import { api } from "./helpers.ts";
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses?: unknown }>>;
   components: { securitySchemes: Record<string, unknown> };
 }
 
@@ -42,6 +42,13 @@ describe("GET /openapi.json and /docs", () => {
     const text = JSON.stringify(body);
     expect(text).toContain("temperature");
     expect(text).not.toContain('"default"');
+  });
+
+  it("says what the similarity threshold means in the agent bodies and answers", async () => {
+    const doc = await openapi();
+    const patch = JSON.stringify(doc.paths["/api/v1/agents/{id}"]?.["patch"]?.requestBody?.content["application/json"]?.schema);
+    const answer = JSON.stringify(doc.paths["/api/v1/agents/{id}"]?.["get"]);
+    for (const text of [patch, answer]) expect(text).toContain("A passage is used only if its relevance reaches this, in any search mode");
   });
 
   it("serves the interactive docs page pointing at the document", async () => {

@@ -163,25 +163,37 @@ interface TemplateRow {
   rag_config: unknown;
 }
 
-function toTemplate(r: TemplateRow): AgentTemplate {
+/** Templates store only what differs from the defaults; the model they name none of is this server's default (`defaultModel`). */
+function toTemplate(r: TemplateRow, model: string): AgentTemplate {
+  const stored = typeof r.execution_config === "object" && r.execution_config !== null ? r.execution_config : {};
   return {
     ...r,
-    execution_config: ExecutionConfigSchema.parse(r.execution_config),
+    execution_config: ExecutionConfigSchema.parse({ model, ...stored }),
     query_config: QueryConfigSchema.parse(r.query_config),
     rag_config: RAGConfigSchema.parse(r.rag_config),
   };
 }
 
-export async function listTemplates(sql: Sql): Promise<AgentTemplate[]> {
+export async function listTemplates(sql: Sql, model: string): Promise<AgentTemplate[]> {
   const rows = await sql<TemplateRow[]>`
     select id, name, description, icon, system_prompt, execution_config, query_config, rag_config
     from agent_templates where is_active order by sort_order, id`;
-  return rows.map(toTemplate);
+  return rows.map((r) => toTemplate(r, model));
 }
 
-export async function getTemplate(sql: Sql, templateId: string): Promise<AgentTemplate | null> {
+export async function getTemplate(sql: Sql, templateId: string, model: string): Promise<AgentTemplate | null> {
   const [row] = await sql<TemplateRow[]>`
     select id, name, description, icon, system_prompt, execution_config, query_config, rag_config
     from agent_templates where is_active and id = ${templateId}`;
-  return row ? toTemplate(row) : null;
+  return row ? toTemplate(row, model) : null;
+}
+
+/** The chunk settings (rag_config) of the tenant's agents among `agentIds`; others are left out. */
+export async function agentChunking(sql: Sql | TransactionSql, tenantId: string, agentIds: string[]): Promise<{ chunk_size: number; chunk_overlap: number }[]> {
+  if (agentIds.length === 0) return [];
+  const rows = await sql<{ rag_config: unknown }[]>`select rag_config from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
+  return rows.map((r) => {
+    const { chunk_size, chunk_overlap } = RAGConfigSchema.parse(r.rag_config);
+    return { chunk_size, chunk_overlap };
+  });
 }

@@ -3,7 +3,10 @@
  * keys of migration 0005 make the database refuse links to another owner's agents too.
  */
 import type { Sql, TransactionSql } from "postgres";
-import type { DocumentView } from "../../shared/api/documents.ts";
+import { z } from "zod";
+import { CHUNKING_SOURCES } from "../../shared/api/documents.ts";
+import type { DocumentChunking, DocumentView } from "../../shared/api/documents.ts";
+import { CONFIG_LIMITS } from "../../shared/config.ts";
 import { DOCUMENT_STATUSES } from "../../shared/documents.ts";
 import { storedMetadata } from "../../shared/metadata.ts";
 import type { Metadata } from "../../shared/metadata.ts";
@@ -32,15 +35,39 @@ interface DocumentRow {
 
 export interface StoredDocument extends DocumentView {
   r2_key: string | null;
-  chunk_size: number;
-  chunk_overlap: number;
+  /** The chunk settings sent with the upload, which a re-index keeps (workers/services/ingestion/chunk-settings.ts). */
+  explicit_chunking: { chunk_size?: number; chunk_overlap?: number };
+}
+
+const tokens = z.number().int().positive();
+/**
+ * documents.rag_config: the settings last applied (`chunk_size`, `chunk_overlap`, `source`) and
+ * the upload's own values (`explicit`). Rows written before the source was recorded hold only
+ * the two numbers, which the upload sent or the defaults filled in: values other than the
+ * defaults were sent, so they stay the document's own.
+ */
+const StoredChunkingSchema = z.object({
+  chunk_size: tokens.catch(CONFIG_LIMITS.chunkSize.default),
+  chunk_overlap: z.number().int().nonnegative().catch(CONFIG_LIMITS.chunkOverlap.default),
+  source: z.enum(CHUNKING_SOURCES).optional().catch(undefined),
+  explicit: z.object({ chunk_size: tokens.optional(), chunk_overlap: z.number().int().nonnegative().optional() }).optional().catch(undefined),
+});
+
+function chunkingOf(value: unknown): { chunking: DocumentChunking; explicit: StoredDocument["explicit_chunking"] } {
+  const stored = StoredChunkingSchema.parse(record(value));
+  const { chunk_size, chunk_overlap } = stored;
+  if (stored.source) return { chunking: { chunk_size, chunk_overlap, source: stored.source }, explicit: stored.explicit ?? {} };
+  const defaults = chunk_size === CONFIG_LIMITS.chunkSize.default && chunk_overlap === CONFIG_LIMITS.chunkOverlap.default;
+  return defaults
+    ? { chunking: { chunk_size, chunk_overlap, source: "default" }, explicit: {} }
+    : { chunking: { chunk_size, chunk_overlap, source: "upload" }, explicit: { chunk_size, chunk_overlap } };
 }
 
 const status = (s: string): DocumentStatus => DOCUMENT_STATUSES.find((x) => x === s) ?? "failed";
 const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {});
 
 function toDocument(r: DocumentRow): StoredDocument {
-  const rag = record(r.rag_config);
+  const { chunking, explicit } = chunkingOf(r.rag_config);
   return {
     id: r.id,
     name: r.name,
@@ -54,11 +81,11 @@ function toDocument(r: DocumentRow): StoredDocument {
     agent_ids: r.agent_ids ?? [],
     metadata: storedMetadata(r.metadata),
     job_id: r.job_id,
+    chunking,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
     r2_key: r.r2_key,
-    chunk_size: typeof rag["chunk_size"] === "number" ? rag["chunk_size"] : 512,
-    chunk_overlap: typeof rag["chunk_overlap"] === "number" ? rag["chunk_overlap"] : 50,
+    explicit_chunking: explicit,
   };
 }
 
@@ -91,12 +118,14 @@ export interface NewDocument {
   source_url: string | null;
   r2_key: string;
   collection_id: string | null;
-  chunk_size: number;
-  chunk_overlap: number;
+  chunking: DocumentChunking;
+  explicit_chunking: StoredDocument["explicit_chunking"];
   job_id: string;
   agent_ids: string[];
   metadata: Metadata;
 }
+
+const ragConfigOf = (chunking: DocumentChunking, explicit: StoredDocument["explicit_chunking"]) => ({ ...chunking, explicit });
 
 export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument): Promise<StoredDocument> {
   return sql.begin(async (tx) => {
@@ -104,7 +133,7 @@ export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument)
     await tx`
       insert into documents (id, owner_id, name, content_type, size_bytes, source_url, r2_key, collection_id, status, rag_config, job_id, metadata)
       values (${d.id}, ${tenantId}, ${d.name}, ${d.content_type}, ${d.size_bytes}, ${d.source_url}, ${d.r2_key}, ${d.collection_id}, 'pending',
-        ${tx.json({ chunk_size: d.chunk_size, chunk_overlap: d.chunk_overlap })}, ${d.job_id}, ${jsonWithoutNul(d.metadata)}::text::jsonb)`;
+        ${tx.json(ragConfigOf(d.chunking, d.explicit_chunking))}, ${d.job_id}, ${jsonWithoutNul(d.metadata)}::text::jsonb)`;
     for (const agentId of d.agent_ids) {
       await tx`insert into document_agents (document_id, agent_id, owner_id) values (${d.id}, ${agentId}, ${tenantId}) on conflict do nothing`;
     }
@@ -158,6 +187,11 @@ export async function changeDocumentAgents(sql: Sql, tenantId: string, documentI
     const rows = await tx<{ agent_id: string }[]>`select agent_id from document_agents where owner_id = ${tenantId} and document_id = ${documentId} order by created_at`;
     return rows.map((r) => r.agent_id);
   });
+}
+
+/** Records the chunk settings a re-index applies (the upload's own values are kept). */
+export async function setDocumentChunking(sql: Sql, tenantId: string, documentId: string, chunking: DocumentChunking): Promise<void> {
+  await sql`update documents set rag_config = rag_config || ${sql.json(chunking)} where owner_id = ${tenantId} and id = ${documentId}`;
 }
 
 export async function documentAgentIds(sql: Sql, tenantId: string, documentId: string): Promise<string[]> {

@@ -55,15 +55,20 @@ function toHit(payload: Payload, score: number): SearchHit {
   return { chunk_id, document_id, document_name, chunk_index, text, page, heading_path, score };
 }
 
-/** Hits of a single-list search (dense, or fulltext with `normalise`), in Qdrant's order. */
+/**
+ * Hits of a single-list search in Qdrant's order: fulltext with `normalise` (BM25 into [0, 1)),
+ * or dense, whose score is the cosine and so also the hit's `dense_score`.
+ */
 export function listHits(tenantId: string, points: AnswerPoint[], normalise?: (score: number) => number): SearchHit[] {
-  return ownPoints(tenantId, points).map((p) => toHit(p.payload, normalise ? normalise(p.score) : p.score));
+  return ownPoints(tenantId, points).map((p) => (normalise ? toHit(p.payload, normalise(p.score)) : { ...toHit(p.payload, p.score), dense_score: p.score }));
 }
 
 /**
- * The dense and sparse lists fused by score, best first, at most `topK`. Each hit carries the
- * signals it was found by: `dense_score` (the cosine) when the dense list holds it,
- * `text_score` (normalised BM25) when the sparse list does.
+ * The dense and sparse lists fused by score, best first, at most `topK`. A hit the dense list
+ * holds carries its cosine as `dense_score`. None carries `text_score`: that signal is an
+ * IDF-weighted share of the question's terms (relevance.ts), and Qdrant gives no term counts,
+ * so the threshold falls back to the plain share of the terms (`withSignals`); a sparse BM25
+ * score would not do, as it grows with the question's length.
  */
 export function fuseHits(tenantId: string, dense: AnswerPoint[], sparse: AnswerPoint[], topK: number): SearchHit[] {
   const denseOwn = ownPoints(tenantId, dense);
@@ -84,14 +89,12 @@ export function fuseHits(tenantId: string, dense: AnswerPoint[], sparse: AnswerP
   const model = payloads[0]?.embedding_model;
   if (model === undefined) return [];
   const cosine = new Map(denseScored.map((s) => [s.seq, s.score]));
-  const bm25 = new Map(sparseScored.map((s) => [s.seq, s.score]));
   return fuseByScore(denseScored, sparseScored, denseWeightFor(model))
     .slice(0, topK)
     .flatMap((f) => {
       const payload = payloads[f.seq];
       if (!payload) return [];
       const d = cosine.get(f.seq);
-      const t = bm25.get(f.seq);
-      return [{ ...toHit(payload, f.score), ...(d === undefined ? {} : { dense_score: d }), ...(t === undefined ? {} : { text_score: normaliseSparse(t) }) }];
+      return [{ ...toHit(payload, f.score), ...(d === undefined ? {} : { dense_score: d }) }];
     });
 }

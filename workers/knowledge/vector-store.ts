@@ -44,9 +44,15 @@ export interface SearchHit {
   heading_path: string[];
   /** Higher is better. Dense: cosine similarity; full-text: normalised BM25; hybrid: a fused score (see fusion.ts), comparable within one query only. */
   score: number;
-  /** Hybrid only: the hit's cosine similarity, when the dense list found it. */
+  /**
+   * Cosine similarity of the chunk's and the query's vectors, whatever the mode ranked by
+   * (absent when the search had no query vector). Read by the similarity threshold (relevance.ts).
+   */
   dense_score?: number;
-  /** Hybrid only: the hit's normalised BM25 in [0, 1) (s / (s + 10)), when the full-text list found it. */
+  /**
+   * IDF-weighted share of the query's terms the chunk contains, in [0, 1]
+   * (relevance.ts `termCoverage`, IDF over the tenant's chunks). Read by the similarity threshold.
+   */
   text_score?: number;
 }
 

@@ -3,6 +3,10 @@
  * extractive provider is always there; Groq and OpenAI-compatible models appear when their
  * keys are set (the lists can be overridden with GROQ_MODELS / OPENAI_MODELS, comma separated,
  * e.g. for a local Ollama behind OPENAI_BASE_URL).
+ *
+ * New agents and templates get the best configured provider's first model (`defaultModel`):
+ * Groq's if GROQ_API_KEY is set, else the OpenAI-compatible one's, else the extractive one, so
+ * an owner who configured a key does not start every agent on the offline provider.
  */
 import type { Model } from "../../shared/api/agents.ts";
 import { DEFAULT_MODEL } from "../../shared/config.ts";
@@ -25,4 +29,10 @@ export function availableModels(env: WorkerEnv): Model[] {
     }
   }
   return models;
+}
+
+/** The model a new agent or a template gets when none is named: see the header. */
+export function defaultModel(env: WorkerEnv): string {
+  const models = availableModels(env);
+  return (models.find((m) => m.provider === "groq") ?? models.find((m) => m.provider === "openai"))?.id ?? DEFAULT_MODEL;
 }

@@ -30,14 +30,19 @@ describe("fuseHits", () => {
     expect(names(fuseHits(TENANT, dense, sparse, 10))).toEqual(["a", "c", "b", "d"]);
   });
 
-  it("keeps each hit's cosine as dense_score and s / (s + 10) as text_score, only from the lists that found it", () => {
+  it("keeps each hit's cosine as dense_score when the dense list found it, and no text_score (Qdrant gives no term counts)", () => {
     const { dense, sparse } = lists(LEXICAL_MODEL);
     const byName = new Map(fuseHits(TENANT, dense, sparse, 10).map((h) => [h.document_id, h]));
-    expect(byName.get("c")).toMatchObject({ dense_score: 0.1, text_score: 8 / 18 });
+    expect(byName.get("c")?.dense_score).toBe(0.1);
     expect(byName.get("a")?.dense_score).toBe(0.9);
-    expect(byName.get("a")).not.toHaveProperty("text_score");
-    expect(byName.get("d")?.text_score).toBe(2 / 12);
     expect(byName.get("d")).not.toHaveProperty("dense_score");
+    for (const h of byName.values()) expect(h).not.toHaveProperty("text_score");
+  });
+
+  it("gives dense-mode hits their cosine as dense_score, and full-text hits none", () => {
+    const { dense, sparse } = lists(LEXICAL_MODEL);
+    expect(listHits(TENANT, dense).map((h) => h.dense_score)).toEqual(dense.map((p) => p.score));
+    for (const h of listHits(TENANT, sparse, normaliseSparse)) expect(h).not.toHaveProperty("dense_score");
   });
 
   it("leaves out another tenant's and malformed points before normalising, so they move nothing", () => {
@@ -55,9 +60,10 @@ describe("fuseHits", () => {
 });
 
 describe("listHits", () => {
-  it("keeps Qdrant's order and maps full-text scores into [0, 1)", () => {
+  it("keeps Qdrant's order, maps full-text scores into [0, 1) and keeps a dense hit's cosine", () => {
     const { sparse } = lists(LEXICAL_MODEL);
     expect(listHits(TENANT, sparse, normaliseSparse).map((h) => [h.document_id, h.score])).toEqual([["c", 8 / 18], ["b", 4 / 14], ["d", 2 / 12]]);
-    expect(listHits(TENANT, sparse)[0]).toEqual({ chunk_id: "c:0", document_id: "c", document_name: "c", chunk_index: 0, text: "About c.", page: null, heading_path: [], score: 8 });
+    const { dense } = lists(LEXICAL_MODEL);
+    expect(listHits(TENANT, dense)[0]).toEqual({ chunk_id: "a:0", document_id: "a", document_name: "a", chunk_index: 0, text: "About a.", page: null, heading_path: [], score: 0.9, dense_score: 0.9 });
   });
 });

@@ -24,19 +24,20 @@ export default function AgentEditorPage() {
   const navigate = useNavigate();
   const isNew = () => !params.id;
 
-  const [models] = createResource(listModels);
+  const [catalog] = createResource(listModels);
+  const models = () => valueOf(catalog)?.models;
   const [templates] = createResource(listTemplates);
   const [agent, { mutate }] = createResource(() => params.id, getAgent);
   const [confirmDelete, setConfirmDelete] = createSignal(false);
   const [testing, setTesting] = createSignal(false);
   const [actionError, setActionError] = createSignal<string>();
 
-  const ready = () => valueOf(models) && valueOf(templates) && (isNew() || valueOf(agent));
-  const loadError = () => models.error ?? templates.error ?? agent.error;
+  const ready = () => models() && valueOf(templates) && (isNew() || valueOf(agent));
+  const loadError = () => catalog.error ?? templates.error ?? agent.error;
 
   const initialForNew = () => {
     const template = valueOf(templates)?.find((t) => t.id === search.template);
-    return template ? valuesFromTemplate(template) : emptyValues();
+    return template ? valuesFromTemplate(template) : emptyValues(valueOf(catalog)?.default_model);
   };
 
   return (
@@ -54,7 +55,8 @@ export default function AgentEditorPage() {
             <AgentForm
               mode="create"
               initial={initialForNew()}
-              models={valueOf(models) ?? []}
+              models={models() ?? []}
+              defaultModel={valueOf(catalog)?.default_model}
               templates={valueOf(templates) ?? []}
               {...(search.template ? { initialTemplateId: search.template } : {})}
               onSubmit={async (values, templateId) => {
@@ -71,7 +73,7 @@ export default function AgentEditorPage() {
             <AgentForm
               mode="edit"
               initial={valuesFromAgent(current)}
-              models={valueOf(models) ?? []}
+              models={models() ?? []}
               templatePrompt={valueOf(templates)?.find((t) => t.id === current.template_id)?.system_prompt ?? null}
               onSubmit={async (values) => {
                 mutate(await updateAgent(current.id, updateBody(values)));

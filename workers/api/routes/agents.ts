@@ -10,9 +10,12 @@ import {
 } from "../../../shared/api/agents.ts";
 import { deleteAgent, duplicateAgent, getAgent, getTemplate, insertAgent, listAgents, updateAgent } from "../../db/agents.ts";
 import { AppError, notFound } from "../../errors.ts";
+import { defaultExecutionConfig } from "../../../shared/config.ts";
+import { defaultModel } from "../../llm/models.ts";
 import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
-import { AgentSearchSchema, SearchResultSchema } from "../../../shared/api/documents.ts";
+import { AgentSearchResponseSchema, AgentSearchSchema } from "../../../shared/api/documents.ts";
+import { passesThreshold } from "../../knowledge/relevance.ts";
 import { searchKnowledge, searchModeFor } from "../../services/query/retrieve.ts";
 import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
 
@@ -51,14 +54,15 @@ agentRoutes.openapi(
     const sql = c.var.db();
     let template = null;
     if (body.template_id !== undefined) {
-      template = await getTemplate(sql, body.template_id);
+      template = await getTemplate(sql, body.template_id, defaultModel(c.env));
       if (!template) {
         throw new AppError("TEMPLATE_NOT_FOUND", 400, `There is no agent template "${body.template_id}". GET /api/v1/agent-templates lists them.`, [
           { field: "template_id", message: "unknown template" },
         ]);
       }
     }
-    const configs = mergeConfigs(template ?? undefined, body);
+    // Without a template, the base is the defaults with this server's best model.
+    const configs = mergeConfigs(template ?? { execution_config: { ...defaultExecutionConfig(), model: defaultModel(c.env) } }, body);
     assertModelAvailable(c.env, configs.execution_config.model);
     const agent = await insertAgent(sql, c.var.tenant.id, {
       template_id: template?.id ?? null,
@@ -150,9 +154,9 @@ agentRoutes.openapi(
 agentRoutes.openapi(
   createRoute({
     method: "post", path: "/{id}/search", tags: ["knowledge"], summary: "Hit-testing: the chunks this agent would retrieve for a query", security: bearerSecurity,
-    description: "Body: {query, top_k (1-50, default 10), mode: dense|fulltext|hybrid (default: the agent's search mode)}. Only chunks of documents assigned to this agent.",
+    description: "Body: {query, top_k (1-50, default 10), mode: dense|fulltext|hybrid (default: the agent's search mode)}. Only chunks of documents assigned to this agent. Every match is listed with its relevance signals; `above_threshold` says whether the agent's similarity_threshold lets a chat turn use it.",
     request: { params: IdParam },
-    responses: { 200: { description: "Ranked chunks", ...json(z.object({ results: z.array(SearchResultSchema), mode: z.string() })) }, ...errorResponses(400, 401, 404) },
+    responses: { 200: { description: "Ranked chunks", ...json(AgentSearchResponseSchema) }, ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
     const agent = await getAgent(c.var.db(), c.var.tenant.id, agentId(c.req.valid("param").id));
@@ -164,6 +168,11 @@ agentRoutes.openapi(
     if (!parsed.success) throw validationError(parsed.error.issues);
     const mode = parsed.data.mode ?? searchModeFor(agent.query_config);
     const hits = await searchKnowledge(c.env, { tenantId: c.var.tenant.id, agentId: agent.id, query: parsed.data.query, topK: parsed.data.top_k, mode });
-    return c.json({ mode, results: hits.map((h) => ({ chunk_id: h.chunk_id, document_id: h.document_id, document_name: h.document_name, chunk_index: h.chunk_index, page: h.page, heading_path: h.heading_path, text: h.text, score: h.score })) }, 200);
+    const threshold = agent.query_config.similarity_threshold;
+    const results = hits.map((h) => ({
+      chunk_id: h.chunk_id, document_id: h.document_id, document_name: h.document_name, chunk_index: h.chunk_index, page: h.page, heading_path: h.heading_path, text: h.text, score: h.score,
+      dense_score: h.dense_score ?? null, text_score: h.text_score ?? null, above_threshold: passesThreshold(h, threshold),
+    }));
+    return c.json({ mode, similarity_threshold: threshold, results }, 200);
   },
 );

@@ -3,12 +3,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { DocumentAgentsSchema, DocumentDeletedSchema, DocumentListQuerySchema, DocumentListSchema, DocumentSchema } from "../../../shared/api/documents.ts";
 import { IngestResponseSchema } from "../../../shared/api/ingest.ts";
-import { changeDocumentAgents, deleteDocumentRow, getDocument, listDocuments, setDocumentStatus } from "../../db/documents.ts";
+import { agentChunking } from "../../db/agents.ts";
+import { changeDocumentAgents, deleteDocumentRow, getDocument, listDocuments, setDocumentChunking, setDocumentStatus } from "../../db/documents.ts";
 import type { StoredDocument } from "../../db/documents.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import { recordOutcome } from "../../services/ingestion/outcome.ts";
+import { resolveChunking } from "../../services/ingestion/chunk-settings.ts";
 import { startJob } from "../../services/ingestion/start.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationError } from "../router.ts";
@@ -16,7 +18,7 @@ import { bearerSecurity, createRouter, errorResponses, isUuid, json, validationE
 const IdParam = z.object({ id: z.string().max(100) });
 
 /** Strips storage internals from what the API shows. */
-const view = ({ r2_key: _k, chunk_size: _s, chunk_overlap: _o, ...d }: StoredDocument) => d;
+const view = ({ r2_key: _k, explicit_chunking: _e, ...d }: StoredDocument) => d;
 
 /** Stops the document's job if it is still running, and settles what it owes the row. */
 async function cancelJob(c: Context<AppEnv>, jobId: string): Promise<void> {
@@ -86,7 +88,7 @@ documentRoutes.openapi(
 documentRoutes.openapi(
   createRoute({
     method: "put", path: "/{id}/agents", tags: ["knowledge"], summary: "Set, add or remove the agents that answer from a document", security: bearerSecurity,
-    description: "Body: {agent_ids, operation: set|add|remove}.",
+    description: "Body: {agent_ids, operation: set|add|remove}. Takes effect at once for retrieval; the chunks are not re-made, so `chunking` still shows the settings the document was split with: re-index it to apply the agents' current chunk settings.",
     request: { params: IdParam },
     responses: { 200: { description: "The document", ...json(DocumentSchema) }, ...errorResponses(400, 401, 404) },
   }),
@@ -108,6 +110,7 @@ documentRoutes.openapi(
 documentRoutes.openapi(
   createRoute({
     method: "post", path: "/{id}/reindex", tags: ["knowledge"], summary: "Parse, chunk and embed the stored original again", security: bearerSecurity,
+    description: "Chunks with the values sent at upload if there were any, else with the current rag_config of the document's agents (with several, the smallest chunk_size), else the defaults.",
     request: { params: IdParam },
     responses: { 202: { description: "Processing started", ...json(IngestResponseSchema) }, ...errorResponses(401, 404) },
   }),
@@ -116,8 +119,11 @@ documentRoutes.openapi(
     if (!doc.r2_key) throw new AppError("DOCUMENT_NOT_FOUND", 404, "The document's original file is gone; upload it again.");
     if (doc.job_id) await cancelJob(c, doc.job_id);
     const jobId = crypto.randomUUID();
-    await setDocumentStatus(c.var.db(), c.var.tenant.id, doc.id, { status: "pending", error: null, job_id: jobId });
-    await startJob(c.env, c.var.tenant.id, doc, jobId, doc.r2_key);
+    const sql = c.var.db();
+    const chunking = resolveChunking(doc.explicit_chunking, await agentChunking(sql, c.var.tenant.id, doc.agent_ids));
+    await setDocumentChunking(sql, c.var.tenant.id, doc.id, chunking);
+    await setDocumentStatus(sql, c.var.tenant.id, doc.id, { status: "pending", error: null, job_id: jobId });
+    await startJob(c.env, c.var.tenant.id, { ...doc, chunking }, jobId, doc.r2_key);
     const url = new URL(c.req.url);
     return c.json({ job_id: jobId, document_id: doc.id, status: "processing" as const, websocket_url: `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}/ws/ingest/${jobId}` }, 202);
   },

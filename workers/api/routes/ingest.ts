@@ -158,7 +158,7 @@ ingestRoutes.openapi(
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", 415, "Send multipart/form-data with a `file` field, or JSON with `content` or `url`.");
     }
     if (bytes.byteLength === 0) throw new AppError("NO_EXTRACTABLE_TEXT", 400, "The file is empty.", [{ field: "file", message: "empty" }]);
-    if (options.chunk_overlap >= options.chunk_size) {
+    if (options.chunk_overlap !== undefined && options.chunk_size !== undefined && options.chunk_overlap >= options.chunk_size) {
       throw new AppError("VALIDATION_FAILED", 400, "chunk_overlap must be smaller than chunk_size.", [{ field: "chunk_overlap", message: "must be smaller than chunk_size" }]);
     }
     const kind = sniffKind(bytes, name, mime);

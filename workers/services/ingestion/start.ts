@@ -7,9 +7,12 @@ import type { Sql } from "postgres";
 import { createDomainAction } from "../../../shared/actions.ts";
 import type { Metadata } from "../../../shared/metadata.ts";
 import type { WorkerEnv } from "../../env.ts";
+import { agentChunking } from "../../db/agents.ts";
 import { deleteDocumentRow, insertDocument } from "../../db/documents.ts";
 import type { StoredDocument } from "../../db/documents.ts";
 import { INGESTION_ACTIONS } from "./actions.ts";
+import { resolveChunking } from "./chunk-settings.ts";
+import type { ExplicitChunking } from "./chunk-settings.ts";
 
 export interface IngestSource {
   name: string;
@@ -18,11 +21,9 @@ export interface IngestSource {
   sourceUrl: string | null;
 }
 
-export interface IngestSettings {
+export interface IngestSettings extends ExplicitChunking {
   agent_ids: string[];
   collection_id: string | null;
-  chunk_size: number;
-  chunk_overlap: number;
   /** The client's metadata, kept on the document row. */
   metadata: Metadata;
 }
@@ -30,7 +31,7 @@ export interface IngestSettings {
 export const originalKey = (tenantId: string, documentId: string) => `tenants/${tenantId}/documents/${documentId}/original`;
 
 /** Creates the job for a document whose original is already in R2 and queues its processing. */
-export async function startJob(env: WorkerEnv, tenantId: string, doc: Pick<StoredDocument, "id" | "name" | "content_type" | "collection_id" | "chunk_size" | "chunk_overlap">, jobId: string, r2Key: string): Promise<void> {
+export async function startJob(env: WorkerEnv, tenantId: string, doc: Pick<StoredDocument, "id" | "name" | "content_type" | "collection_id" | "chunking">, jobId: string, r2Key: string): Promise<void> {
   const job = env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(jobId));
   await job.initialize({
     job_id: jobId,
@@ -39,8 +40,8 @@ export async function startJob(env: WorkerEnv, tenantId: string, doc: Pick<Store
     document_name: doc.name,
     r2_key: r2Key,
     content_type: doc.content_type,
-    chunk_size: doc.chunk_size,
-    chunk_overlap: doc.chunk_overlap,
+    chunk_size: doc.chunking.chunk_size,
+    chunk_overlap: doc.chunking.chunk_overlap,
     collection_id: doc.collection_id,
   });
   await env.INGESTION_QUEUE.send(createDomainAction({
@@ -64,6 +65,7 @@ export async function startIngestion(env: WorkerEnv, sql: Sql, tenantId: string,
   });
   let document: StoredDocument | null = null;
   try {
+    const explicit = { ...(settings.chunk_size === undefined ? {} : { chunk_size: settings.chunk_size }), ...(settings.chunk_overlap === undefined ? {} : { chunk_overlap: settings.chunk_overlap }) };
     document = await insertDocument(sql, tenantId, {
       id: documentId,
       name: source.name,
@@ -72,8 +74,8 @@ export async function startIngestion(env: WorkerEnv, sql: Sql, tenantId: string,
       source_url: source.sourceUrl,
       r2_key: key,
       collection_id: settings.collection_id,
-      chunk_size: settings.chunk_size,
-      chunk_overlap: settings.chunk_overlap,
+      chunking: resolveChunking(explicit, await agentChunking(sql, tenantId, settings.agent_ids)),
+      explicit_chunking: explicit,
       job_id: jobId,
       agent_ids: settings.agent_ids,
       metadata: settings.metadata,

@@ -4,15 +4,16 @@
  * `simple` retrieves nothing; `rag` searches the visitor's message in the configured mode;
  * `advanced` searches hybrid for the message rewritten into a standalone query from the
  * recent conversation (rewrite.ts: by the agent's language model, or a deterministic rule
- * when it has none). The similarity threshold applies to dense scores (cosine); full-text
- * and hybrid rank by BM25 and by a per-query fused score (workers/knowledge/fusion.ts),
- * which have no absolute scale, so there the LLM is told to say when the passages do not
- * cover a question.
+ * when it has none). In every mode the similarity threshold then drops the passages whose
+ * evidence of relevance is below it (workers/knowledge/relevance.ts: the question's
+ * IDF-weighted terms found in the passage, or the embeddings' cosine), so a question the
+ * knowledge does not cover retrieves nothing and the answer says so.
  */
 import type { QueryConfig } from "../../../shared/config.ts";
 import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
 import { selectEmbedder } from "../../embeddings/select.ts";
 import type { WorkerEnv } from "../../env.ts";
+import { passesThreshold, withSignals } from "../../knowledge/relevance.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import type { SearchHit, SearchMode } from "../../knowledge/vector-store.ts";
 import type { ChatTurn, Passage } from "../../llm/types.ts";
@@ -48,7 +49,8 @@ export async function searchKnowledge(env: WorkerEnv, req: SearchRequest, rewrit
   }
   const hits = await store.search(req.tenantId, { text, ...(vector ? { vector } : {}), mode, top_k: req.topK, agent_id: req.agentId });
   const threshold = req.similarityThreshold;
-  return mode === "dense" && threshold !== undefined ? hits.filter((h) => h.score >= threshold) : hits;
+  const judged = hits.map((h) => withSignals(h, text, mode));
+  return threshold === undefined ? judged : judged.filter((h) => passesThreshold(h, threshold));
 }
 
 export function searchModeFor(config: QueryConfig): SearchMode {

@@ -1,6 +1,6 @@
 /** The owner's agents: list, read, create, change, duplicate, delete; templates and models to build from. */
 import { z } from "zod";
-import { AgentListSchema, AgentSchema, AgentTemplateSchema, ModelSchema } from "../../../../shared/api/agents.ts";
+import { AgentListSchema, AgentSchema, AgentTemplateSchema, ModelListSchema } from "../../../../shared/api/agents.ts";
 import type { Agent, CreateAgent, UpdateAgent } from "../../../../shared/api/agents.ts";
 import { api, query } from "../../lib/api.ts";
 
@@ -33,7 +33,7 @@ export async function listTemplates() {
   return (await api("/api/v1/agent-templates", { schema: TemplatesSchema })).templates;
 }
 
-const ModelsSchema = z.object({ models: z.array(ModelSchema) });
-export async function listModels() {
-  return (await api("/api/v1/models", { schema: ModelsSchema })).models;
+/** The models configured here, and the one a new agent gets by default. */
+export function listModels() {
+  return api("/api/v1/models", { schema: ModelListSchema });
 }

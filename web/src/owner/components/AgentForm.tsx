@@ -6,7 +6,7 @@
 import { For, Show, createSignal, type JSX } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import type { AgentTemplate, Model } from "../../../../shared/api/agents.ts";
-import { CONFIG_LIMITS, QUERY_MODES, SEARCH_MODES } from "../../../../shared/config.ts";
+import { CONFIG_LIMITS, QUERY_MODES, SEARCH_MODES, SIMILARITY_THRESHOLD_MEANING } from "../../../../shared/config.ts";
 import { Field } from "../../components/Field.tsx";
 import { ApiError, errorMessage } from "../../lib/api.ts";
 import { CheckField } from "./CheckField.tsx";
@@ -18,6 +18,8 @@ export interface AgentFormProps {
   mode: "create" | "edit";
   initial: AgentFormValues;
   models: Model[];
+  /** The model a blank agent starts with (GET /models' default_model). */
+  defaultModel?: string | undefined;
   /** Create mode: the templates to start from. */
   templates?: AgentTemplate[];
   /** Create mode: the template chosen first (from ?template=). */
@@ -42,6 +44,12 @@ const SEARCH_LABELS: Record<SearchMode, string> = {
 };
 
 const range = (r: { min: number; max: number; default: number }, unit = "") => `${r.min} to ${r.max}${unit}, default ${r.default}`;
+
+/** Chunks are counted in tokens (workers/ingestion/chunk.ts), not characters: say what a token is and when a change applies. */
+const CHUNK_SIZE_HINT =
+  `Tokens per passage (a token is about ¾ of an English word, roughly 4 characters): ${range(CONFIG_LIMITS.chunkSize)}. ` +
+  "Used for documents uploaded to this agent; re-index a document to apply a change. A document shared by several agents uses the smallest chunk size.";
+const CHUNK_OVERLAP_HINT = `Tokens each passage repeats from the end of the one before: ${range(CONFIG_LIMITS.chunkOverlap)}; smaller than the chunk size.`;
 
 export function AgentForm(props: AgentFormProps) {
   // The form keeps its own copy: the parent's `initial` is where it starts.
@@ -68,7 +76,7 @@ export function AgentForm(props: AgentFormProps) {
     setTemplateId(id);
     const template = props.templates?.find((t) => t.id === id);
     const keep = { name: values.name, is_public: values.is_public, is_active: values.is_active };
-    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(), ...keep }));
+    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(props.defaultModel), ...keep }));
     setErrors({});
   };
 
@@ -206,7 +214,7 @@ export function AgentForm(props: AgentFormProps) {
           <Field label="Top K" hint={`Passages retrieved per question: ${range(CONFIG_LIMITS.topK)}`} error={err("top_k")}>
             {numberInput("top_k", CONFIG_LIMITS.topK, "1")}
           </Field>
-          <Field label="Similarity threshold" hint={`Weaker matches are left out: ${range(CONFIG_LIMITS.similarityThreshold)}`} error={err("similarity_threshold")}>
+          <Field label="Similarity threshold" hint={`${SIMILARITY_THRESHOLD_MEANING} ${range(CONFIG_LIMITS.similarityThreshold)}.`} error={err("similarity_threshold")}>
             {numberInput("similarity_threshold", CONFIG_LIMITS.similarityThreshold, "0.05")}
           </Field>
         </div>
@@ -221,10 +229,10 @@ export function AgentForm(props: AgentFormProps) {
           <Field label="Max iterations" hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`} error={err("max_iterations")}>
             {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
           </Field>
-          <Field label="Chunk size" hint={`Characters per passage for new uploads: ${range(CONFIG_LIMITS.chunkSize)}`} error={err("chunk_size")}>
+          <Field label="Chunk size (tokens)" hint={CHUNK_SIZE_HINT} error={err("chunk_size")}>
             {numberInput("chunk_size", CONFIG_LIMITS.chunkSize, "1")}
           </Field>
-          <Field label="Chunk overlap" hint={`${range(CONFIG_LIMITS.chunkOverlap)}; smaller than the chunk size`} error={err("chunk_overlap")}>
+          <Field label="Chunk overlap (tokens)" hint={CHUNK_OVERLAP_HINT} error={err("chunk_overlap")}>
             {numberInput("chunk_overlap", CONFIG_LIMITS.chunkOverlap, "1")}
           </Field>
         </div>

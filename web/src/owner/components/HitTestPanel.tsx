@@ -82,7 +82,8 @@ export function HitTestPanel(props: { agents: Agent[] }) {
         {(a) => (
           <div aria-live="polite">
             <p class="muted">
-              {a().results.length} passage{a().results.length === 1 ? "" : "s"} for “{a().query}” ({a().mode} search)
+              {a().results.length} passage{a().results.length === 1 ? "" : "s"} for “{a().query}” ({a().mode} search);{" "}
+              {a().results.filter((h) => h.above_threshold).length} reach the agent's similarity threshold ({a().similarity_threshold}) and would be used in a chat.
             </p>
             <Show when={a().results.length} fallback={<p>Nothing found: is a document assigned to this agent and completed?</p>}>
               <ol class="hits">
@@ -98,6 +99,11 @@ export function HitTestPanel(props: { agents: Agent[] }) {
                           <span class="muted">{hit.heading_path.join(" › ")}</span>
                         </Show>
                         <span class="spacer" />
+                        <Show when={!hit.above_threshold}>
+                          <span class="badge" title="Its relevance is below the agent's similarity threshold: a chat turn leaves it out">
+                            below threshold
+                          </span>
+                        </Show>
                         <span class="badge" title="Match score">
                           score {hit.score.toFixed(3)}
                         </span>

@@ -77,13 +77,14 @@ function fromConfigs(c: Configs) {
   };
 }
 
-/** A blank custom agent, with the server's defaults. */
-export function emptyValues(): AgentFormValues {
+/** A blank custom agent, with the server's defaults (`model`: GET /models' default_model). */
+export function emptyValues(model?: string): AgentFormValues {
+  const execution = defaultExecutionConfig();
   return {
     name: "",
     description: "",
     system_prompt_override: "",
-    ...fromConfigs({ execution_config: defaultExecutionConfig(), query_config: defaultQueryConfig(), rag_config: defaultRAGConfig() }),
+    ...fromConfigs({ execution_config: model ? { ...execution, model } : execution, query_config: defaultQueryConfig(), rag_config: defaultRAGConfig() }),
     is_public: false,
     is_active: true,
   };

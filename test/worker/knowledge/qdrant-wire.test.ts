@@ -122,7 +122,7 @@ describe("QdrantStore on the wire", () => {
     );
     const [vector] = await embedder.embed(["glacier"]);
     const hits = await store.search("tenant-a", { text: "glacier", vector, mode: "dense", top_k: 3 });
-    expect(hits).toEqual([{ chunk_id: "doc-1:0", document_id: "doc-1", document_name: "doc-1.pdf", chunk_index: 0, text: "Glaciers carve valleys.", page: null, heading_path: [], score: 0.9 }]);
+    expect(hits).toEqual([{ chunk_id: "doc-1:0", document_id: "doc-1", document_name: "doc-1.pdf", chunk_index: 0, text: "Glaciers carve valleys.", page: null, heading_path: [], score: 0.9, dense_score: 0.9 }]);
   });
 
   it("refuses vectors whose size differs from an existing collection's with EMBEDDING_MISMATCH, writing nothing", async () => {

@@ -6,26 +6,18 @@
  * passage, and a threshold of 0 keeps the weak match.
  */
 import { describe, expect, it } from "vitest";
-import { drain, holdPipelineQueues, ingestText } from "../ingestion/pipeline.ts";
-import { ask, initChat, openSocket, publicAgent, recordConversationActions } from "./helpers.ts";
+import { holdPipelineQueues } from "../ingestion/pipeline.ts";
+import { ask, initChat, openSocket, recordConversationActions } from "./helpers.ts";
+import { volcanoAgent } from "./volcano-agent.ts";
 
 holdPipelineQueues();
 recordConversationActions();
 
-const DOCS = {
-  etna: "Mount Etna on Sicily erupted again in 2021: Etna's summit craters sent lava fountains and ash over Catania.",
-  vesuvius: "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated.",
-  bread: "Sourdough bread rises slowly with a wild yeast starter and a long fermentation.",
-};
 /** Off topic, but "towns" is in the Vesuvius document: full-text and hybrid search find it. */
 const OFF_TOPIC = "Which towns sell the cheapest train tickets this week?";
 
 async function volcanoChat(queryConfig: Record<string, unknown>) {
-  const owner = await publicAgent({ name: "Volcano guide", query_config: { mode: "rag", search_mode: "hybrid", ...queryConfig } });
-  for (const [name, text] of Object.entries(DOCS)) {
-    const job = await ingestText(owner.token, text, { document_name: `${name}.txt`, agent_ids: [owner.agent.id] });
-    await drain(job.job_id);
-  }
+  const owner = await volcanoAgent("Volcano guide", { mode: "rag", search_mode: "hybrid", ...queryConfig });
   return openSocket(await initChat(owner.agent));
 }
 

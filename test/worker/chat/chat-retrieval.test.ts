@@ -7,17 +7,12 @@
  * searched as it stands. (The offline extractive provider answers: no key is set here.)
  */
 import { describe, expect, it } from "vitest";
-import { drain, holdPipelineQueues, ingestText } from "../ingestion/pipeline.ts";
-import { ask, initChat, openSocket, publicAgent, recordConversationActions } from "./helpers.ts";
+import { holdPipelineQueues } from "../ingestion/pipeline.ts";
+import { ask, initChat, openSocket, recordConversationActions } from "./helpers.ts";
+import { volcanoAgent } from "./volcano-agent.ts";
 
 holdPipelineQueues();
 recordConversationActions();
-
-const DOCS = {
-  etna: "Mount Etna on Sicily erupted again in 2021: Etna's summit craters sent lava fountains and ash over Catania.",
-  vesuvius: "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated.",
-  bread: "Sourdough bread rises slowly with a wild yeast starter and a long fermentation.",
-};
 
 interface SourceOut {
   document_id: string;
@@ -25,20 +20,8 @@ interface SourceOut {
   snippet: string;
 }
 
-/** An owner with one public agent in `mode`, and the three documents ingested and assigned to it. */
-async function volcanoAgent(mode: "advanced" | "rag") {
-  const owner = await publicAgent({ name: `Volcano guide (${mode})`, query_config: { mode, top_k: 3 } });
-  const ids: Record<string, string> = {};
-  for (const [name, text] of Object.entries(DOCS)) {
-    const job = await ingestText(owner.token, text, { document_name: `${name}.txt`, agent_ids: [owner.agent.id] });
-    await drain(job.job_id);
-    ids[name] = job.document_id;
-  }
-  return { ...owner, ids };
-}
-
 async function converse(mode: "advanced" | "rag") {
-  const { agent, ids } = await volcanoAgent(mode);
+  const { agent, ids } = await volcanoAgent(`Volcano guide (${mode})`, { mode, top_k: 3 });
   const chat = await initChat(agent);
   const socket = await openSocket(chat);
   const first = await ask(socket, "Tell me about Mount Etna.");

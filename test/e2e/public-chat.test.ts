@@ -208,6 +208,42 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     await shot(owner, "10-crm-transcript");
   });
 
+  it("a seed client's chat (chat/init with metadata and initial_message) shows its visitor details in the CRM", async () => {
+    const question = "Who wrote the LayoutParser paper?";
+    const init = await fetch(`${worker.url}/api/v1/chat/init`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ agent_id: journey.agentId, initial_message: question, metadata: { page: "/pricing", campaign: "spring-launch" } }),
+    });
+    expect(init.status).toBe(201);
+    const session = (await init.json()) as { websocket_url: string; session_token: string };
+    // The first socket gets the initial message's answer; once it is complete the turn is queued for the CRM.
+    const socket = new WebSocket(`${session.websocket_url}?token=${session.session_token}`);
+    await new Promise<void>((resolve, reject) => {
+      socket.addEventListener("message", (e) => {
+        if ((JSON.parse(String(e.data)) as { message_type: string }).message_type === "chat_response") resolve();
+      });
+      socket.addEventListener("error", () => reject(new Error("chat socket failed")));
+    });
+    socket.close();
+
+    await owner.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Conversations" }).click();
+    const row = owner.getByRole("row").filter({ hasText: question });
+    for (let i = 0; i < 30 && (await row.count()) === 0; i++) {
+      await owner.waitForTimeout(1000);
+      await owner.reload();
+      await owner.getByRole("heading", { level: 1 }).first().waitFor();
+    }
+    await row.first().getByRole("link").first().click();
+    const details = owner.getByRole("region", { name: "Visitor details" });
+    await details.waitFor();
+    expect(await details.getByRole("definition").allInnerTexts()).toEqual(["/pricing", "spring-launch"]);
+    await shot(owner, "10b-crm-transcript-visitor-details");
+    await owner.setViewportSize({ width: 390, height: 844 });
+    await shot(owner, "10c-crm-transcript-phone");
+    await owner.setViewportSize({ width: 1280, height: 900 });
+  });
+
   it("an unknown username is a proper 404 page", async () => {
     await visitor.goto(`${worker.url}/no-such-owner-${crypto.randomUUID().slice(0, 6)}`);
     await visitor.getByRole("heading", { level: 1, name: "Page not found" }).waitFor();

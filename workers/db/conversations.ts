@@ -22,7 +22,6 @@ export class ConversationOwnerMismatch extends Error {
   }
 }
 
-
 interface ConversationStart {
   conversation_id: string;
   session_id: string;

@@ -23,6 +23,15 @@ export interface Secrets {
   /** Qdrant's REST root (`http://localhost:6333`, a cloud cluster URL): vectors go there instead of the KnowledgeBase DO. */
   QDRANT_URL?: string;
   QDRANT_API_KEY?: string;
+  /** DNS over HTTPS JSON endpoint used to check where a URL's host points before fetching it. */
+  DNS_RESOLVER_URL?: string;
+  /**
+   * "true": trust a request's CF-Connecting-IP in development too. Only for harnesses that
+   * stand in for Cloudflare's edge (tests, benches); `npm run dev` passes on whatever a client sends.
+   */
+  TRUST_CF_CONNECTING_IP?: string;
+  /** Seconds a request body may pause between bytes before the request fails with 408 (default 20). */
+  REQUEST_BODY_IDLE_SECONDS?: string;
 }
 
 export type WorkerEnv = Env & Secrets;
@@ -57,6 +66,9 @@ export const WORKER_VARIABLES = [
   "OPENAI_MODELS",
   "QDRANT_URL",
   "QDRANT_API_KEY",
+  "DNS_RESOLVER_URL",
+  "TRUST_CF_CONNECTING_IP",
+  "REQUEST_BODY_IDLE_SECONDS",
 ] as const satisfies readonly WorkerVariable[];
 
 type Unlisted = Exclude<WorkerVariable, (typeof WORKER_VARIABLES)[number]>;

@@ -8,11 +8,15 @@
  * machine, where `http://127.0.0.1:5432/` or `http://169.254.169.254/` are live. So the
  * decision is made here, the same everywhere.
  *
- * Decisions are made on the URL text only: Workers have no DNS API, so a public-looking
- * name that resolves to a private address (`127.0.0.1.nip.io`, a domain the attacker points
- * at 10.0.0.1, DNS rebinding between check and connect) cannot be detected. Well-known
- * wildcard/rebinding DNS services are refused by name as defence in depth, which narrows
- * but does not close that gap; production's network isolation is what closes it.
+ * Two checks, at the first URL and at every redirect hop: the URL text (scheme, port, an
+ * address written in it, names that are never public), then where the host name resolves.
+ * Workers have no DNS API, so names are resolved over DNS over HTTPS (dns-resolve.ts) and
+ * every A/AAAA answer must be public: `127.0.0.1.nip.io` or a domain the attacker points at
+ * 10.0.0.1 is refused. What this cannot close is DNS rebinding between our lookup and the
+ * runtime's own (a name answering public to us and private to fetch a moment later); in
+ * production Cloudflare's network closes it, since a Worker's fetch never reaches private,
+ * loopback or metadata addresses whatever the name resolves to. Well-known wildcard and
+ * rebinding DNS services are also refused by name, as defence in depth.
  *
  * IPv4 in any form the WHATWG URL parser accepts (decimal `2130706433`, octal `0177.0.0.1`,
  * hex `0x7f.1`, short `127.1`, percent-encoded, full-width digits) is canonicalised by
@@ -20,6 +24,9 @@
  * groups. Any numeric-looking host that is not canonical after parsing is refused rather
  * than guessed at.
  */
+
+import type { Resolver } from "./dns-resolve.ts";
+import { addressRefusal, DOTTED_QUAD, ipv4Refusal, ipv6Refusal } from "./ip-ranges.ts";
 
 /** Why a URL fetch failed; the ingest route maps these to 400 / 413 responses. */
 export type UrlFetchErrorCode = "URL_NOT_ALLOWED" | "URL_FETCH_FAILED" | "URL_TOO_LARGE" | "URL_TIMEOUT";
@@ -48,6 +55,8 @@ export interface UrlFetchOptions {
   /** Redirects followed before giving up (default 5). */
   maxRedirects?: number;
   fetch?: FetchFn;
+  /** Where each host name points; every answer must be a public address. Required: no fetch without it. */
+  resolve: Resolver;
 }
 
 /** A fetched document, ready for sniffing and parsing. */
@@ -88,29 +97,6 @@ const BLOCKED_NAME_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
 /** Wildcard DNS services that map any name to any IP (127.0.0.1.nip.io -> 127.0.0.1) or rebind. */
 const REBINDING_SUFFIXES = ["nip.io", "sslip.io", "xip.io", "localtest.me", "lvh.me", "vcap.me", "localhost.direct", "traefik.me", "1u.ms", "rbndr.us"];
 
-/** IPv4 special-purpose blocks (IANA registry) that are never a public document server. */
-const BLOCKED_V4: ReadonlyArray<readonly [string, number, string]> = [
-  ["0.0.0.0", 8, "an unspecified (0.0.0.0/8) address"],
-  ["10.0.0.0", 8, "a private (10.0.0.0/8) address"],
-  ["100.64.0.0", 10, "a carrier-grade NAT (100.64.0.0/10) address"],
-  ["127.0.0.0", 8, "a loopback (127.0.0.0/8) address"],
-  ["169.254.169.254", 32, "the cloud metadata service address"],
-  ["169.254.0.0", 16, "a link-local (169.254.0.0/16) address"],
-  ["172.16.0.0", 12, "a private (172.16.0.0/12) address"],
-  ["192.0.0.0", 24, "an IETF protocol (192.0.0.0/24) address"],
-  ["192.0.2.0", 24, "a documentation (192.0.2.0/24) address"],
-  ["192.88.99.0", 24, "a 6to4 relay (192.88.99.0/24) address"],
-  ["192.168.0.0", 16, "a private (192.168.0.0/16) address"],
-  ["198.18.0.0", 15, "a benchmarking (198.18.0.0/15) address"],
-  ["198.51.100.0", 24, "a documentation (198.51.100.0/24) address"],
-  ["203.0.113.0", 24, "a documentation (203.0.113.0/24) address"],
-  ["168.63.129.16", 32, "a cloud platform (Azure host) address"],
-  ["224.0.0.0", 4, "a multicast (224.0.0.0/4) address"],
-  ["255.255.255.255", 32, "the broadcast address"],
-  ["240.0.0.0", 4, "a reserved (240.0.0.0/4) address"],
-];
-
-const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** Decides from the URL text alone whether it may be fetched (see the header comment). */
 export function checkUrl(raw: string): UrlCheck {
@@ -133,7 +119,7 @@ export function checkUrl(raw: string): UrlCheck {
  * Fetches a public URL with redirects re-checked one by one, a deadline for the whole
  * exchange and a byte cap enforced both on Content-Length and while streaming.
  */
-export async function fetchPublicUrl(raw: string, options: UrlFetchOptions = {}): Promise<FetchedDocument> {
+export async function fetchPublicUrl(raw: string, options: UrlFetchOptions): Promise<FetchedDocument> {
   const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRedirects = options.maxRedirects ?? 5;
@@ -148,6 +134,7 @@ export async function fetchPublicUrl(raw: string, options: UrlFetchOptions = {})
   let current = first.url;
   try {
     for (let redirects = 0; ; redirects++) {
+      await untilAborted(checkResolved(current, options.resolve, redirects === 0 ? "This URL cannot be ingested" : "The URL redirected to an address that cannot be fetched"), controller.signal);
       const response = await untilAborted(
         doFetch(current.href, {
           method: "GET",
@@ -193,6 +180,27 @@ export async function fetchPublicUrl(raw: string, options: UrlFetchOptions = {})
   }
 }
 
+/**
+ * Refuses a host name that resolves to any non-public address (one private answer among
+ * public ones is enough: the fetch could connect to either). Addresses written in the URL
+ * were checked by checkUrl already. Fails closed: no answer from the resolver, no fetch.
+ */
+async function checkResolved(url: URL, resolve: Resolver, refusal: string): Promise<void> {
+  const host = url.hostname.toLowerCase().replace(/\.+$/, "");
+  if (host.startsWith("[") || DOTTED_QUAD.test(host)) return;
+  let addresses: string[];
+  try {
+    addresses = await resolve(host);
+  } catch (err) {
+    throw new UrlFetchError("URL_FETCH_FAILED", `Could not look up the address of ${host}: ${briefly(err)}. Try again later, or upload the file instead.`);
+  }
+  if (addresses.length === 0) throw new UrlFetchError("URL_FETCH_FAILED", `${host} has no address (the name does not exist in DNS). Check the address.`);
+  for (const address of addresses) {
+    const why = addressRefusal(address);
+    if (why !== null) throw new UrlFetchError("URL_NOT_ALLOWED", `${refusal}: ${host} resolves to ${address}, which is not a public address: ${why}.`);
+  }
+}
+
 function refuse(reason: string): UrlCheck {
   return { ok: false, reason };
 }
@@ -209,82 +217,6 @@ function nameRefusal(host: string): string | null {
     if (host === suffix || host.endsWith(`.${suffix}`)) return `${suffix} maps names to arbitrary (including private) IP addresses`;
   }
   if (!host.includes(".")) return "single-label names (intranet hosts, metadata) are not public";
-  return null;
-}
-
-function ipv4ToInt(dotted: string): number {
-  return dotted.split(".").reduce((n, part) => n * 256 + Number(part), 0);
-}
-
-function ipv4FromInt(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
-}
-
-function ipv4Refusal(dotted: string): string | null {
-  const why = classifyV4(ipv4ToInt(dotted));
-  return why === null ? null : `it is ${why}`;
-}
-
-function classifyV4(n: number): string | null {
-  for (const [base, bits, why] of BLOCKED_V4) {
-    const size = 2 ** (32 - bits);
-    const start = ipv4ToInt(base);
-    if (n >= start && n < start + size) return why;
-  }
-  return null;
-}
-
-/** IPv6 in the parser's canonical form (or any RFC 4291 text form) to 8 groups, or null. */
-function parseIpv6(text: string): number[] | null {
-  let body = text;
-  const tail: number[] = [];
-  if (text.includes(".")) {
-    const cut = text.lastIndexOf(":") + 1;
-    const v4 = text.slice(cut);
-    if (!DOTTED_QUAD.test(v4)) return null;
-    const n = ipv4ToInt(v4);
-    tail.push(n >>> 16, n & 0xffff);
-    body = text.slice(0, cut);
-    if (!body.endsWith("::")) body = body.slice(0, -1);
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return null;
-  const groups = (s: string | undefined) => (s === undefined || s === "" ? [] : s.split(":"));
-  const head = groups(halves[0]);
-  const rest = groups(halves[1]);
-  if (![...head, ...rest].every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return null;
-  const known = head.length + rest.length + tail.length;
-  if (halves.length === 1 ? known !== 8 : known > 7) return null;
-  const zeros = new Array<number>(8 - known).fill(0);
-  return [...head.map((g) => parseInt(g, 16)), ...zeros, ...rest.map((g) => parseInt(g, 16)), ...tail];
-}
-
-function ipv6Refusal(text: string): string | null {
-  const g = parseIpv6(text);
-  if (g === null) return "it is an IPv6 address that could not be read";
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  const embedded = (hi: number, lo: number) => ((hi << 16) | lo) >>> 0;
-  const viaV4 = (kind: string, n: number) => {
-    const why = classifyV4(n);
-    return why === null ? null : `it is ${kind} of ${ipv4FromInt(n)}, which is ${why}`;
-  };
-  const upper6Zero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (upper6Zero && g5 === 0 && g6 === 0 && g7 === 0) return "it is the unspecified address (::)";
-  if (upper6Zero && g5 === 0 && g6 === 0 && g7 === 1) return "it is the loopback address (::1)";
-  if (upper6Zero && g5 === 0xffff) return viaV4("an IPv4-mapped address", embedded(g6, g7));
-  if (upper6Zero && g5 === 0) return `it is a deprecated IPv4-compatible address (${ipv4FromInt(embedded(g6, g7))})`;
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return viaV4("a NAT64 address", embedded(g6, g7));
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return "it is a local-use NAT64 (64:ff9b:1::/48) address";
-  if (g0 === 0x2002) return viaV4("a 6to4 address", embedded(g1, g2));
-  if (g0 === 0x2001 && g1 === 0) return "it is a Teredo tunnel (2001::/32) address";
-  if (g0 === 0x2001 && g1 === 0x0db8) return "it is a documentation (2001:db8::/32) address";
-  if (g0 === 0x2001 && g1 < 0x0200) return "it is an IETF protocol (2001::/23) address";
-  if (g0 === 0x3fff && g1 < 0x1000) return "it is a documentation (3fff::/20) address";
-  if ((g0 & 0xfe00) === 0xfc00) return "it is a unique-local (fc00::/7) address";
-  if ((g0 & 0xffc0) === 0xfe80) return "it is a link-local (fe80::/10) address";
-  if ((g0 & 0xffc0) === 0xfec0) return "it is a site-local (fec0::/10) address";
-  if ((g0 & 0xff00) === 0xff00) return "it is a multicast (ff00::/8) address";
-  if ((g0 & 0xe000) !== 0x2000) return "it is not a global unicast (2000::/3) address";
   return null;
 }
 

@@ -63,4 +63,25 @@ describe("URL ingestion through the route", () => {
     await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url: "not a url" } }), 400, "URL_NOT_ALLOWED");
     expect(await documentRows(owner.userId)).toEqual([]);
   });
+
+  it("asks DNS over HTTPS where the host points and refuses a name resolving to loopback, fetching nothing from it", async () => {
+    const owner = await signIn();
+    const requested: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation((input: RequestInfo | URL) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      requested.push(url.origin + url.pathname);
+      if (url.origin === "https://cloudflare-dns.com") {
+        const type = url.searchParams.get("type");
+        const answer = type === "A" ? [{ name: "docs.attacker.example", type: 1, TTL: 0, data: "127.0.0.1" }] : [];
+        return Promise.resolve(Response.json({ Status: 0, Answer: answer }));
+      }
+      return Promise.resolve(new Response("internal admin page"));
+    });
+    const error = await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url: "http://docs.attacker.example:8080/page" } }), 400, "URL_NOT_ALLOWED");
+    expect(error.message).toBe("This URL cannot be ingested: docs.attacker.example resolves to 127.0.0.1, which is not a public address: it is a loopback (127.0.0.0/8) address.");
+    expect(requested.filter((u) => !u.startsWith("https://cloudflare-dns.com"))).toEqual([]);
+    expect(requested).toContain("https://cloudflare-dns.com/dns-query");
+    expect(await documentRows(owner.userId)).toEqual([]);
+    expect(await r2Keys(owner.userId)).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import { METADATA_LIMITS } from "../../../shared/metadata.ts";
 import { verifyAccessToken } from "../../auth/verify-token.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
+import { DEFAULT_DOH_URL, dohResolver } from "../../ingestion/dns-resolve.ts";
 import { fetchPublicUrl, UrlFetchError } from "../../ingestion/url-fetch.ts";
 import { sniffKind } from "../../ingestion/sniff.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
@@ -139,7 +140,7 @@ ingestRoutes.openapi(
       options = parsed.data;
       if (parsed.data.url !== undefined) {
         try {
-          const fetched = await fetchPublicUrl(parsed.data.url, { maxBytes: limit });
+          const fetched = await fetchPublicUrl(parsed.data.url, { maxBytes: limit, resolve: dohResolver({ url: c.env.DNS_RESOLVER_URL || DEFAULT_DOH_URL }) });
           bytes = fetched.bytes;
           name = parsed.data.document_name ?? fetched.filename;
           mime = fetched.contentType;

@@ -150,6 +150,8 @@ const workerVars = {
   OPENAI_MODELS: "fake-model",
   // wrangler.toml allows 20 messages a minute per session; the bench sends more.
   CHAT_MESSAGES_PER_MINUTE: "100000",
+  // Each session stands for a visitor at its own address (cf-connecting-ip, as the edge sets it).
+  TRUST_CF_CONNECTING_IP: "true",
 };
 const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
 /**

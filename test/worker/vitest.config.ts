@@ -20,6 +20,8 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             ENVIRONMENT: "development",
+            // Tests stand in for Cloudflare's edge: each gives its visitors their own address.
+            TRUST_CF_CONNECTING_IP: "true",
             SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
             SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
             TEST_DATABASE_URL: db.url,

@@ -19,6 +19,7 @@ import { chatLimits } from "../../chat/limits.ts";
 import { checkChatMessage } from "../../chat/message-check.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
 import { getChatAgent } from "../../db/chat-agents.ts";
+import { clientAddress } from "../client-address.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { conversationIdFor } from "../../ids.ts";
@@ -54,8 +55,7 @@ chatRoutes.openapi(
       const checked = checkChatMessage(body.initial_message, chatLimits(c.env).maxMessageChars);
       if (!checked.ok) throw new AppError(checked.code, checked.status, checked.message, [{ field: "initial_message", message: checked.message }]);
     }
-    const address = c.req.header("cf-connecting-ip") ?? "local";
-    const { success } = await c.env.CHAT_INIT_LIMITER.limit({ key: address });
+    const { success } = await c.env.CHAT_INIT_LIMITER.limit({ key: clientAddress(c) });
     if (!success) throw new AppError("RATE_LIMITED", 429, "Too many chats started from your address. Wait a minute and try again.");
     const agent = isUuid(body.agent_id) ? await getChatAgent(c.var.db(), body.agent_id.toLowerCase()) : null;
     const agentNotFound = () => notFound("AGENT_NOT_FOUND", "The agent");

@@ -4,6 +4,7 @@
  * from the environment (`wrangler secret put`, `.dev.vars`).
  */
 import type { Sql } from "postgres";
+import type { AppError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
 export interface Secrets {
@@ -87,6 +88,8 @@ export interface AppVariables {
   /** Postgres through Hyperdrive, opened on first use and closed after the response. */
   db: () => Sql;
   tenant: Tenant;
+  /** Set when reading the request body timed out: the error handler answers with it (body-deadline.ts). */
+  bodyFailure?: AppError;
 }
 
 export interface AppEnv {

@@ -7,8 +7,9 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import type { ErrorBody } from "../../shared/errors.ts";
 import { AppError } from "../errors.ts";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, WorkerEnv } from "../env.ts";
 import { docsPage } from "./docs.ts";
+import { bodyDeadline } from "./middleware/body-deadline.ts";
 import { apiCors } from "./middleware/cors.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { agentRoutes } from "./routes/agents.ts";
@@ -27,6 +28,12 @@ import { statsRoutes } from "./routes/stats.ts";
 /** JSON API bodies stay small; file uploads get their own limit in the ingestion routes. */
 export const API_BODY_LIMIT_BYTES = 256 * 1024;
 
+/** REQUEST_BODY_IDLE_SECONDS (default 20): the longest pause allowed between parts of a request body. */
+const bodyIdleMs = (env: WorkerEnv) => {
+  const seconds = Number(env.REQUEST_BODY_IDLE_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000;
+};
+
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use("*", requestContext);
@@ -38,8 +45,12 @@ const apiBodyLimit = bodyLimit({
     throw new AppError("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`);
   },
 });
+const isUpload = (path: string) => path === "/api/v1/ingest" || path === "/api/v1/ingest/";
+// A body must keep arriving; an upload gets ten minutes in all, anything else one. Before the
+// body limit, which reads a body sent without Content-Length itself and needs the deadline too.
+app.use("/api/*", bodyDeadline((c) => ({ idleMs: bodyIdleMs(c.env), totalMs: isUpload(c.req.path) ? 600_000 : 60_000 })));
 // Uploads have their own, larger limit (MAX_UPLOAD_BYTES, checked in the ingest route).
-app.use("/api/*", (c, next) => (c.req.path === "/api/v1/ingest" || c.req.path === "/api/v1/ingest/" ? next() : apiBodyLimit(c, next)));
+app.use("/api/*", (c, next) => (isUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
 
 app.route("/", healthRoutes);
 app.route("/api/v1/client-config", clientConfigRoutes);
@@ -82,6 +93,9 @@ app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.me
 
 app.onError((err, c) => {
   const requestId = c.var.requestId;
+  // Whatever was reading the body failed because it stopped arriving: say that, not what the reader made of it.
+  const bodyFailure = c.var.bodyFailure;
+  if (bodyFailure) return c.json(errorBody(bodyFailure.code, bodyFailure.message, requestId), bodyFailure.status);
   if (err instanceof AppError) {
     if (err.status >= 500) c.var.log.error(err.message, { code: err.code, status: err.status });
     return c.json(errorBody(err.code, err.message, requestId, err.fields), err.status);

@@ -5,6 +5,13 @@
  * queue consumers do the work and report here; each report is idempotent, so redelivered
  * stages never double-count.
  *
+ * The watchdog heals a job whose work was lost (a crash drops the queue messages in flight,
+ * not this state): after `INGESTION_WATCHDOG_MS` with neither progress nor a stage's heartbeat
+ * it re-sends the missing stage, or the embedding batches not yet done, from what it holds
+ * (ingestion-job.redrive.ts), and tells the owner. After MAX_ATTEMPTS runs without progress
+ * it fails with a reason. Progress is a high-water mark (stage reached, batches done), so a
+ * re-run repeating earlier stages does not reset the count and a crashing file cannot loop.
+ *
  * It opens no database connection: postgres.js sockets opened here outlive the call that
  * opened them (they kept the object from ever being evicted), and `sql.end()` on Workers
  * leaves an unhandled rejection (porsager/postgres#1202). The final state is written on the
@@ -19,10 +26,10 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { IngestionStageSchema } from "../../shared/protocol/ingestion.ts";
 import type { IngestionProgress, IngestionStage } from "../../shared/protocol/ingestion.ts";
-import { createDomainAction } from "../../shared/actions.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import { selectVectorStore } from "../../workers/knowledge/select.ts";
-import { INGESTION_ACTIONS } from "../../workers/services/ingestion/actions.ts";
+import { MAX_ATTEMPTS, watchdogMs } from "../../workers/services/ingestion/watchdog.ts";
+import { sendPendingBatches, sendProcessAction } from "./ingestion-job.redrive.ts";
 
 const JobStateSchema = z.object({
   job_id: z.string(),
@@ -45,16 +52,25 @@ const JobStateSchema = z.object({
   updated_at: z.number(),
   /** The documents row still needs the final state written (see `rowWritten`). */
   row_pending: z.boolean(),
+  /** Last heartbeat of a running stage: alive, though not (yet) progressing. */
+  alive_at: z.number().default(0),
+  /** Furthest point reached (see `progressMark`); only passing it counts as progress. */
+  best_mark: z.number().int().default(0),
+  /** Re-drives since the job last passed its furthest point. */
+  redrives: z.number().int().min(0).default(0),
 });
 export type JobState = z.infer<typeof JobStateSchema>;
 
 export type JobInit = Pick<JobState, "job_id" | "tenant_id" | "document_id" | "document_name" | "r2_key" | "content_type" | "chunk_size" | "chunk_overlap" | "collection_id">;
 
 const TERMINAL: IngestionStage[] = ["completed", "failed", "cancelled"];
-/** A job with no progress for this long fails: a stage was lost beyond the queues' retries. */
-const STALL_MS = 10 * 60_000;
-/** How long the job waits for its final state to be written on the row before queueing that again. */
+/** How long the job waits for its final state to be written on the row before queueing that again (at most one watchdog period). */
 const ROW_RETRY_MS = 30_000;
+const STAGE_RANK: Record<IngestionStage, number> = { stored: 0, parsing: 1, chunking: 2, embedding: 3, indexing: 4, completed: 5, failed: 5, cancelled: 5 };
+/** A number that only grows while the job moves forward: its stage, then its batches done. */
+const progressMark = (s: Pick<JobState, "stage" | "batches_done">) => STAGE_RANK[s.stage] * 1_000_000 + s.batches_done.length;
+const STALLED_MESSAGE = `Processing was interrupted ${MAX_ATTEMPTS} times without making progress. Re-index the document to try again; if it stops again, upload a smaller or re-saved copy of the file.`;
+const BATCHES_LOST_MESSAGE = "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.";
 
 export const isTerminal = (s: JobState) => TERMINAL.includes(s.stage);
 
@@ -101,7 +117,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const existing = await this.load();
     if (existing) return progressOf(existing);
     const now = Date.now();
-    const state: JobState = { ...init, stage: "stored", message: "File stored; waiting to be processed", total_chunks: 0, total_batches: 0, batches_done: [], chunks_processed: 0, error: null, created_at: now, updated_at: now, row_pending: false };
+    const state: JobState = { ...init, stage: "stored", message: "File stored; waiting to be processed", total_chunks: 0, total_batches: 0, batches_done: [], chunks_processed: 0, error: null, created_at: now, updated_at: now, row_pending: false, alive_at: now, best_mark: 0, redrives: 0 };
     await this.save(state);
     return progressOf(state);
   }
@@ -161,6 +177,14 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     return this.load();
   }
 
+  /** A running stage is alive (see workers/services/ingestion/watchdog.ts): not progress, so no frame. */
+  async heartbeat(): Promise<void> {
+    const s = await this.load();
+    if (!s || isTerminal(s)) return;
+    this.state = { ...s, alive_at: Date.now() };
+    await this.ctx.storage.put("state", this.state);
+  }
+
   /** The final state is on the document's row: stop asking for it. */
   async rowWritten(): Promise<void> {
     const s = await this.load();
@@ -201,31 +225,36 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     }
   }
 
-  // ---- Alarm: watchdog and retrying the row update ----
+  // ---- Alarm: watchdog (re-drives lost work) and retrying the row update ----
 
   override async alarm(): Promise<void> {
     const s = await this.load();
     if (!s) return;
-    if (!isTerminal(s) && Date.now() - s.updated_at >= STALL_MS) {
-      await this.end({ ...s, stage: "failed", message: "Processing stopped making progress. Re-index the document to try again.", error: { code: "INGESTION_STALLED", message: "Processing stopped making progress. Re-index the document to try again." } });
-      return;
-    }
-    if (s.row_pending) {
-      // Whoever ended the job did not confirm the row: its process action's consumer writes it.
-      await this.env.INGESTION_QUEUE.send(createDomainAction({
-        action_type: INGESTION_ACTIONS.process,
-        tenant_id: s.tenant_id,
-        session_id: s.job_id,
-        task_id: s.job_id,
-        origin_service: "ingestion-job",
-        trace_id: s.job_id,
-        data: { job_id: s.job_id, document_id: s.document_id },
-      }));
-    }
+    if (!isTerminal(s) && Date.now() - lastSign(s) >= watchdogMs(this.env)) return this.redrive(s);
+    // Whoever ended the job did not confirm the row: its process action's consumer writes it.
+    if (s.row_pending) await sendProcessAction(this.env, s);
     await this.schedule();
   }
 
   // ---- private ----
+
+  /** Sends the lost work again, or fails the job once it has had its attempts. */
+  private async redrive(s: JobState): Promise<void> {
+    const attempt = s.redrives + 2; // the first run was attempt 1
+    if (attempt > MAX_ATTEMPTS) return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
+    if (s.stage === "embedding" || s.stage === "indexing") {
+      const sent = await sendPendingBatches(this.env, s, batchPrefix(s), (i) => batchKey(s, i));
+      if ("missing" in sent) return this.failWith(s, "INGESTION_STALLED", BATCHES_LOST_MESSAGE);
+    } else {
+      // stored, parsing, chunking: the process action starts again from the original in R2.
+      await sendProcessAction(this.env, s);
+    }
+    await this.save({ ...s, redrives: s.redrives + 1, message: `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})` });
+  }
+
+  private async failWith(s: JobState, code: string, message: string): Promise<void> {
+    await this.end({ ...s, stage: "failed", message, error: { code, message } });
+  }
 
   private async finish(s: JobState): Promise<void> {
     await this.end({ ...s, stage: "completed", message: `Ready: ${s.total_chunks} chunk${s.total_chunks === 1 ? "" : "s"} indexed`, chunks_processed: s.total_chunks });
@@ -248,7 +277,10 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   }
 
   private async save(s: JobState, touch = true): Promise<void> {
-    const next = touch ? { ...s, updated_at: Date.now() } : s;
+    const mark = progressMark(s);
+    // Passing the furthest point is progress: the job gets its attempts back.
+    const moved = mark > s.best_mark ? { best_mark: mark, redrives: 0 } : {};
+    const next = touch ? { ...s, ...moved, updated_at: Date.now() } : s;
     this.state = next;
     await this.ctx.storage.put("state", next);
     if (touch) {
@@ -270,8 +302,9 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   private async schedule(): Promise<void> {
     const s = this.state;
     if (!s) return;
-    if (s.row_pending) return void (await this.ctx.storage.setAlarm(Date.now() + ROW_RETRY_MS));
-    if (!isTerminal(s)) return void (await this.ctx.storage.setAlarm(s.updated_at + STALL_MS));
+    const watchdog = watchdogMs(this.env);
+    if (s.row_pending) return void (await this.ctx.storage.setAlarm(Date.now() + Math.min(ROW_RETRY_MS, watchdog)));
+    if (!isTerminal(s)) return void (await this.ctx.storage.setAlarm(lastSign(s) + watchdog));
     await this.ctx.storage.deleteAlarm();
   }
 
@@ -279,6 +312,9 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     return JSON.stringify({ message_id: crypto.randomUUID(), message_type: "ingestion_progress", timestamp: new Date().toISOString(), data: progressOf(s), session_id: null, task_id: s.job_id });
   }
 }
+
+/** When the job last showed life: progress, or a running stage's heartbeat. */
+const lastSign = (s: JobState) => Math.max(s.updated_at, s.alive_at);
 
 async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
   for (let more = true; more; ) {

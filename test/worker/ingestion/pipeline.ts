@@ -5,7 +5,7 @@
  * what is stored: R2 objects, the documents row, the KnowledgeBase's chunk rows.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, evictDurableObject, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { beforeAll, vi } from "vitest";
 import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { DomainAction } from "../../../shared/actions.ts";
@@ -120,3 +120,18 @@ export async function documentRows(tenantId: string) {
 /** Numbered sentences: ~12 tokens each, every one distinct, so chunks never repeat. */
 export const sentences = (n: number, topic = "topic") =>
   Array.from({ length: n }, (_, i) => `Sentence ${i} describes ${topic} ${i} with marker w${i}x and a closing clause.`).join(" ");
+
+/**
+ * Makes the job look silent for `ms` more: its last progress and heartbeat move back in its
+ * stored state, and the instance is evicted so the next call reads that state. The watchdog's
+ * decisions are tested this way, without waiting for the clock.
+ */
+export async function ageJob(jobId: string, ms: number): Promise<void> {
+  const stub = jobStub(jobId);
+  await runInDurableObject(stub, async (_instance, state) => {
+    const s = await state.storage.get<{ updated_at: number; alive_at: number }>("state");
+    if (!s) throw new Error(`job ${jobId} has no state`);
+    await state.storage.put("state", { ...s, updated_at: s.updated_at - ms, alive_at: s.alive_at - ms });
+  });
+  await evictDurableObject(stub);
+}

@@ -15,6 +15,7 @@ import { createLogger } from "../../log.ts";
 import { AppError } from "../../errors.ts";
 import { ChunkBatchSchema, EmbedBatchDataSchema, INGESTION_ACTIONS, chunkId } from "../ingestion/actions.ts";
 import { recordOutcome } from "../ingestion/outcome.ts";
+import { withHeartbeat } from "../ingestion/watchdog.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 
@@ -62,20 +63,23 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
         throw new Error(`chunk batch ${batch_key} is missing`);
       }
       const { chunks } = ChunkBatchSchema.parse(await object.json());
-      const vectors = await embedder.embed(chunks.map((c) => c.text));
-      const agentIds = await documentAgentIds(db(), tenantId, document_id);
-      await store.upsert(tenantId, { model: embedder.model, dimensions: embedder.dimensions }, chunks.map((c, i) => ({
-        id: chunkId(document_id, c.index),
-        document_id,
-        document_name: state.document_name,
-        chunk_index: c.index,
-        text: c.text,
-        page: c.page,
-        heading_path: c.heading_path,
-        agent_ids: agentIds,
-        collection_id: state.collection_id,
-        vector: vectors[i] ?? [],
-      })));
+      // A live batch tells its job so; a lost one is re-driven by the job's watchdog.
+      await withHeartbeat(env, job, async () => {
+        const vectors = await embedder.embed(chunks.map((c) => c.text));
+        const agentIds = await documentAgentIds(db(), tenantId, document_id);
+        await store.upsert(tenantId, { model: embedder.model, dimensions: embedder.dimensions }, chunks.map((c, i) => ({
+          id: chunkId(document_id, c.index),
+          document_id,
+          document_name: state.document_name,
+          chunk_index: c.index,
+          text: c.text,
+          page: c.page,
+          heading_path: c.heading_path,
+          agent_ids: agentIds,
+          collection_id: state.collection_id,
+          vector: vectors[i] ?? [],
+        })));
+      });
       const after = await job.batchDone(batch_index, chunks.length);
       if (after && after.stage !== "completed" && after.stage !== "embedding") {
         // The job ended while this batch was embedded, and cleaned up before this upsert landed.

@@ -23,6 +23,7 @@ import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 import { CHUNKS_PER_BATCH, INGESTION_ACTIONS, ProcessDataSchema } from "./actions.ts";
 import { recordOutcome } from "./outcome.ts";
+import { withHeartbeat } from "./watchdog.ts";
 
 const QUEUE = "nooble-ingestion";
 
@@ -41,7 +42,8 @@ export async function handleIngestionBatch(batch: MessageBatch<unknown>, env: Wo
     }
     const job = env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(data.data.job_id));
     try {
-      await processDocument(env, db, action.data, job);
+      // A live stage tells its job so; a lost one is re-driven by the job's watchdog.
+      await withHeartbeat(env, job, () => processDocument(env, db, action.data, job));
       msg.ack();
     } catch (err) {
       log.warn("ingestion stage failed; retrying", { job_id: data.data.job_id, tenant_id: action.data.tenant_id, attempts: msg.attempts, error: String(err) });

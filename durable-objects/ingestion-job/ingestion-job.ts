@@ -58,6 +58,14 @@ const JobStateSchema = z.object({
   best_mark: z.number().int().default(0),
   /** Re-drives since the job last passed its furthest point. */
   redrives: z.number().int().min(0).default(0),
+  /**
+   * Work was seen running (a stage's heartbeat, or the job in parsing/chunking) since the last
+   * progress or re-drive. Only work that started and then went silent spends an attempt: work
+   * still waiting in a queue behind other uploads has not failed.
+   */
+  started: z.boolean().default(false),
+  /** Since when nothing has run or progressed (0: since created). Bounds waiting that never starts. */
+  quiet_since: z.number().default(0),
 });
 export type JobState = z.infer<typeof JobStateSchema>;
 
@@ -69,6 +77,12 @@ const ROW_RETRY_MS = 30_000;
 const STAGE_RANK: Record<IngestionStage, number> = { stored: 0, parsing: 1, chunking: 2, embedding: 3, indexing: 4, completed: 5, failed: 5, cancelled: 5 };
 /** A number that only grows while the job moves forward: its stage, then its batches done. */
 const progressMark = (s: Pick<JobState, "stage" | "batches_done">) => STAGE_RANK[s.stage] * 1_000_000 + s.batches_done.length;
+/** Work that has not started after this long fails: its queue is not being consumed. */
+const WAITING_LIMIT_MS = 30 * 60_000;
+const WAITING_AGAIN_MESSAGE = "Waiting to be processed (queued again after a minute without news)";
+const WAITING_MESSAGE = "Processing did not start within 30 minutes. Re-index the document to try again.";
+/** Stages the ingestion consumer moves the job to as it runs them: being there means work started. */
+const RUNNING_STAGES: IngestionStage[] = ["parsing", "chunking"];
 const STALLED_MESSAGE = `Processing was interrupted ${MAX_ATTEMPTS} times without making progress. Re-index the document to try again; if it stops again, upload a smaller or re-saved copy of the file.`;
 const BATCHES_LOST_MESSAGE = "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.";
 
@@ -117,7 +131,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const existing = await this.load();
     if (existing) return progressOf(existing);
     const now = Date.now();
-    const state: JobState = { ...init, stage: "stored", message: "File stored; waiting to be processed", total_chunks: 0, total_batches: 0, batches_done: [], chunks_processed: 0, error: null, created_at: now, updated_at: now, row_pending: false, alive_at: now, best_mark: 0, redrives: 0 };
+    const state: JobState = { ...init, stage: "stored", message: "File stored; waiting to be processed", total_chunks: 0, total_batches: 0, batches_done: [], chunks_processed: 0, error: null, created_at: now, updated_at: now, row_pending: false, alive_at: now, best_mark: 0, redrives: 0, started: false, quiet_since: now };
     await this.save(state);
     return progressOf(state);
   }
@@ -177,11 +191,15 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     return this.load();
   }
 
-  /** A running stage is alive (see workers/services/ingestion/watchdog.ts): not progress, so no frame. */
-  async heartbeat(): Promise<void> {
+  /**
+   * A running stage is alive (see workers/services/ingestion/watchdog.ts): not progress, so no
+   * frame. `running: false` says the stage stopped on an error: a retry or the watchdog takes over.
+   */
+  async heartbeat(running = true): Promise<void> {
     const s = await this.load();
     if (!s || isTerminal(s)) return;
-    this.state = { ...s, alive_at: Date.now() };
+    const now = Date.now();
+    this.state = running ? { ...s, alive_at: now, started: true, quiet_since: now } : { ...s, alive_at: 0 };
     await this.ctx.storage.put("state", this.state);
   }
 
@@ -238,10 +256,15 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 
   // ---- private ----
 
-  /** Sends the lost work again, or fails the job once it has had its attempts. */
+  /**
+   * Sends the lost work again, or fails the job. Work that started and went silent spends an
+   * attempt (MAX_ATTEMPTS in all); work that never started (lost before it ran, or still queued)
+   * is sent again for free, until it has waited WAITING_LIMIT_MS.
+   */
   private async redrive(s: JobState): Promise<void> {
     const attempt = s.redrives + 2; // the first run was attempt 1
-    if (attempt > MAX_ATTEMPTS) return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
+    if (s.started && attempt > MAX_ATTEMPTS) return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
+    if (!s.started && Date.now() - (s.quiet_since || s.created_at) >= WAITING_LIMIT_MS) return this.failWith(s, "INGESTION_STALLED", WAITING_MESSAGE);
     if (s.stage === "embedding" || s.stage === "indexing") {
       const sent = await sendPendingBatches(this.env, s, batchPrefix(s), (i) => batchKey(s, i));
       if ("missing" in sent) return this.failWith(s, "INGESTION_STALLED", BATCHES_LOST_MESSAGE);
@@ -249,7 +272,8 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
       // stored, parsing, chunking: the process action starts again from the original in R2.
       await sendProcessAction(this.env, s);
     }
-    await this.save({ ...s, redrives: s.redrives + 1, message: `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})` });
+    const message = s.started ? `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})` : WAITING_AGAIN_MESSAGE;
+    await this.save({ ...s, redrives: s.started ? s.redrives + 1 : s.redrives, started: false, message });
   }
 
   private async failWith(s: JobState, code: string, message: string): Promise<void> {
@@ -279,7 +303,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   private async save(s: JobState, touch = true): Promise<void> {
     const mark = progressMark(s);
     // Passing the furthest point is progress: the job gets its attempts back.
-    const moved = mark > s.best_mark ? { best_mark: mark, redrives: 0 } : {};
+    const moved = mark > s.best_mark ? { best_mark: mark, redrives: 0, started: RUNNING_STAGES.includes(s.stage), quiet_since: Date.now() } : {};
     const next = touch ? { ...s, ...moved, updated_at: Date.now() } : s;
     this.state = next;
     await this.ctx.storage.put("state", next);

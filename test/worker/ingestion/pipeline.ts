@@ -129,9 +129,9 @@ export const sentences = (n: number, topic = "topic") =>
 export async function ageJob(jobId: string, ms: number): Promise<void> {
   const stub = jobStub(jobId);
   await runInDurableObject(stub, async (_instance, state) => {
-    const s = await state.storage.get<{ updated_at: number; alive_at: number }>("state");
+    const s = await state.storage.get<{ updated_at: number; alive_at: number; quiet_since: number; created_at: number }>("state");
     if (!s) throw new Error(`job ${jobId} has no state`);
-    await state.storage.put("state", { ...s, updated_at: s.updated_at - ms, alive_at: s.alive_at - ms });
+    await state.storage.put("state", { ...s, updated_at: s.updated_at - ms, alive_at: s.alive_at - ms, quiet_since: s.quiet_since - ms, created_at: s.created_at - ms });
   });
   await evictDurableObject(stub);
 }

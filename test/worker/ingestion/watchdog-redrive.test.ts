@@ -24,10 +24,18 @@ async function start() {
 }
 
 /** The watchdog fires after a silence: runs the job's alarm as the runtime would. */
-async function silenceThenAlarm(jobId: string): Promise<void> {
-  await ageJob(jobId, SILENCE);
+async function silenceThenAlarm(jobId: string, ms = SILENCE): Promise<void> {
+  await ageJob(jobId, ms);
   expect(await runDurableObjectAlarm(jobStub(jobId))).toBe(true);
 }
+
+/** Work on the job began (a stage's first heartbeat) and then the process died: a crash. */
+async function startedThenCrashed(jobId: string): Promise<void> {
+  await jobStub(jobId).heartbeat();
+  await silenceThenAlarm(jobId);
+}
+
+const WAITING_AGAIN = "Waiting to be processed (queued again after a minute without news)";
 
 const batchIndexes = (jobId: string) => take("embedding", jobId).map((a) => a.data["batch_index"]);
 
@@ -38,7 +46,7 @@ describe("the ingestion watchdog re-drives lost work", () => {
     await silenceThenAlarm(run.job_id);
     const resent = take("ingestion", run.job_id);
     expect(resent.map((a) => a.data)).toEqual([{ job_id: run.job_id, document_id: run.document_id }]);
-    expect(await status(run.token, run.job_id)).toMatchObject({ status: "processing", stage: "stored", message: "Resuming after an interruption (attempt 2 of 3)" });
+    expect(await status(run.token, run.job_id)).toMatchObject({ status: "processing", stage: "stored", message: WAITING_AGAIN });
     await deliver("ingestion", resent);
     await drain(run.job_id);
     const done = await status(run.token, run.job_id);
@@ -52,9 +60,9 @@ describe("the ingestion watchdog re-drives lost work", () => {
     const batches = take("embedding", run.job_id);
     expect(batches.length).toBeGreaterThan(3);
     await deliver("embedding", batches.slice(0, 2));
-    await silenceThenAlarm(run.job_id);
+    await startedThenCrashed(run.job_id);
     expect(batchIndexes(run.job_id)).toEqual(batches.slice(2).map((a) => a.data["batch_index"]));
-    await silenceThenAlarm(run.job_id); // lost again: the same batches, attempt 3
+    await startedThenCrashed(run.job_id); // lost again: the same batches, attempt 3
     const again = take("embedding", run.job_id);
     expect(again.map((a) => a.data["batch_index"])).toEqual(batches.slice(2).map((a) => a.data["batch_index"]));
     expect((await status(run.token, run.job_id)).message).toBe("Resuming after an interruption (attempt 3 of 3)");
@@ -68,9 +76,9 @@ describe("the ingestion watchdog re-drives lost work", () => {
     const run = await start();
     await deliver("ingestion", take("ingestion", run.job_id));
     const batches = take("embedding", run.job_id);
-    await silenceThenAlarm(run.job_id);
+    await startedThenCrashed(run.job_id);
     await deliver("embedding", take("embedding", run.job_id).slice(0, 1));
-    await silenceThenAlarm(run.job_id);
+    await startedThenCrashed(run.job_id);
     expect((await status(run.token, run.job_id)).message).toBe("Resuming after an interruption (attempt 2 of 3)");
     expect(batchIndexes(run.job_id)).toEqual(batches.slice(1).map((a) => a.data["batch_index"]));
   });
@@ -78,10 +86,11 @@ describe("the ingestion watchdog re-drives lost work", () => {
   it("fails with a reason the owner can act on after 3 attempts without progress, and writes it on the row", async () => {
     const run = await start();
     take("ingestion", run.job_id);
-    await silenceThenAlarm(run.job_id);
-    await silenceThenAlarm(run.job_id);
+    // Each time the stage starts and the process dies (a file that crashes the server, say).
+    await startedThenCrashed(run.job_id);
+    await startedThenCrashed(run.job_id);
     expect(take("ingestion", run.job_id)).toHaveLength(2);
-    await silenceThenAlarm(run.job_id);
+    await startedThenCrashed(run.job_id);
     const failed = await status(run.token, run.job_id);
     expect(failed).toMatchObject({ status: "error", stage: "failed", error: { code: "INGESTION_STALLED" } });
     expect(failed.message).toMatch(/^Processing was interrupted 3 times without making progress\. Re-index the document/);
@@ -102,6 +111,18 @@ describe("the ingestion watchdog re-drives lost work", () => {
     expect(await r2Keys(run.userId)).toEqual([`tenants/${run.userId}/documents/${run.document_id}/original`]);
   });
 
+  it("sends work that never started again without spending attempts, until it has waited 30 minutes", async () => {
+    const run = await start();
+    await deliver("ingestion", take("ingestion", run.job_id));
+    const batches = take("embedding", run.job_id).length;
+    // The batches wait in a queue behind other uploads: nothing starts them for five periods.
+    for (let i = 0; i < 5; i++) await silenceThenAlarm(run.job_id);
+    expect(take("embedding", run.job_id)).toHaveLength(5 * batches);
+    expect(await status(run.token, run.job_id)).toMatchObject({ status: "processing", stage: "embedding", message: WAITING_AGAIN });
+    await silenceThenAlarm(run.job_id, 31 * 60_000);
+    expect(await status(run.token, run.job_id)).toMatchObject({ stage: "failed", error: { code: "INGESTION_STALLED", message: "Processing did not start within 30 minutes. Re-index the document to try again." } });
+  });
+
   it("leaves a stage that is still beating alone, however long since its last progress", async () => {
     const run = await start();
     await ageJob(run.job_id, SILENCE);
@@ -109,5 +130,18 @@ describe("the ingestion watchdog re-drives lost work", () => {
     expect(await runDurableObjectAlarm(jobStub(run.job_id))).toBe(true);
     expect(take("ingestion", run.job_id)).toHaveLength(1); // only the upload's own
     expect(await status(run.token, run.job_id)).toMatchObject({ stage: "stored", message: "File stored; waiting to be processed" });
+  });
+
+  it("a duplicate process action leaves a stage another delivery is running, but a failed stage's retry goes on", async () => {
+    const run = await start();
+    const [action] = take("ingestion", run.job_id);
+    await jobStub(run.job_id).advance("parsing", "Reading the TEXT file"); // another delivery is parsing
+    await jobStub(run.job_id).heartbeat();
+    await deliver("ingestion", [action]);
+    expect(take("embedding", run.job_id)).toEqual([]);
+    expect(await status(run.token, run.job_id)).toMatchObject({ stage: "parsing" });
+    await jobStub(run.job_id).heartbeat(false); // that delivery failed: its retry must run
+    await deliver("ingestion", [action]);
+    expect(take("embedding", run.job_id).length).toBeGreaterThan(0);
   });
 });

@@ -23,7 +23,7 @@ import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 import { CHUNKS_PER_BATCH, INGESTION_ACTIONS, ProcessDataSchema } from "./actions.ts";
 import { recordOutcome } from "./outcome.ts";
-import { withHeartbeat } from "./watchdog.ts";
+import { busyElsewhere, withHeartbeat } from "./watchdog.ts";
 
 const QUEUE = "nooble-ingestion";
 
@@ -42,6 +42,11 @@ export async function handleIngestionBatch(batch: MessageBatch<unknown>, env: Wo
     }
     const job = env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(data.data.job_id));
     try {
+      const current = await job.getState();
+      if (current && busyElsewhere(current, env)) {
+        msg.ack();
+        continue;
+      }
       // A live stage tells its job so; a lost one is re-driven by the job's watchdog.
       await withHeartbeat(env, job, () => processDocument(env, db, action.data, job));
       msg.ack();

@@ -21,7 +21,18 @@ export function watchdogMs(env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">
 
 /** The part of the job a stage reports liveness to. */
 export interface HeartbeatTarget {
-  heartbeat(): Promise<void>;
+  /** `false`: the stage stopped on an error (its retry, or the watchdog, takes over). */
+  heartbeat(running?: boolean): Promise<void>;
+}
+
+/**
+ * Another delivery is running this job's work right now (it beat within half a watchdog
+ * period): a duplicate process action (a re-drive racing a slow queue) leaves it alone
+ * instead of parsing the same file twice at once.
+ */
+export function busyElsewhere(s: { stage: string; alive_at: number }, env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">>, now = Date.now()): boolean {
+  if (s.stage === "stored" || s.stage === "completed" || s.stage === "failed" || s.stage === "cancelled") return false;
+  return now - s.alive_at < watchdogMs(env) / 2;
 }
 
 /**
@@ -35,8 +46,13 @@ export async function withHeartbeat<T>(env: Partial<Pick<WorkerEnv, "INGESTION_W
   await beat();
   const timer = setInterval(() => void beat(), Math.max(25, Math.floor(watchdogMs(env) / 4)));
   try {
-    return await stage();
-  } finally {
+    const result = await stage();
     clearInterval(timer);
+    return result;
+  } catch (err) {
+    clearInterval(timer);
+    // Not alive any more: the queue's retry must not find this stage "busy elsewhere".
+    await job.heartbeat(false).catch(() => undefined);
+    throw err;
   }
 }

@@ -10,7 +10,7 @@ import { ensureDevVars } from "./lib/dev-vars.ts";
 import { startEmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import type { EmbeddedPostgres } from "./lib/embedded-postgres.ts";
 import { migrate } from "./lib/migrate.ts";
-import { DEV_RUNTIME_ENV, wranglerDevArgs } from "./lib/wrangler-args.ts";
+import { wranglerDevArgs } from "./lib/wrangler-args.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -30,7 +30,7 @@ console.log(applied.length ? `migrations: ${applied.length} applied` : "migratio
 const wrangler = spawn(join(root, "node_modules/.bin/wrangler"), wranglerDevArgs(process.env, process.argv.slice(2)), {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, ...DEV_RUNTIME_ENV, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
+  env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
 });
 
 let stopping = false;

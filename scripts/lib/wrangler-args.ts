@@ -17,13 +17,3 @@ export function wranglerDevArgs(env: Record<string, string | undefined>, extra: 
   }
   return args;
 }
-
-/**
- * Environment for wrangler itself when it runs the Worker locally. Without
- * WRANGLER_DISABLE_REQUEST_BODY_DRAINING, `wrangler dev` wraps the Worker in a middleware that
- * reads every unread request body to its end before the response leaves: an upload refused by
- * its declared length (413) was answered only once the client had sent all of it, and a
- * client that declared 60 MB and sent 1 byte got no answer at all. Production has no such
- * middleware; this makes development behave the same.
- */
-export const DEV_RUNTIME_ENV = { WRANGLER_DISABLE_REQUEST_BODY_DRAINING: "1" } as const;

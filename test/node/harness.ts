@@ -1,12 +1,10 @@
 /** Starts the Worker from wrangler.toml against the test database, as `wrangler dev` would. */
 import { createTestHarness } from "wrangler";
-import { DEV_RUNTIME_ENV } from "../../scripts/lib/wrangler-args.ts";
 import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
 
 export async function startWorker(vars: Record<string, string> = {}) {
   const db = await planTestDatabase();
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = db.url;
-  Object.assign(process.env, DEV_RUNTIME_ENV);
   const server = createTestHarness({
     workers: [
       {

@@ -1,6 +1,6 @@
 /**
- * What the attack run found at the edges of a request, against the Worker as `wrangler dev`
- * runs it (real sockets): a body declared over the limit is refused at once, a body that
+ * What the attack run found at the edges of a request, against the real `wrangler dev` as
+ * `npm run dev` starts it (a child process; real sockets): a body declared over the limit is refused at once, a body that
  * stops arriving times out, chat/init's limit cannot be escaped with a made-up
  * CF-Connecting-IP, and a URL whose host resolves to loopback is refused after asking DNS.
  */
@@ -8,10 +8,16 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonClient, startWorker } from "./harness.ts";
+import { jsonClient } from "./harness.ts";
+import { startWranglerDev } from "./wrangler-dev.ts";
+import type { WranglerDev } from "./wrangler-dev.ts";
 
-let worker: Awaited<ReturnType<typeof startWorker>>;
+const state = mkdtempSync(join(tmpdir(), "nooble-hardening-"));
+let worker: WranglerDev;
 let doh: Server;
 const dnsQuestions: string[] = [];
 let token: string;
@@ -28,13 +34,14 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => doh.listen(0, "127.0.0.1", resolve));
   const dohUrl = `http://127.0.0.1:${(doh.address() as AddressInfo).port}/dns-query`;
-  worker = await startWorker({ REQUEST_BODY_IDLE_SECONDS: "1", DNS_RESOLVER_URL: dohUrl });
+  worker = await startWranglerDev(state, { REQUEST_BODY_IDLE_SECONDS: "1", DNS_RESOLVER_URL: dohUrl });
   const signIn = await call("/api/v1/dev/sign-in", { method: "POST", json: { email: `hardening-${Date.now()}@example.com` } });
   token = signIn.body.access_token;
 });
 afterAll(async () => {
-  await worker?.server.close();
+  await worker?.stop();
   doh?.close();
+  rmSync(state, { recursive: true, force: true });
 });
 
 const call = jsonClient(() => worker.url);

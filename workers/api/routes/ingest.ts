@@ -106,7 +106,8 @@ ingestRoutes.openapi(
     let options;
     if (type.startsWith("multipart/form-data")) {
       const form = await c.req.formData().catch(() => {
-        throw new AppError("VALIDATION_FAILED", 400, "The multipart body could not be read.");
+        // The runtime refuses the whole body, e.g. for a NUL in a part's headers (a file name).
+        throw new AppError("VALIDATION_FAILED", 400, "The multipart body could not be read: check that it is well formed and that no file name contains control characters such as NUL.");
       });
       const file = form.get("file");
       if (!(file instanceof File)) throw new AppError("VALIDATION_FAILED", 400, "Send the document in a multipart field named `file`.", [{ field: "file", message: "required" }]);

@@ -1,14 +1,14 @@
 /**
  * Walks every API route of /openapi.json with NUL and other control characters in each string
  * field of its body, each query parameter and each path parameter (Postgres refuses NUL, which
- * once answered 500). Bodies the document does not describe (checked after an ownership test,
+ * once answered 500), and a lone surrogate in each body field (jsonb refuses it). Bodies the document does not describe (checked after an ownership test,
  * or multipart) are listed here; a new write route without either fails the walk.
  */
 import { describe, expect, it } from "vitest";
 import { api, createAgent, signIn } from "../helpers.ts";
 import { initRequest, recordConversationActions } from "../chat/helpers.ts";
 import { holdPipelineQueues, ingestText } from "../ingestion/pipeline.ts";
-import { HOSTILE_VALUES, merge, problemWith, stringProbes } from "./probes.ts";
+import { HOSTILE_VALUES, LONE_SURROGATE_VALUE, merge, problemWith, stringProbes } from "./probes.ts";
 import type { JsonSchema, Probe } from "./probes.ts";
 
 holdPipelineQueues();
@@ -81,7 +81,7 @@ describe("control characters in every request part", () => {
         const probes: Probe[] = schema ? stringProbes(schema) : extra && extra !== "no body" ? stringProbes(extra.fields) : [];
         const base = extra && extra !== "no body" ? extra.base : key === "post /api/v1/agents" ? null : {};
         for (const probe of probes) {
-          for (const bad of HOSTILE_VALUES) {
+          for (const bad of [...HOSTILE_VALUES, LONE_SURROGATE_VALUE]) {
             // Agent names are unique per owner: each create gets its own.
             const body = merge(base ?? { name: `Walk ${crypto.randomUUID().slice(0, 8)}` }, probe.patch(bad));
             if (probe.field === "url") delete body["content"];

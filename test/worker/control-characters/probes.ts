@@ -7,8 +7,10 @@ import { ErrorBodySchema } from "../../../shared/errors.ts";
 
 /** NUL alone, NUL inside text, and other C0/C1 characters (ESC, CSI) inside text. */
 export const HOSTILE_VALUES = ["\u0000", "a\u0000b", "a\u001b\u009bb"] as const;
-/** Any control character except tab, line feed and carriage return, which multi-line text may keep. */
-const INJECTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** Half an emoji: JSON carries it, jsonb refuses it. Bodies only (a URL cannot encode it). */
+export const LONE_SURROGATE_VALUE = "a\ud83cb";
+/** Any control character except tab, line feed and carriage return, which multi-line text may keep, or a lone surrogate. */
+const INJECTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface JsonSchema {
   type?: string | string[];

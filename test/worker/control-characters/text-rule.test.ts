@@ -21,6 +21,13 @@ describe("the control-character rule", () => {
     for (const ok of ["Volcano", "Café ☕", "🌋 Lava", "مرحبا", "\u00a0nbsp"]) expect(line.safeParse(ok).success, ok).toBe(true);
   });
 
+  it("refuses half a character (a lone surrogate) in single-line text and replaces it in free text", () => {
+    expect(line.safeParse("a\ud83cb").error?.issues[0]?.message).toContain("lone surrogate U+D83C at character 2");
+    expect(line.safeParse("a\udf0bb").success).toBe(false);
+    expect(line.safeParse("a\ud83c\udf0bb").success).toBe(true);
+    expect(free.parse("a\ud83cb\udf0b")).toBe("a\ufffdb\ufffd");
+  });
+
   it("drops control characters from free text but keeps tab and line breaks", () => {
     expect(free.parse("a\u0000b\u0007\tc\r\nd\u009b")).toBe("ab\tc\r\nd");
   });

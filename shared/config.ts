@@ -4,6 +4,7 @@
  * so a value the UI offers is a value the API accepts.
  */
 import { z } from "zod";
+import { singleLineText } from "./text.ts";
 
 /** Ranges and defaults, also exported plainly so forms can show them. */
 export const CONFIG_LIMITS = {
@@ -39,7 +40,7 @@ const num = (range: { min: number; max: number; default: number }, int = false, 
 /** How the LLM call is made: model, sampling and memory. */
 export const ExecutionConfigSchema = z
   .object({
-    model: z.string().min(1).max(200).default(DEFAULT_MODEL),
+    model: singleLineText().min(1).max(200).default(DEFAULT_MODEL),
     temperature: num(CONFIG_LIMITS.temperature),
     max_tokens: num(CONFIG_LIMITS.maxTokens, true),
     top_p: num(CONFIG_LIMITS.topP),
@@ -74,7 +75,7 @@ export const RAGConfigFieldsSchema = z
   .object({
     chunk_size: num(CONFIG_LIMITS.chunkSize, true),
     chunk_overlap: num(CONFIG_LIMITS.chunkOverlap, true),
-    embedding_model: z.string().min(1).max(200).default(DEFAULT_EMBEDDING_MODEL),
+    embedding_model: singleLineText().min(1).max(200).default(DEFAULT_EMBEDDING_MODEL),
     embedding_dimensions: num(CONFIG_LIMITS.embeddingDimensions, true),
   })
   .strict();

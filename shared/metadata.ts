@@ -2,17 +2,19 @@
  * Free-form metadata a client attaches to what it creates: a chat session (`chat/init`, kept on
  * the conversation) or a document (`ingest`). Flat key -> short scalar, bounded so a client
  * cannot turn it into storage: at most METADATA_LIMITS.maxKeys keys, keys of at most
- * maxKeyChars printable characters, strings of at most maxValueChars.
+ * maxKeyChars printable characters, strings of at most maxValueChars. Keys follow the single-line
+ * rule of shared/text.ts (refused with a control character), string values the free-text rule
+ * (control characters but tab and line breaks removed): metadata is stored as jsonb, which cannot
+ * hold NUL.
  */
 import { z } from "zod";
+import { controlCharacterProblem, freeText } from "./text.ts";
 
 export const METADATA_LIMITS = { maxKeys: 32, maxKeyChars: 64, maxValueChars: 500 } as const;
 
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
 /** One value: a short string, a number, a boolean or null (no nesting). */
 export const MetadataValueSchema = z.union(
-  [z.string().max(METADATA_LIMITS.maxValueChars), z.number(), z.boolean(), z.null()],
+  [freeText().max(METADATA_LIMITS.maxValueChars), z.number(), z.boolean(), z.null()],
   { error: `must be a string of at most ${METADATA_LIMITS.maxValueChars} characters, a number, true, false or null` },
 );
 
@@ -27,8 +29,9 @@ export const MetadataSchema = z
     for (const key of keys) {
       if (key.length === 0 || key.length > METADATA_LIMITS.maxKeyChars) {
         ctx.addIssue({ code: "custom", path: [key], message: `keys must be 1 to ${METADATA_LIMITS.maxKeyChars} characters long` });
-      } else if (CONTROL_CHARACTER.test(key)) {
-        ctx.addIssue({ code: "custom", path: [key], message: "keys must not contain control characters" });
+      } else {
+        const problem = controlCharacterProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: `keys ${problem}` });
       }
     }
   });

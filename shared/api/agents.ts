@@ -1,5 +1,6 @@
 /** Agent and agent-template bodies. Configs are the shared schemas with their ranges. */
 import { z } from "zod";
+import { freeText, singleLineText } from "../text.ts";
 import {
   ExecutionConfigSchema,
   QueryConfigSchema,
@@ -37,10 +38,10 @@ export const AgentSchema = z.object({
 });
 export type Agent = z.infer<typeof AgentSchema>;
 
-const name = z.string().trim().min(1, "name must not be empty").max(100);
-const description = z.string().max(2000).nullable();
-const icon = z.string().max(64).nullable();
-const prompt = z.string().max(20000).nullable();
+const name = singleLineText().trim().min(1, "name must not be empty").max(100);
+const description = freeText().max(2000).nullable();
+const icon = singleLineText().max(64).nullable();
+const prompt = freeText().max(20000).nullable();
 
 type PatchShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
 
@@ -64,7 +65,7 @@ const PartialRag = patchOf(RAGConfigFieldsSchema);
 
 export const CreateAgentSchema = z
   .object({
-    template_id: z.string().min(1).max(64).optional(),
+    template_id: singleLineText().min(1).max(64).optional(),
     name,
     description: description.optional(),
     icon: icon.optional(),
@@ -97,7 +98,7 @@ export type UpdateAgent = z.infer<typeof UpdateAgentSchema>;
 export const DuplicateAgentSchema = z.object({ name: name.optional() }).strict();
 
 export const AgentListQuerySchema = z.object({
-  search: z.string().max(100).optional(),
+  search: singleLineText().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });

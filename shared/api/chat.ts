@@ -1,5 +1,6 @@
 /** Chat REST bodies (paths of the original design). */
 import { z } from "zod";
+import { freeText, singleLineText } from "../text.ts";
 import { MetadataSchema } from "../metadata.ts";
 import { ExecutionModeSchema } from "../protocol/chat.ts";
 
@@ -12,10 +13,10 @@ import { ExecutionModeSchema } from "../protocol/chat.ts";
  */
 export const ChatInitSchema = z
   .object({
-    agent_id: z.string().min(1).max(100),
-    tenant_id: z.string().min(1).max(100).optional(),
-    user_id: z.string().min(1).max(200).optional(),
-    initial_message: z.string().optional(),
+    agent_id: singleLineText().min(1).max(100),
+    tenant_id: singleLineText().min(1).max(100).optional(),
+    user_id: singleLineText().min(1).max(200).optional(),
+    initial_message: freeText().optional(),
     metadata: MetadataSchema.optional(),
   })
   .strict();
@@ -40,7 +41,7 @@ export const ChatStatusSchema = z.object({
 });
 
 export const ChatTaskSchema = z
-  .object({ user_message: z.string(), execution_mode: ExecutionModeSchema.default("simple") })
+  .object({ user_message: freeText(), execution_mode: ExecutionModeSchema.default("simple") })
   .strict();
 
 export const ChatTaskResponseSchema = z.object({ task_id: z.string(), status: z.literal("processing") });

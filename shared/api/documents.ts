@@ -1,5 +1,6 @@
 /** Documents API bodies. */
 import { z } from "zod";
+import { freeText, singleLineText } from "../text.ts";
 import { DOCUMENT_STATUSES } from "../documents.ts";
 import { StoredMetadataSchema } from "../metadata.ts";
 
@@ -37,10 +38,10 @@ export const DocumentSchema = z.object({
 export type DocumentView = z.infer<typeof DocumentSchema>;
 
 export const DocumentListQuerySchema = z.object({
-  type: z.string().max(20).optional(),
+  type: singleLineText().max(20).optional(),
   agent_id: z.uuid().optional(),
   status: z.enum(DOCUMENT_STATUSES).optional(),
-  search: z.string().max(200).optional(),
+  search: singleLineText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -52,7 +53,7 @@ export const DocumentAgentsSchema = z.object({ agent_ids: z.array(z.uuid()).max(
 export const DocumentDeletedSchema = z.object({ id: z.uuid(), deleted: z.literal(true), chunks_deleted: z.number().int(), files_deleted: z.number().int() });
 
 export const AgentSearchSchema = z
-  .object({ query: z.string().trim().min(1).max(2000), top_k: z.number().int().min(1).max(50).default(10), mode: z.enum(["dense", "fulltext", "hybrid"]).optional() })
+  .object({ query: freeText().trim().min(1).max(2000), top_k: z.number().int().min(1).max(50).default(10), mode: z.enum(["dense", "fulltext", "hybrid"]).optional() })
   .strict();
 
 export const SearchResultSchema = z.object({

@@ -1,10 +1,12 @@
 /** Owner profile and public profile bodies. */
 import { z } from "zod";
+import { freeText, noControlCharacters, singleLineText } from "../text.ts";
 import { UsernameSchema } from "../username.ts";
 
 const httpsUrl = z
   .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-  .max(2048);
+  .max(2048)
+  .check(noControlCharacters);
 
 export const SocialLinksSchema = z
   .object({
@@ -35,8 +37,8 @@ export type Profile = z.infer<typeof ProfileSchema>;
 export const UpdateProfileSchema = z
   .object({
     username: UsernameSchema.optional(),
-    display_name: z.string().trim().min(1).max(80).nullable().optional(),
-    description: z.string().max(1000).nullable().optional(),
+    display_name: singleLineText().trim().min(1).max(80).nullable().optional(),
+    description: freeText().max(1000).nullable().optional(),
     avatar_url: httpsUrl.nullable().optional(),
     social_links: SocialLinksSchema.optional(),
     is_public: z.boolean().optional(),
@@ -45,7 +47,7 @@ export const UpdateProfileSchema = z
   .refine((b) => Object.keys(b).length > 0, { message: "send at least one field to change" });
 export type UpdateProfile = z.infer<typeof UpdateProfileSchema>;
 
-export const UsernameAvailabilityQuerySchema = z.object({ username: z.string().min(1).max(100) });
+export const UsernameAvailabilityQuerySchema = z.object({ username: singleLineText().min(1).max(100) });
 export const UsernameAvailabilitySchema = z.object({
   username: z.string(),
   available: z.boolean(),

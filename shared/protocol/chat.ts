@@ -10,6 +10,7 @@
  * discards what it had for that task and renders the new attempt.
  */
 import { z } from "zod";
+import { freeText, singleLineText } from "../text.ts";
 import { ErrorCodeSchema } from "../errors.ts";
 import { SourceSchema, UsageSchema } from "../conversation.ts";
 
@@ -17,26 +18,27 @@ export const EXECUTION_MODES = ["simple", "advanced"] as const;
 export const ExecutionModeSchema = z.enum(EXECUTION_MODES);
 export type ExecutionMode = z.infer<typeof ExecutionModeSchema>;
 
+/** Client frames follow shared/text.ts: envelope ids refuse control characters, message text drops them. */
 const envelope = {
-  message_id: z.string().min(1).max(100).optional(),
-  timestamp: z.string().max(40).optional(),
-  session_id: z.string().max(200).nullable().optional(),
-  task_id: z.string().max(200).nullable().optional(),
+  message_id: singleLineText().min(1).max(100).optional(),
+  timestamp: singleLineText().max(40).optional(),
+  session_id: singleLineText().max(200).nullable().optional(),
+  task_id: singleLineText().max(200).nullable().optional(),
 };
 
 export const ClientChatMessageSchema = z.object({
   ...envelope,
   message_type: z.literal("chat_message"),
-  data: z.object({ content: z.string(), execution_mode: ExecutionModeSchema.optional() }),
+  data: z.object({ content: freeText(), execution_mode: ExecutionModeSchema.optional() }),
 });
 export const ClientPingSchema = z.object({ ...envelope, message_type: z.literal("ping"), data: z.record(z.string(), z.unknown()).optional() });
 export const ClientResumeSchema = z.object({
   ...envelope,
   message_type: z.literal("resume"),
-  data: z.object({ task_id: z.string().min(1).max(200), last_chunk_index: z.number().int().min(-1), attempt: z.number().int().min(1).optional() }),
+  data: z.object({ task_id: singleLineText().min(1).max(200), last_chunk_index: z.number().int().min(-1), attempt: z.number().int().min(1).optional() }),
 });
 /** The original's shorthand: `{type: "user_message", content}`. */
-export const ClientShorthandSchema = z.object({ type: z.literal("user_message"), content: z.string(), execution_mode: ExecutionModeSchema.optional() });
+export const ClientShorthandSchema = z.object({ type: z.literal("user_message"), content: freeText(), execution_mode: ExecutionModeSchema.optional() });
 
 export const ClientFrameSchema = z.union([
   z.discriminatedUnion("message_type", [ClientChatMessageSchema, ClientPingSchema, ClientResumeSchema]),

@@ -3,15 +3,16 @@
  * `{message_id, message_type, timestamp, data, session_id, task_id}`.
  */
 import { z } from "zod";
+import { singleLineText } from "../text.ts";
 import { ErrorCodeSchema } from "../errors.ts";
 
 export const FrameEnvelopeSchema = z.object({
-  message_id: z.string().min(1).max(100),
-  message_type: z.string().min(1).max(50),
+  message_id: singleLineText().min(1).max(100),
+  message_type: singleLineText().min(1).max(50),
   timestamp: z.iso.datetime(),
   data: z.record(z.string(), z.unknown()).default({}),
-  session_id: z.string().max(200).nullable().optional(),
-  task_id: z.string().max(200).nullable().optional(),
+  session_id: singleLineText().max(200).nullable().optional(),
+  task_id: singleLineText().max(200).nullable().optional(),
 });
 export type FrameEnvelope = z.infer<typeof FrameEnvelopeSchema>;
 

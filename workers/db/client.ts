@@ -4,6 +4,7 @@
  */
 import postgres from "postgres";
 import type { Sql } from "postgres";
+import { wellFormed } from "../../shared/text.ts";
 
 export function openDatabase(connectionString: string): Sql {
   return postgres(connectionString, {
@@ -24,8 +25,23 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
   return constraint === undefined || ("constraint_name" in err && err.constraint_name === constraint);
 }
 
-/** Postgres text and jsonb cannot hold NUL characters, which visitors and clients can send: they are dropped, not the row. */
+/**
+ * Postgres text and jsonb cannot hold NUL characters, which visitors, documents and LLMs can
+ * produce: they are dropped, not the row. (A lone surrogate reaches a text column as U+FFFD,
+ * the UTF-8 encoder's replacement.)
+ */
 export const withoutNul = (v: string | null | undefined): string | null => (v == null ? null : v.replaceAll("\u0000", ""));
 
-/** JSON text for a `::text::jsonb` parameter, with NUL characters dropped from every string value. */
-export const jsonWithoutNul = (v: unknown): string => JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? withoutNul(value) : value));
+const jsonbSafe = (s: string) => wellFormed(s.replaceAll("\u0000", ""));
+
+/**
+ * JSON text for a `::text::jsonb` parameter, with NUL dropped from every string and key, and
+ * lone surrogates (which JSON.stringify writes as `\ud800` escapes that jsonb refuses) replaced
+ * by U+FFFD.
+ */
+export const jsonWithoutNul = (v: unknown): string =>
+  JSON.stringify(v, (_key, value: unknown) => {
+    if (typeof value === "string") return jsonbSafe(value);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, x]) => [jsonbSafe(k), x]));
+    return value;
+  });

@@ -12,7 +12,7 @@ import { storedMetadata } from "../../shared/metadata.ts";
 import type { Metadata } from "../../shared/metadata.ts";
 import type { DocumentStatus } from "../../shared/documents.ts";
 import { AppError } from "../errors.ts";
-import { jsonWithoutNul } from "./client.ts";
+import { jsonWithoutNul, withoutNul } from "./client.ts";
 
 interface DocumentRow {
   id: string;
@@ -127,12 +127,16 @@ export interface NewDocument {
 
 const ragConfigOf = (chunking: DocumentChunking, explicit: StoredDocument["explicit_chunking"]) => ({ ...chunking, explicit });
 
+/**
+ * Writes a pending document with its agents. Its name may come from a fetched URL's
+ * Content-Disposition or path rather than a validated field, so NULs are dropped here too.
+ */
 export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument): Promise<StoredDocument> {
   return sql.begin(async (tx) => {
     await assertOwnedAgents(tx, tenantId, d.agent_ids);
     await tx`
       insert into documents (id, owner_id, name, content_type, size_bytes, source_url, r2_key, collection_id, status, rag_config, job_id, metadata)
-      values (${d.id}, ${tenantId}, ${d.name}, ${d.content_type}, ${d.size_bytes}, ${d.source_url}, ${d.r2_key}, ${d.collection_id}, 'pending',
+      values (${d.id}, ${tenantId}, ${withoutNul(d.name)}, ${d.content_type}, ${d.size_bytes}, ${withoutNul(d.source_url)}, ${d.r2_key}, ${withoutNul(d.collection_id)}, 'pending',
         ${tx.json(ragConfigOf(d.chunking, d.explicit_chunking))}, ${d.job_id}, ${jsonWithoutNul(d.metadata)}::text::jsonb)`;
     for (const agentId of d.agent_ids) {
       await tx`insert into document_agents (document_id, agent_id, owner_id) values (${d.id}, ${agentId}, ${tenantId}) on conflict do nothing`;
@@ -206,9 +210,11 @@ export async function setDocumentStatus(
   s: { status: DocumentStatus; error?: string | null; chunk_count?: number; job_id?: string; content_type?: string; onlyForJob?: string },
 ): Promise<void> {
   // A job only writes to a row that still names it: a cancelled or superseded job stays silent.
+  // The reason can quote a document or a parser (text Postgres may refuse): NULs are dropped, so
+  // the outcome is written rather than its queue message retried until it dead-letters.
   const jobFilter = s.onlyForJob ? sql`and job_id = ${s.onlyForJob}` : sql``;
   await sql`
-    update documents set status = ${s.status}, error = ${s.error ?? null},
+    update documents set status = ${s.status}, error = ${withoutNul(s.error)},
       chunk_count = coalesce(${s.chunk_count ?? null}, chunk_count),
       content_type = coalesce(${s.content_type ?? null}, content_type),
       job_id = coalesce(${s.job_id ?? null}::text, job_id)

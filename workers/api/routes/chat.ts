@@ -132,7 +132,10 @@ chatRoutes.openapi(
     const { session_id } = c.req.valid("param");
     const body = c.req.valid("json");
     const result = await (await authorizedSession(c, session_id)).submit(body.user_message, body.execution_mode);
-    if (!result.ok) throw new AppError(result.code, result.status, result.message);
+    if (!result.ok) {
+      const aboutMessage = result.code === "MESSAGE_EMPTY" || result.code === "MESSAGE_TOO_LONG";
+      throw new AppError(result.code, result.status, result.message, aboutMessage ? [{ field: "user_message", message: result.message }] : undefined);
+    }
     return c.json({ task_id: result.task_id, status: "processing" as const }, 202);
   },
 );

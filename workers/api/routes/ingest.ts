@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ACCEPTED_TYPES, IngestJsonSchema, IngestOptionsSchema, IngestResponseSchema, IngestStatusSchema } from "../../../shared/api/ingest.ts";
+import { ACCEPTED_TYPES, DocumentNameSchema, IngestJsonSchema, IngestOptionsSchema, IngestResponseSchema, IngestStatusSchema } from "../../../shared/api/ingest.ts";
 import { METADATA_LIMITS } from "../../../shared/metadata.ts";
 import { verifyAccessToken } from "../../auth/verify-token.ts";
 import { AppError, notFound } from "../../errors.ts";
@@ -107,7 +107,8 @@ ingestRoutes.openapi(
     let options;
     if (type.startsWith("multipart/form-data")) {
       const form = await c.req.formData().catch(() => {
-        throw new AppError("VALIDATION_FAILED", 400, "The multipart body could not be read.");
+        // The runtime refuses the whole body, e.g. for a NUL in a part's headers (a file name).
+        throw new AppError("VALIDATION_FAILED", 400, "The multipart body could not be read: check that it is well formed and that no file name contains control characters such as NUL.");
       });
       const file = form.get("file");
       if (!(file instanceof File)) throw new AppError("VALIDATION_FAILED", 400, "Send the document in a multipart field named `file`.", [{ field: "file", message: "required" }]);
@@ -128,8 +129,11 @@ ingestRoutes.openapi(
       });
       if (!parsed.success) throw validationError(parsed.error.issues);
       options = parsed.data;
+      // The file's name becomes the document's name: the same rule as `document_name`.
+      const fileName = z.object({ file: DocumentNameSchema }).safeParse({ file: file.name.trim() || "upload" });
+      if (!fileName.success) throw validationError(fileName.error.issues);
       bytes = new Uint8Array(await file.arrayBuffer());
-      name = file.name || "upload";
+      name = fileName.data.file;
       mime = file.type;
     } else if (type.startsWith("application/json")) {
       const body: unknown = await c.req.json().catch(() => {

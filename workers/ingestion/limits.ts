@@ -41,9 +41,16 @@ export const LIMITS = {
   /**
    * Elements in an HTML page (or the HTML mammoth makes of a DOCX). Each parsed element costs
    * ~200-300 bytes in the DOM; 400k elements is ~100 MB. The 872-page handbook makes ~60k;
-   * the attack's 1.1 MB of nested tags made 100k, which is read (see html.ts), not refused.
+   * the attack's 1.1 MB of nested tags made 100k (refused by depth, below).
    */
   htmlElements: 400_000,
+  /**
+   * Nesting depth of HTML elements. The walk over the tree is iterative and reads any depth,
+   * but htmlparser2 keeps open elements in an array it shifts at the front, so parsing costs
+   * depth squared: 10k levels take ~50 ms, the attack's 100k took 5 s of CPU and 400k would
+   * take over a minute. Real pages nest under 100 levels (Word's HTML under 30).
+   */
+  htmlDepth: 10_000,
   /**
    * Nesting depth of any XML part of a DOCX. Word's own nesting (tables in tables, runs in
    * fields) stays under 100; mammoth and its XML reader recurse once per level, so a deeper
@@ -55,15 +62,6 @@ export const LIMITS = {
    * than the character budget anyway, and each page costs pdf.js its own parse.
    */
   pdfPages: 5_000,
-  /**
-   * Bytes that the compressed streams of a PDF may inflate to, all together. pdf.js keeps a
-   * decoded content stream whole while it reads a page; a 500 KB stream of zeros inflates to
-   * 500 MB. Scanned pages are mostly JPEG (not inflated); 256 MB leaves room for many
-   * deflated images, which are only decoded one at a time.
-   */
-  pdfInflatedBytes: 256 * MB,
-  /** One PDF stream's inflated size: 32 MB is a 3,000 x 3,600 RGB image. */
-  pdfStreamInflatedBytes: 32 * MB,
 } as const;
 
 /** "32 MB" for 33554432. */

@@ -83,10 +83,10 @@ export function manyRowCsv(rows: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `depth` nested blockquotes, then `depth` nested list items. */
-export function deeplyNestedMarkdown(depth: number): string {
-  const quotes = `${">".repeat(depth)} Quoted deep inside.`;
-  const list = Array.from({ length: depth }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join("\n");
+/** `quoteDepth` nested blockquotes, then `listDepth` nested list items. */
+export function deeplyNestedMarkdown(quoteDepth: number, listDepth: number): string {
+  const quotes = `${">".repeat(quoteDepth)} Quoted deep inside.`;
+  const list = Array.from({ length: listDepth }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join("\n");
   return `# Deep\n\n${quotes}\n\n${list}\n`;
 }
 

@@ -4,7 +4,8 @@
  * Rows are grouped into sections of ROWS_PER_SECTION.
  */
 import Papa from "papaparse";
-import { buildDocument } from "./document.ts";
+import { buildDocument, tooMuchText } from "./document.ts";
+import { LIMITS } from "./limits.ts";
 import { readText } from "./text.ts";
 import type { ParsedDocument, ParsedSection } from "./types.ts";
 
@@ -12,35 +13,79 @@ const ROWS_PER_SECTION = 100;
 
 export async function parseCsv(bytes: Uint8Array): Promise<ParsedDocument> {
   const { text, warnings } = readText(bytes, "csv");
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-  const rows = parsed.data.filter((row) => row.some((cell) => cell.trim() !== ""));
-  const badRows = new Set(parsed.errors.filter((e) => e.row !== undefined).map((e) => e.row)).size;
-  if (badRows > 0) warnings.push(`${badRows} CSV rows were malformed (unbalanced quotes or wrong field count) and were read as well as possible.`);
-  return buildDocument("csv", csvToSections(rows), { warnings });
+  const writer = new CsvSectionWriter();
+  const badRows = new Set<number>();
+  let row = 0;
+  // Row by row (step): a 1M-row export never exists as a million arrays at once.
+  Papa.parse<string[]>(text, {
+    skipEmptyLines: "greedy",
+    step: (result) => {
+      if (result.errors.length > 0) badRows.add(row);
+      row += 1;
+      writer.add(result.data);
+    },
+  });
+  if (badRows.size > 0) warnings.push(`${badRows.size} CSV rows were malformed (unbalanced quotes or wrong field count) and were read as well as possible.`);
+  return buildDocument("csv", writer.finish(), { warnings });
 }
 
 export function csvToSections(rows: string[][]): ParsedSection[] {
-  const first = rows[0] ?? [];
-  const hasHeader = first.some((cell) => cell.trim() !== "" && !isNumeric(cell));
-  const width = Math.max(0, ...rows.map((r) => r.length));
-  const headers = Array.from({ length: width }, (_, i) => (hasHeader ? clean(first[i] ?? "") : "") || `Column ${i + 1}`);
-  const data = hasHeader ? rows.slice(1) : rows;
-
-  const sections: ParsedSection[] = [];
-  // A file that is only a header row is still worth its column names.
-  if (data.length === 0 && hasHeader) sections.push({ text: headers.join("; "), page: null, heading_path: [] });
-  for (let start = 0; start < data.length; start += ROWS_PER_SECTION) {
-    const lines = data.slice(start, start + ROWS_PER_SECTION).map((row) => renderRow(headers, row)).filter((l) => l !== "");
-    sections.push({ text: lines.join("\n"), page: null, heading_path: [] });
-  }
-  return sections;
+  const writer = new CsvSectionWriter();
+  for (const row of rows) writer.add(row);
+  return writer.finish();
 }
 
-function renderRow(headers: string[], row: string[]): string {
+/**
+ * Rows in, sections out, one row at a time. The first non-empty row is the header when it
+ * has a cell that is not a number. Output is bounded by LIMITS.textChars as it grows (the
+ * column labels can make the text several times the file's size).
+ */
+class CsvSectionWriter {
+  private first: string[] | null = null;
+  private hasHeader = false;
+  private lines: string[] = [];
+  private chars = 0;
+  private readonly sections: ParsedSection[] = [];
+
+  add(row: string[]): void {
+    if (!row.some((cell) => cell.trim() !== "")) return;
+    if (this.first === null) {
+      this.first = row;
+      this.hasHeader = row.some((cell) => cell.trim() !== "" && !isNumeric(cell));
+      if (this.hasHeader) return;
+    }
+    const line = renderRow((i) => this.header(i), row);
+    if (line === "") return;
+    this.chars += line.length + 1;
+    if (this.chars > LIMITS.textChars) throw tooMuchText();
+    this.lines.push(line);
+    if (this.lines.length === ROWS_PER_SECTION) this.flush();
+  }
+
+  finish(): ParsedSection[] {
+    this.flush();
+    // A file that is only a header row is still worth its column names.
+    if (this.sections.length === 0 && this.hasHeader && this.first) {
+      this.sections.push({ text: this.first.map((_, i) => this.header(i)).join("; "), page: null, heading_path: [] });
+    }
+    return this.sections;
+  }
+
+  private header(i: number): string {
+    return (this.hasHeader ? clean(this.first?.[i] ?? "") : "") || `Column ${i + 1}`;
+  }
+
+  private flush(): void {
+    if (this.lines.length > 0) this.sections.push({ text: this.lines.join("\n"), page: null, heading_path: [] });
+    this.lines = [];
+  }
+}
+
+function renderRow(header: (i: number) => string, row: string[]): string {
   const pairs: string[] = [];
   row.forEach((cell, i) => {
     const value = clean(cell);
-    if (value !== "") pairs.push(`${headers[i] ?? `Column ${i + 1}`}: ${value}`);
+    if (value !== "") pairs.push(`${header(i)}: ${value}`);
   });
   return pairs.join("; ");
 }

@@ -2,6 +2,7 @@
  * The last step of every parser: clean the sections' text, drop empty ones, count
  * characters and refuse a document with nothing to index.
  */
+import { LIMITS, count } from "./limits.ts";
 import { ParseError } from "./types.ts";
 import type { DocumentKind, ParsedDocument, ParsedSection } from "./types.ts";
 
@@ -18,6 +19,7 @@ export function buildDocument(
     if (text !== "") cleaned.push({ ...section, text });
   }
   const chars = cleaned.reduce((sum, s) => sum + s.text.length, 0);
+  if (chars > LIMITS.textChars) throw tooMuchText();
   if (chars === 0) throw new ParseError("NO_EXTRACTABLE_TEXT", extra.emptyMessage ?? NO_TEXT_MESSAGE);
   return { kind, sections: cleaned, pages: extra.pages ?? null, chars, warnings: extra.warnings ?? [] };
 }
@@ -34,4 +36,9 @@ export function cleanText(text: string): string {
     .replace(/[ \t]+\n/g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/** The owner's reason when a document's text passes LIMITS.textChars. */
+export function tooMuchText(): ParseError {
+  return new ParseError("DOCUMENT_TOO_LARGE", `this document has more than ${count(LIMITS.textChars)} characters of text, more than can be indexed at once; split it into smaller documents`);
 }

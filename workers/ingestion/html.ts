@@ -4,12 +4,19 @@
  * heading path of the text under them; data tables become Markdown tables while layout
  * tables (one column, nested layout, long prose in cells) are read as ordinary blocks.
  * DOCX goes through here too, as the HTML mammoth makes of it.
+ *
+ * Every walk of the tree is iterative (an explicit stack), so nesting depth costs heap, not
+ * call stack. The tree itself is bounded by LIMITS.htmlElements and LIMITS.htmlDepth (the
+ * tokenizer's own cost grows with the square of the depth), and deciding whether tables are
+ * data or layout by a work budget.
  */
-import { isTag, isText } from "domhandler";
+import { DomHandler, isTag, isText } from "domhandler";
 import type { ChildNode, Element } from "domhandler";
-import { parseDocument } from "htmlparser2";
+import { Parser } from "htmlparser2";
 import { buildDocument } from "./document.ts";
+import { LIMITS, count } from "./limits.ts";
 import { readText } from "./text.ts";
+import { ParseError } from "./types.ts";
 import type { ParsedDocument, ParsedSection } from "./types.ts";
 
 /**
@@ -31,6 +38,12 @@ const BLOCKS = new Set([
 const HEADINGS: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 /** A cell longer than this is prose laid out with a table, not data. */
 const MAX_DATA_CELL_CHARS = 400;
+/**
+ * Nodes that deciding "data or layout table" may visit in one document. Each table looks
+ * into its cells, so tables nested in tables would cost depth x size; past this budget the
+ * remaining tables are read as layout (their text is kept, only the grid is not drawn).
+ */
+const TABLE_ANALYSIS_NODES = 2_000_000;
 
 export async function parseHtml(bytes: Uint8Array): Promise<ParsedDocument> {
   const { text, warnings } = readText(bytes, "html");
@@ -39,11 +52,39 @@ export async function parseHtml(bytes: Uint8Array): Promise<ParsedDocument> {
 
 /** Readable text of an HTML string, cut into sections at its headings. */
 export function htmlToSections(html: string): ParsedSection[] {
-  const dom = parseDocument(html, { decodeEntities: true });
+  const handler = new BoundedDomHandler();
+  new Parser(handler, { decodeEntities: true }).end(html);
   const writer = new SectionWriter();
-  for (const node of dom.children) writer.visit(node, 0);
+  writer.visitAll(handler.root.children);
   return writer.finish();
 }
+
+/**
+ * The DOM builder, refusing a page past LIMITS.htmlElements or LIMITS.htmlDepth while it is
+ * being parsed, before the tree outgrows memory or the tokenizer's time.
+ */
+class BoundedDomHandler extends DomHandler {
+  private elements = 0;
+  private depth = 0;
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    this.elements += 1;
+    this.depth += 1;
+    if (this.elements > LIMITS.htmlElements) {
+      throw new ParseError("DOCUMENT_TOO_LARGE", `this document has more than ${count(LIMITS.htmlElements)} HTML elements, more than can be read safely; split it into smaller documents`);
+    }
+    if (this.depth > LIMITS.htmlDepth) {
+      throw new ParseError("DOCUMENT_TOO_LARGE", `this document nests its HTML elements more than ${count(LIMITS.htmlDepth)} levels deep, more than can be read safely`);
+    }
+    super.onopentag(name, attribs);
+  }
+  override onclosetag(): void {
+    this.depth -= 1;
+    super.onclosetag();
+  }
+}
+
+/** A node still to visit, or a step to take once the nodes pushed before it are done. */
+type Task = { node: ChildNode; listDepth: number } | (() => void);
 
 /**
  * Accumulates text, cutting a section at each heading. Breaks are owed rather than written
@@ -60,7 +101,21 @@ class SectionWriter {
   /** Just wrote a list marker: the item's first block must not break away from it. */
   private afterMarker = false;
 
-  visit(node: ChildNode, listDepth: number): void {
+  /** Budget of table analysis left (see TABLE_ANALYSIS_NODES). */
+  private readonly analysis = { left: TABLE_ANALYSIS_NODES };
+
+  /** Visits the nodes in document order, depth-first, without recursion. */
+  visitAll(nodes: ChildNode[]): void {
+    const stack: Task[] = [];
+    schedule(stack, nodes.map((node) => ({ node, listDepth: 0 })));
+    for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
+      if (typeof task === "function") task();
+      else this.visit(task.node, task.listDepth, stack);
+    }
+  }
+
+  /** Writes what `node` writes before its children, and schedules the children and what follows them. */
+  private visit(node: ChildNode, listDepth: number, stack: Task[]): void {
     if (isText(node)) return this.write(node.data);
     if (!isTag(node) || isDropped(node)) return;
     const name = node.name;
@@ -69,14 +124,13 @@ class SectionWriter {
     if (name === "br") return this.lineBreak();
     if (name === "hr") return this.paragraphBreak();
     if (name === "pre") return this.preformatted(node);
-    if (name === "table") return this.table(node, listDepth);
-    if (name === "ul" || name === "ol") return this.list(node, listDepth);
+    if (name === "table") return this.table(node, listDepth, stack);
+    if (name === "ul" || name === "ol") return this.list(node, listDepth, stack);
     // Inside a list item a block is a line of the item, not a paragraph of its own.
     const block = BLOCKS.has(name);
     const blockBreak = () => (listDepth > 0 ? this.lineBreak() : this.paragraphBreak());
     if (block) blockBreak();
-    for (const child of node.children) this.visit(child, listDepth);
-    if (block) blockBreak();
+    schedule(stack, [...node.children.map((child) => ({ node: child, listDepth })), ...(block ? [blockBreak] : [])]);
   }
 
   finish(): ParsedSection[] {
@@ -138,32 +192,36 @@ class SectionWriter {
     this.paragraphBreak();
   }
 
-  private list(node: Element, depth: number): void {
+  private list(node: Element, depth: number, stack: Task[]): void {
     if (depth === 0) this.paragraphBreak();
     else this.lineBreak();
+    const tasks: Task[] = [];
     let n = 0;
     for (const item of node.children) {
       if (!isTag(item) || isDropped(item)) continue;
       if (item.name !== "li") {
-        this.visit(item, depth + 1);
+        tasks.push({ node: item, listDepth: depth + 1 });
         continue;
       }
       n += 1;
-      this.afterMarker = false;
-      this.lineBreak();
-      this.emit(`${"  ".repeat(depth)}${node.name === "ol" ? `${n}.` : "-"} `, false);
-      for (const child of item.children) this.visit(child, depth + 1);
-      this.lineBreak();
+      const marker = `${"  ".repeat(depth)}${node.name === "ol" ? `${n}.` : "-"} `;
+      tasks.push(() => {
+        this.afterMarker = false;
+        this.lineBreak();
+        this.emit(marker, false);
+      });
+      for (const child of item.children) tasks.push({ node: child, listDepth: depth + 1 });
+      tasks.push(() => this.lineBreak());
     }
-    if (depth === 0) this.paragraphBreak();
+    if (depth === 0) tasks.push(() => this.paragraphBreak());
+    schedule(stack, tasks);
   }
 
-  private table(node: Element, listDepth: number): void {
+  private table(node: Element, listDepth: number, stack: Task[]): void {
     const rows = tableRows(node);
-    if (isLayoutTable(node, rows)) {
+    if (isLayoutTable(node, rows, this.analysis)) {
       this.paragraphBreak();
-      for (const child of node.children) this.visit(child, listDepth);
-      this.paragraphBreak();
+      schedule(stack, [...node.children.map((child) => ({ node: child, listDepth })), () => this.paragraphBreak()]);
       return;
     }
     const markdown = markdownTable(rows);
@@ -171,6 +229,14 @@ class SectionWriter {
     this.paragraphBreak();
     this.emit(markdown, true);
     this.paragraphBreak();
+  }
+}
+
+/** Pushes tasks so that they pop in the order given. */
+function schedule(stack: Task[], tasks: Task[]): void {
+  for (let i = tasks.length - 1; i >= 0; i--) {
+    const task = tasks[i];
+    if (task !== undefined) stack.push(task);
   }
 }
 
@@ -183,60 +249,94 @@ function isDropped(el: Element): boolean {
   return a.style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(a.style);
 }
 
-/** Text of an element on one line: blocks and line breaks become spaces, nested tables flatten. */
-function inlineText(node: ChildNode): string {
+/**
+ * Text of an element on one line: blocks and line breaks become spaces, nested tables
+ * flatten. With a budget, null once the budget is spent.
+ */
+function inlineText(node: ChildNode, budget?: { left: number }): string;
+function inlineText(node: ChildNode, budget: { left: number }): string | null;
+function inlineText(node: ChildNode, budget?: { left: number }): string | null {
   const parts: string[] = [];
-  const walk = (n: ChildNode): void => {
+  // A string on the stack is a space owed after an element's children.
+  const stack: (ChildNode | string)[] = [node];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (typeof n === "string") {
+      parts.push(n);
+      continue;
+    }
+    if (budget && --budget.left < 0) return null;
     if (isText(n)) parts.push(n.data);
     else if (isTag(n) && !isDropped(n)) {
-      const spaced = n.name === "br" || BLOCKS.has(n.name) || n.name === "li";
-      if (spaced) parts.push(" ");
-      for (const child of n.children) walk(child);
-      if (spaced) parts.push(" ");
+      if (n.name === "br" || BLOCKS.has(n.name) || n.name === "li") {
+        parts.push(" ");
+        stack.push(" ");
+      }
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as ChildNode);
     }
-  };
-  walk(node);
+  }
   return parts.join("").replace(/\s+/g, " ").trim();
 }
 
 function rawText(node: ChildNode): string {
-  if (isText(node)) return node.data;
-  if (!isTag(node) || isDropped(node)) return "";
-  if (node.name === "br") return "\n";
-  return node.children.map(rawText).join("");
+  const parts: string[] = [];
+  const stack: ChildNode[] = [node];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (isText(n)) parts.push(n.data);
+    else if (isTag(n) && !isDropped(n)) {
+      if (n.name === "br") parts.push("\n");
+      else for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as ChildNode);
+    }
+  }
+  return parts.join("");
 }
 
 /** The rows of this table (not of tables nested in its cells). */
 function tableRows(table: Element): Element[][] {
   const rows: Element[][] = [];
-  const collect = (parent: Element): void => {
+  const stack: Element[] = [table];
+  for (let parent = stack.pop(); parent !== undefined; parent = stack.pop()) {
+    const groups: Element[] = [];
     for (const child of parent.children) {
       if (!isTag(child) || isDropped(child)) continue;
       if (child.name === "tr") rows.push(child.children.filter((c): c is Element => isTag(c) && (c.name === "td" || c.name === "th")));
-      else if (child.name === "thead" || child.name === "tbody" || child.name === "tfoot") collect(child);
+      else if (child.name === "thead" || child.name === "tbody" || child.name === "tfoot") groups.push(child);
     }
-  };
-  collect(table);
+    for (let i = groups.length - 1; i >= 0; i--) stack.push(groups[i] as Element);
+  }
   return rows.filter((r) => r.length > 0);
 }
 
-function isLayoutTable(table: Element, rows: Element[][]): boolean {
-  if (rows.length < 2 || Math.max(...rows.map((r) => r.length)) < 2) return true;
+/** Whether a table lays out a page rather than holding data; spent budget reads as layout. */
+function isLayoutTable(table: Element, rows: Element[][], budget: { left: number }): boolean {
+  if (rows.length < 2 || widest(rows) < 2) return true;
   for (const row of rows) {
     for (const cell of row) {
-      if (hasDescendant(cell, (el) => el.name in HEADINGS || el.name === "ul" || el.name === "ol" || el.name === "pre" || el.name === "blockquote")) return true;
-      if (hasDescendant(cell, (el) => el.name === "table" && hasDescendant(el, (inner) => inner.name === "table"))) return true;
-      if (inlineText(cell).length > MAX_DATA_CELL_CHARS) return true;
+      if (hasDescendant(cell, budget, (el) => el.name in HEADINGS || el.name === "ul" || el.name === "ol" || el.name === "pre" || el.name === "blockquote")) return true;
+      if (hasDescendant(cell, budget, (el) => el.name === "table" && hasDescendant(el, budget, (inner) => inner.name === "table"))) return true;
+      const text = inlineText(cell, budget);
+      if (text === null || text.length > MAX_DATA_CELL_CHARS) return true;
     }
   }
   return table.attribs.role === "presentation";
 }
 
-function hasDescendant(node: Element, test: (el: Element) => boolean): boolean {
-  for (const child of node.children) {
-    if (isTag(child) && !isDropped(child) && (test(child) || hasDescendant(child, test))) return true;
+/** Whether a (not dropped) descendant passes `test`; true also once the budget is spent. */
+function hasDescendant(node: Element, budget: { left: number }, test: (el: Element) => boolean): boolean {
+  const stack: ChildNode[] = [...node.children];
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (--budget.left < 0) return true;
+    if (!isTag(n) || isDropped(n)) continue;
+    if (test(n)) return true;
+    for (const child of n.children) stack.push(child);
   }
   return false;
+}
+
+/** The length of the longest row, without spreading (a table can have a million rows). */
+function widest(rows: unknown[][]): number {
+  let width = 0;
+  for (const row of rows) width = Math.max(width, row.length);
+  return width;
 }
 
 /**
@@ -261,7 +361,7 @@ function markdownTable(rows: Element[][]): string {
       c += colspan;
     }
   });
-  const width = Math.max(...grid.map((r) => r.length));
+  const width = widest(grid);
   const used = Array.from({ length: width }, (_, i) => grid.some((row) => (row[i] ?? "") !== ""));
   const lines = grid
     .map((row) => Array.from({ length: width }, (_, i) => row[i] ?? "").filter((_, i) => used[i]))

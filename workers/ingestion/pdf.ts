@@ -8,7 +8,8 @@
  * password opens by itself), no text layer at all (scanned images: no OCR here), damage.
  */
 import { getDocumentProxy, getResolvedPDFJS } from "unpdf";
-import { buildDocument } from "./document.ts";
+import { buildDocument, tooMuchText } from "./document.ts";
+import { LIMITS, count } from "./limits.ts";
 import { ParseError } from "./types.ts";
 import type { ParsedDocument, ParsedSection } from "./types.ts";
 
@@ -34,17 +35,25 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
   if (bytes.length === 0) throw new ParseError("MALFORMED_DOCUMENT", "this PDF is empty (0 bytes) and cannot be read");
   const pdf = await openPdf(bytes);
   try {
+    if (pdf.numPages > LIMITS.pdfPages) {
+      throw new ParseError("DOCUMENT_TOO_LARGE", `this PDF has ${count(pdf.numPages)} pages, more than the ${count(LIMITS.pdfPages)} that can be read at once; split it into smaller documents`);
+    }
+    let chars = 0;
     const sections: ParsedSection[] = [];
     const emptyPages: number[] = [];
     const failedPages: number[] = [];
     for (let n = 1; n <= pdf.numPages; n++) {
       try {
         const text = await pageText(await pdf.getPage(n));
+        chars += text.length;
         if (text === "") emptyPages.push(n);
         else sections.push({ text, page: n, heading_path: [] });
-      } catch {
+      } catch (err) {
+        // A page that pdf.js cannot read is noted; running out of memory or stack is not damage.
+        if (err instanceof RangeError) throw new ParseError("DOCUMENT_TOO_LARGE", `page ${n} of this PDF is too complex to be read safely`);
         failedPages.push(n);
       }
+      if (chars > LIMITS.textChars) throw tooMuchText();
     }
     const warnings: string[] = [];
     if (sections.length === 0) {
@@ -69,7 +78,8 @@ async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
     if (name === "PasswordException") {
       throw new ParseError("ENCRYPTED_DOCUMENT", "this PDF is password-protected; remove the password (or upload an unprotected copy) and try again");
     }
-    throw new ParseError("MALFORMED_DOCUMENT", `this PDF is damaged or not a PDF and cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    // pdf.js's own message ("Invalid PDF structure", xref offsets) means nothing to the owner.
+    throw new ParseError("MALFORMED_DOCUMENT", "this PDF is damaged or not a PDF and cannot be read; open it in a PDF reader and save or print it to a new PDF");
   }
 }
 

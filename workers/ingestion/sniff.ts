@@ -7,7 +7,9 @@
  * 415 listing DOCUMENT_KINDS.
  */
 import { decodeText } from "./decode.ts";
+import { LIMITS } from "./limits.ts";
 import type { DocumentKind } from "./types.ts";
+import { walkZipDirectory } from "./zip.ts";
 
 /** PDF readers accept the header anywhere in the first kilobyte (some files have junk before it). */
 const PDF_MAGIC_WINDOW = 1024;
@@ -63,30 +65,12 @@ function isZip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Whether a ZIP archive holds an entry of this name. Reads the central directory (found
- * from the end-of-central-directory record); entry names are stored uncompressed there.
+ * Whether a ZIP archive holds an entry of this name, among the first LIMITS.zipEntries of its
+ * central directory (names are stored uncompressed there; nothing is inflated). An archive
+ * with more entries is still named here and refused, with its count, by the parser.
  */
 export function zipHasEntry(bytes: Uint8Array, name: string): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const target = new TextEncoder().encode(name);
-  const minEocd = Math.max(0, bytes.length - 22 - 65_535);
-  for (let eocd = bytes.length - 22; eocd >= minEocd; eocd--) {
-    if (view.getUint32(eocd, true) !== 0x06054b50) continue;
-    const entries = view.getUint16(eocd + 10, true);
-    let p = view.getUint32(eocd + 16, true);
-    for (let i = 0; i < entries && p + 46 <= bytes.length; i++) {
-      if (view.getUint32(p, true) !== 0x02014b50) break;
-      const nameLength = view.getUint16(p + 28, true);
-      if (sameBytes(bytes.subarray(p + 46, p + 46 + nameLength), target)) return true;
-      p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
-    }
-    return false;
-  }
-  return false;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return walkZipDirectory(bytes, LIMITS.zipEntries)?.entries.some((entry) => entry.name === name) ?? false;
 }
 
 /** Formats that decode as "text" often enough to need an explicit no: images, executables, archives, old Office, RTF. */

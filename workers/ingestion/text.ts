@@ -3,7 +3,8 @@
  * one section (the chunker finds its paragraphs and sentences).
  */
 import { decodeText, repairMojibake } from "./decode.ts";
-import { buildDocument } from "./document.ts";
+import { buildDocument, tooMuchText } from "./document.ts";
+import { LIMITS } from "./limits.ts";
 import { ParseError } from "./types.ts";
 import type { DocumentKind, ParsedDocument } from "./types.ts";
 
@@ -12,6 +13,7 @@ export function readText(bytes: Uint8Array, kind: DocumentKind): { text: string;
   if (bytes.length === 0) return { text: "", warnings: [] };
   const decoded = decodeText(bytes);
   if (!decoded) throw new ParseError("MALFORMED_DOCUMENT", `this ${kind === "text" ? "text" : kind.toUpperCase()} file is not readable text (binary content)`);
+  if (decoded.text.length > LIMITS.textChars) throw tooMuchText();
   const { text, repaired } = repairMojibake(decoded.text);
   const warnings = [decoded.note];
   if (repaired > 0) warnings.push(`Repaired ${repaired} characters that had been encoded twice (mojibake).`);

@@ -33,6 +33,8 @@ export const PARSE_ERROR_CODES = [
   "IMAGE_ONLY_PDF",
   "ENCRYPTED_DOCUMENT",
   "MALFORMED_DOCUMENT",
+  /** Past a budget of limits.ts: expands, nests or extracts more than can be read safely. */
+  "DOCUMENT_TOO_LARGE",
 ] as const;
 export type ParseErrorCode = (typeof PARSE_ERROR_CODES)[number];
 

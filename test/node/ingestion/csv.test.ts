@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../../workers/ingestion/csv.ts";
+import { chunkDocument } from "../../../workers/ingestion/chunk.ts";
+import { manyRowCsv } from "../../support/hostile-files.ts";
 import { readEvalDoc } from "./eval-docs.ts";
 
 const csv = (text: string) => parseCsv(new TextEncoder().encode(text));
@@ -43,5 +45,25 @@ describe("parseCsv", () => {
     expect(rows).toHaveLength(10);
     expect(rows[0]?.split("; ").length).toBeGreaterThan(300);
     expect(rows[0]).toMatch(/^SpearmanCorrelationCoefficient: /);
+  });
+
+  it("reads a normal 1M-row export (9 MB) into labelled rows and chunks, without recursion limits", async () => {
+    const text = manyRowCsv(1_000_000);
+    expect(text.length).toBeGreaterThan(9_000_000);
+    const doc = await csv(text);
+    expect(doc.sections).toHaveLength(10_000);
+    expect(doc.sections[0]?.text.split("\n")[0]).toBe("id: 1; qty: 1");
+    expect(doc.sections.at(-1)?.text.split("\n").at(-1)).toBe("id: 1000000; qty: 27");
+    const chunks = chunkDocument(doc, { chunk_size: 512, chunk_overlap: 50 });
+    expect(chunks.length).toBeGreaterThan(10_000);
+    expect(chunks.at(-1)?.text).toContain("id: 1000000; qty: 27");
+  });
+
+  it("refuses a CSV whose labelled rows pass the text budget, naming it", async () => {
+    // 1.4 MB of rows under a 300-character column name: ~330 characters per row once labelled.
+    const header = `${"x".repeat(300)},v`;
+    const rows = Array.from({ length: 120_000 }, (_, i) => `${i},${i}`);
+    const error = await csv(`${header}\n${rows.join("\n")}`).catch((err: unknown) => err);
+    expect(error).toMatchObject({ code: "DOCUMENT_TOO_LARGE", message: "this document has more than 32,000,000 characters of text, more than can be indexed at once; split it into smaller documents" });
   });
 });

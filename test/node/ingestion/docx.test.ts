@@ -37,6 +37,6 @@ describe("parseDocx", () => {
     const error = await parseDocx(truncated).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ code: "MALFORMED_DOCUMENT" });
-    expect((error as ParseError).message).toMatch(/^this Word document could not be read/);
+    expect((error as ParseError).message).toMatch(/^this Word document is damaged/);
   });
 });

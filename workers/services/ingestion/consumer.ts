@@ -18,6 +18,7 @@ import { setDocumentStatus } from "../../db/documents.ts";
 import type { WorkerEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import { createLogger } from "../../log.ts";
+import type { Logger } from "../../log.ts";
 import { batchKey, isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
@@ -48,7 +49,7 @@ export async function handleIngestionBatch(batch: MessageBatch<unknown>, env: Wo
         continue;
       }
       // A live stage tells its job so; a lost one is re-driven by the job's watchdog.
-      await withHeartbeat(env, job, () => processDocument(env, db, action.data, job));
+      await withHeartbeat(env, job, () => processDocument(env, db, action.data, job, log));
       msg.ack();
     } catch (err) {
       log.warn("ingestion stage failed; retrying", { job_id: data.data.job_id, tenant_id: action.data.tenant_id, attempts: msg.attempts, error: String(err) });
@@ -62,7 +63,13 @@ export async function handleIngestionBatch(batch: MessageBatch<unknown>, env: Wo
   }
 }
 
-async function processDocument(env: WorkerEnv, db: () => Sql, action: DomainAction, job: DurableObjectStub<IngestionJob>): Promise<void> {
+/** The owner's reason for a parser failure that is not a ParseError (a library bug, a stack overflow). */
+function unreadableReason(kind: string, err: unknown): string {
+  if (err instanceof RangeError) return `This ${kind.toUpperCase()} file is too large or too deeply nested to be read safely. Split it into smaller documents.`;
+  return `This ${kind.toUpperCase()} file could not be read: it may be damaged. Open it in the program that made it, save it again and re-upload it.`;
+}
+
+async function processDocument(env: WorkerEnv, db: () => Sql, action: DomainAction, job: DurableObjectStub<IngestionJob>, log: Logger): Promise<void> {
   let state: JobState | null = await job.getState();
   if (!state) return;
   if (isTerminal(state)) return recordOutcome(db(), job, state);
@@ -82,8 +89,12 @@ async function processDocument(env: WorkerEnv, db: () => Sql, action: DomainActi
       if (!(await job.advance("chunking", `Splitting ${doc.chars.toLocaleString("en-US")} characters into chunks`))) return;
       chunks = chunkDocument(doc, { chunk_size: state.chunk_size, chunk_overlap: state.chunk_overlap });
     } catch (err) {
+      // Parsing and chunking given bytes is deterministic: a retry would fail the same way
+      // (and a stack overflow or a bomb would hurt every tenant on the isolate each time).
+      // Only storage, the vector store and the queues below are worth retrying.
       if (err instanceof ParseError) return fail(err.code, err.message);
-      throw err;
+      log.warn("parsing failed outside ParseError; failing the job without retry", { job_id: state.job_id, tenant_id: state.tenant_id, error: String(err) });
+      return fail(err instanceof RangeError ? "DOCUMENT_TOO_LARGE" : "MALFORMED_DOCUMENT", unreadableReason(kind, err));
     }
     if (chunks.length === 0) return fail("NO_EXTRACTABLE_TEXT", "The file has no extractable text.");
     // A re-index replaces what an earlier version of the document left in the store.

@@ -57,6 +57,11 @@ function withoutTrailingBlanks(line: string): string {
   return end === line.length ? line : line.slice(0, end);
 }
 
+/** A heading's text as kept in the heading path: cut to LIMITS.headingChars (the section keeps the whole heading). */
+export function headingPathText(text: string): string {
+  return text.length > LIMITS.headingChars ? `${text.slice(0, LIMITS.headingChars - 1).trimEnd()}…` : text;
+}
+
 /** The owner's reason when a document's text passes LIMITS.textChars. */
 export function tooMuchText(): ParseError {
   return new ParseError("DOCUMENT_TOO_LARGE", `this document has more than ${count(LIMITS.textChars)} characters of text, more than can be indexed at once; split it into smaller documents`);

@@ -13,7 +13,7 @@
 import { DomHandler, isTag, isText } from "domhandler";
 import type { ChildNode, Element } from "domhandler";
 import { Parser } from "htmlparser2";
-import { buildDocument } from "./document.ts";
+import { buildDocument, headingPathText } from "./document.ts";
 import { LIMITS, count } from "./limits.ts";
 import { readText } from "./text.ts";
 import { ParseError } from "./types.ts";
@@ -168,7 +168,7 @@ class SectionWriter {
     if (text === "") return;
     if (this.hasBody) this.flush();
     while ((this.headings.at(-1)?.level ?? 0) >= level) this.headings.pop();
-    this.headings.push({ level, text });
+    this.headings.push({ level, text: headingPathText(text) });
     this.paragraphBreak();
     this.emit(text, false);
     this.afterMarker = false;

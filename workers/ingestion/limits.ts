@@ -62,6 +62,12 @@ export const LIMITS = {
    * than the character budget anyway, and each page costs pdf.js its own parse.
    */
   pdfPages: 5_000,
+  /**
+   * Characters of a heading kept in the heading path. Every chunk under a heading repeats the
+   * path in its metadata (R2 batches, the vector store, citations), so a "heading" of a
+   * megabyte would be stored thousands of times; real headings are under 100 characters.
+   */
+  headingChars: 200,
 } as const;
 
 /** "32 MB" for 33554432. */

@@ -2,7 +2,8 @@
  * Markdown: cut into sections at ATX (`## Title`) and setext (`Title` over `===`/`---`)
  * headings outside fenced code; each section keeps its Markdown source, heading line included.
  */
-import { buildDocument } from "./document.ts";
+import { buildDocument, headingPathText } from "./document.ts";
+import { LIMITS } from "./limits.ts";
 import { readText } from "./text.ts";
 import type { ParsedDocument, ParsedSection } from "./types.ts";
 
@@ -44,9 +45,9 @@ export function markdownToSections(markdown: string): ParsedSection[] {
       hasBody = true;
       continue;
     }
-    const atx = /^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/.exec(line);
-    if (atx?.[1] && atx[2]) {
-      startSection(atx[1].length, cleanHeading(atx[2]), [line]);
+    const atx = atxHeading(line);
+    if (atx) {
+      startSection(atx.level, cleanHeading(atx.text), [line]);
       continue;
     }
     const next = lines[i + 1] ?? "";
@@ -62,6 +63,23 @@ export function markdownToSections(markdown: string): ParsedSection[] {
   return sections;
 }
 
+/**
+ * `## Title ##` -> level 2, "Title"; null for a line that is not an ATX heading (or has no
+ * text). Anchored patterns and a hand trim only: the one-regex form
+ * `/^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/` backtracks quadratically on a long run of spaces
+ * inside the heading (200,000 spaces took 86 s).
+ */
+function atxHeading(line: string): { level: number; text: string } | null {
+  const open = /^ {0,3}(#{1,6})(?:[ \t]|$)/.exec(line);
+  if (!open?.[1]) return null;
+  let text = line.slice(open[0].length).trim();
+  // An optional closing sequence: spaces then only #s.
+  let hashes = 0;
+  while (hashes < text.length && text.charCodeAt(text.length - 1 - hashes) === 35) hashes++;
+  if (hashes > 0 && (hashes === text.length || /[ \t]/.test(text.charAt(text.length - hashes - 1)))) text = text.slice(0, text.length - hashes).trim();
+  return text === "" ? null : { level: open[1].length, text };
+}
+
 /** A setext heading is a single paragraph line: not a list item, quote, table row or heading. */
 function isSetextCandidate(line: string, before: string[]): boolean {
   const previous = before.at(-1) ?? "";
@@ -70,8 +88,10 @@ function isSetextCandidate(line: string, before: string[]): boolean {
 
 /** Heading text without emphasis markers or link syntax, for the heading path. */
 function cleanHeading(text: string): string {
-  return text
+  // Cut first: the link pattern below retries from every "[", which is quadratic on a
+  // heading of a million brackets; the path keeps LIMITS.headingChars anyway.
+  return headingPathText(text.slice(0, LIMITS.headingChars * 2)
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/[*_`]+/g, "")
-    .trim();
+    .trim());
 }

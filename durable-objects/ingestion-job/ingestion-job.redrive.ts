@@ -55,17 +55,30 @@ export async function sendPendingBatches(env: Pick<WorkerEnv, "EMBEDDING_QUEUE" 
   const stored = await storedKeys(env.DOCUMENTS, prefix);
   const missing = pending.filter((i) => !stored.has(keyOf(i)));
   if (missing.length) return { missing };
-  const messages = pending.map((i) => ({
+  await queueEmbedBatches(env, s, pending, keyOf, { session_id: s.job_id, task_id: s.job_id, trace_id: s.job_id, origin_service: "ingestion-job" });
+  return { sent: pending.length };
+}
+
+/** Who queues the batches: the DomainAction fields each batch message carries (its task id gains `:batch-N`). */
+export interface BatchOrigin {
+  session_id: string;
+  task_id: string;
+  trace_id: string;
+  origin_service: string;
+}
+
+/** Queues one `embedding.batch.process` per batch index, 100 messages per send (the queue's batch limit). */
+export async function queueEmbedBatches(env: Pick<WorkerEnv, "EMBEDDING_QUEUE">, s: Pick<RedriveJob, "job_id" | "tenant_id" | "document_id">, indexes: number[], keyOf: (index: number) => string, origin: BatchOrigin): Promise<void> {
+  const messages = indexes.map((i) => ({
     body: createDomainAction({
       action_type: INGESTION_ACTIONS.embedBatch,
       tenant_id: s.tenant_id,
-      session_id: s.job_id,
-      task_id: `${s.job_id}:batch-${i}`,
-      origin_service: "ingestion-job",
-      trace_id: s.job_id,
+      session_id: origin.session_id,
+      task_id: `${origin.task_id}:batch-${i}`,
+      origin_service: origin.origin_service,
+      trace_id: origin.trace_id,
       data: { job_id: s.job_id, document_id: s.document_id, batch_index: i, batch_key: keyOf(i) },
     }),
   }));
   for (let i = 0; i < messages.length; i += 100) await env.EMBEDDING_QUEUE.sendBatch(messages.slice(i, i + 100));
-  return { sent: messages.length };
 }

@@ -7,7 +7,7 @@
  * owed (the job's alarm queues it again for that).
  */
 import type { Sql } from "postgres";
-import { DomainActionSchema, createDomainAction } from "../../../shared/actions.ts";
+import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { DomainAction } from "../../../shared/actions.ts";
 import { chunkDocument } from "../../ingestion/chunk.ts";
 import { parseDocument } from "../../ingestion/parse.ts";
@@ -24,6 +24,7 @@ import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-
 import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 import { CHUNKS_PER_BATCH, INGESTION_ACTIONS, ProcessDataSchema } from "./actions.ts";
 import { recordOutcome } from "./outcome.ts";
+import { queueEmbedBatches } from "../../../durable-objects/ingestion-job/ingestion-job.redrive.ts";
 import { busyElsewhere, withHeartbeat } from "./watchdog.ts";
 
 const QUEUE = "nooble-ingestion";
@@ -108,16 +109,6 @@ async function processDocument(env: WorkerEnv, db: () => Sql, action: DomainActi
     if (!state || state.stage !== "embedding") return recordOutcome(db(), job, state);
   }
   const pending = Array.from({ length: state.total_batches }, (_, i) => i).filter((i) => !state?.batches_done.includes(i));
-  const messages = pending.map((i) => ({
-    body: createDomainAction({
-      action_type: INGESTION_ACTIONS.embedBatch,
-      tenant_id: action.tenant_id,
-      session_id: action.session_id,
-      task_id: `${action.task_id}:batch-${i}`,
-      origin_service: "ingestion",
-      trace_id: action.trace_id,
-      data: { job_id: state.job_id, document_id: state.document_id, batch_index: i, batch_key: batchKey(state, i) },
-    }),
-  }));
-  for (let i = 0; i < messages.length; i += 100) await env.EMBEDDING_QUEUE.sendBatch(messages.slice(i, i + 100));
+  const current = state;
+  await queueEmbedBatches(env, current, pending, (i) => batchKey(current, i), { session_id: action.session_id, task_id: action.task_id, trace_id: action.trace_id, origin_service: "ingestion" });
 }

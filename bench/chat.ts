@@ -76,10 +76,17 @@ const HARD_LIMIT_MS = 7 * 60_000;
 const SETTLE_MAX_MS = 30_000;
 const SETTLE_STABLE_MS = 2_000;
 /** For experiments: another wrangler config (e.g. a patched copy of the Worker) to measure the same way. */
-const CONFIG_PATH = process.env.BENCH_CHAT_CONFIG ?? new URL("../wrangler.toml", import.meta.url).pathname;
+const CONFIG_PATH =
+  process.env.BENCH_CHAT_CONFIG ?? new URL("../wrangler.toml", import.meta.url).pathname;
 const SECRET = "bench-secret-0123456789abcdef0123456789";
 const SESSION_SECRET = "bench-session-secret-0123456789abcdef0123";
-const TARGETS = { added_ttft_p50_ms_at_20: 30, added_ttft_p99_ms_at_20: 120, relay_p50_ms: 5, load_errors: 0, load_lost_chunks: 0 };
+const TARGETS = {
+  added_ttft_p50_ms_at_20: 30,
+  added_ttft_p99_ms_at_20: 120,
+  relay_p50_ms: 5,
+  load_errors: 0,
+  load_lost_chunks: 0,
+};
 
 const watchdog = setTimeout(() => {
   console.error(`\nbench:chat: still running after ${HARD_LIMIT_MS / 60_000} min; giving up.`);
@@ -90,18 +97,22 @@ watchdog.unref();
 
 const now = () => performance.now();
 const t0 = now();
-const progress = (line: string) => process.stderr.write(`  [${((now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
+const progress = (line: string) =>
+  process.stderr.write(`  [${((now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- the fake LLM: an answer unique to each turn, with write times recorded ----
 
 const records = new Map<string, StreamRecord>();
-const tokensFor = (tag: string) => Array.from({ length: TOKENS_PER_ANSWER }, (_, i) => `${tag}:${i} `);
+const tokensFor = (tag: string) =>
+  Array.from({ length: TOKENS_PER_ANSWER }, (_, i) => `${tag}:${i} `);
 const llm = await startFakeOpenAI({
   interTokenDelayMs: 0,
   tokensFor: (body) => {
     const messages = (body.messages ?? []) as { role: string; content: string }[];
-    const tag = /^bench (\S+)$/.exec(messages.filter((m) => m.role === "user").at(-1)?.content ?? "")?.[1] ?? "x";
+    const tag =
+      /^bench (\S+)$/.exec(messages.filter((m) => m.role === "user").at(-1)?.content ?? "")?.[1] ??
+      "x";
     return tokensFor(tag);
   },
   onStream: (r) => records.set(r.lastUserMessage, r),
@@ -158,29 +169,62 @@ const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSI
  * BENCH_CHAT_PROFILE=1: a CPU profile of the Worker over the 20-session phases; a list of levels
  * (BENCH_CHAT_PROFILE=1,20) profiles those (bench/results/chat-profile.json).
  */
-const PROFILE_LEVELS = process.env.BENCH_CHAT_PROFILE === "1" ? [20] : (process.env.BENCH_CHAT_PROFILE ?? "").split(",").filter(Boolean).map(Number);
+const PROFILE_LEVELS =
+  process.env.BENCH_CHAT_PROFILE === "1"
+    ? [20]
+    : (process.env.BENCH_CHAT_PROFILE ?? "").split(",").filter(Boolean).map(Number);
 const PROFILE = PROFILE_LEVELS.length > 0;
-async function startWorker(): Promise<{ url: string; inspectorHost?: string | null; logs: () => WorkerLog[]; close: () => Promise<void> }> {
-  if (RUNNER === "wrangler-dev") return startDevWorker({ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets, inspect: PROFILE });
-  const harness = createTestHarness({ workers: [{ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets }] });
+async function startWorker(): Promise<{
+  url: string;
+  inspectorHost?: string | null;
+  logs: () => WorkerLog[];
+  close: () => Promise<void>;
+}> {
+  if (RUNNER === "wrangler-dev")
+    return startDevWorker({
+      configPath: CONFIG_PATH,
+      vars: workerVars,
+      secrets: workerSecrets,
+      inspect: PROFILE,
+    });
+  const harness = createTestHarness({
+    workers: [{ configPath: CONFIG_PATH, vars: workerVars, secrets: workerSecrets }],
+  });
   const url = (await harness.listen()).url.toString().replace(/\/$/, "");
   return { url, logs: () => harness.getLogs(), close: () => harness.close() };
 }
 const worker = await startWorker();
 const base = worker.url;
 
-
 const postJson = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(SETUP_TIMEOUT_MS) });
-  return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, string> & { error?: { code?: string } } };
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
+  });
+  return {
+    status: res.status,
+    json: (await res.json().catch(() => ({}))) as Record<string, string> & {
+      error?: { code?: string };
+    },
+  };
 };
 
 let agentId = "";
 async function createAgent(): Promise<void> {
-  const signIn = await postJson("/api/v1/dev/sign-in", { email: `bench-chat-${Date.now()}@example.com` });
-  if (signIn.status !== 200) throw new Error(`dev sign-in answered ${signIn.status}: ${JSON.stringify(signIn.json)}`);
-  const agent = await postJson("/api/v1/agents", { name: "Bench agent", is_public: true, execution_config: { model: "fake-model" } }, { authorization: `Bearer ${signIn.json.access_token}` });
-  if (agent.status !== 201) throw new Error(`creating the agent answered ${agent.status}: ${JSON.stringify(agent.json)}`);
+  const signIn = await postJson("/api/v1/dev/sign-in", {
+    email: `bench-chat-${Date.now()}@example.com`,
+  });
+  if (signIn.status !== 200)
+    throw new Error(`dev sign-in answered ${signIn.status}: ${JSON.stringify(signIn.json)}`);
+  const agent = await postJson(
+    "/api/v1/agents",
+    { name: "Bench agent", is_public: true, execution_config: { model: "fake-model" } },
+    { authorization: `Bearer ${signIn.json.access_token}` },
+  );
+  if (agent.status !== 201)
+    throw new Error(`creating the agent answered ${agent.status}: ${JSON.stringify(agent.json)}`);
   agentId = agent.json.id ?? "";
 }
 
@@ -220,26 +264,48 @@ class Session {
 
   static async open(): Promise<Session> {
     const address = nextAddress();
-    let init = await postJson("/api/v1/chat/init", { agent_id: agentId }, { "cf-connecting-ip": address });
+    let init = await postJson(
+      "/api/v1/chat/init",
+      { agent_id: agentId },
+      { "cf-connecting-ip": address },
+    );
     // Setup is not what is measured: a failed init is retried (twice at most), and counted apart.
     for (let retry = 0; retry < 2 && init.status >= 400 && init.status !== 429; retry++) {
       initFailures.push(`${init.status} ${init.json.error?.code ?? ""}`);
       await sleep(100);
-      init = await postJson("/api/v1/chat/init", { agent_id: agentId }, { "cf-connecting-ip": address });
+      init = await postJson(
+        "/api/v1/chat/init",
+        { agent_id: agentId },
+        { "cf-connecting-ip": address },
+      );
     }
-    if (init.status !== 201) throw new Error(`chat/init answered ${init.status} ${init.json.error ? JSON.stringify(init.json.error) : ""}`);
+    if (init.status !== 201)
+      throw new Error(
+        `chat/init answered ${init.status} ${init.json.error ? JSON.stringify(init.json.error) : ""}`,
+      );
     const ws = new WebSocket(`${init.json.websocket_url}?token=${init.json.session_token}`);
     const session = new Session(ws);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("no connection_ack in time")), SETUP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error("no connection_ack in time")),
+        SETUP_TIMEOUT_MS,
+      );
       session.onFrame = (f) => {
         if (f.message_type !== "connection_ack") return;
         clearTimeout(timer);
         session.onFrame = null;
         resolve();
       };
-      ws.addEventListener("error", () => (clearTimeout(timer), reject(new Error("WebSocket failed"))), { once: true });
-      ws.addEventListener("close", () => (clearTimeout(timer), reject(new Error("WebSocket closed before connection_ack"))), { once: true });
+      ws.addEventListener(
+        "error",
+        () => (clearTimeout(timer), reject(new Error("WebSocket failed"))),
+        { once: true },
+      );
+      ws.addEventListener(
+        "close",
+        () => (clearTimeout(timer), reject(new Error("WebSocket closed before connection_ack"))),
+        { once: true },
+      );
     });
     return session;
   }
@@ -277,7 +343,16 @@ function runTurn(session: Session, phase: string): Promise<Turn> {
   const tag = `${phase}.${++tagCounter}`;
   const content = `bench ${tag}`;
   return new Promise((resolve) => {
-    const turn: Turn = { tag, sentAt: 0, processingAt: null, chunks: [], finalIdx: null, response: null, error: null, restarts: 0 };
+    const turn: Turn = {
+      tag,
+      sentAt: 0,
+      processingAt: null,
+      chunks: [],
+      finalIdx: null,
+      response: null,
+      error: null,
+      restarts: 0,
+    };
     let attempt = 1;
     const finish = (error: string | null) => {
       clearTimeout(timer);
@@ -286,7 +361,10 @@ function runTurn(session: Session, phase: string): Promise<Turn> {
       turn.error = error;
       resolve(turn);
     };
-    const timer = setTimeout(() => finish(`timeout: no chat_response in ${TURN_TIMEOUT_MS} ms`), TURN_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(`timeout: no chat_response in ${TURN_TIMEOUT_MS} ms`),
+      TURN_TIMEOUT_MS,
+    );
     session.onClose = () => finish("socket closed");
     session.onFrame = (f, at) => {
       const d = f.data;
@@ -344,13 +422,18 @@ function checkTurn(turn: Turn): { lost: number; problems: string[] } {
   const expected = record?.tokens ?? tokensFor(turn.tag);
   if (!record) problems.push("the LLM server never saw this turn");
   const indices = turn.chunks.map((c) => c.idx);
-  if (!indices.every((v, i) => v === i)) problems.push(`chunk indices not contiguous from 0 (${indices.slice(0, 8).join(",")}...)`);
-  if (turn.finalIdx !== turn.chunks.length) problems.push(`final chunk index ${turn.finalIdx} after ${turn.chunks.length} chunks`);
+  if (!indices.every((v, i) => v === i))
+    problems.push(`chunk indices not contiguous from 0 (${indices.slice(0, 8).join(",")}...)`);
+  if (turn.finalIdx !== turn.chunks.length)
+    problems.push(`final chunk index ${turn.finalIdx} after ${turn.chunks.length} chunks`);
   const text = turn.chunks.map((c) => c.content).join("");
   if (text !== turn.response) problems.push("streamed text differs from chat_response.message");
-  if (text !== expected.join("")) problems.push("streamed text differs from the tokens the LLM server sent");
+  if (text !== expected.join(""))
+    problems.push("streamed text differs from the tokens the LLM server sent");
   const offsets = tokenOffsets(expected);
-  const lost = expected.filter((t, i) => text.slice(offsets[i], (offsets[i] ?? 0) + t.length) !== t).length;
+  const lost = expected.filter(
+    (t, i) => text.slice(offsets[i], (offsets[i] ?? 0) + t.length) !== t,
+  ).length;
   return { lost, problems };
 }
 
@@ -381,10 +464,15 @@ interface Pool {
 async function openSessions(n: number, errors: string[]): Promise<Session[]> {
   const sessions: Session[] = [];
   for (let i = 0; i < n; i += SETUP_PARALLELISM) {
-    const batch = await Promise.allSettled(Array.from({ length: Math.min(SETUP_PARALLELISM, n - i) }, () => Session.open()));
+    const batch = await Promise.allSettled(
+      Array.from({ length: Math.min(SETUP_PARALLELISM, n - i) }, () => Session.open()),
+    );
     for (const r of batch) {
       if (r.status === "fulfilled") sessions.push(r.value);
-      else errors.push(`session setup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      else
+        errors.push(
+          `session setup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`,
+        );
     }
   }
   return sessions;
@@ -394,7 +482,9 @@ async function openPool(name: string, n: number): Promise<Pool> {
   const errors: string[] = [];
   const setupStart = now();
   const sessions = await openSessions(n, errors);
-  progress(`${name}: ${sessions.length}/${n} sessions open in ${((now() - setupStart) / 1000).toFixed(1)} s${errors.length ? ` (${errors.length} failed)` : ""}`);
+  progress(
+    `${name}: ${sessions.length}/${n} sessions open in ${((now() - setupStart) / 1000).toFixed(1)} s${errors.length ? ` (${errors.length} failed)` : ""}`,
+  );
   return { sessions, errors };
 }
 
@@ -414,12 +504,21 @@ async function settle(): Promise<void> {
     await sleep(250);
   }
   const waited = now() - start;
-  if (waited > 1000 || stored < expected) progress(`settle: ${stored}/${expected} messages stored by the conversation consumer after ${(waited / 1000).toFixed(1)} s`);
+  if (waited > 1000 || stored < expected)
+    progress(
+      `settle: ${stored}/${expected} messages stored by the conversation consumer after ${(waited / 1000).toFixed(1)} s`,
+    );
   await sleep(300);
 }
 
 /** `think`, when given, is each session's pause after an answer (seeded per session index). */
-async function productPhase(name: string, pool: Pool | undefined, n: number, turns = TURNS, think?: (session: number) => () => number): Promise<PhaseResult> {
+async function productPhase(
+  name: string,
+  pool: Pool | undefined,
+  n: number,
+  turns = TURNS,
+  think?: (session: number) => () => number,
+): Promise<PhaseResult> {
   await settle();
   const cpuBefore = cpuByProcess();
   const startedAt = now();
@@ -447,18 +546,34 @@ async function productPhase(name: string, pool: Pool | undefined, n: number, tur
   await sleep(200);
   progress(`${name}: ${n} sessions x ${turns} turns done`);
   const wallMs = now() - startedAt;
-  return { sessions: n, turnsPerSession: turns, turns: all.flat(), errors, cpuMs: cpuSince(cpuBefore), wallMs };
+  return {
+    sessions: n,
+    turnsPerSession: turns,
+    turns: all.flat(),
+    errors,
+    cpuMs: cpuSince(cpuBefore),
+    wallMs,
+  };
 }
 
 /** The baseline: the same server, same request shape, straight from Node; time until the first content delta. */
-async function baselinePhase(n: number, turns = TURNS, think?: (session: number) => () => number): Promise<number[]> {
+async function baselinePhase(
+  n: number,
+  turns = TURNS,
+  think?: (session: number) => () => number,
+): Promise<number[]> {
   await settle();
   const one = async (): Promise<number> => {
     const t0 = now();
     const res = await fetch(`${llm.url}/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: "Bearer sk-bench" },
-      body: JSON.stringify({ model: "fake-model", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: `baseline ${++tagCounter}` }] }),
+      body: JSON.stringify({
+        model: "fake-model",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [{ role: "user", content: `baseline ${++tagCounter}` }],
+      }),
       signal: AbortSignal.timeout(TURN_TIMEOUT_MS),
     });
     if (!res.ok || !res.body) throw new Error(`baseline request answered ${res.status}`);
@@ -468,7 +583,11 @@ async function baselinePhase(n: number, turns = TURNS, think?: (session: number)
     for await (const bytes of res.body) {
       if (first !== null) continue; // drain the rest
       buffer += decoder.decode(bytes as Uint8Array, { stream: true });
-      for (let nl = buffer.indexOf("\n\n"); nl >= 0 && first === null; nl = buffer.indexOf("\n\n")) {
+      for (
+        let nl = buffer.indexOf("\n\n");
+        nl >= 0 && first === null;
+        nl = buffer.indexOf("\n\n")
+      ) {
         const line = buffer.slice(0, nl).trim();
         buffer = buffer.slice(nl + 2);
         if (!line.startsWith("data: ") || line === "data: [DONE]") continue;
@@ -479,15 +598,17 @@ async function baselinePhase(n: number, turns = TURNS, think?: (session: number)
     if (first === null) throw new Error("baseline stream had no content");
     return first;
   };
-  const samples = await Promise.all(Array.from({ length: n }, async (_, i) => {
-    const out: number[] = [];
-    const pause = think?.(i);
-    for (let t = 0; t < turns; t++) {
-      if (pause) await sleep(pause());
-      out.push(await one());
-    }
-    return out;
-  }));
+  const samples = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const out: number[] = [];
+      const pause = think?.(i);
+      for (let t = 0; t < turns; t++) {
+        if (pause) await sleep(pause());
+        out.push(await one());
+      }
+      return out;
+    }),
+  );
   return samples.flat();
 }
 
@@ -517,19 +638,39 @@ async function pingRoundTrips(session: Session, n = 30): Promise<number[]> {
 
 // ---- figures ----
 
-interface Dist { p50: number; p99: number; mean: number; n: number }
+interface Dist {
+  p50: number;
+  p99: number;
+  mean: number;
+  n: number;
+}
 const dist = (values: number[]): Dist => {
   const s = [...values].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1), n: s.length };
+  return {
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+    n: s.length,
+  };
 };
-const round = (d: Dist) => ({ p50: +d.p50.toFixed(2), p99: +d.p99.toFixed(2), mean: +d.mean.toFixed(2), n: d.n });
+const round = (d: Dist) => ({
+  p50: +d.p50.toFixed(2),
+  p99: +d.p99.toFixed(2),
+  mean: +d.mean.toFixed(2),
+  n: d.n,
+});
 
 const okTurns = (p: PhaseResult) => p.turns.filter((t) => !t.error && t.chunks.length > 0);
 const ttft = (p: PhaseResult) => okTurns(p).map((t) => (t.chunks[0]?.at ?? 0) - t.sentAt);
 
 /** Where a turn's time to first token goes, on the bench process's clock. */
 function breakdown(p: PhaseResult) {
-  const parts = { to_chat_processing: [] as number[], to_llm_request: [] as number[], llm_request_to_first_write: [] as number[], first_write_to_first_chunk: [] as number[] };
+  const parts = {
+    to_chat_processing: [] as number[],
+    to_llm_request: [] as number[],
+    llm_request_to_first_write: [] as number[],
+    first_write_to_first_chunk: [] as number[],
+  };
   for (const t of okTurns(p)) {
     const r = records.get(`bench ${t.tag}`);
     if (!r || r.writes[0] === undefined || !t.chunks[0]) continue;
@@ -538,7 +679,10 @@ function breakdown(p: PhaseResult) {
     parts.llm_request_to_first_write.push(r.writes[0] - r.receivedAt);
     parts.first_write_to_first_chunk.push(t.chunks[0].at - r.writes[0]);
   }
-  return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(dist(v))])) as Record<keyof typeof parts, ReturnType<typeof round>>;
+  return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, round(dist(v))])) as Record<
+    keyof typeof parts,
+    ReturnType<typeof round>
+  >;
 }
 
 /**
@@ -600,7 +744,8 @@ function correctness(p: PhaseResult) {
 }
 
 const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1).padStart(7) : "      -");
-const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)}`.padStart(7) : "      -");
+const signed = (v: number) =>
+  Number.isFinite(v) ? `${v >= 0 ? "+" : ""}${v.toFixed(1)}`.padStart(7) : "      -";
 const mark = (ok: boolean) => (ok ? "met" : "MISSED");
 
 // ---- run ----
@@ -609,13 +754,28 @@ async function main(): Promise<number> {
   await createAgent();
   const started = now();
   const loadBefore = loadavg()[0] ?? NaN;
-  const runtime = RUNNER === "wrangler-dev" ? "as `wrangler dev` runs it (wrangler DevEnv: proxy worker + workerd)" : "wrangler createTestHarness (outbound fetches through this Node process)";
-  console.log(`\nchat: Worker ${runtime}, ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start`);
-  console.log(`  fake OpenAI-compatible server at ${llm.url}; ${TOKENS_PER_ANSWER} tokens per answer; ${TURNS} turns per session (${ttftTurns(1)} for the 1-session time to first token), each waiting for chat_response`);
-  console.log(`  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`);
-  console.log(`  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`);
+  const runtime =
+    RUNNER === "wrangler-dev"
+      ? "as `wrangler dev` runs it (wrangler DevEnv: proxy worker + workerd)"
+      : "wrangler createTestHarness (outbound fetches through this Node process)";
+  console.log(
+    `\nchat: Worker ${runtime}, ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start`,
+  );
+  console.log(
+    `  fake OpenAI-compatible server at ${llm.url}; ${TOKENS_PER_ANSWER} tokens per answer; ${TURNS} turns per session (${ttftTurns(1)} for the 1-session time to first token), each waiting for chat_response`,
+  );
+  console.log(
+    `  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`,
+  );
+  console.log(
+    `  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`,
+  );
 
-  const plan: [string, number][] = [["warm", 4], ...LEVELS.map((n): [string, number] => [`ttft${n}`, n]), ...RELAY_LEVELS.map((n): [string, number] => [`relay${n}`, n])];
+  const plan: [string, number][] = [
+    ["warm", 4],
+    ...LEVELS.map((n): [string, number] => [`ttft${n}`, n]),
+    ...RELAY_LEVELS.map((n): [string, number] => [`relay${n}`, n]),
+  ];
   if (PACED_SESSIONS > 0) plan.push(["paced", PACED_SESSIONS]);
   if (LOAD_SESSIONS > 0) plan.push(["load", LOAD_SESSIONS]);
   const pools = new Map<string, Pool>();
@@ -628,7 +788,10 @@ async function main(): Promise<number> {
   const pings = dist(await pingRoundTrips(pingSession));
   pingSession.close();
 
-  const ttftByLevel: Record<number, { baseline: Dist; product: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
+  const ttftByLevel: Record<
+    number,
+    { baseline: Dist; product: Dist; breakdown: ReturnType<typeof breakdown> }
+  > = {};
   const phases: { name: string; result: PhaseResult }[] = [{ name: "warm-up", result: warm }];
   llm.setDelay(0);
   const profiles: Record<string, unknown> = {};
@@ -641,65 +804,121 @@ async function main(): Promise<number> {
   };
   for (const n of LEVELS) {
     const baseline = dist(await baselinePhase(n, ttftTurns(n)));
-    const product = await profiled(`ttft${n}`, PROFILE_LEVELS.includes(n), () => productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)));
+    const product = await profiled(`ttft${n}`, PROFILE_LEVELS.includes(n), () =>
+      productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)),
+    );
     phases.push({ name: `ttft, ${n} sessions, delay 0`, result: product });
     ttftByLevel[n] = { baseline, product: dist(ttft(product)), breakdown: breakdown(product) };
   }
 
   llm.setDelay(RELAY_DELAY_MS);
-  const relayByLevel: Record<number, { relay: Dist; ttft: Dist; breakdown: ReturnType<typeof breakdown> }> = {};
+  const relayByLevel: Record<
+    number,
+    { relay: Dist; ttft: Dist; breakdown: ReturnType<typeof breakdown> }
+  > = {};
   for (const n of RELAY_LEVELS) {
-    const p = await profiled(`relay${n}`, PROFILE_LEVELS.includes(n), () => productPhase(`relay${n}`, pools.get(`relay${n}`), n));
+    const p = await profiled(`relay${n}`, PROFILE_LEVELS.includes(n), () =>
+      productPhase(`relay${n}`, pools.get(`relay${n}`), n),
+    );
     phases.push({ name: `relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, result: p });
     relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)), breakdown: breakdown(p) };
   }
   // Paced visitors: baseline and product with the same pauses, tokens every RELAY_DELAY_MS.
   const pacedThink = (i: number) => thinkTimes(1000 + i);
-  const pacedBaseline = PACED_SESSIONS > 0 ? dist(await baselinePhase(PACED_SESSIONS, TURNS, pacedThink)) : null;
-  const paced = PACED_SESSIONS > 0 ? await productPhase("paced", pools.get("paced"), PACED_SESSIONS, TURNS, pacedThink) : null;
-  if (paced) phases.push({ name: `paced, ${PACED_SESSIONS} sessions, pauses ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s`, result: paced });
-  const pacedFigures = paced && pacedBaseline ? { baseline: pacedBaseline, product: dist(ttft(paced)), relay: dist(relay(paced)), breakdown: breakdown(paced) } : null;
-  const load = LOAD_SESSIONS > 0 ? await productPhase("load", pools.get("load"), LOAD_SESSIONS) : null;
-  if (load) phases.push({ name: `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`, result: load });
+  const pacedBaseline =
+    PACED_SESSIONS > 0 ? dist(await baselinePhase(PACED_SESSIONS, TURNS, pacedThink)) : null;
+  const paced =
+    PACED_SESSIONS > 0
+      ? await productPhase("paced", pools.get("paced"), PACED_SESSIONS, TURNS, pacedThink)
+      : null;
+  if (paced)
+    phases.push({
+      name: `paced, ${PACED_SESSIONS} sessions, pauses ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s`,
+      result: paced,
+    });
+  const pacedFigures =
+    paced && pacedBaseline
+      ? {
+          baseline: pacedBaseline,
+          product: dist(ttft(paced)),
+          relay: dist(relay(paced)),
+          breakdown: breakdown(paced),
+        }
+      : null;
+  const load =
+    LOAD_SESSIONS > 0 ? await productPhase("load", pools.get("load"), LOAD_SESSIONS) : null;
+  if (load)
+    phases.push({
+      name: `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`,
+      result: load,
+    });
   llm.setDelay(0);
   const loadRelay = dist(load ? relay(load) : []);
 
   // ---- report ----
 
-  console.log(`\n  one idle session's WebSocket round trip (ping -> ChatSession -> pong), ms: p50 ${pings.p50.toFixed(1)}, p99 ${pings.p99.toFixed(1)}`);
-  console.log(`\n  time to first token, ms (chat_message sent -> first chat_streaming; baseline: POST -> first content delta), interTokenDelay 0`);
-  console.log(`  sessions | baseline p50     p99 | product p50     p99 | added p50     p99 |  turns`);
+  console.log(
+    `\n  one idle session's WebSocket round trip (ping -> ChatSession -> pong), ms: p50 ${pings.p50.toFixed(1)}, p99 ${pings.p99.toFixed(1)}`,
+  );
+  console.log(
+    `\n  time to first token, ms (chat_message sent -> first chat_streaming; baseline: POST -> first content delta), interTokenDelay 0`,
+  );
+  console.log(
+    `  sessions | baseline p50     p99 | product p50     p99 | added p50     p99 |  turns`,
+  );
   for (const n of LEVELS) {
     const l = ttftByLevel[n];
     if (!l) continue;
-    console.log(`  ${String(n).padStart(8)} |      ${f1(l.baseline.p50)} ${f1(l.baseline.p99)} |     ${f1(l.product.p50)} ${f1(l.product.p99)} |   ${signed(l.product.p50 - l.baseline.p50)} ${signed(l.product.p99 - l.baseline.p99)} | ${String(l.product.n).padStart(6)}`);
+    console.log(
+      `  ${String(n).padStart(8)} |      ${f1(l.baseline.p50)} ${f1(l.baseline.p99)} |     ${f1(l.product.p50)} ${f1(l.product.p99)} |   ${signed(l.product.p50 - l.baseline.p50)} ${signed(l.product.p99 - l.baseline.p99)} | ${String(l.product.n).padStart(6)}`,
+    );
   }
   const at20 = ttftByLevel[20];
-  const added20 = at20 ? { p50: at20.product.p50 - at20.baseline.p50, p99: at20.product.p99 - at20.baseline.p99 } : { p50: NaN, p99: NaN };
-  console.log(`  target at 20 sessions: added p50 <= ${TARGETS.added_ttft_p50_ms_at_20} ms (${mark(added20.p50 <= TARGETS.added_ttft_p50_ms_at_20)}), p99 <= ${TARGETS.added_ttft_p99_ms_at_20} ms (${mark(added20.p99 <= TARGETS.added_ttft_p99_ms_at_20)})`);
+  const added20 = at20
+    ? { p50: at20.product.p50 - at20.baseline.p50, p99: at20.product.p99 - at20.baseline.p99 }
+    : { p50: NaN, p99: NaN };
+  console.log(
+    `  target at 20 sessions: added p50 <= ${TARGETS.added_ttft_p50_ms_at_20} ms (${mark(added20.p50 <= TARGETS.added_ttft_p50_ms_at_20)}), p99 <= ${TARGETS.added_ttft_p99_ms_at_20} ms (${mark(added20.p99 <= TARGETS.added_ttft_p99_ms_at_20)})`,
+  );
 
   console.log(`\n  where the product's time to first token goes (p50 / p99, ms, bench clock)`);
-  console.log(`  sessions | -> chat_processing | -> LLM request recv | recv -> 1st write | 1st write -> 1st chunk`);
+  console.log(
+    `  sessions | -> chat_processing | -> LLM request recv | recv -> 1st write | 1st write -> 1st chunk`,
+  );
   for (const n of LEVELS) {
     const b = ttftByLevel[n]?.breakdown;
     if (!b) continue;
-    const cell = (d: { p50: number; p99: number }, w: number) => `${d.p50.toFixed(1)} / ${d.p99.toFixed(1)}`.padStart(w);
-    console.log(`  ${String(n).padStart(8)} | ${cell(b.to_chat_processing, 18)} | ${cell(b.to_llm_request, 19)} | ${cell(b.llm_request_to_first_write, 17)} | ${cell(b.first_write_to_first_chunk, 22)}`);
+    const cell = (d: { p50: number; p99: number }, w: number) =>
+      `${d.p50.toFixed(1)} / ${d.p99.toFixed(1)}`.padStart(w);
+    console.log(
+      `  ${String(n).padStart(8)} | ${cell(b.to_chat_processing, 18)} | ${cell(b.to_llm_request, 19)} | ${cell(b.llm_request_to_first_write, 17)} | ${cell(b.first_write_to_first_chunk, 22)}`,
+    );
   }
 
-  console.log(`\n  relay delay per chunk, ms (chunk arrival at the client - token written by the LLM server), interTokenDelay ${RELAY_DELAY_MS} ms`);
+  console.log(
+    `\n  relay delay per chunk, ms (chunk arrival at the client - token written by the LLM server), interTokenDelay ${RELAY_DELAY_MS} ms`,
+  );
   console.log(`  sessions |   p50     p99 | chunks | target p50 <= ${TARGETS.relay_p50_ms} ms`);
   for (const n of RELAY_LEVELS) {
     const r = relayByLevel[n];
     if (!r) continue;
-    console.log(`  ${String(n).padStart(8)} | ${f1(r.relay.p50)} ${f1(r.relay.p99)} | ${String(r.relay.n).padStart(6)} | ${mark(r.relay.p50 <= TARGETS.relay_p50_ms)}`);
+    console.log(
+      `  ${String(n).padStart(8)} | ${f1(r.relay.p50)} ${f1(r.relay.p99)} | ${String(r.relay.n).padStart(6)} | ${mark(r.relay.p50 <= TARGETS.relay_p50_ms)}`,
+    );
   }
-  if (load) console.log(`  ${String(LOAD_SESSIONS).padStart(8)} | ${f1(loadRelay.p50)} ${f1(loadRelay.p99)} | ${String(loadRelay.n).padStart(6)} | (information: the load phase)`);
+  if (load)
+    console.log(
+      `  ${String(LOAD_SESSIONS).padStart(8)} | ${f1(loadRelay.p50)} ${f1(loadRelay.p99)} | ${String(loadRelay.n).padStart(6)} | (information: the load phase)`,
+    );
 
   if (pacedFigures) {
     const { baseline: b, product: q, relay: r } = pacedFigures;
-    console.log(`\n  paced visitors: ${PACED_SESSIONS} sessions, each pausing ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s before every message (the same seeded pauses for the baseline), interTokenDelay ${RELAY_DELAY_MS} ms`);
-    console.log(`  time to first token: baseline p50 ${f1(b.p50)} p99 ${f1(b.p99)} | product p50 ${f1(q.p50)} p99 ${f1(q.p99)} | added p50 ${signed(q.p50 - b.p50)} p99 ${signed(q.p99 - b.p99)} | ${q.n} turns`);
+    console.log(
+      `\n  paced visitors: ${PACED_SESSIONS} sessions, each pausing ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s before every message (the same seeded pauses for the baseline), interTokenDelay ${RELAY_DELAY_MS} ms`,
+    );
+    console.log(
+      `  time to first token: baseline p50 ${f1(b.p50)} p99 ${f1(b.p99)} | product p50 ${f1(q.p50)} p99 ${f1(q.p99)} | added p50 ${signed(q.p50 - b.p50)} p99 ${signed(q.p99 - b.p99)} | ${q.n} turns`,
+    );
     console.log(`  relay delay per chunk: p50 ${f1(r.p50)} p99 ${f1(r.p99)} (${r.n} chunks)`);
   }
 
@@ -708,45 +927,86 @@ async function main(): Promise<number> {
   const totalErrors = checks.reduce((n, c) => n + c.errors, 0);
   const totalLost = checks.reduce((n, c) => n + c.lost_chunks, 0);
   const totalBad = checks.reduce((n, c) => n + c.bad_turns, 0);
-  console.log(`\n  correctness (every phase checked: chunk indices 0..n-1, text = chat_response.message = the LLM server's tokens)`);
-  console.log(`  phase                                        | turns ok | errors | lost tokens | bad turns | restarts | tokens/chunk`);
+  console.log(
+    `\n  correctness (every phase checked: chunk indices 0..n-1, text = chat_response.message = the LLM server's tokens)`,
+  );
+  console.log(
+    `  phase                                        | turns ok | errors | lost tokens | bad turns | restarts | tokens/chunk`,
+  );
   for (const c of checks) {
-    console.log(`  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)} | ${c.tokens_per_chunk.toFixed(2).padStart(12)}`);
+    console.log(
+      `  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)} | ${c.tokens_per_chunk.toFixed(2).padStart(12)}`,
+    );
   }
-  if (load) console.log(`  target ${LOAD_SESSIONS} x ${TURNS}: 0 errors, 0 lost chunks (${mark((loadCheck?.errors ?? 1) === 0 && (loadCheck?.lost_chunks ?? 1) === 0 && (loadCheck?.bad_turns ?? 1) === 0)})`);
-  for (const c of checks) for (const e of [...c.error_samples, ...c.problem_samples]) console.log(`    ${c.phase}: ${e}`);
-  console.log(`\n  CPU used per turn, ms (from /proc, whole phase / turns answered; workerd: the Worker and wrangler's proxy; node: this bench, i.e. the clients and the fake LLM)`);
+  if (load)
+    console.log(
+      `  target ${LOAD_SESSIONS} x ${TURNS}: 0 errors, 0 lost chunks (${mark((loadCheck?.errors ?? 1) === 0 && (loadCheck?.lost_chunks ?? 1) === 0 && (loadCheck?.bad_turns ?? 1) === 0)})`,
+    );
+  for (const c of checks)
+    for (const e of [...c.error_samples, ...c.problem_samples]) console.log(`    ${c.phase}: ${e}`);
+  console.log(
+    `\n  CPU used per turn, ms (from /proc, whole phase / turns answered; workerd: the Worker and wrangler's proxy; node: this bench, i.e. the clients and the fake LLM)`,
+  );
   const cpuRows = phases.map((p) => {
     const answered = p.result.turns.filter((t) => t.response !== null).length || 1;
-    const per = Object.fromEntries(Object.entries(p.result.cpuMs).map(([k, v]) => [k, +(v / answered).toFixed(2)]));
+    const per = Object.fromEntries(
+      Object.entries(p.result.cpuMs).map(([k, v]) => [k, +(v / answered).toFixed(2)]),
+    );
     const busy = Object.values(p.result.cpuMs).reduce((a, b) => a + b, 0) / (p.result.wallMs || 1);
     return { phase: p.name, per_turn_ms: per, cores_busy: +busy.toFixed(2) };
   });
   for (const r of cpuRows) {
-    const cells = Object.entries(r.per_turn_ms).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ");
-    console.log(`  ${r.phase.padEnd(44)} | ${cells} | ${r.cores_busy.toFixed(2)} of ${cpus().length} cores busy`);
+    const cells = Object.entries(r.per_turn_ms)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(", ");
+    console.log(
+      `  ${r.phase.padEnd(44)} | ${cells} | ${r.cores_busy.toFixed(2)} of ${cpus().length} cores busy`,
+    );
   }
   if (initFailures.length) {
     const counts = new Map<string, number>();
     for (const f of initFailures) counts.set(f, (counts.get(f) ?? 0) + 1);
     const byCause = [...counts].map(([k, v]) => `${k} x${v}`);
-    console.log(`  setup: ${initFailures.length} chat/init answers retried (${byCause.join(", ")}); not counted as errors unless the retries failed too`);
+    console.log(
+      `  setup: ${initFailures.length} chat/init answers retried (${byCause.join(", ")}); not counted as errors unless the retries failed too`,
+    );
   }
   const logs = worker.logs();
   const workerErrors = logs.filter((l) => l.level === "error");
   const workerWarnings = logs.filter((l) => l.level === "warn");
   if (workerErrors.length || workerWarnings.length) {
-    const first = [...workerErrors, ...workerWarnings].slice(0, 3).map((l) => l.message.slice(0, 240));
-    console.log(`  Worker logs (not counted above): ${workerErrors.length} errors, ${workerWarnings.length} warnings; first: ${first.join(" | ")}`);
+    const first = [...workerErrors, ...workerWarnings]
+      .slice(0, 3)
+      .map((l) => l.message.slice(0, 240));
+    console.log(
+      `  Worker logs (not counted above): ${workerErrors.length} errors, ${workerWarnings.length} warnings; first: ${first.join(" | ")}`,
+    );
   }
   const elapsed = (now() - started) / 1000;
   const loadAfter = loadavg()[0] ?? NaN;
-  console.log(`  total: ${totalErrors} errors, ${totalLost} lost chunks, ${totalBad} bad turns; ${elapsed.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end (on ${cpus().length} CPUs)`);
+  console.log(
+    `  total: ${totalErrors} errors, ${totalLost} lost chunks, ${totalBad} bad turns; ${elapsed.toFixed(0)} s; 1-min load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end (on ${cpus().length} CPUs)`,
+  );
 
   const result = {
     runtime,
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", node: process.version, load_average_1min: { start: loadBefore, end: loadAfter } },
-    config: { turns_per_session: TURNS, tokens_per_answer: TOKENS_PER_ANSWER, levels: LEVELS, relay_levels: RELAY_LEVELS, relay_inter_token_delay_ms: RELAY_DELAY_MS, load_sessions: LOAD_SESSIONS, distinct_cf_connecting_ip_per_session: true, chat_messages_per_minute: 100000 },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "",
+      node: process.version,
+      load_average_1min: { start: loadBefore, end: loadAfter },
+    },
+    config: {
+      turns_per_session: TURNS,
+      tokens_per_answer: TOKENS_PER_ANSWER,
+      levels: LEVELS,
+      relay_levels: RELAY_LEVELS,
+      relay_inter_token_delay_ms: RELAY_DELAY_MS,
+      load_sessions: LOAD_SESSIONS,
+      distinct_cf_connecting_ip_per_session: true,
+      chat_messages_per_minute: 100000,
+    },
     ping_round_trip_ms: round(pings),
     paced: pacedFigures
       ? {
@@ -755,25 +1015,59 @@ async function main(): Promise<number> {
           inter_token_delay_ms: RELAY_DELAY_MS,
           baseline: round(pacedFigures.baseline),
           product: round(pacedFigures.product),
-          added: { p50: +(pacedFigures.product.p50 - pacedFigures.baseline.p50).toFixed(2), p99: +(pacedFigures.product.p99 - pacedFigures.baseline.p99).toFixed(2) },
+          added: {
+            p50: +(pacedFigures.product.p50 - pacedFigures.baseline.p50).toFixed(2),
+            p99: +(pacedFigures.product.p99 - pacedFigures.baseline.p99).toFixed(2),
+          },
           relay: round(pacedFigures.relay),
           product_breakdown: pacedFigures.breakdown,
         }
       : null,
     ttft_ms: Object.fromEntries(
-      Object.entries(ttftByLevel).map(([n, l]) => [n, { baseline: round(l.baseline), product: round(l.product), added: { p50: +(l.product.p50 - l.baseline.p50).toFixed(2), p99: +(l.product.p99 - l.baseline.p99).toFixed(2) }, product_breakdown: l.breakdown }]),
+      Object.entries(ttftByLevel).map(([n, l]) => [
+        n,
+        {
+          baseline: round(l.baseline),
+          product: round(l.product),
+          added: {
+            p50: +(l.product.p50 - l.baseline.p50).toFixed(2),
+            p99: +(l.product.p99 - l.baseline.p99).toFixed(2),
+          },
+          product_breakdown: l.breakdown,
+        },
+      ]),
     ),
-    relay_ms: { ...Object.fromEntries(Object.entries(relayByLevel).map(([n, r]) => [n, { relay: round(r.relay), ttft: round(r.ttft), ttft_breakdown: r.breakdown }])), ...(load ? { [LOAD_SESSIONS]: { relay: round(loadRelay) } } : {}) },
+    relay_ms: {
+      ...Object.fromEntries(
+        Object.entries(relayByLevel).map(([n, r]) => [
+          n,
+          { relay: round(r.relay), ttft: round(r.ttft), ttft_breakdown: r.breakdown },
+        ]),
+      ),
+      ...(load ? { [LOAD_SESSIONS]: { relay: round(loadRelay) } } : {}),
+    },
     correctness: checks,
     cpu_per_turn_ms: cpuRows,
-    totals: { errors: totalErrors, lost_chunks: totalLost, bad_turns: totalBad, chat_init_retried: initFailures.length, worker_error_logs: workerErrors.length, worker_warning_logs: workerWarnings.length },
+    totals: {
+      errors: totalErrors,
+      lost_chunks: totalLost,
+      bad_turns: totalBad,
+      chat_init_retried: initFailures.length,
+      worker_error_logs: workerErrors.length,
+      worker_warning_logs: workerWarnings.length,
+    },
     targets: {
       ...TARGETS,
       met: {
         added_ttft_p50_at_20: added20.p50 <= TARGETS.added_ttft_p50_ms_at_20,
         added_ttft_p99_at_20: added20.p99 <= TARGETS.added_ttft_p99_ms_at_20,
-        relay_p50: RELAY_LEVELS.every((n) => (relayByLevel[n]?.relay.p50 ?? Infinity) <= TARGETS.relay_p50_ms),
-        load: loadCheck === undefined ? null : loadCheck.errors === 0 && loadCheck.lost_chunks === 0 && loadCheck.bad_turns === 0,
+        relay_p50: RELAY_LEVELS.every(
+          (n) => (relayByLevel[n]?.relay.p50 ?? Infinity) <= TARGETS.relay_p50_ms,
+        ),
+        load:
+          loadCheck === undefined
+            ? null
+            : loadCheck.errors === 0 && loadCheck.lost_chunks === 0 && loadCheck.bad_turns === 0,
       },
     },
     elapsed_s: +elapsed.toFixed(1),
@@ -781,7 +1075,8 @@ async function main(): Promise<number> {
   };
   const outDir = new URL("./results/", import.meta.url);
   await mkdir(outDir, { recursive: true });
-  if (PROFILE) await writeFile(new URL("chat-profile.json", outDir), `${JSON.stringify(profiles, null, 2)}\n`);
+  if (PROFILE)
+    await writeFile(new URL("chat-profile.json", outDir), `${JSON.stringify(profiles, null, 2)}\n`);
   const outName = process.env.BENCH_CHAT_OUT ?? "chat.json";
   await writeFile(new URL(outName, outDir), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`  figures written to bench/results/${outName}`);
@@ -791,7 +1086,9 @@ async function main(): Promise<number> {
 
 await shutdown(
   await main().catch((err: unknown) => {
-    console.error(`\nbench:chat failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `\nbench:chat failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return 1;
   }),
 );

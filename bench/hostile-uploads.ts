@@ -22,8 +22,14 @@ const CASES: Record<string, { name: string; bytes: () => Uint8Array }> = {
   "docx-bomb-100mb": { name: "bomb.docx", bytes: () => hostile.docxZipBomb(100) },
   "docx-lying-directory": { name: "liar.docx", bytes: () => hostile.docxWithLyingDirectory(100) },
   "docx-billion-laughs": { name: "laughs.docx", bytes: () => hostile.docxBillionLaughs() },
-  "html-100k-nested": { name: "nest.html", bytes: () => new TextEncoder().encode(hostile.deeplyNestedHtml(100_000)) },
-  "csv-1m-rows": { name: "export.csv", bytes: () => new TextEncoder().encode(hostile.manyRowCsv(1_000_000)) },
+  "html-100k-nested": {
+    name: "nest.html",
+    bytes: () => new TextEncoder().encode(hostile.deeplyNestedHtml(100_000)),
+  },
+  "csv-1m-rows": {
+    name: "export.csv",
+    bytes: () => new TextEncoder().encode(hostile.manyRowCsv(1_000_000)),
+  },
 };
 
 /** Parses the file at `path` (built by the parent, so building it is not in the child's peak RSS). */
@@ -41,10 +47,23 @@ async function child(key: string, path: string): Promise<void> {
     chunks = chunkDocument(doc, { chunk_size: 512, chunk_overlap: 50 }).length;
     outcome = `ok: ${doc.chars} chars`;
   } catch (err) {
-    outcome = `${err instanceof Error ? err.name : "error"}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 140);
+    outcome =
+      `${err instanceof Error ? err.name : "error"}: ${err instanceof Error ? err.message : String(err)}`.slice(
+        0,
+        140,
+      );
   }
   const ms = Math.round(performance.now() - started);
-  process.stdout.write(JSON.stringify({ case: key, input_kb: Math.round(bytes.length / 1024), outcome, chunks, ms, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  process.stdout.write(
+    JSON.stringify({
+      case: key,
+      input_kb: Math.round(bytes.length / 1024),
+      outcome,
+      chunks,
+      ms,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -56,15 +75,32 @@ async function main(): Promise<void> {
     const path = join(dir, spec.name);
     await writeFile(path, spec.bytes());
     const started = Date.now();
-    const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child", key, path], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const run = spawnSync(
+      process.execPath,
+      [fileURLToPath(import.meta.url), "--child", key, path],
+      { encoding: "utf8", maxBuffer: 1 << 20 },
+    );
     const line = run.stdout.trim();
-    const result = line.startsWith("{") ? JSON.parse(line) : { case: key, outcome: `child died (${run.signal ?? `exit ${run.status}`}): ${run.stderr.split("\n").find((l) => /heap|stack|Error/.test(l)) ?? ""}`.slice(0, 160), ms: Date.now() - started };
+    const result = line.startsWith("{")
+      ? JSON.parse(line)
+      : {
+          case: key,
+          outcome:
+            `child died (${run.signal ?? `exit ${run.status}`}): ${run.stderr.split("\n").find((l) => /heap|stack|Error/.test(l)) ?? ""}`.slice(
+              0,
+              160,
+            ),
+          ms: Date.now() - started,
+        };
     if (!line.startsWith("{")) crashed = true;
     results.push(result);
     console.log(JSON.stringify(result));
   }
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-  await writeFile(new URL("./results/hostile-uploads.json", import.meta.url), `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
+  await writeFile(
+    new URL("./results/hostile-uploads.json", import.meta.url),
+    `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`,
+  );
   process.exitCode = crashed ? 1 : 0;
 }
 

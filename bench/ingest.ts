@@ -44,8 +44,13 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 const t0 = performance.now();
-const progress = (line: string) => process.stderr.write(`  [${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const progress = (line: string) =>
+  process.stderr.write(`  [${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}\n`);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 interface ManifestFile {
   file: string;
@@ -73,9 +78,16 @@ async function direct(bytes: Uint8Array, name: string): Promise<DirectRun> {
   const chunks = chunkDocument(doc, { chunk_size: 512, chunk_overlap: 50 });
   const chunked = performance.now();
   const embedder = selectEmbedder({});
-  for (let i = 0; i < chunks.length; i += CHUNKS_PER_BATCH) await embedder.embed(chunks.slice(i, i + CHUNKS_PER_BATCH).map((c) => c.text));
+  for (let i = 0; i < chunks.length; i += CHUNKS_PER_BATCH)
+    await embedder.embed(chunks.slice(i, i + CHUNKS_PER_BATCH).map((c) => c.text));
   const end = performance.now();
-  return { ms: end - start, chunks: chunks.length, parse_ms: parsed - start, chunk_ms: chunked - parsed, embed_ms: end - chunked };
+  return {
+    ms: end - start,
+    chunks: chunks.length,
+    parse_ms: parsed - start,
+    chunk_ms: chunked - parsed,
+    embed_ms: end - chunked,
+  };
 }
 
 // ---- the product ----
@@ -116,9 +128,16 @@ let agentId = "";
 async function call(path: string, init: RequestInit = {}) {
   const headers = new Headers(init.headers);
   headers.set("authorization", `Bearer ${token}`);
-  const res = await fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers,
+    signal: AbortSignal.timeout(60_000),
+  });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null };
+  return {
+    status: res.status,
+    body: (text ? JSON.parse(text) : null) as Record<string, unknown> | null,
+  };
 }
 
 async function throughProduct(bytes: Uint8Array, name: string): Promise<ProductRun> {
@@ -128,13 +147,22 @@ async function throughProduct(bytes: Uint8Array, name: string): Promise<ProductR
   const start = performance.now();
   const res = await call("/api/v1/ingest", { method: "POST", body: form });
   const uploaded = performance.now();
-  if (res.status !== 202 || !res.body) throw new Error(`${name}: POST /api/v1/ingest answered ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 202 || !res.body)
+    throw new Error(
+      `${name}: POST /api/v1/ingest answered ${res.status} ${JSON.stringify(res.body)}`,
+    );
   const documentId = String(res.body.document_id);
   const stages: Record<string, number> = {};
   let frames = 0;
   const final = await new Promise<{ data: ProgressData; at: number }>((resolve, reject) => {
     const ws = new WebSocket(`${String(res.body?.websocket_url)}?token=${token}`);
-    const timer = setTimeout(() => (ws.close(), reject(new Error(`${name}: no final frame within ${JOB_TIMEOUT_MS / 1000} s`))), JOB_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => (
+        ws.close(),
+        reject(new Error(`${name}: no final frame within ${JOB_TIMEOUT_MS / 1000} s`))
+      ),
+      JOB_TIMEOUT_MS,
+    );
     ws.addEventListener("message", (ev) => {
       const at = performance.now();
       const frame = JSON.parse(String(ev.data)) as { message_type: string; data: ProgressData };
@@ -147,22 +175,41 @@ async function throughProduct(bytes: Uint8Array, name: string): Promise<ProductR
         resolve({ data: frame.data, at });
       }
     });
-    ws.addEventListener("error", () => (clearTimeout(timer), reject(new Error(`${name}: the progress socket failed`))));
+    ws.addEventListener(
+      "error",
+      () => (clearTimeout(timer), reject(new Error(`${name}: the progress socket failed`))),
+    );
   });
-  if (final.data.status !== "completed") throw new Error(`${name}: the job ended ${final.data.stage}: ${JSON.stringify(final.data.error)}`);
+  if (final.data.status !== "completed")
+    throw new Error(
+      `${name}: the job ended ${final.data.stage}: ${JSON.stringify(final.data.error)}`,
+    );
   const row = await call(`/api/v1/documents/${documentId}`);
   if (row.body?.status !== "completed" || row.body.chunk_count !== final.data.total_chunks) {
-    throw new Error(`${name}: the document row says ${JSON.stringify({ status: row.body?.status, chunk_count: row.body?.chunk_count })} after a completed job of ${final.data.total_chunks} chunks`);
+    throw new Error(
+      `${name}: the document row says ${JSON.stringify({ status: row.body?.status, chunk_count: row.body?.chunk_count })} after a completed job of ${final.data.total_chunks} chunks`,
+    );
   }
   const deleted = await call(`/api/v1/documents/${documentId}`, { method: "DELETE" });
-  if (deleted.body?.chunks_deleted !== final.data.total_chunks) throw new Error(`${name}: DELETE removed ${JSON.stringify(deleted.body?.chunks_deleted)} chunks, not ${final.data.total_chunks}`);
-  return { ms: final.at - start, chunks: final.data.total_chunks, stages, upload_ms: uploaded - start, frames };
+  if (deleted.body?.chunks_deleted !== final.data.total_chunks)
+    throw new Error(
+      `${name}: DELETE removed ${JSON.stringify(deleted.body?.chunks_deleted)} chunks, not ${final.data.total_chunks}`,
+    );
+  return {
+    ms: final.at - start,
+    chunks: final.data.total_chunks,
+    stages,
+    upload_ms: uploaded - start,
+    frames,
+  };
 }
 
 // ---- the run ----
 
 async function main(): Promise<number> {
-  const manifest = JSON.parse(await readFile(new URL("manifest.json", DOCS), "utf8")) as { files: ManifestFile[] };
+  const manifest = JSON.parse(await readFile(new URL("manifest.json", DOCS), "utf8")) as {
+    files: ManifestFile[];
+  };
   const files = FILES.map((f) => {
     const entry = manifest.files.find((m) => m.file === f);
     if (!entry) throw new Error(`${f} is not in ../shared/eval/docs/manifest.json`);
@@ -174,12 +221,26 @@ async function main(): Promise<number> {
   process.env.WRANGLER_LOG ??= "warn";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   harness = createTestHarness({
-    workers: [{ configPath: new URL("../wrangler.toml", import.meta.url).pathname, vars: { ENVIRONMENT: "development" }, secrets: { SUPABASE_JWT_SECRET: SECRET } }],
+    workers: [
+      {
+        configPath: new URL("../wrangler.toml", import.meta.url).pathname,
+        vars: { ENVIRONMENT: "development" },
+        secrets: { SUPABASE_JWT_SECRET: SECRET },
+      },
+    ],
   });
   base = (await harness.listen()).url.toString().replace(/\/$/, "");
-  const signIn = await fetch(`${base}/api/v1/dev/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `bench-ingest-${Date.now()}@example.com` }) });
+  const signIn = await fetch(`${base}/api/v1/dev/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `bench-ingest-${Date.now()}@example.com` }),
+  });
   token = ((await signIn.json()) as { access_token: string }).access_token;
-  const agent = await call("/api/v1/agents", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Bench librarian" }) });
+  const agent = await call("/api/v1/agents", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench librarian" }),
+  });
   agentId = String(agent.body?.id);
   const loadBefore = loadavg()[0] ?? NaN;
 
@@ -190,7 +251,9 @@ async function main(): Promise<number> {
     // One unmeasured round each: module loading and JIT warm-up are not what is measured.
     progress(`${file.file}: warm-up`);
     await direct(bytes, file.file);
-    await throughProduct(bytes, file.file).catch((err: unknown) => errors.push(`warm-up: ${String(err)}`));
+    await throughProduct(bytes, file.file).catch((err: unknown) =>
+      errors.push(`warm-up: ${String(err)}`),
+    );
     const directRuns: DirectRun[] = [];
     const productRuns: ProductRun[] = [];
     for (let r = 0; r < ROUNDS; r++) {
@@ -199,8 +262,13 @@ async function main(): Promise<number> {
       try {
         const p = await throughProduct(bytes, file.file);
         productRuns.push(p);
-        if (p.chunks !== d.chunks) errors.push(`${file.file}: the product made ${p.chunks} chunks, the direct run ${d.chunks}`);
-        progress(`${file.file} round ${r + 1}/${ROUNDS}: direct ${(d.ms / 1000).toFixed(2)} s, product ${(p.ms / 1000).toFixed(2)} s, ${p.chunks} chunks`);
+        if (p.chunks !== d.chunks)
+          errors.push(
+            `${file.file}: the product made ${p.chunks} chunks, the direct run ${d.chunks}`,
+          );
+        progress(
+          `${file.file} round ${r + 1}/${ROUNDS}: direct ${(d.ms / 1000).toFixed(2)} s, product ${(p.ms / 1000).toFixed(2)} s, ${p.chunks} chunks`,
+        );
       } catch (err) {
         errors.push(String(err instanceof Error ? err.message : err));
       }
@@ -227,7 +295,12 @@ async function main(): Promise<number> {
         chunk: Math.round(median(directRuns.map((d) => d.chunk_ms))),
         embed: Math.round(median(directRuns.map((d) => d.embed_ms))),
       },
-      product_stage_reached_ms: Object.fromEntries(stageNames.map((s) => [s, Math.round(median(productRuns.map((p) => p.stages[s] ?? NaN).filter(Number.isFinite)))])),
+      product_stage_reached_ms: Object.fromEntries(
+        stageNames.map((s) => [
+          s,
+          Math.round(median(productRuns.map((p) => p.stages[s] ?? NaN).filter(Number.isFinite))),
+        ]),
+      ),
       product_upload_ms: Math.round(median(productRuns.map((p) => p.upload_ms))),
       product_frames: productRuns.map((p) => p.frames),
       direct_runs_s: directRuns.map((d) => +(d.ms / 1000).toFixed(3)),
@@ -236,26 +309,57 @@ async function main(): Promise<number> {
   }
   const loadAfter = loadavg()[0] ?? NaN;
 
-  console.log(`\ningest: Worker in wrangler's local runtime (createTestHarness: workerd + Miniflare, as wrangler dev), embedded Postgres, KnowledgeBase DO, ${selectEmbedder({}).model}`);
-  console.log(`  ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end; median of ${ROUNDS} rounds after one warm-up`);
-  console.log(`  file                                        | chunks | direct s | product s | ratio | direct ch/s | product ch/s | target <= ${TARGET_RATIO}`);
+  console.log(
+    `\ningest: Worker in wrangler's local runtime (createTestHarness: workerd + Miniflare, as wrangler dev), embedded Postgres, KnowledgeBase DO, ${selectEmbedder({}).model}`,
+  );
+  console.log(
+    `  ${cpus().length} CPUs, Node ${process.version}, load average ${loadBefore.toFixed(2)} at start, ${loadAfter.toFixed(2)} at end; median of ${ROUNDS} rounds after one warm-up`,
+  );
+  console.log(
+    `  file                                        | chunks | direct s | product s | ratio | direct ch/s | product ch/s | target <= ${TARGET_RATIO}`,
+  );
   for (const r of results) {
-    console.log(`  ${r.file.padEnd(43)} | ${String(r.chunks).padStart(6)} | ${r.direct_s.toFixed(2).padStart(8)} | ${r.product_s.toFixed(2).padStart(9)} | ${r.ratio.toFixed(2).padStart(5)} | ${r.direct_chunks_per_s.toFixed(0).padStart(11)} | ${r.product_chunks_per_s.toFixed(0).padStart(12)} | ${r.ratio <= TARGET_RATIO ? "met" : "MISSED"}`);
+    console.log(
+      `  ${r.file.padEnd(43)} | ${String(r.chunks).padStart(6)} | ${r.direct_s.toFixed(2).padStart(8)} | ${r.product_s.toFixed(2).padStart(9)} | ${r.ratio.toFixed(2).padStart(5)} | ${r.direct_chunks_per_s.toFixed(0).padStart(11)} | ${r.product_chunks_per_s.toFixed(0).padStart(12)} | ${r.ratio <= TARGET_RATIO ? "met" : "MISSED"}`,
+    );
   }
   for (const r of results) {
-    const stages = Object.entries(r.product_stage_reached_ms).map(([s, t]) => `${s} ${t}`).join(", ");
-    console.log(`  ${r.file}: direct parse ${r.direct_breakdown_ms.parse} ms, chunk ${r.direct_breakdown_ms.chunk} ms, embed ${r.direct_breakdown_ms.embed} ms; product upload answered at ${r.product_upload_ms} ms, stages first seen at (ms) ${stages}`);
+    const stages = Object.entries(r.product_stage_reached_ms)
+      .map(([s, t]) => `${s} ${t}`)
+      .join(", ");
+    console.log(
+      `  ${r.file}: direct parse ${r.direct_breakdown_ms.parse} ms, chunk ${r.direct_breakdown_ms.chunk} ms, embed ${r.direct_breakdown_ms.embed} ms; product upload answered at ${r.product_upload_ms} ms, stages first seen at (ms) ${stages}`,
+    );
   }
   const logs = harness.getLogs();
   const workerErrors = logs.filter((l) => l.level === "error");
-  if (workerErrors.length) console.log(`  Worker error logs: ${workerErrors.length}; first: ${workerErrors.slice(0, 3).map((l) => l.message.slice(0, 240)).join(" | ")}`);
+  if (workerErrors.length)
+    console.log(
+      `  Worker error logs: ${workerErrors.length}; first: ${workerErrors
+        .slice(0, 3)
+        .map((l) => l.message.slice(0, 240))
+        .join(" | ")}`,
+    );
   for (const e of errors) console.log(`  ERROR ${e}`);
 
   const out = {
     runtime: "wrangler createTestHarness (workerd + Miniflare, as wrangler dev)",
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", node: process.version, load_average_1min: { start: loadBefore, end: loadAfter } },
-    config: { chunk_size: 512, chunk_overlap: 50, chunks_per_batch: CHUNKS_PER_BATCH, embedding_model: selectEmbedder({}).model, vector_store: "KnowledgeBase DO", rounds: ROUNDS },
-    baseline: "sniffKind + parseDocument + chunkDocument + embedder.embed per batch, called directly in Node",
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "",
+      node: process.version,
+      load_average_1min: { start: loadBefore, end: loadAfter },
+    },
+    config: {
+      chunk_size: 512,
+      chunk_overlap: 50,
+      chunks_per_batch: CHUNKS_PER_BATCH,
+      embedding_model: selectEmbedder({}).model,
+      vector_store: "KnowledgeBase DO",
+      rounds: ROUNDS,
+    },
+    baseline:
+      "sniffKind + parseDocument + chunkDocument + embedder.embed per batch, called directly in Node",
     product: "POST /api/v1/ingest -> final completed frame on WS /ws/ingest/{job_id}",
     target_ratio: TARGET_RATIO,
     files: results,
@@ -265,14 +369,19 @@ async function main(): Promise<number> {
     at: new Date().toISOString(),
   };
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-  await writeFile(new URL("./results/ingest.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+  await writeFile(
+    new URL("./results/ingest.json", import.meta.url),
+    `${JSON.stringify(out, null, 2)}\n`,
+  );
   console.log("  figures written to bench/results/ingest.json");
   return errors.length ? 1 : 0;
 }
 
 await shutdown(
   await main().catch((err: unknown) => {
-    console.error(`\nbench:ingest failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `\nbench:ingest failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     return 1;
   }),
 );

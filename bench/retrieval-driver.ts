@@ -5,7 +5,10 @@
  * each Durable Object call from the Worker's side, so the figures leave out the Node <->
  * workerd hop. Never deployed.
  */
-import type { KnowledgeBase, KnowledgeSearch } from "../durable-objects/knowledge-base/knowledge-base.ts";
+import type {
+  KnowledgeBase,
+  KnowledgeSearch,
+} from "../durable-objects/knowledge-base/knowledge-base.ts";
 import { createLexicalEmbedder } from "../workers/embeddings/lexical.ts";
 import type { SearchMode } from "../workers/knowledge/vector-store.ts";
 
@@ -37,7 +40,18 @@ export default {
       const started = performance.now();
       const result = await stub.upsert(
         { model: embedder.model, dimensions: embedder.dimensions },
-        body.docs.map((d, i) => ({ id: `${d.id}:000000`, document_id: d.id, document_name: d.id, chunk_index: 0, text: d.text, page: null, heading_path: [], agent_ids: ["bench-agent"], collection_id: null, vector: Float32Array.from(vectors[i] ?? []) })),
+        body.docs.map((d, i) => ({
+          id: `${d.id}:000000`,
+          document_id: d.id,
+          document_name: d.id,
+          chunk_index: 0,
+          text: d.text,
+          page: null,
+          heading_path: [],
+          agent_ids: ["bench-agent"],
+          collection_id: null,
+          vector: Float32Array.from(vectors[i] ?? []),
+        })),
       );
       return Response.json({ result, upsert_ms: performance.now() - started });
     }
@@ -45,17 +59,38 @@ export default {
       // Each query: embed, then one DO search call, timed separately; run one after another.
       const body: SearchBody = await request.json();
       const stub = env.KB.get(env.KB.idFromName(body.tenant));
-      const results: { ids: string[]; hits: { id: string; score: number; dense_score: number | null; text_score: number | null }[]; embed_ms: number; search_ms: number }[] = [];
+      const results: {
+        ids: string[];
+        hits: {
+          id: string;
+          score: number;
+          dense_score: number | null;
+          text_score: number | null;
+        }[];
+        embed_ms: number;
+        search_ms: number;
+      }[] = [];
       for (const text of body.queries) {
         const t0 = performance.now();
         const [vector] = body.mode === "fulltext" ? [undefined] : await embedder.embed([text]);
         const t1 = performance.now();
-        const query: KnowledgeSearch = { text, mode: body.mode, top_k: body.top_k, agent_id: "bench-agent", ...(vector ? { vector: Float32Array.from(vector) } : {}) };
+        const query: KnowledgeSearch = {
+          text,
+          mode: body.mode,
+          top_k: body.top_k,
+          agent_id: "bench-agent",
+          ...(vector ? { vector: Float32Array.from(vector) } : {}),
+        };
         const hits = await stub.search(query);
         const t2 = performance.now();
         results.push({
           ids: hits.map((h) => h.document_id),
-          hits: hits.map((h) => ({ id: h.document_id, score: h.score, dense_score: h.dense_score ?? null, text_score: h.text_score ?? null })),
+          hits: hits.map((h) => ({
+            id: h.document_id,
+            score: h.score,
+            dense_score: h.dense_score ?? null,
+            text_score: h.text_score ?? null,
+          })),
           embed_ms: t1 - t0,
           search_ms: t2 - t1,
         });

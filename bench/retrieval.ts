@@ -46,7 +46,10 @@ const LARGE = 20_000;
 const LATENCY_ROUNDS = Number(process.env.BENCH_RETRIEVAL_ROUNDS ?? 3);
 const BASELINE_N = 300;
 const HARD_LIMIT_MS = 15 * 60_000;
-const REFERENCE = { bm25: { ndcg_at_10: 0.828, recall_at_10: 0.908 }, squad_bm25: { ndcg_at_10: 0.92 } };
+const REFERENCE = {
+  bm25: { ndcg_at_10: 0.828, recall_at_10: 0.908 },
+  squad_bm25: { ndcg_at_10: 0.92 },
+};
 const TARGETS = { hybrid_ndcg_at_10: 0.83, p50_ms_at_20k: 30 };
 
 const watchdog = setTimeout(() => {
@@ -64,7 +67,11 @@ interface Doc {
 }
 function loadSet(name: string) {
   const dir = `${SETS}${name}/`;
-  const jsonl = (file: string): unknown[] => readFileSync(`${dir}${file}`, "utf8").split("\n").filter((l) => l.trim()).map((l): unknown => JSON.parse(l));
+  const jsonl = (file: string): unknown[] =>
+    readFileSync(`${dir}${file}`, "utf8")
+      .split("\n")
+      .filter((l) => l.trim())
+      .map((l): unknown => JSON.parse(l));
   const qrels = new Map<string, Set<string>>();
   for (const line of readFileSync(`${dir}qrels.tsv`, "utf8").trim().split("\n").slice(1)) {
     const [q = "", d = "", score = "0"] = line.split("\t");
@@ -102,12 +109,20 @@ export function scoreRanking(ranked: string[], relevant: Set<string>): Quality {
   });
   let ideal = 0;
   for (let i = 0; i < Math.min(relevant.size, 10); i++) ideal += 1 / Math.log2(i + 2);
-  return { ndcg_at_10: ideal ? dcg / ideal : 0, recall_at_10: relevant.size ? found / relevant.size : 0, mrr_at_10: rr };
+  return {
+    ndcg_at_10: ideal ? dcg / ideal : 0,
+    recall_at_10: relevant.size ? found / relevant.size : 0,
+    mrr_at_10: rr,
+  };
 }
 
 const mean = (xs: Quality[]): Quality => {
   const sum = (k: keyof Quality) => round(xs.reduce((s, x) => s + x[k], 0) / xs.length, 3);
-  return { ndcg_at_10: sum("ndcg_at_10"), recall_at_10: sum("recall_at_10"), mrr_at_10: sum("mrr_at_10") };
+  return {
+    ndcg_at_10: sum("ndcg_at_10"),
+    recall_at_10: sum("recall_at_10"),
+    mrr_at_10: sum("mrr_at_10"),
+  };
 };
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
 
@@ -120,11 +135,13 @@ function variation(doc: Doc, k: number): Doc {
   return { id: `${doc.id}-v${k}`, title: doc.title, text: rotated.join(" ") };
 }
 const large: Doc[] = [];
-for (let k = 0; large.length < LARGE; k++) for (const d of corpus) if (large.length < LARGE) large.push(k === 0 ? d : variation(d, k));
+for (let k = 0; large.length < LARGE; k++)
+  for (const d of corpus) if (large.length < LARGE) large.push(k === 0 ? d : variation(d, k));
 
 // ---- the runtime ----
 
-process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE ??= "postgres://bench:bench@127.0.0.1:9/unused";
+process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE ??=
+  "postgres://bench:bench@127.0.0.1:9/unused";
 const root = new URL("../", import.meta.url).pathname;
 const server = createTestHarness({
   workers: [
@@ -135,7 +152,9 @@ const server = createTestHarness({
         main: `${root}bench/retrieval-driver.ts`,
         compatibility_date: "2026-11-01",
         compatibility_flags: ["nodejs_compat"],
-        durable_objects: { bindings: [{ name: "KB", class_name: "KnowledgeBase", script_name: "nooble" }] },
+        durable_objects: {
+          bindings: [{ name: "KB", class_name: "KnowledgeBase", script_name: "nooble" }],
+        },
       },
     },
   ],
@@ -143,7 +162,11 @@ const server = createTestHarness({
 await server.listen();
 const driver = server.getWorker("retrieval-driver");
 async function call<T>(path: string, body: unknown): Promise<T> {
-  const res = await driver.fetch(`http://driver${path}`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const res = await driver.fetch(`http://driver${path}`, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -167,21 +190,39 @@ interface Timing {
 }
 const timing = (samples: number[]): Timing => {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), mean: round(samples.reduce((a, b) => a + b, 0) / samples.length), n: samples.length };
+  return {
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    mean: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+    n: samples.length,
+  };
 };
 
 type SearchResult = { ids: string[]; hits: BenchHit[]; embed_ms: number; search_ms: number }[];
-const search = (tenant: string, mode: SearchMode, queries = judged) => call<SearchResult>("/search", { tenant, queries: queries.map((q) => q.text), mode, top_k: TOP_K });
+const search = (tenant: string, mode: SearchMode, queries = judged) =>
+  call<SearchResult>("/search", {
+    tenant,
+    queries: queries.map((q) => q.text),
+    mode,
+    top_k: TOP_K,
+  });
 
 type EvalSet = ReturnType<typeof loadSet>;
 
 /** Mean quality of each mode on one set, loaded into `tenant`, and the hits it was scored on. */
-async function quality(tenant: string, set: EvalSet): Promise<{ quality: Record<SearchMode, Quality>; hits: Record<SearchMode, BenchHit[][]> }> {
+async function quality(
+  tenant: string,
+  set: EvalSet,
+): Promise<{ quality: Record<SearchMode, Quality>; hits: Record<SearchMode, BenchHit[][]> }> {
   const out = {} as Record<SearchMode, Quality>;
   const hits = {} as Record<SearchMode, BenchHit[][]>;
   for (const mode of SEARCH_MODES) {
     const results = await search(tenant, mode, set.judged);
-    out[mode] = mean(results.map((r, i) => scoreRanking(r.ids, set.qrels.get(set.judged[i]?.id ?? "") ?? new Set())));
+    out[mode] = mean(
+      results.map((r, i) =>
+        scoreRanking(r.ids, set.qrels.get(set.judged[i]?.id ?? "") ?? new Set()),
+      ),
+    );
     hits[mode] = results.map((r) => r.hits);
   }
   return { quality: out, hits };
@@ -193,7 +234,15 @@ const SWEEP = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7];
 
 interface ThresholdReport {
   /** Per mode: before/after rule at the default threshold and at the old default 0.7. */
-  modes: Record<SearchMode, { before_default: ThresholdFigures; after_default: ThresholdFigures; before_0_7: ThresholdFigures; after_0_7: ThresholdFigures }>;
+  modes: Record<
+    SearchMode,
+    {
+      before_default: ThresholdFigures;
+      after_default: ThresholdFigures;
+      before_0_7: ThresholdFigures;
+      after_0_7: ThresholdFigures;
+    }
+  >;
   /** Hybrid mode, the rule now, over thresholds. */
   hybrid_sweep: (ThresholdFigures & { threshold: number })[];
   /** squad2 only: on-topic questions with no answer in the corpus that retrieve nothing, hybrid, at the default. */
@@ -201,12 +250,20 @@ interface ThresholdReport {
 }
 
 /** The threshold's effect on one set (in `tenant`), with `outsiders` (the other set's questions) as off-topic questions. */
-async function thresholdReport(tenant: string, set: EvalSet, judgedHits: Record<SearchMode, BenchHit[][]>, outsiders: { id: string; text: string }[]): Promise<ThresholdReport> {
+async function thresholdReport(
+  tenant: string,
+  set: EvalSet,
+  judgedHits: Record<SearchMode, BenchHit[][]>,
+  outsiders: { id: string; text: string }[],
+): Promise<ThresholdReport> {
   const modes = {} as ThresholdReport["modes"];
   let hybridJudged: { hits: BenchHit[]; relevant: Set<string> }[] = [];
   let hybridOutside: BenchHit[][] = [];
   for (const mode of SEARCH_MODES) {
-    const judged = judgedHits[mode].map((hits, i) => ({ hits, relevant: set.qrels.get(set.judged[i]?.id ?? "") ?? new Set<string>() }));
+    const judged = judgedHits[mode].map((hits, i) => ({
+      hits,
+      relevant: set.qrels.get(set.judged[i]?.id ?? "") ?? new Set<string>(),
+    }));
     const outside = (await search(tenant, mode, outsiders)).map((r) => r.hits);
     modes[mode] = {
       before_default: thresholdFigures(judged, outside, beforeRule(mode), DEFAULT_THRESHOLD),
@@ -219,17 +276,28 @@ async function thresholdReport(tenant: string, set: EvalSet, judgedHits: Record<
       hybridOutside = outside;
     }
   }
-  const report: ThresholdReport = { modes, hybrid_sweep: SWEEP.map((t) => ({ threshold: t, ...thresholdFigures(hybridJudged, hybridOutside, afterRule, t) })) };
+  const report: ThresholdReport = {
+    modes,
+    hybrid_sweep: SWEEP.map((t) => ({
+      threshold: t,
+      ...thresholdFigures(hybridJudged, hybridOutside, afterRule, t),
+    })),
+  };
   if (set.unanswerable.length > 0) {
     const hits = (await search(tenant, "hybrid", set.unanswerable)).map((r) => r.hits);
-    report.unanswerable_empty_share = round(hits.filter((h) => !h.some((x) => afterRule(x, DEFAULT_THRESHOLD))).length / hits.length, 3);
+    report.unanswerable_empty_share = round(
+      hits.filter((h) => !h.some((x) => afterRule(x, DEFAULT_THRESHOLD))).length / hits.length,
+      3,
+    );
   }
   return report;
 }
 
 function printThreshold(name: string, r: ThresholdReport): void {
   const row = (label: string, f: ThresholdFigures) =>
-    console.log(`    ${label.padEnd(30)}${f.ndcg_at_10.toFixed(3)}    ${f.recall_at_10.toFixed(3)}      ${f.answered_share.toFixed(3)}     ${f.relevant_kept_share.toFixed(3)}        ${f.out_of_domain_empty_share.toFixed(3)}`);
+    console.log(
+      `    ${label.padEnd(30)}${f.ndcg_at_10.toFixed(3)}    ${f.recall_at_10.toFixed(3)}      ${f.answered_share.toFixed(3)}     ${f.relevant_kept_share.toFixed(3)}        ${f.out_of_domain_empty_share.toFixed(3)}`,
+    );
   console.log(`  ${name}:`);
   console.log(`    ${"".padEnd(30)}nDCG@10  Recall@10  answered  relevant kept  off-topic empty`);
   for (const mode of SEARCH_MODES) {
@@ -240,16 +308,24 @@ function printThreshold(name: string, r: ThresholdReport): void {
     row(`${mode}, now, ${OLD_DEFAULT_THRESHOLD}`, m.after_0_7);
   }
   for (const s of r.hybrid_sweep) row(`hybrid, now, threshold ${s.threshold}`, s);
-  if (r.unanswerable_empty_share !== undefined) console.log(`    unanswerable on-topic questions retrieving nothing (hybrid, ${DEFAULT_THRESHOLD}): ${r.unanswerable_empty_share.toFixed(3)}`);
+  if (r.unanswerable_empty_share !== undefined)
+    console.log(
+      `    unanswerable on-topic questions retrieving nothing (hybrid, ${DEFAULT_THRESHOLD}): ${r.unanswerable_empty_share.toFixed(3)}`,
+    );
 }
 
-async function latency(tenant: string): Promise<Record<SearchMode, { search: Timing; embed: Timing }>> {
+async function latency(
+  tenant: string,
+): Promise<Record<SearchMode, { search: Timing; embed: Timing }>> {
   const out = {} as Record<SearchMode, { search: Timing; embed: Timing }>;
   for (const mode of SEARCH_MODES) {
     await search(tenant, mode); // warm-up round
     const rounds: SearchResult = [];
     for (let r = 0; r < LATENCY_ROUNDS; r++) rounds.push(...(await search(tenant, mode)));
-    out[mode] = { search: timing(rounds.map((x) => x.search_ms)), embed: timing(rounds.map((x) => x.embed_ms)) };
+    out[mode] = {
+      search: timing(rounds.map((x) => x.search_ms)),
+      embed: timing(rounds.map((x) => x.embed_ms)),
+    };
   }
   return out;
 }
@@ -258,7 +334,12 @@ try {
   // Quality at 1k.
   const small = `bench-1k-${run}`;
   const ingestSmall = await ingest(small, corpus);
-  const statsSmall = await call<{ chunks: number; resident: boolean; bytes: number; build_ms: number }>("/stats", { tenant: small });
+  const statsSmall = await call<{
+    chunks: number;
+    resident: boolean;
+    bytes: number;
+    build_ms: number;
+  }>("/stats", { tenant: small });
   const scifactRun = await quality(small, scifactSet);
   const scifactQuality = scifactRun.quality;
   const squadTenant = `bench-squad-${run}`;
@@ -275,17 +356,32 @@ try {
   // Latency at 20k.
   const big = `bench-20k-${run}`;
   const ingestBig = await ingest(big, large);
-  const statsBig = await call<{ chunks: number; resident: boolean; bytes: number; build_ms: number }>("/stats", { tenant: big });
+  const statsBig = await call<{
+    chunks: number;
+    resident: boolean;
+    bytes: number;
+    build_ms: number;
+  }>("/stats", { tenant: big });
   const latencyBig = await latency(big);
   const baseline = timing(await call<number[]>("/baseline", { tenant: big, n: BASELINE_N }));
 
   const results = {
-    runtime: "wrangler createTestHarness (workerd + Miniflare, as wrangler dev); DO calls timed from a Worker beside nooble",
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, load_average_1m: round(loadavg()[0] ?? 0) },
+    runtime:
+      "wrangler createTestHarness (workerd + Miniflare, as wrangler dev); DO calls timed from a Worker beside nooble",
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      load_average_1m: round(loadavg()[0] ?? 0),
+    },
     data_set: "scifact-mini (../shared/eval/retrieval): 1,000 docs, 100 queries, binary qrels",
     embedding: { model: LEXICAL_MODEL, dimensions: LEXICAL_DIMENSIONS },
     top_k: TOP_K,
-    hybrid_fusion: { method: "min-max score fusion (workers/knowledge/fusion.ts)", dense_weight: denseWeightFor(LEXICAL_MODEL), depth: TOP_K * HYBRID_DEPTH_FACTOR },
+    hybrid_fusion: {
+      method: "min-max score fusion (workers/knowledge/fusion.ts)",
+      dense_weight: denseWeightFor(LEXICAL_MODEL),
+      depth: TOP_K * HYBRID_DEPTH_FACTOR,
+    },
     quality: scifactQuality,
     squad2_quality: squadQuality,
     similarity_threshold: threshold,
@@ -298,37 +394,69 @@ try {
   };
 
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`\n(load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} CPUs: other work on this machine inflates the latency figures, p99 most)`);
-  console.log(`retrieval: scifact-mini, ${judged.length} queries, top ${TOP_K}, ${LEXICAL_MODEL} (${LEXICAL_DIMENSIONS} dims), KnowledgeBase DO`);
+  console.log(
+    `\n(load average ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} CPUs: other work on this machine inflates the latency figures, p99 most)`,
+  );
+  console.log(
+    `retrieval: scifact-mini, ${judged.length} queries, top ${TOP_K}, ${LEXICAL_MODEL} (${LEXICAL_DIMENSIONS} dims), KnowledgeBase DO`,
+  );
   console.log(`  ${pad("", 22)}nDCG@10  Recall@10  MRR@10`);
-  console.log(`  ${pad("reference BM25", 22)}${REFERENCE.bm25.ndcg_at_10.toFixed(3)}    ${REFERENCE.bm25.recall_at_10.toFixed(3)}      -`);
+  console.log(
+    `  ${pad("reference BM25", 22)}${REFERENCE.bm25.ndcg_at_10.toFixed(3)}    ${REFERENCE.bm25.recall_at_10.toFixed(3)}      -`,
+  );
   for (const mode of SEARCH_MODES) {
     const q = scifactQuality[mode];
-    console.log(`  ${pad(`product ${mode}`, 22)}${q.ndcg_at_10.toFixed(3)}    ${q.recall_at_10.toFixed(3)}      ${q.mrr_at_10.toFixed(3)}   (${(q.ndcg_at_10 / REFERENCE.bm25.ndcg_at_10).toFixed(3)}x BM25 nDCG)`);
+    console.log(
+      `  ${pad(`product ${mode}`, 22)}${q.ndcg_at_10.toFixed(3)}    ${q.recall_at_10.toFixed(3)}      ${q.mrr_at_10.toFixed(3)}   (${(q.ndcg_at_10 / REFERENCE.bm25.ndcg_at_10).toFixed(3)}x BM25 nDCG)`,
+    );
   }
-  console.log(`  squad2-dev-5articles, ${squadSet.judged.length} answerable questions (BM25 reference nDCG@10 ${REFERENCE.squad_bm25.ndcg_at_10.toFixed(3)}):`);
+  console.log(
+    `  squad2-dev-5articles, ${squadSet.judged.length} answerable questions (BM25 reference nDCG@10 ${REFERENCE.squad_bm25.ndcg_at_10.toFixed(3)}):`,
+  );
   for (const mode of SEARCH_MODES) {
     const q = squadQuality[mode];
-    console.log(`  ${pad(`product ${mode}`, 22)}${q.ndcg_at_10.toFixed(3)}    ${q.recall_at_10.toFixed(3)}      ${q.mrr_at_10.toFixed(3)}`);
+    console.log(
+      `  ${pad(`product ${mode}`, 22)}${q.ndcg_at_10.toFixed(3)}    ${q.recall_at_10.toFixed(3)}      ${q.mrr_at_10.toFixed(3)}`,
+    );
   }
-  console.log(`  target: scifact hybrid nDCG@10 >= ${TARGETS.hybrid_ndcg_at_10}: ${scifactQuality.hybrid.ndcg_at_10 >= TARGETS.hybrid_ndcg_at_10 ? "met" : "NOT met"}`);
-  console.log(`\n  similarity threshold (default ${DEFAULT_THRESHOLD}); off-topic = the other set's ${squadSet.queries.length} / ${scifactSet.queries.length} questions:`);
+  console.log(
+    `  target: scifact hybrid nDCG@10 >= ${TARGETS.hybrid_ndcg_at_10}: ${scifactQuality.hybrid.ndcg_at_10 >= TARGETS.hybrid_ndcg_at_10 ? "met" : "NOT met"}`,
+  );
+  console.log(
+    `\n  similarity threshold (default ${DEFAULT_THRESHOLD}); off-topic = the other set's ${squadSet.queries.length} / ${scifactSet.queries.length} questions:`,
+  );
   printThreshold("scifact-mini (off-topic: squad2 questions)", threshold.scifact);
   printThreshold("squad2-dev-5articles (off-topic: scifact claims)", threshold.squad2);
-  console.log(`\n  index build (first search after load): 1k ${ms(statsSmall.build_ms)} (${(statsSmall.bytes / 2 ** 20).toFixed(1)} MiB), 20k ${ms(statsBig.build_ms)} (${(statsBig.bytes / 2 ** 20).toFixed(1)} MiB, ${statsBig.resident ? "in memory" : "streamed"})`);
-  console.log(`  ingest: 1k in ${ingestSmall.seconds} s, 20k in ${ingestBig.seconds} s (embedding included)`);
-  console.log(`  baseline  DO call (one COUNT)            p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}`);
-  for (const [size, lat] of [["1k", latencySmall], ["20k", latencyBig]] as const) {
+  console.log(
+    `\n  index build (first search after load): 1k ${ms(statsSmall.build_ms)} (${(statsSmall.bytes / 2 ** 20).toFixed(1)} MiB), 20k ${ms(statsBig.build_ms)} (${(statsBig.bytes / 2 ** 20).toFixed(1)} MiB, ${statsBig.resident ? "in memory" : "streamed"})`,
+  );
+  console.log(
+    `  ingest: 1k in ${ingestSmall.seconds} s, 20k in ${ingestBig.seconds} s (embedding included)`,
+  );
+  console.log(
+    `  baseline  DO call (one COUNT)            p50 ${ms(baseline.p50)}  p99 ${ms(baseline.p99)}`,
+  );
+  for (const [size, lat] of [
+    ["1k", latencySmall],
+    ["20k", latencyBig],
+  ] as const) {
     for (const mode of SEARCH_MODES) {
       const t = lat[mode].search;
-      console.log(`  ${pad(`search ${size} ${mode}`, 40)} p50 ${ms(t.p50)}  p99 ${ms(t.p99)}  (p50 ${(t.p50 / baseline.p50).toFixed(1)}x baseline; query embedding p50 ${ms(lat[mode].embed.p50)})`);
+      console.log(
+        `  ${pad(`search ${size} ${mode}`, 40)} p50 ${ms(t.p50)}  p99 ${ms(t.p99)}  (p50 ${(t.p50 / baseline.p50).toFixed(1)}x baseline; query embedding p50 ${ms(lat[mode].embed.p50)})`,
+      );
     }
   }
   const worst = Math.max(...SEARCH_MODES.map((m) => latencyBig[m].search.p50));
-  console.log(`  target: p50 <= ${TARGETS.p50_ms_at_20k} ms at 20k in every mode: ${worst <= TARGETS.p50_ms_at_20k ? "met" : "NOT met"} (worst ${ms(worst)})`);
+  console.log(
+    `  target: p50 <= ${TARGETS.p50_ms_at_20k} ms at 20k in every mode: ${worst <= TARGETS.p50_ms_at_20k ? "met" : "NOT met"} (worst ${ms(worst)})`,
+  );
 
   await mkdir(new URL("./results/", import.meta.url), { recursive: true });
-  await writeFile(new URL("./results/retrieval.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(
+    new URL("./results/retrieval.json", import.meta.url),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
   console.log("  written to bench/results/retrieval.json");
 } finally {
   await server.close();

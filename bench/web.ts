@@ -30,35 +30,74 @@ const embedded = await startEmbeddedPostgres();
 await migrate(embedded.url);
 process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = embedded.url;
 const worker = createTestHarness({
-  workers: [{ configPath: join(root, "wrangler.toml"), vars: { ENVIRONMENT: "development" }, secrets: { SUPABASE_JWT_SECRET: SECRET } }],
+  workers: [
+    {
+      configPath: join(root, "wrangler.toml"),
+      vars: { ENVIRONMENT: "development" },
+      secrets: { SUPABASE_JWT_SECRET: SECRET },
+    },
+  ],
 });
 const workerBase = (await worker.listen()).url.toString().replace(/\/$/, "");
-const call = async (path: string, init: { method?: string; json?: unknown; token?: string } = {}) => {
+const call = async (
+  path: string,
+  init: { method?: string; json?: unknown; token?: string } = {},
+) => {
   const res = await fetch(`${workerBase}${path}`, {
     method: init.method ?? (init.json ? "POST" : "GET"),
-    headers: { ...(init.json ? { "content-type": "application/json" } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
+    headers: {
+      ...(init.json ? { "content-type": "application/json" } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
     body: init.json ? JSON.stringify(init.json) : undefined,
   });
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
   return res;
 };
-const { access_token: token } = (await (await call("/api/v1/dev/sign-in", { json: { email: `web-bench-${Date.now()}@example.com` } })).json()) as { access_token: string };
-const profile = (await (await call("/api/v1/profile", { method: "PATCH", json: { display_name: DISPLAY_NAME, description: "Answers from my documents." }, token })).json()) as { username: string };
-await call("/api/v1/agents", { json: { name: "Front desk", template_id: "receptionist", is_public: true }, token });
+const { access_token: token } = (await (
+  await call("/api/v1/dev/sign-in", { json: { email: `web-bench-${Date.now()}@example.com` } })
+).json()) as { access_token: string };
+const profile = (await (
+  await call("/api/v1/profile", {
+    method: "PATCH",
+    json: { display_name: DISPLAY_NAME, description: "Answers from my documents." },
+    token,
+  })
+).json()) as { username: string };
+await call("/api/v1/agents", {
+  json: { name: "Front desk", template_id: "receptionist", is_public: true },
+  token,
+});
 const profileBody = await (await call(`/api/v1/public/profiles/${profile.username}`)).text();
 const clientConfigBody = await (await call("/api/v1/client-config")).text();
 
 // ---- the baseline: the same files and the same answers from plain Node ----
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+};
 const baseline: Server = createServer(async (req, res) => {
   const path = new URL(req.url ?? "/", "http://x").pathname;
-  if (path === `/api/v1/public/profiles/${profile.username}`) return void res.writeHead(200, { "content-type": "application/json" }).end(profileBody);
-  if (path === "/api/v1/client-config") return void res.writeHead(200, { "content-type": "application/json" }).end(clientConfigBody);
-  if (path.startsWith("/api/")) return void res.writeHead(404, { "content-type": "application/json" }).end('{"error":{"code":"ROUTE_NOT_FOUND","message":"baseline"}}');
+  if (path === `/api/v1/public/profiles/${profile.username}`)
+    return void res.writeHead(200, { "content-type": "application/json" }).end(profileBody);
+  if (path === "/api/v1/client-config")
+    return void res.writeHead(200, { "content-type": "application/json" }).end(clientConfigBody);
+  if (path.startsWith("/api/"))
+    return void res
+      .writeHead(404, { "content-type": "application/json" })
+      .end('{"error":{"code":"ROUTE_NOT_FOUND","message":"baseline"}}');
   const file = normalize(join(dist, path));
-  const body = file.startsWith(dist) && extname(file) ? await readFile(file).catch(() => null) : null;
-  if (body) return void res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
-  res.writeHead(200, { "content-type": TYPES[".html"] }).end(await readFile(join(dist, "index.html")));
+  const body =
+    file.startsWith(dist) && extname(file) ? await readFile(file).catch(() => null) : null;
+  if (body)
+    return void res
+      .writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" })
+      .end(body);
+  res
+    .writeHead(200, { "content-type": TYPES[".html"] })
+    .end(await readFile(join(dist, "index.html")));
 });
 await new Promise<void>((r) => baseline.listen(0, "127.0.0.1", r));
 const baselineAddress = baseline.address();
@@ -80,9 +119,16 @@ async function load(browser: Browser, base: string): Promise<Load> {
   });
   const started = performance.now();
   await page.goto(`${base}/${profile.username}`, { waitUntil: "commit" });
-  await page.getByRole("heading", { name: DISPLAY_NAME }).first().waitFor({ state: "visible", timeout: 15_000 });
+  await page
+    .getByRole("heading", { name: DISPLAY_NAME })
+    .first()
+    .waitFor({ state: "visible", timeout: 15_000 });
   const renderMs = performance.now() - started;
-  const fcpMs = Number(await page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN"));
+  const fcpMs = Number(
+    await page.evaluate(
+      "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN",
+    ),
+  );
   await context.close();
   return { renderMs, fcpMs, scripts };
 }
@@ -107,7 +153,10 @@ try {
 }
 
 const summary = (loads: Load[], key: "renderMs" | "fcpMs") => {
-  const sorted = loads.map((l) => l[key]).filter(Number.isFinite).sort((a, b) => a - b);
+  const sorted = loads
+    .map((l) => l[key])
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
 if (!failed) {
@@ -119,17 +168,45 @@ if (!failed) {
     raw += body.length;
     gzip += gzipSync(body, { level: 9 }).length;
   }
-  const product = { render: summary(samples.product, "renderMs"), fcp: summary(samples.product, "fcpMs") };
-  const base = { render: summary(samples.baseline, "renderMs"), fcp: summary(samples.baseline, "fcpMs") };
-  console.log(`\nweb: first render of /${profile.username} (heading with the owner's name visible), ${N} cold loads each, headless Chromium`);
-  console.log(`  baseline  same files + same JSON from plain Node   render p50 ${ms(base.render.p50)}  p99 ${ms(base.render.p99)}   FCP p50 ${ms(base.fcp.p50)}`);
-  console.log(`  product   through the Worker (wrangler runtime)    render p50 ${ms(product.render.p50)}  p99 ${ms(product.render.p99)}   FCP p50 ${ms(product.fcp.p50)}`);
-  console.log(`  ratio p50 ${(product.render.p50 / base.render.p50).toFixed(2)}x (added +${ms(product.render.p50 - base.render.p50)})`);
-  console.log(`  JavaScript loaded by the public page: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzipped (budget 150 KB)`);
+  const product = {
+    render: summary(samples.product, "renderMs"),
+    fcp: summary(samples.product, "fcpMs"),
+  };
+  const base = {
+    render: summary(samples.baseline, "renderMs"),
+    fcp: summary(samples.baseline, "fcpMs"),
+  };
+  console.log(
+    `\nweb: first render of /${profile.username} (heading with the owner's name visible), ${N} cold loads each, headless Chromium`,
+  );
+  console.log(
+    `  baseline  same files + same JSON from plain Node   render p50 ${ms(base.render.p50)}  p99 ${ms(base.render.p99)}   FCP p50 ${ms(base.fcp.p50)}`,
+  );
+  console.log(
+    `  product   through the Worker (wrangler runtime)    render p50 ${ms(product.render.p50)}  p99 ${ms(product.render.p99)}   FCP p50 ${ms(product.fcp.p50)}`,
+  );
+  console.log(
+    `  ratio p50 ${(product.render.p50 / base.render.p50).toFixed(2)}x (added +${ms(product.render.p50 - base.render.p50)})`,
+  );
+  console.log(
+    `  JavaScript loaded by the public page: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzipped (budget 150 KB)`,
+  );
   await mkdir(join(root, "bench/results"), { recursive: true });
   await writeFile(
     join(root, "bench/results/web.json"),
-    JSON.stringify({ at: new Date().toISOString(), n: N, product, baseline: base, scripts, js_raw_bytes: raw, js_gzip_bytes: gzip }, null, 2),
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        n: N,
+        product,
+        baseline: base,
+        scripts,
+        js_raw_bytes: raw,
+        js_gzip_bytes: gzip,
+      },
+      null,
+      2,
+    ),
   );
 }
 

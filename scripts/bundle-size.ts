@@ -69,7 +69,8 @@ export function publicPageBundle(dist: string): BundleReport {
     const body = readFileSync(path);
     files.push({ file, rawBytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length });
     const chunkName = file.replace(/-[\w-]{6,}\.js$/, "");
-    if (ownerPages.has(chunkName)) problems.push(`owner page chunk ${file} is loaded by the public page`);
+    if (ownerPages.has(chunkName))
+      problems.push(`owner page chunk ${file} is loaded by the public page`);
     if (body.includes("GoTrueClient")) problems.push(`${file} holds the Supabase client`);
   }
   files.sort((a, b) => b.gzipBytes - a.gzipBytes);
@@ -92,9 +93,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(1);
   }
   const report = publicPageBundle(dist);
-  console.log("JavaScript loaded by the public profile page (entry + public chunk + their static imports):");
-  for (const f of report.files) console.log(`  ${f.file.padEnd(40)} ${kb(f.rawBytes).padStart(10)} raw ${kb(f.gzipBytes).padStart(10)} gzip`);
-  console.log(`  ${"total".padEnd(40)} ${kb(report.rawBytes).padStart(10)} raw ${kb(report.gzipBytes).padStart(10)} gzip (budget ${kb(report.budgetBytes)})`);
+  console.log(
+    "JavaScript loaded by the public profile page (entry + public chunk + their static imports):",
+  );
+  for (const f of report.files)
+    console.log(
+      `  ${f.file.padEnd(40)} ${kb(f.rawBytes).padStart(10)} raw ${kb(f.gzipBytes).padStart(10)} gzip`,
+    );
+  console.log(
+    `  ${"total".padEnd(40)} ${kb(report.rawBytes).padStart(10)} raw ${kb(report.gzipBytes).padStart(10)} gzip (budget ${kb(report.budgetBytes)})`,
+  );
   for (const p of report.problems) console.error(`FAIL: ${p}`);
   process.exit(report.problems.length > 0 ? 1 : 0);
 }

@@ -40,7 +40,11 @@ function checkEnvironment(root: string, env: string | null): boolean {
   try {
     const args = ["deploy", "--dry-run", "--outdir", out, ...(env ? ["--env", env] : [])];
     // Through this Node (22, the project's), not whatever `node` comes first on PATH.
-    const r = spawnSync(process.execPath, [join(root, "node_modules/wrangler/bin/wrangler.js"), ...args], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, "node_modules/wrangler/bin/wrangler.js"), ...args],
+      { cwd: root, encoding: "utf8" },
+    );
     const label = env ?? "production";
     if (r.status !== 0) {
       console.error(`${label}: wrangler deploy --dry-run failed:\n${r.stdout}\n${r.stderr}`);
@@ -48,8 +52,12 @@ function checkEnvironment(root: string, env: string | null): boolean {
     }
     const size = measureBundle(out);
     const ok = size.gzipBytes <= WORKER_GZIP_BUDGET_BYTES;
-    const detail = size.files.map((f) => `${f.file} ${kb(f.rawBytes)} -> ${kb(f.gzipBytes)}`).join(", ");
-    console.log(`${label}: Worker bundle ${kb(size.gzipBytes)} gzipped (budget ${kb(WORKER_GZIP_BUDGET_BYTES)}): ${ok ? "ok" : "OVER BUDGET"} [${detail}]`);
+    const detail = size.files
+      .map((f) => `${f.file} ${kb(f.rawBytes)} -> ${kb(f.gzipBytes)}`)
+      .join(", ");
+    console.log(
+      `${label}: Worker bundle ${kb(size.gzipBytes)} gzipped (budget ${kb(WORKER_GZIP_BUDGET_BYTES)}): ${ok ? "ok" : "OVER BUDGET"} [${detail}]`,
+    );
     return ok;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -59,7 +67,9 @@ function checkEnvironment(root: string, env: string | null): boolean {
 if (import.meta.main) {
   const root = new URL("..", import.meta.url).pathname;
   const { experimental_readRawConfig } = await import("wrangler");
-  const envs = Object.keys(experimental_readRawConfig({ config: join(root, "wrangler.toml") }).rawConfig.env ?? {});
+  const envs = Object.keys(
+    experimental_readRawConfig({ config: join(root, "wrangler.toml") }).rawConfig.env ?? {},
+  );
   const results = [null, ...envs].map((env) => checkEnvironment(root, env));
   process.exitCode = results.every(Boolean) ? 0 : 1;
 }

@@ -6,5 +6,8 @@ import { execFileSync } from "node:child_process";
 import { resolveChromium } from "../bench/lib/chromium.ts";
 
 const { executablePath, source, env } = await resolveChromium();
-const version = execFileSync(executablePath, ["--version"], { env: { ...process.env, ...env }, encoding: "utf8" }).trim();
+const version = execFileSync(executablePath, ["--version"], {
+  env: { ...process.env, ...env },
+  encoding: "utf8",
+}).trim();
 console.log(`${source}: ${executablePath}\n${version}`);

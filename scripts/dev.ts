@@ -20,18 +20,25 @@ let embedded: EmbeddedPostgres | undefined;
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   const port = process.env.NOOBLE_DB_PORT ? Number(process.env.NOOBLE_DB_PORT) : undefined;
-  embedded = await startEmbeddedPostgres({ dataDir: join(root, ".data/pglite"), ...(port ? { port } : {}) });
+  embedded = await startEmbeddedPostgres({
+    dataDir: join(root, ".data/pglite"),
+    ...(port ? { port } : {}),
+  });
   databaseUrl = embedded.url;
   console.log(`embedded Postgres (PGlite) on ${databaseUrl} (data in .data/pglite)`);
 }
 const applied = await migrate(databaseUrl, (l) => console.log(`migrations: ${l}`));
 console.log(applied.length ? `migrations: ${applied.length} applied` : "migrations: up to date");
 
-const wrangler = spawn(join(root, "node_modules/.bin/wrangler"), wranglerDevArgs(process.env, process.argv.slice(2)), {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
-});
+const wrangler = spawn(
+  join(root, "node_modules/.bin/wrangler"),
+  wranglerDevArgs(process.env, process.argv.slice(2)),
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: databaseUrl },
+  },
+);
 
 let stopping = false;
 async function stop(code: number) {

@@ -24,7 +24,10 @@ export interface ResourcePlan {
 
 interface BindingsConfig {
   name?: string;
-  queues: { producers?: { queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
+  queues: {
+    producers?: { queue: string }[];
+    consumers?: { queue: string; dead_letter_queue?: string }[];
+  };
   r2_buckets: { bucket_name?: string }[];
   hyperdrive: { id: string }[];
 }
@@ -37,9 +40,13 @@ export function planResources(config: BindingsConfig): ResourcePlan {
     queues.add(c.queue);
     if (c.dead_letter_queue) queues.add(c.dead_letter_queue);
   }
-  const buckets = [...new Set(config.r2_buckets.flatMap((b) => (b.bucket_name ? [b.bucket_name] : [])))];
+  const buckets = [
+    ...new Set(config.r2_buckets.flatMap((b) => (b.bucket_name ? [b.bucket_name] : []))),
+  ];
   const bound = config.hyperdrive[0];
-  const hyperdrive = bound ? { name: `${workerName}-db`, id: /^0+$/.test(bound.id) ? null : bound.id } : null;
+  const hyperdrive = bound
+    ? { name: `${workerName}-db`, id: /^0+$/.test(bound.id) ? null : bound.id }
+    : null;
   return { workerName, queues: [...queues].sort(), buckets: buckets.sort(), hyperdrive };
 }
 
@@ -50,7 +57,12 @@ export interface ProvisionReport {
   hyperdriveId: string | null;
 }
 
-export async function provision(api: CloudflareApi, plan: ResourcePlan, databaseUrl: string | undefined, log: (line: string) => void): Promise<ProvisionReport> {
+export async function provision(
+  api: CloudflareApi,
+  plan: ResourcePlan,
+  databaseUrl: string | undefined,
+  log: (line: string) => void,
+): Promise<ProvisionReport> {
   const report: ProvisionReport = { created: [], existing: [], hyperdriveId: null };
   const note = (kind: "created" | "existing", what: string) => {
     report[kind].push(what);
@@ -79,7 +91,10 @@ export async function provision(api: CloudflareApi, plan: ResourcePlan, database
       note("existing", `Hyperdrive config ${found.name} (${found.id})`);
       report.hyperdriveId = found.id;
     } else {
-      if (!databaseUrl) throw new Error(`The Hyperdrive config ${name} does not exist: set DATABASE_URL to the database's direct postgres:// URL so it can be created.`);
+      if (!databaseUrl)
+        throw new Error(
+          `The Hyperdrive config ${name} does not exist: set DATABASE_URL to the database's direct postgres:// URL so it can be created.`,
+        );
       const made = await api.createHyperdriveConfig(name, originFromUrl(databaseUrl));
       note("created", `Hyperdrive config ${made.name} (${made.id})`);
       report.hyperdriveId = made.id;
@@ -112,7 +127,9 @@ if (import.meta.main) {
   const token = process.env.CLOUDFLARE_API_TOKEN;
   const accountId = process.env.CLOUDFLARE_ACCOUNT_ID;
   if (!token || !accountId) {
-    console.error("Set CLOUDFLARE_API_TOKEN (an API token with Queues Edit, Workers R2 Storage Edit and Hyperdrive Edit) and CLOUDFLARE_ACCOUNT_ID.");
+    console.error(
+      "Set CLOUDFLARE_API_TOKEN (an API token with Queues Edit, Workers R2 Storage Edit and Hyperdrive Edit) and CLOUDFLARE_ACCOUNT_ID.",
+    );
     process.exit(2);
   }
   const root = new URL("..", import.meta.url).pathname;
@@ -120,12 +137,23 @@ if (import.meta.main) {
   const { unstable_readConfig } = await import("wrangler");
   const plan = planResources(unstable_readConfig({ config: configPath, ...(env ? { env } : {}) }));
   console.log(`provisioning ${plan.workerName} (${env ?? "production"})`);
-  const api = new CloudflareApi(token, accountId, process.env.CLOUDFLARE_API_BASE_URL ?? CLOUDFLARE_API);
+  const api = new CloudflareApi(
+    token,
+    accountId,
+    process.env.CLOUDFLARE_API_BASE_URL ?? CLOUDFLARE_API,
+  );
   try {
-    const report = await provision(api, plan, process.env.DATABASE_URL, (l) => console.log(`  ${l}`));
+    const report = await provision(api, plan, process.env.DATABASE_URL, (l) =>
+      console.log(`  ${l}`),
+    );
     if (report.hyperdriveId && report.hyperdriveId !== plan.hyperdrive?.id) {
-      writeFileSync(configPath, withHyperdriveId(readFileSync(configPath, "utf8"), env, report.hyperdriveId));
-      console.log(`  wrote the Hyperdrive id ${report.hyperdriveId} into wrangler.toml (commit it)`);
+      writeFileSync(
+        configPath,
+        withHyperdriveId(readFileSync(configPath, "utf8"), env, report.hyperdriveId),
+      );
+      console.log(
+        `  wrote the Hyperdrive id ${report.hyperdriveId} into wrangler.toml (commit it)`,
+      );
     }
     console.log(`done: ${report.created.length} created, ${report.existing.length} already there`);
   } catch (error) {

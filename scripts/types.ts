@@ -13,7 +13,11 @@ const aside = join(root, ".dev.vars.types-aside");
 const moved = existsSync(devVars);
 if (moved) renameSync(devVars, aside);
 try {
-  const r = spawnSync(join(root, "node_modules/.bin/wrangler"), ["types", "--strict-vars=false", "workers/worker-configuration.d.ts"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync(
+    join(root, "node_modules/.bin/wrangler"),
+    ["types", "--strict-vars=false", "workers/worker-configuration.d.ts"],
+    { cwd: root, stdio: "inherit" },
+  );
   process.exitCode = r.status ?? 1;
 } finally {
   if (moved) renameSync(aside, devVars);

@@ -7,13 +7,23 @@ import { z } from "zod";
 import { ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema } from "./config.ts";
 import { ErrorDetailSchema } from "./errors.ts";
 
-export const SERVICES = ["orchestrator", "execution", "query", "embedding", "ingestion", "conversation"] as const;
+export const SERVICES = [
+  "orchestrator",
+  "execution",
+  "query",
+  "embedding",
+  "ingestion",
+  "conversation",
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** "service.entity.verb", lower snake case segments, service one of SERVICES. */
 export const ActionTypeSchema = z
   .string()
-  .regex(/^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*$/, "action_type must look like service.entity.verb")
+  .regex(
+    /^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*$/,
+    "action_type must look like service.entity.verb",
+  )
   .refine((t) => (SERVICES as readonly string[]).includes(t.split(".")[0] ?? ""), {
     message: `action_type must start with one of: ${SERVICES.join(", ")}`,
   });
@@ -66,7 +76,10 @@ export function queueNameForAction(actionType: string): string {
 
 /** Builds a valid action with fresh id and timestamp; callers give what the task is. */
 export function createDomainAction(
-  input: Omit<DomainActionInput, "action_id" | "timestamp"> & { action_id?: string; timestamp?: string },
+  input: Omit<DomainActionInput, "action_id" | "timestamp"> & {
+    action_id?: string;
+    timestamp?: string;
+  },
 ): DomainAction {
   return DomainActionSchema.parse({
     action_id: input.action_id ?? crypto.randomUUID(),
@@ -78,7 +91,9 @@ export function createDomainAction(
 /** A response to `action`, carrying its correlation and trace ids. */
 export function respondTo(
   action: DomainAction,
-  result: { success: true; data?: Record<string, unknown> } | { success: false; error: z.infer<typeof ErrorDetailSchema> },
+  result:
+    | { success: true; data?: Record<string, unknown> }
+    | { success: false; error: z.infer<typeof ErrorDetailSchema> },
 ): DomainActionResponse {
   return DomainActionResponseSchema.parse({
     action_id: action.action_id,

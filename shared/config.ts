@@ -31,7 +31,11 @@ export const CONFIG_LIMITS = {
 export const DEFAULT_MODEL = "extractive";
 export const DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small";
 
-const num = (range: { min: number; max: number; default: number }, int = false, description?: string) => {
+const num = (
+  range: { min: number; max: number; default: number },
+  int = false,
+  description?: string,
+) => {
   const n = (int ? z.number().int() : z.number()).min(range.min).max(range.max);
   // Described inside the default, so request bodies (which unwrap defaults) keep the text too.
   return (description ? n.describe(description) : n).default(range.default);
@@ -65,7 +69,11 @@ export const QueryConfigSchema = z
     mode: z.enum(QUERY_MODES).default("rag"),
     search_mode: z.enum(SEARCH_MODES).default("hybrid"),
     top_k: num(CONFIG_LIMITS.topK, true),
-    similarity_threshold: num(CONFIG_LIMITS.similarityThreshold, false, SIMILARITY_THRESHOLD_MEANING),
+    similarity_threshold: num(
+      CONFIG_LIMITS.similarityThreshold,
+      false,
+      SIMILARITY_THRESHOLD_MEANING,
+    ),
   })
   .strict();
 export type QueryConfig = z.infer<typeof QueryConfigSchema>;
@@ -82,9 +90,9 @@ export const RAGConfigFieldsSchema = z
 
 /** How documents are chunked and embedded for this agent's knowledge. */
 export const RAGConfigSchema = RAGConfigFieldsSchema.refine((c) => c.chunk_overlap < c.chunk_size, {
-    message: "chunk_overlap must be smaller than chunk_size",
-    path: ["chunk_overlap"],
-  });
+  message: "chunk_overlap must be smaller than chunk_size",
+  path: ["chunk_overlap"],
+});
 export type RAGConfig = z.infer<typeof RAGConfigSchema>;
 
 export const defaultExecutionConfig = (): ExecutionConfig => ExecutionConfigSchema.parse({});

@@ -82,7 +82,10 @@ export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): Fiel
     if (issue.code === "unrecognized_keys") {
       const base = issue.path.join(".");
       const keys = issue.keys.map((k) => (base ? `${base}.${k}` : k));
-      return { field: keys.join(", "), message: `unknown field${keys.length > 1 ? "s" : ""}: ${keys.join(", ")}` };
+      return {
+        field: keys.join(", "),
+        message: `unknown field${keys.length > 1 ? "s" : ""}: ${keys.join(", ")}`,
+      };
     }
     return { field: issue.path.map(String).join(".") || "(body)", message: issue.message };
   });

@@ -15,7 +15,9 @@ export const METADATA_LIMITS = { maxKeys: 32, maxKeyChars: 64, maxValueChars: 50
 /** One value: a short string, a number, a boolean or null (no nesting). */
 export const MetadataValueSchema = z.union(
   [freeText().max(METADATA_LIMITS.maxValueChars), z.number(), z.boolean(), z.null()],
-  { error: `must be a string of at most ${METADATA_LIMITS.maxValueChars} characters, a number, true, false or null` },
+  {
+    error: `must be a string of at most ${METADATA_LIMITS.maxValueChars} characters, a number, true, false or null`,
+  },
 );
 
 /** What clients send: validated with the limits above, each problem named by its key. */
@@ -24,11 +26,18 @@ export const MetadataSchema = z
   .superRefine((value, ctx) => {
     const keys = Object.keys(value);
     if (keys.length > METADATA_LIMITS.maxKeys) {
-      ctx.addIssue({ code: "custom", message: `can have at most ${METADATA_LIMITS.maxKeys} keys (this has ${keys.length})` });
+      ctx.addIssue({
+        code: "custom",
+        message: `can have at most ${METADATA_LIMITS.maxKeys} keys (this has ${keys.length})`,
+      });
     }
     for (const key of keys) {
       if (key.length === 0 || key.length > METADATA_LIMITS.maxKeyChars) {
-        ctx.addIssue({ code: "custom", path: [key], message: `keys must be 1 to ${METADATA_LIMITS.maxKeyChars} characters long` });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `keys must be 1 to ${METADATA_LIMITS.maxKeyChars} characters long`,
+        });
       } else {
         const problem = controlCharacterProblem(key);
         if (problem) ctx.addIssue({ code: "custom", path: [key], message: `keys ${problem}` });
@@ -38,7 +47,10 @@ export const MetadataSchema = z
 export type Metadata = z.infer<typeof MetadataSchema>;
 
 /** What the API answers with: stored metadata, already validated when it was written. */
-export const StoredMetadataSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]));
+export const StoredMetadataSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+);
 
 /** Stored metadata re-read leniently: a row that no longer fits shows none rather than failing the page. */
 export function storedMetadata(value: unknown): z.infer<typeof StoredMetadataSchema> {

@@ -35,19 +35,22 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export const wellFormed = (value: string): string => value.replace(LONE_SURROGATE, "\ufffd");
 
-const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+const codePoint = (c: string) =>
+  `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 /** Why `value` is not acceptable single-line text, or null. */
 export function controlCharacterProblem(value: string): string | null {
   const lone = new RegExp(LONE_SURROGATE.source).exec(value);
-  if (lone) return `must be valid Unicode text (found a lone surrogate ${codePoint(lone[0])} at character ${lone.index + 1}, half of a character): send the whole character`;
+  if (lone)
+    return `must be valid Unicode text (found a lone surrogate ${codePoint(lone[0])} at character ${lone.index + 1}, half of a character): send the whole character`;
   const found = CONTROL_CHARACTER.exec(value);
   if (!found) return null;
   return `must not contain control characters such as NUL, tabs or line breaks (found ${codePoint(found[0])} at character ${found.index + 1}): remove it and send again`;
 }
 
 /** Free text with its control characters removed (tab, line feed and carriage return kept) and lone surrogates replaced by U+FFFD. */
-export const stripControlCharacters = (value: string): string => wellFormed(value.replace(STRIPPED_CHARACTERS, ""));
+export const stripControlCharacters = (value: string): string =>
+  wellFormed(value.replace(STRIPPED_CHARACTERS, ""));
 
 /** The single-line check, for string formats that are not plain `z.string()` (`z.url()`). */
 export const noControlCharacters = z.superRefine<string>((value, ctx) => {

@@ -10,7 +10,12 @@ export class AppError extends Error {
   readonly status: ContentfulStatusCode;
   readonly fields: FieldError[] | undefined;
 
-  constructor(code: ErrorCode, status: ContentfulStatusCode, publicMessage: string, fields?: FieldError[]) {
+  constructor(
+    code: ErrorCode,
+    status: ContentfulStatusCode,
+    publicMessage: string,
+    fields?: FieldError[],
+  ) {
     super(publicMessage);
     this.name = "AppError";
     this.code = code;
@@ -19,4 +24,5 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (code: ErrorCode, what: string) => new AppError(code, 404, `${what} was not found`);
+export const notFound = (code: ErrorCode, what: string) =>
+  new AppError(code, 404, `${what} was not found`);

@@ -14,7 +14,13 @@ export interface Logger {
 
 export function createLogger(base: LogFields = {}): Logger {
   const write = (level: "info" | "warn" | "error", message: string, fields?: LogFields) => {
-    const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...base, ...fields });
+    const line = JSON.stringify({
+      level,
+      message,
+      time: new Date().toISOString(),
+      ...base,
+      ...fields,
+    });
     if (level === "error") console.error(line);
     else if (level === "warn") console.warn(line);
     else console.log(line);

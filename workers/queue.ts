@@ -7,7 +7,11 @@ import { handleExecutionBatch } from "./services/execution/consumer.ts";
 import { handleIngestionBatch } from "./services/ingestion/consumer.ts";
 import { sendToDeadLetter } from "./services/dead-letter.ts";
 
-type Consumer = (batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext) => Promise<void>;
+type Consumer = (
+  batch: MessageBatch<unknown>,
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+) => Promise<void>;
 
 const consumers: Record<string, Consumer> = {
   "nooble-execution": handleExecutionBatch,
@@ -16,10 +20,17 @@ const consumers: Record<string, Consumer> = {
   "nooble-embedding": handleEmbeddingBatch,
 };
 
-export async function handleQueue(batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+export async function handleQueue(
+  batch: MessageBatch<unknown>,
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+): Promise<void> {
   const consumer = consumers[batch.queue];
   if (consumer) return consumer(batch, env, ctx);
-  createLogger({ component: "queue" }).error("batch from a queue with no consumer", { queue: batch.queue, messages: batch.messages.length });
+  createLogger({ component: "queue" }).error("batch from a queue with no consumer", {
+    queue: batch.queue,
+    messages: batch.messages.length,
+  });
   for (const msg of batch.messages) {
     await sendToDeadLetter(env, batch.queue, `no consumer for queue ${batch.queue}`, msg.body);
     msg.ack();

@@ -53,12 +53,16 @@ const root = new URL("../..", import.meta.url).pathname;
 export async function resolveChromium(): Promise<ResolvedChromium> {
   const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv) return { executablePath: fromEnv, source: "CHROMIUM_PATH", env: {} };
-  if (existsSync(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: "system", env: {} };
+  if (existsSync(SYSTEM_CHROMIUM))
+    return { executablePath: SYSTEM_CHROMIUM, source: "system", env: {} };
   const dir = await unpackBundledChromium();
   return {
     executablePath: join(dir, "chromium"),
     source: "bundled",
-    env: { LD_LIBRARY_PATH: [join(dir, "lib"), process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), FONTCONFIG_FILE: join(dir, "fonts.conf") },
+    env: {
+      LD_LIBRARY_PATH: [join(dir, "lib"), process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"),
+      FONTCONFIG_FILE: join(dir, "fonts.conf"),
+    },
   };
 }
 
@@ -68,7 +72,12 @@ export async function launchChromium(): Promise<Browser> {
   resolved ??= resolveChromium();
   const { executablePath, env, source } = await resolved;
   logOnce(`chromium: ${source} ${executablePath}`);
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, env: { ...stringEnv(), ...env } });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...stringEnv(), ...env },
+  });
 }
 
 let logged = false;
@@ -78,7 +87,9 @@ const logOnce = (line: string) => {
 };
 
 const stringEnv = (): Record<string, string> =>
-  Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"));
+  Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
 
 /** Unpacks @sparticuz/chromium's browser, libraries and fonts once; returns their folder. */
 export async function unpackBundledChromium(): Promise<string> {
@@ -87,9 +98,13 @@ export async function unpackBundledChromium(): Promise<string> {
   try {
     packageDir = dirname(dirname(require.resolve("@sparticuz/chromium")));
   } catch {
-    throw new Error(`No Chromium: CHROMIUM_PATH is unset, ${SYSTEM_CHROMIUM} does not exist and @sparticuz/chromium is not installed (run npm install).`);
+    throw new Error(
+      `No Chromium: CHROMIUM_PATH is unset, ${SYSTEM_CHROMIUM} does not exist and @sparticuz/chromium is not installed (run npm install).`,
+    );
   }
-  const { version } = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as { version: string };
+  const { version } = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as {
+    version: string;
+  };
   const cache = join(root, "node_modules/.cache/nooble-chromium");
   const dir = join(cache, version);
   if (existsSync(join(dir, "chromium"))) return dir;
@@ -99,13 +114,28 @@ export async function unpackBundledChromium(): Promise<string> {
   await mkdir(partial, { recursive: true });
   try {
     await Promise.all([
-      pipeline(createReadStream(join(bin, "chromium.br")), createBrotliDecompress(), createWriteStream(join(partial, "chromium"))),
+      pipeline(
+        createReadStream(join(bin, "chromium.br")),
+        createBrotliDecompress(),
+        createWriteStream(join(partial, "chromium")),
+      ),
       // al2023.tar.br holds lib/*.so; fonts.tar.br holds fonts/ and a fonts.conf replaced below.
-      pipeline(createReadStream(join(bin, "al2023.tar.br")), createBrotliDecompress(), extract(partial)),
-      pipeline(createReadStream(join(bin, "fonts.tar.br")), createBrotliDecompress(), extract(partial)),
+      pipeline(
+        createReadStream(join(bin, "al2023.tar.br")),
+        createBrotliDecompress(),
+        extract(partial),
+      ),
+      pipeline(
+        createReadStream(join(bin, "fonts.tar.br")),
+        createBrotliDecompress(),
+        extract(partial),
+      ),
     ]);
     await chmod(join(partial, "chromium"), 0o755);
-    await writeFile(join(partial, "fonts.conf"), fontsConf(join(dir, "fonts"), join(dir, "fonts-cache")));
+    await writeFile(
+      join(partial, "fonts.conf"),
+      fontsConf(join(dir, "fonts"), join(dir, "fonts-cache")),
+    );
     await rename(partial, dir);
   } catch (error) {
     await rm(partial, { recursive: true, force: true });

@@ -73,36 +73,63 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === "POST" && req.url?.endsWith("/embeddings")) {
-      const body = JSON.parse(await readBody(req)) as { input: string | string[]; model?: string; encoding_format?: string };
+      const body = JSON.parse(await readBody(req)) as {
+        input: string | string[];
+        model?: string;
+        encoding_format?: string;
+      };
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
       // The openai SDK asks for base64 (little-endian float32) unless told otherwise, as the real API allows.
-      const encode = (v: number[]) => (body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({
-        object: "list",
-        model: body.model ?? "text-embedding-3-small",
-        data: inputs.map((text, index) => ({ object: "embedding", index, embedding: encode(hashedEmbedding(text)) })),
-        usage: { prompt_tokens: inputs.join(" ").length, total_tokens: inputs.join(" ").length },
-      }));
+      const encode = (v: number[]) =>
+        body.encoding_format === "base64"
+          ? Buffer.from(new Float32Array(v).buffer).toString("base64")
+          : v;
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          object: "list",
+          model: body.model ?? "text-embedding-3-small",
+          data: inputs.map((text, index) => ({
+            object: "embedding",
+            index,
+            embedding: encode(hashedEmbedding(text)),
+          })),
+          usage: { prompt_tokens: inputs.join(" ").length, total_tokens: inputs.join(" ").length },
+        }),
+      );
       return;
     }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "not found", type: "invalid_request_error" } }));
       return;
     }
     const receivedAt = performance.now();
     const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     requests.push(body);
     const answer = opts.tokensFor?.(body) ?? tokens;
-    const messages = Array.isArray(body.messages) ? (body.messages as { role?: string; content?: unknown }[]) : [];
+    const messages = Array.isArray(body.messages)
+      ? (body.messages as { role?: string; content?: unknown }[])
+      : [];
     const lastUser = messages.filter((m) => m.role === "user").at(-1);
-    const record: StreamRecord = { body, receivedAt, tokens: answer, writes: [], lastUserMessage: typeof lastUser?.content === "string" ? lastUser.content : "" };
+    const record: StreamRecord = {
+      body,
+      receivedAt,
+      tokens: answer,
+      writes: [],
+      lastUserMessage: typeof lastUser?.content === "string" ? lastUser.content : "",
+    };
     opts.onStream?.(record);
     const id = `chatcmpl-${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     const model = String(body.model ?? "fake");
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
     res.write(chunk({ role: "assistant", content: "" }, null));
     for (const t of answer) {
       if (delay > 0) await sleep(delay);
@@ -111,7 +138,9 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       record.writes.push(performance.now());
     }
     res.write(chunk({}, "stop"));
-    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: answer.length, total_tokens: 42 + answer.length } })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage: { prompt_tokens: 42, completion_tokens: answer.length, total_tokens: 42 + answer.length } })}\n\n`,
+    );
     res.end("data: [DONE]\n\n");
   };
 
@@ -125,6 +154,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     url: `http://127.0.0.1:${port}/v1`,
     requests,
     setDelay: (ms) => void (delay = ms),
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

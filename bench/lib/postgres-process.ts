@@ -16,10 +16,15 @@ export interface PostgresProcess {
 }
 
 export async function startPostgresProcess(timeoutMs = 60_000): Promise<PostgresProcess> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("embedded Postgres did not start in time")), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error("embedded Postgres did not start in time")),
+      timeoutMs,
+    );
     createInterface({ input: child.stdout }).once("line", (line) => {
       clearTimeout(timer);
       resolve((JSON.parse(line) as { url: string }).url);

@@ -56,6 +56,9 @@ export function cpuByProcess(): Record<string, number> {
 }
 
 /** What each process used between two readings of cpuByProcess. */
-export function cpuSince(before: Record<string, number>, after = cpuByProcess()): Record<string, number> {
+export function cpuSince(
+  before: Record<string, number>,
+  after = cpuByProcess(),
+): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
 }

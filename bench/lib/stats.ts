@@ -22,7 +22,12 @@ export async function time(fn: () => Promise<unknown>, n: number, warmup = 20): 
     samples.push(performance.now() - t);
   }
   samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), mean: samples.reduce((a, b) => a + b, 0) / n, n };
+  return {
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    mean: samples.reduce((a, b) => a + b, 0) / n,
+    n,
+  };
 }
 
 export const ms = (v: number) => `${v.toFixed(2)} ms`;

@@ -19,10 +19,20 @@ export interface BenchHit {
 export type KeepRule = (hit: BenchHit, threshold: number) => boolean;
 
 /** The rule before issue 10: only dense search was filtered, on the cosine it ranks by. */
-export const beforeRule = (mode: SearchMode): KeepRule => (hit, t) => mode !== "dense" || hit.score >= t;
+export const beforeRule =
+  (mode: SearchMode): KeepRule =>
+  (hit, t) =>
+    mode !== "dense" || hit.score >= t;
 
 /** The rule now: either absolute relevance signal reaches the threshold (workers/knowledge/relevance.ts). */
-export const afterRule: KeepRule = (hit, t) => passesThreshold({ ...(hit.dense_score === null ? {} : { dense_score: hit.dense_score }), ...(hit.text_score === null ? {} : { text_score: hit.text_score }) }, t);
+export const afterRule: KeepRule = (hit, t) =>
+  passesThreshold(
+    {
+      ...(hit.dense_score === null ? {} : { dense_score: hit.dense_score }),
+      ...(hit.text_score === null ? {} : { text_score: hit.text_score }),
+    },
+    t,
+  );
 
 export interface ThresholdFigures {
   ndcg_at_10: number;
@@ -51,7 +61,12 @@ function ndcgRecall(ranked: string[], relevant: Set<string>): { ndcg: number; re
 const round = (x: number) => Number(x.toFixed(3));
 
 /** Figures for one rule and threshold: `judged` are in-domain questions with their relevant ids, `outside` are off-topic questions' hits. */
-export function thresholdFigures(judged: { hits: BenchHit[]; relevant: Set<string> }[], outside: BenchHit[][], keep: KeepRule, threshold: number): ThresholdFigures {
+export function thresholdFigures(
+  judged: { hits: BenchHit[]; relevant: Set<string> }[],
+  outside: BenchHit[][],
+  keep: KeepRule,
+  threshold: number,
+): ThresholdFigures {
   let ndcg = 0;
   let recall = 0;
   let answered = 0;
@@ -59,7 +74,10 @@ export function thresholdFigures(judged: { hits: BenchHit[]; relevant: Set<strin
   let relevantKept = 0;
   for (const q of judged) {
     const kept = q.hits.filter((h) => keep(h, threshold));
-    const m = ndcgRecall(kept.map((h) => h.id), q.relevant);
+    const m = ndcgRecall(
+      kept.map((h) => h.id),
+      q.relevant,
+    );
     ndcg += m.ndcg;
     recall += m.recall;
     if (kept.length > 0) answered++;

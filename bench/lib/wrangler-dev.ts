@@ -24,11 +24,23 @@ export interface DevWorker {
   close(): Promise<void>;
 }
 
-export async function startDevWorker(opts: { configPath: string; vars: Record<string, string>; secrets: Record<string, string>; inspect?: boolean }): Promise<DevWorker> {
+export async function startDevWorker(opts: {
+  configPath: string;
+  vars: Record<string, string>;
+  secrets: Record<string, string>;
+  inspect?: boolean;
+}): Promise<DevWorker> {
   const logs: WorkerLog[] = [];
   const bindings = {
-    ...Object.fromEntries(Object.entries(opts.vars).map(([k, value]) => [k, { type: "plain_text" as const, value }])),
-    ...Object.fromEntries(Object.entries(opts.secrets).map(([k, value]) => [k, { type: "secret_text" as const, value }])),
+    ...Object.fromEntries(
+      Object.entries(opts.vars).map(([k, value]) => [k, { type: "plain_text" as const, value }]),
+    ),
+    ...Object.fromEntries(
+      Object.entries(opts.secrets).map(([k, value]) => [
+        k,
+        { type: "secret_text" as const, value },
+      ]),
+    ),
   };
   const worker = await unstable_startWorker({
     config: opts.configPath,
@@ -39,7 +51,8 @@ export async function startDevWorker(opts: { configPath: string; vars: Record<st
       persist: false,
       watch: false,
       logLevel: "none",
-      structuredLogsHandler: (log: WorkerLog) => void logs.push({ level: log.level, message: log.message }),
+      structuredLogsHandler: (log: WorkerLog) =>
+        void logs.push({ level: log.level, message: log.message }),
     },
   });
   await worker.ready;

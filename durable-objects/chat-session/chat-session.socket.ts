@@ -6,13 +6,22 @@
 import { z } from "zod";
 import type { ServerFrame, ServerFrameType } from "../../shared/protocol/chat.ts";
 
-export const CursorSchema = z.object({ task_id: z.string(), attempt: z.number().int(), next_idx: z.number().int() });
+export const CursorSchema = z.object({
+  task_id: z.string(),
+  attempt: z.number().int(),
+  next_idx: z.number().int(),
+});
 export type Cursor = z.infer<typeof CursorSchema>;
 
 const AttachmentSchema = z.object({ connected_at: z.number(), cursor: CursorSchema.nullable() });
 type Attachment = z.infer<typeof AttachmentSchema>;
 
-export function frame<D>(type: ServerFrameType, data: D, sessionId: string, taskId: string | null = null): string {
+export function frame<D>(
+  type: ServerFrameType,
+  data: D,
+  sessionId: string,
+  taskId: string | null = null,
+): string {
   const f: ServerFrame<D> = {
     message_id: crypto.randomUUID(),
     message_type: type,
@@ -55,7 +64,10 @@ export class SocketCursors {
   set(ws: WebSocket, cursor: Cursor | null): void {
     this.cache.set(ws, cursor);
     const parsed = AttachmentSchema.safeParse(ws.deserializeAttachment());
-    ws.serializeAttachment({ connected_at: parsed.success ? parsed.data.connected_at : Date.now(), cursor });
+    ws.serializeAttachment({
+      connected_at: parsed.success ? parsed.data.connected_at : Date.now(),
+      cursor,
+    });
   }
 
   /** Advances in memory only: per-chunk writes would cost more than they protect (no hibernation mid-stream). */

@@ -89,12 +89,20 @@ const toMessage = (r: MessageRecord): MessageRow => ({
   metadata: MessageMetadataSchema.parse(JSON.parse(r.metadata)),
 });
 
-const TaskErrorSchema = z.object({ code: z.string(), message: z.string(), retry_possible: z.boolean() });
+const TaskErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retry_possible: z.boolean(),
+});
 const json = (v: unknown) => JSON.stringify(v);
 
 export class ChatSessionStore {
   private readonly sql: SqlStorage;
-  private parsed: { agent: string; visitor: string; value: { agent: AgentSnapshot; visitor: VisitorInfo } } | null = null;
+  private parsed: {
+    agent: string;
+    visitor: string;
+    value: { agent: AgentSnapshot; visitor: VisitorInfo };
+  } | null = null;
 
   constructor(sql: SqlStorage) {
     this.sql = sql;
@@ -102,34 +110,72 @@ export class ChatSessionStore {
   }
 
   getSession(): SessionRow | null {
-    const row = this.sql.exec<{ session_id: string; agent: string; visitor: string; conversation_id: string; created_at: number; last_activity_at: number; ended_at: number | null; end_reason: string | null }>(
-      "select session_id, agent, visitor, conversation_id, created_at, last_activity_at, ended_at, end_reason from session where id = 1",
-    ).toArray()[0];
+    const row = this.sql
+      .exec<{
+        session_id: string;
+        agent: string;
+        visitor: string;
+        conversation_id: string;
+        created_at: number;
+        last_activity_at: number;
+        ended_at: number | null;
+        end_reason: string | null;
+      }>(
+        "select session_id, agent, visitor, conversation_id, created_at, last_activity_at, ended_at, end_reason from session where id = 1",
+      )
+      .toArray()[0];
     if (!row) return null;
     // The agent snapshot and visitor never change after chat/init: validated once per instance
     // (the session is read several times per turn), keyed by the stored text.
     if (this.parsed?.agent !== row.agent || this.parsed.visitor !== row.visitor) {
-      this.parsed = { agent: row.agent, visitor: row.visitor, value: { agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)), visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)) } };
+      this.parsed = {
+        agent: row.agent,
+        visitor: row.visitor,
+        value: {
+          agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)),
+          visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)),
+        },
+      };
     }
     return { ...row, ...this.parsed.value };
   }
 
   /** Creates the session row; false if it already existed (nothing changed). */
-  createSession(s: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; now: number }): boolean {
-    return this.sql.exec(
-      "insert into session (id, session_id, agent, visitor, conversation_id, created_at, last_activity_at) values (1, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
-      s.session_id, json(s.agent), json(s.visitor), s.conversation_id, s.now, s.now,
-    ).rowsWritten > 0;
+  createSession(s: {
+    session_id: string;
+    agent: AgentSnapshot;
+    visitor: VisitorInfo;
+    conversation_id: string;
+    now: number;
+  }): boolean {
+    return (
+      this.sql.exec(
+        "insert into session (id, session_id, agent, visitor, conversation_id, created_at, last_activity_at) values (1, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+        s.session_id,
+        json(s.agent),
+        json(s.visitor),
+        s.conversation_id,
+        s.now,
+        s.now,
+      ).rowsWritten > 0
+    );
   }
 
   /** The task chat/init's `initial_message` started, and whether a socket has received its frames. */
   initialTask(): { task_id: string; delivered: boolean } | null {
-    const row = this.sql.exec<{ task_id: string; delivered: number }>("select task_id, delivered from initial_task limit 1").toArray()[0];
+    const row = this.sql
+      .exec<{ task_id: string; delivered: number }>(
+        "select task_id, delivered from initial_task limit 1",
+      )
+      .toArray()[0];
     return row ? { task_id: row.task_id, delivered: row.delivered !== 0 } : null;
   }
 
   setInitialTask(taskId: string): void {
-    this.sql.exec("insert into initial_task (task_id) values (?) on conflict (task_id) do nothing", taskId);
+    this.sql.exec(
+      "insert into initial_task (task_id) values (?) on conflict (task_id) do nothing",
+      taskId,
+    );
   }
 
   markInitialTaskDelivered(): void {
@@ -141,7 +187,11 @@ export class ChatSessionStore {
   }
 
   endSession(now: number, reason: string): void {
-    this.sql.exec("update session set ended_at = ?, end_reason = ? where id = 1 and ended_at is null", now, reason);
+    this.sql.exec(
+      "update session set ended_at = ?, end_reason = ? where id = 1 and ended_at is null",
+      now,
+      reason,
+    );
   }
 
   messageCount(): number {
@@ -151,7 +201,10 @@ export class ChatSessionStore {
   /** The last `limit` messages, oldest first. */
   messages(limit = 1000): MessageRow[] {
     return this.sql
-      .exec<MessageRecord>("select * from (select * from messages order by seq desc limit ?) order by seq asc", limit)
+      .exec<MessageRecord>(
+        "select * from (select * from messages order by seq desc limit ?) order by seq asc",
+        limit,
+      )
       .toArray()
       .map(toMessage);
   }
@@ -162,12 +215,33 @@ export class ChatSessionStore {
   }
 
   insertMessage(m: Omit<MessageRow, "seq">): MessageRow {
-    const seq = this.sql.exec<{ next: number }>("select coalesce(max(seq), -1) + 1 as next from messages").one().next;
-    this.sql.exec("insert into messages (id, seq, role, content, task_id, created_at, metadata) values (?, ?, ?, ?, ?, ?, ?)", m.id, seq, m.role, m.content, m.task_id, m.created_at, json(m.metadata));
+    const seq = this.sql
+      .exec<{ next: number }>("select coalesce(max(seq), -1) + 1 as next from messages")
+      .one().next;
+    this.sql.exec(
+      "insert into messages (id, seq, role, content, task_id, created_at, metadata) values (?, ?, ?, ?, ?, ?, ?)",
+      m.id,
+      seq,
+      m.role,
+      m.content,
+      m.task_id,
+      m.created_at,
+      json(m.metadata),
+    );
     return { ...m, seq };
   }
 
-  private toTask(r: { id: string; user_message_id: string; mode: string; status: string; attempt: number; created_at: number; updated_at: number; error: string | null; assistant_message_id: string | null }): TaskRow {
+  private toTask(r: {
+    id: string;
+    user_message_id: string;
+    mode: string;
+    status: string;
+    attempt: number;
+    created_at: number;
+    updated_at: number;
+    error: string | null;
+    assistant_message_id: string | null;
+  }): TaskRow {
     return {
       ...r,
       mode: ExecutionModeSchema.parse(r.mode),
@@ -177,25 +251,47 @@ export class ChatSessionStore {
   }
 
   getTask(id: string): TaskRow | null {
-    const r = this.sql.exec<Parameters<ChatSessionStore["toTask"]>[0]>("select * from tasks where id = ?", id).toArray()[0];
+    const r = this.sql
+      .exec<Parameters<ChatSessionStore["toTask"]>[0]>("select * from tasks where id = ?", id)
+      .toArray()[0];
     return r ? this.toTask(r) : null;
   }
 
   activeTask(): TaskRow | null {
     const r = this.sql
-      .exec<Parameters<ChatSessionStore["toTask"]>[0]>(`select * from tasks where status in (${ACTIVE.map(() => "?").join(",")}) order by created_at limit 1`, ...ACTIVE)
+      .exec<Parameters<ChatSessionStore["toTask"]>[0]>(
+        `select * from tasks where status in (${ACTIVE.map(() => "?").join(",")}) order by created_at limit 1`,
+        ...ACTIVE,
+      )
       .toArray()[0];
     return r ? this.toTask(r) : null;
   }
 
   insertTask(t: { id: string; user_message_id: string; mode: ExecutionMode; now: number }): void {
-    this.sql.exec("insert into tasks (id, user_message_id, mode, status, attempt, created_at, updated_at) values (?, ?, ?, 'queued', 0, ?, ?)", t.id, t.user_message_id, t.mode, t.now, t.now);
+    this.sql.exec(
+      "insert into tasks (id, user_message_id, mode, status, attempt, created_at, updated_at) values (?, ?, ?, 'queued', 0, ?, ?)",
+      t.id,
+      t.user_message_id,
+      t.mode,
+      t.now,
+      t.now,
+    );
   }
 
-  setTaskStatus(id: string, status: TaskStatus, now: number, extra: { attempt?: number; error?: TaskRow["error"]; assistant_message_id?: string } = {}): void {
+  setTaskStatus(
+    id: string,
+    status: TaskStatus,
+    now: number,
+    extra: { attempt?: number; error?: TaskRow["error"]; assistant_message_id?: string } = {},
+  ): void {
     this.sql.exec(
       "update tasks set status = ?, updated_at = ?, attempt = coalesce(?, attempt), error = coalesce(?, error), assistant_message_id = coalesce(?, assistant_message_id) where id = ?",
-      status, now, extra.attempt ?? null, extra.error ? json(extra.error) : null, extra.assistant_message_id ?? null, id,
+      status,
+      now,
+      extra.attempt ?? null,
+      extra.error ? json(extra.error) : null,
+      extra.assistant_message_id ?? null,
+      id,
     );
   }
 
@@ -209,37 +305,62 @@ export class ChatSessionStore {
     // Several rows per statement (a statement binds at most 100 values): each exec has a cost.
     for (let i = 0; i < rows.length; i += CHUNK_ROWS_PER_INSERT) {
       const part = rows.slice(i, i + CHUNK_ROWS_PER_INSERT);
-      this.sql.exec(`insert into chunks (task_id, idx, content) values ${part.map(() => "(?, ?, ?)").join(", ")}`, ...part.flatMap((r) => [taskId, r.idx, r.content]));
+      this.sql.exec(
+        `insert into chunks (task_id, idx, content) values ${part.map(() => "(?, ?, ?)").join(", ")}`,
+        ...part.flatMap((r) => [taskId, r.idx, r.content]),
+      );
     }
   }
 
   chunksAfter(taskId: string, afterIdx: number): { idx: number; content: string }[] {
-    return this.sql.exec<{ idx: number; content: string }>("select idx, content from chunks where task_id = ? and idx > ? order by idx", taskId, afterIdx).toArray();
+    return this.sql
+      .exec<{ idx: number; content: string }>(
+        "select idx, content from chunks where task_id = ? and idx > ? order by idx",
+        taskId,
+        afterIdx,
+      )
+      .toArray();
   }
 
   chunkCount(taskId: string): number {
-    return this.sql.exec<{ n: number }>("select count(*) as n from chunks where task_id = ?", taskId).one().n;
+    return this.sql
+      .exec<{ n: number }>("select count(*) as n from chunks where task_id = ?", taskId)
+      .one().n;
   }
 
   /** Counts a message in this minute's bucket; returns the count including it. */
   countMessage(now: number): number {
     const minute = Math.floor(now / 60_000);
     this.sql.exec("delete from rate where minute < ?", minute - 1);
-    this.sql.exec("insert into rate (minute, count) values (?, 1) on conflict (minute) do update set count = count + 1", minute);
-    return this.sql.exec<{ count: number }>("select count from rate where minute = ?", minute).one().count;
+    this.sql.exec(
+      "insert into rate (minute, count) values (?, 1) on conflict (minute) do update set count = count + 1",
+      minute,
+    );
+    return this.sql.exec<{ count: number }>("select count from rate where minute = ?", minute).one()
+      .count;
   }
 
   messagesThisMinute(now: number): number {
-    const row = this.sql.exec<{ count: number }>("select count from rate where minute = ?", Math.floor(now / 60_000)).toArray()[0];
+    const row = this.sql
+      .exec<{ count: number }>("select count from rate where minute = ?", Math.floor(now / 60_000))
+      .toArray()[0];
     return row?.count ?? 0;
   }
 
   enqueueOutbox(id: string, body: unknown, now: number): void {
-    this.sql.exec("insert into outbox (id, body, created_at) values (?, ?, ?) on conflict (id) do nothing", id, json(body), now);
+    this.sql.exec(
+      "insert into outbox (id, body, created_at) values (?, ?, ?) on conflict (id) do nothing",
+      id,
+      json(body),
+      now,
+    );
   }
 
   outbox(): { id: string; body: unknown }[] {
-    return this.sql.exec<{ id: string; body: string }>("select id, body from outbox order by created_at").toArray().map((r) => ({ id: r.id, body: JSON.parse(r.body) }));
+    return this.sql
+      .exec<{ id: string; body: string }>("select id, body from outbox order by created_at")
+      .toArray()
+      .map((r) => ({ id: r.id, body: JSON.parse(r.body) }));
   }
 
   removeOutbox(id: string): void {

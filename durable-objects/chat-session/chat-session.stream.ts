@@ -37,7 +37,12 @@ export class LiveStream {
   private readonly write: (taskId: string, rows: StoredChunk[]) => void;
   private readonly flushMs: number;
 
-  constructor(taskId: string, attempt: number, write: (taskId: string, rows: StoredChunk[]) => void, flushMs = CHUNK_FLUSH_MS) {
+  constructor(
+    taskId: string,
+    attempt: number,
+    write: (taskId: string, rows: StoredChunk[]) => void,
+    flushMs = CHUNK_FLUSH_MS,
+  ) {
     this.taskId = taskId;
     this.attempt = attempt;
     this.write = write;

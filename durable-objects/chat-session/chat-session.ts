@@ -25,7 +25,12 @@ import { z } from "zod";
 import { DomainActionSchema, createDomainAction } from "../../shared/actions.ts";
 import type { DomainAction } from "../../shared/actions.ts";
 import { CONVERSATION_ACTIONS } from "../../shared/conversation.ts";
-import type { MessageCreateData, PersistedMessage, SessionEndData, VisitorInfo } from "../../shared/conversation.ts";
+import type {
+  MessageCreateData,
+  PersistedMessage,
+  SessionEndData,
+  VisitorInfo,
+} from "../../shared/conversation.ts";
 import { ClientFrameSchema } from "../../shared/protocol/chat.ts";
 import type { ExecutionMode } from "../../shared/protocol/chat.ts";
 import type { ErrorCode } from "../../shared/errors.ts";
@@ -88,7 +93,11 @@ export interface SessionStatus {
   active_task_id: string | null;
 }
 
-const OutboxItemSchema = z.object({ queue: z.enum(["execution", "conversation"]), action: DomainActionSchema, delay_seconds: z.number().int().min(0).optional() });
+const OutboxItemSchema = z.object({
+  queue: z.enum(["execution", "conversation"]),
+  action: DomainActionSchema,
+  delay_seconds: z.number().int().min(0).optional(),
+});
 type OutboxItem = z.infer<typeof OutboxItemSchema>;
 
 export class ChatSession extends DurableObject<WorkerEnv> {
@@ -111,7 +120,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.limits = chatLimits(env);
     this.log = createLogger({ component: "chat-session" });
     // Bare keep-alive pings are answered without waking the object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"message_type":"ping"}', '{"message_type":"pong"}'));
+    ctx.setWebSocketAutoResponse(
+      new WebSocketRequestResponsePair('{"message_type":"ping"}', '{"message_type":"pong"}'),
+    );
   }
 
   // ---- RPC: called by the Worker's chat routes and the execution consumer ----
@@ -122,7 +133,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
    * first socket (see `fetch`), which gets them after its connection_ack as if it had sent the
    * message itself.
    */
-  async initialize(input: { session_id: string; agent: AgentSnapshot; visitor: VisitorInfo; conversation_id: string; initial_message?: string | undefined }): Promise<SubmitResult | { ok: true; task_id: null }> {
+  async initialize(input: {
+    session_id: string;
+    agent: AgentSnapshot;
+    visitor: VisitorInfo;
+    conversation_id: string;
+    initial_message?: string | undefined;
+  }): Promise<SubmitResult | { ok: true; task_id: null }> {
     const { initial_message: initialMessage, ...session } = input;
     const created = this.store.createSession({ ...session, now: Date.now() });
     if (!created || initialMessage === undefined) {
@@ -149,22 +166,51 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /** A visitor message: stored, and its answer queued. One task at a time per session. */
   async submit(content: string, mode: ExecutionMode): Promise<SubmitResult> {
     const session = this.store.getSession();
-    if (!session) return { ok: false, code: "SESSION_NOT_FOUND", message: "This chat session does not exist.", status: 404 };
-    if (session.ended_at !== null) return { ok: false, code: "SESSION_ENDED", message: "This chat session has ended. Start a new chat.", status: 410 };
+    if (!session)
+      return {
+        ok: false,
+        code: "SESSION_NOT_FOUND",
+        message: "This chat session does not exist.",
+        status: 404,
+      };
+    if (session.ended_at !== null)
+      return {
+        ok: false,
+        code: "SESSION_ENDED",
+        message: "This chat session has ended. Start a new chat.",
+        status: 410,
+      };
     const checked = checkChatMessage(content, this.limits.maxMessageChars);
     if (!checked.ok) return checked;
     const text = checked.text;
     const active = this.store.activeTask();
     if (active) {
-      return { ok: false, code: "TASK_IN_PROGRESS", message: "Wait for the current answer to finish before sending another message.", status: 409 };
+      return {
+        ok: false,
+        code: "TASK_IN_PROGRESS",
+        message: "Wait for the current answer to finish before sending another message.",
+        status: 409,
+      };
     }
     const now = Date.now();
     if (this.store.messagesThisMinute(now) >= this.limits.messagesPerMinute) {
-      return { ok: false, code: "RATE_LIMITED", message: `Too many messages: at most ${this.limits.messagesPerMinute} a minute. Wait a moment and send again.`, status: 429 };
+      return {
+        ok: false,
+        code: "RATE_LIMITED",
+        message: `Too many messages: at most ${this.limits.messagesPerMinute} a minute. Wait a moment and send again.`,
+        status: 429,
+      };
     }
     this.store.countMessage(now);
     const taskId = crypto.randomUUID();
-    const userMessage = this.store.insertMessage({ id: crypto.randomUUID(), role: "user", content: text, task_id: taskId, created_at: now, metadata: { task_id: taskId, mode } });
+    const userMessage = this.store.insertMessage({
+      id: crypto.randomUUID(),
+      role: "user",
+      content: text,
+      task_id: taskId,
+      created_at: now,
+      metadata: { task_id: taskId, mode },
+    });
     this.store.insertTask({ id: taskId, user_message_id: userMessage.id, mode, now });
     this.store.touch(now);
     const agent = session.agent;
@@ -226,7 +272,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       // so a late execution delivery does not spend an LLM call on it.
       const active = this.store.activeTask();
       if (active) {
-        this.store.setTaskStatus(active.id, "failed", now, { error: { code: "SESSION_ENDED", message: "This chat session has ended.", retry_possible: false } });
+        this.store.setTaskStatus(active.id, "failed", now, {
+          error: {
+            code: "SESSION_ENDED",
+            message: "This chat session has ended.",
+            retry_possible: false,
+          },
+        });
         const question = this.store.getMessage(active.user_message_id);
         if (question) this.enqueuePersist(session, [question], active.id);
       }
@@ -239,7 +291,15 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         reason,
         visitor: session.visitor,
       };
-      this.enqueue({ queue: "conversation", action: this.conversationAction(session, CONVERSATION_ACTIONS.sessionEnd, session.session_id, data) });
+      this.enqueue({
+        queue: "conversation",
+        action: this.conversationAction(
+          session,
+          CONVERSATION_ACTIONS.sessionEnd,
+          session.session_id,
+          data,
+        ),
+      });
       for (const ws of this.ctx.getWebSockets()) {
         try {
           ws.close(1000, "session ended");
@@ -259,11 +319,27 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /** Only upgrades: the Worker has already checked the session token and the Origin. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "VALIDATION_FAILED", message: "Expected a WebSocket upgrade." } }, { status: 426 });
+      return Response.json(
+        { error: { code: "VALIDATION_FAILED", message: "Expected a WebSocket upgrade." } },
+        { status: 426 },
+      );
     }
     const session = this.store.getSession();
-    if (!session) return Response.json({ error: { code: "SESSION_NOT_FOUND", message: "This chat session does not exist." } }, { status: 404 });
-    if (session.ended_at !== null) return Response.json({ error: { code: "SESSION_ENDED", message: "This chat session has ended. Start a new chat." } }, { status: 410 });
+    if (!session)
+      return Response.json(
+        { error: { code: "SESSION_NOT_FOUND", message: "This chat session does not exist." } },
+        { status: 404 },
+      );
+    if (session.ended_at !== null)
+      return Response.json(
+        {
+          error: {
+            code: "SESSION_ENDED",
+            message: "This chat session has ended. Start a new chat.",
+          },
+        },
+        { status: 410 },
+      );
 
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
@@ -280,25 +356,51 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const streamed = live ? live.count : active ? this.store.chunkCount(active.id) : 0;
     // A socket joining before any chunk of the active task streams gets it live; one joining
     // mid-answer gets nothing until it resumes, so no chunk reaches it twice.
-    this.cursors.attach(server, active && streamed === 0 ? { task_id: active.id, attempt: Math.max(1, active.attempt), next_idx: 0 } : null);
-    sendSafely(server, frame("connection_ack", {
-      session_id: session.session_id,
-      agent_id: session.agent.id,
-      agent_name: session.agent.name,
-      history: this.store.messages(HISTORY_LIMIT).filter((m) => replay === null || m.task_id !== replay.id).map((m) => ({
-        id: m.id,
-        role: m.role,
-        content: m.content,
-        created_at: new Date(m.created_at).toISOString(),
-        ...(m.metadata.sources ? { sources: m.metadata.sources } : {}),
-      })),
-      active_task: active ? { task_id: active.id, attempt: Math.max(1, active.attempt), chunks_sent: streamed } : null,
-    }, session.session_id));
+    this.cursors.attach(
+      server,
+      active && streamed === 0
+        ? { task_id: active.id, attempt: Math.max(1, active.attempt), next_idx: 0 }
+        : null,
+    );
+    sendSafely(
+      server,
+      frame(
+        "connection_ack",
+        {
+          session_id: session.session_id,
+          agent_id: session.agent.id,
+          agent_name: session.agent.name,
+          history: this.store
+            .messages(HISTORY_LIMIT)
+            .filter((m) => replay === null || m.task_id !== replay.id)
+            .map((m) => ({
+              id: m.id,
+              role: m.role,
+              content: m.content,
+              created_at: new Date(m.created_at).toISOString(),
+              ...(m.metadata.sources ? { sources: m.metadata.sources } : {}),
+            })),
+          active_task: active
+            ? { task_id: active.id, attempt: Math.max(1, active.attempt), chunks_sent: streamed }
+            : null,
+        },
+        session.session_id,
+      ),
+    );
     if (replay) {
       // The frames a sender gets: chat_processing, then every chunk (stored, in memory, then
       // live) through chat_response or chat_error, by the same path as a `resume` from the start.
-      const attempt = this.live?.taskId === replay.id ? this.live.attempt : Math.max(1, replay.attempt);
-      sendSafely(server, frame("chat_processing", { task_id: replay.id, mode: replay.mode, attempt }, session.session_id, replay.id));
+      const attempt =
+        this.live?.taskId === replay.id ? this.live.attempt : Math.max(1, replay.attempt);
+      sendSafely(
+        server,
+        frame(
+          "chat_processing",
+          { task_id: replay.id, mode: replay.mode, attempt },
+          session.session_id,
+          replay.id,
+        ),
+      );
       this.resume(server, session, replay.id, -1, attempt);
     }
     return new Response(null, { status: 101, webSocket: client });
@@ -307,9 +409,12 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const session = this.store.getSession();
     if (!session) return;
-    const reject = (code: ErrorCode, text: string, taskId: string | null = null) => sendSafely(ws, frame("error", { code, message: text }, session.session_id, taskId));
-    if (typeof message !== "string") return void reject("INVALID_FRAME", "Send JSON text frames, not binary.");
-    if (message.length > MAX_FRAME_BYTES) return void reject("INVALID_FRAME", `Frames can be at most ${MAX_FRAME_BYTES / 1024} KB.`);
+    const reject = (code: ErrorCode, text: string, taskId: string | null = null) =>
+      sendSafely(ws, frame("error", { code, message: text }, session.session_id, taskId));
+    if (typeof message !== "string")
+      return void reject("INVALID_FRAME", "Send JSON text frames, not binary.");
+    if (message.length > MAX_FRAME_BYTES)
+      return void reject("INVALID_FRAME", `Frames can be at most ${MAX_FRAME_BYTES / 1024} KB.`);
     let raw: unknown;
     try {
       raw = JSON.parse(message);
@@ -318,14 +423,31 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     }
     const parsed = ClientFrameSchema.safeParse(raw);
     if (!parsed.success) {
-      const kind = typeof raw === "object" && raw !== null && "message_type" in raw ? String(raw.message_type) : "unknown";
-      return void reject("INVALID_FRAME", `Unsupported or malformed frame (${kind.slice(0, 40)}). Expected chat_message {content}, ping or resume {task_id, last_chunk_index}.`);
+      const kind =
+        typeof raw === "object" && raw !== null && "message_type" in raw
+          ? String(raw.message_type)
+          : "unknown";
+      return void reject(
+        "INVALID_FRAME",
+        `Unsupported or malformed frame (${kind.slice(0, 40)}). Expected chat_message {content}, ping or resume {task_id, last_chunk_index}.`,
+      );
     }
     const f = parsed.data;
-    if ("type" in f) return void (await this.submitFromSocket(ws, session, f.content, f.execution_mode ?? "simple"));
+    if ("type" in f)
+      return void (await this.submitFromSocket(
+        ws,
+        session,
+        f.content,
+        f.execution_mode ?? "simple",
+      ));
     switch (f.message_type) {
       case "chat_message":
-        return void (await this.submitFromSocket(ws, session, f.data.content, f.data.execution_mode ?? "simple"));
+        return void (await this.submitFromSocket(
+          ws,
+          session,
+          f.data.content,
+          f.data.execution_mode ?? "simple",
+        ));
       case "ping":
         return void sendSafely(ws, frame("pong", {}, session.session_id));
       case "resume":
@@ -360,9 +482,21 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     if (task && !alive && (task.status === "ready" || task.status === "running")) {
       // Marked running but not running here: the run died with an earlier instance (crash, eviction).
       this.startRun(session, task);
-    } else if (task?.status === "queued" && !alive && now - task.created_at >= this.limits.taskStallMs) {
-      this.failTask(session, task, { code: "TASK_STALLED", message: "The answer did not start in time. Send your message again.", retry_possible: true });
-    } else if (!task && session.ended_at === null && now - session.last_activity_at >= this.limits.idleMs) {
+    } else if (
+      task?.status === "queued" &&
+      !alive &&
+      now - task.created_at >= this.limits.taskStallMs
+    ) {
+      this.failTask(session, task, {
+        code: "TASK_STALLED",
+        message: "The answer did not start in time. Send your message again.",
+        retry_possible: true,
+      });
+    } else if (
+      !task &&
+      session.ended_at === null &&
+      now - session.last_activity_at >= this.limits.idleMs
+    ) {
       await this.end("idle");
     }
     await this.flushOutbox();
@@ -371,9 +505,18 @@ export class ChatSession extends DurableObject<WorkerEnv> {
 
   // ---- private helpers ----
 
-  private async submitFromSocket(ws: WebSocket, session: SessionRow, content: string, mode: ExecutionMode): Promise<void> {
+  private async submitFromSocket(
+    ws: WebSocket,
+    session: SessionRow,
+    content: string,
+    mode: ExecutionMode,
+  ): Promise<void> {
     const result = await this.submit(content, mode);
-    if (!result.ok) sendSafely(ws, frame("error", { code: result.code, message: result.message }, session.session_id));
+    if (!result.ok)
+      sendSafely(
+        ws,
+        frame("error", { code: result.code, message: result.message }, session.session_id),
+      );
   }
 
   /**
@@ -385,7 +528,11 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   private startRun(session: SessionRow, task: TaskRow): void {
     if (this.run) return; // one task at a time: the active task is the one running
     const taskId = task.id;
-    const logCrash = (what: string) => (err: unknown) => this.log.error(what, { task_id: taskId, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+    const logCrash = (what: string) => (err: unknown) =>
+      this.log.error(what, {
+        task_id: taskId,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      });
     const done = this.runTask(session, task)
       .catch(logCrash("chat task run crashed"))
       .then(async () => {
@@ -399,14 +546,26 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   }
 
   private async runTask(session: SessionRow, task: TaskRow): Promise<void> {
-    const log = this.log.with({ session_id: session.session_id, task_id: task.id, tenant_id: session.agent.tenant_id });
+    const log = this.log.with({
+      session_id: session.session_id,
+      task_id: task.id,
+      tenant_id: session.agent.tenant_id,
+    });
     if (task.attempt >= MAX_TASK_ATTEMPTS) {
-      this.failTask(session, task, { code: "TASK_STALLED", message: "The answer kept failing to complete. Send your message again.", retry_possible: true });
+      this.failTask(session, task, {
+        code: "TASK_STALLED",
+        message: "The answer kept failing to complete. Send your message again.",
+        retry_possible: true,
+      });
       return;
     }
     const userMessage = this.store.getMessage(task.user_message_id);
     if (!userMessage) {
-      this.failTask(session, task, { code: "INTERNAL_ERROR", message: "The message to answer was lost. Send it again.", retry_possible: true });
+      this.failTask(session, task, {
+        code: "INTERNAL_ERROR",
+        message: "The message to answer was lost. Send it again.",
+        retry_possible: true,
+      });
       return;
     }
     const history = this.store
@@ -431,13 +590,19 @@ export class ChatSession extends DurableObject<WorkerEnv> {
             const r = await retrieveForTurn(this.env, agent, query, history);
             return { passages: r.passages, searchQuery: r.query.query };
           },
-          onAttemptFailed: (n, err) => log.warn("chat task attempt failed", { attempt: previousAttempts + n, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }),
+          onAttemptFailed: (n, err) =>
+            log.warn("chat task attempt failed", {
+              attempt: previousAttempts + n,
+              error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+            }),
         },
         {
           startAttempt: (n) => {
             attempt = previousAttempts + n;
             live?.stop();
-            live = new LiveStream(task.id, attempt, (id, rows) => this.store.appendChunks(id, rows));
+            live = new LiveStream(task.id, attempt, (id, rows) =>
+              this.store.appendChunks(id, rows),
+            );
             this.live = live;
             // Only an earlier attempt (here or in a dead instance) can have left chunks.
             if (attempt > 1) this.store.clearChunks(task.id);
@@ -455,14 +620,29 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       log.info("chat task completed", { attempt, chunks, model: result.model });
     } catch (err) {
       const e = toChatTaskError(err);
-      if (e.code === "INTERNAL_ERROR") log.error("chat task failed", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+      if (e.code === "INTERNAL_ERROR")
+        log.error("chat task failed", {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
       else log.warn("chat task failed", { code: e.code });
       this.endLive(live);
-      this.failTask(session, { ...task, attempt }, { code: e.code, message: e.message, retry_possible: e.retryPossible });
+      this.failTask(
+        session,
+        { ...task, attempt },
+        { code: e.code, message: e.message, retry_possible: e.retryPossible },
+      );
     }
   }
 
-  private completeTask(session: SessionRow, task: TaskRow, userMessage: MessageRow, result: ChatTaskResult, attempt: number, live: LiveStream | null, executionMs: number): void {
+  private completeTask(
+    session: SessionRow,
+    task: TaskRow,
+    userMessage: MessageRow,
+    result: ChatTaskResult,
+    attempt: number,
+    live: LiveStream | null,
+    executionMs: number,
+  ): void {
     const chunks = live?.count ?? 0;
     if (this.store.getTask(task.id)?.status !== "running") return this.endLive(live); // the session ended meanwhile
     const now = Date.now();
@@ -482,7 +662,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         provider: result.provider,
         usage: result.usage,
         latency_ms: executionMs,
-        ...(result.timeToFirstTokenMs !== null ? { time_to_first_token_ms: result.timeToFirstTokenMs } : {}),
+        ...(result.timeToFirstTokenMs !== null
+          ? { time_to_first_token_ms: result.timeToFirstTokenMs }
+          : {}),
         sources: result.sources,
         attempt,
       },
@@ -491,10 +673,16 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     this.store.touch(now);
     this.enqueuePersist(session, [userMessage, assistant], task.id);
     this.relayChunk(session, task.id, attempt, chunks, "", true);
-    this.broadcast(frame("chat_response", this.responseData(session, assistant), session.session_id, task.id));
+    this.broadcast(
+      frame("chat_response", this.responseData(session, assistant), session.session_id, task.id),
+    );
   }
 
-  private failTask(session: SessionRow, task: TaskRow, error: { code: string; message: string; retry_possible: boolean }): void {
+  private failTask(
+    session: SessionRow,
+    task: TaskRow,
+    error: { code: string; message: string; retry_possible: boolean },
+  ): void {
     if (this.live?.taskId === task.id) this.endLive(this.live);
     const current = this.store.getTask(task.id)?.status;
     if (current === "completed" || current === "failed") return;
@@ -525,32 +713,88 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   }
 
   /** Every socket follows the task from chunk 0 of `attempt`. */
-  private broadcastTaskStart(session: SessionRow, taskId: string, mode: ExecutionMode, attempt: number): void {
-    const text = frame("chat_processing", { task_id: taskId, mode, attempt }, session.session_id, taskId);
+  private broadcastTaskStart(
+    session: SessionRow,
+    taskId: string,
+    mode: ExecutionMode,
+    attempt: number,
+  ): void {
+    const text = frame(
+      "chat_processing",
+      { task_id: taskId, mode, attempt },
+      session.session_id,
+      taskId,
+    );
     for (const ws of this.sockets()) {
       const cursor = this.cursors.get(ws);
-      if (cursor?.task_id === taskId && cursor.attempt === attempt && cursor.next_idx === 0) continue;
+      if (cursor?.task_id === taskId && cursor.attempt === attempt && cursor.next_idx === 0)
+        continue;
       this.cursors.set(ws, { task_id: taskId, attempt, next_idx: 0 });
       sendSafely(ws, text);
     }
   }
 
   /** Sends chunk `idx` to each socket whose cursor expects exactly it: every chunk reaches a socket once. */
-  private relayChunk(session: SessionRow, taskId: string, attempt: number, idx: number, content: string, isFinal = false): void {
+  private relayChunk(
+    session: SessionRow,
+    taskId: string,
+    attempt: number,
+    idx: number,
+    content: string,
+    isFinal = false,
+  ): void {
     let text: string | null = null;
     for (const ws of this.sockets()) {
       const cursor = this.cursors.get(ws);
-      if (!cursor || cursor.task_id !== taskId || cursor.attempt !== attempt || cursor.next_idx !== idx) continue;
-      text ??= frame("chat_streaming", { content, chunk_index: idx, is_final: isFinal, attempt }, session.session_id, taskId);
+      if (
+        !cursor ||
+        cursor.task_id !== taskId ||
+        cursor.attempt !== attempt ||
+        cursor.next_idx !== idx
+      )
+        continue;
+      text ??= frame(
+        "chat_streaming",
+        { content, chunk_index: idx, is_final: isFinal, attempt },
+        session.session_id,
+        taskId,
+      );
       if (sendSafely(ws, text)) this.cursors.advance(ws, cursor);
     }
   }
 
-  private resume(ws: WebSocket, session: SessionRow, taskId: string, lastChunkIndex: number, clientAttempt: number | undefined): void {
+  private resume(
+    ws: WebSocket,
+    session: SessionRow,
+    taskId: string,
+    lastChunkIndex: number,
+    clientAttempt: number | undefined,
+  ): void {
     const task = this.store.getTask(taskId);
-    if (!task) return void sendSafely(ws, frame("error", { code: "NOT_FOUND", message: "This session has no task with that id." }, session.session_id, taskId));
+    if (!task)
+      return void sendSafely(
+        ws,
+        frame(
+          "error",
+          { code: "NOT_FOUND", message: "This session has no task with that id." },
+          session.session_id,
+          taskId,
+        ),
+      );
     if (task.status === "failed") {
-      return void sendSafely(ws, frame("chat_error", task.error ?? { code: "INTERNAL_ERROR", message: "The answer failed.", retry_possible: true }, session.session_id, task.id));
+      return void sendSafely(
+        ws,
+        frame(
+          "chat_error",
+          task.error ?? {
+            code: "INTERNAL_ERROR",
+            message: "The answer failed.",
+            retry_possible: true,
+          },
+          session.session_id,
+          task.id,
+        ),
+      );
     }
     // A task streaming here is served from memory (its latest chunks may not be written yet).
     const live = this.live?.taskId === task.id ? this.live : null;
@@ -558,20 +802,57 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     let from = lastChunkIndex;
     if (clientAttempt !== undefined && clientAttempt !== attempt) {
       // The client holds chunks of a dropped attempt: it starts over from this attempt's first chunk.
-      sendSafely(ws, frame("chat_processing", { task_id: task.id, mode: task.mode, attempt }, session.session_id, task.id));
+      sendSafely(
+        ws,
+        frame(
+          "chat_processing",
+          { task_id: task.id, mode: task.mode, attempt },
+          session.session_id,
+          task.id,
+        ),
+      );
       from = -1;
     }
     const missed = live ? live.after(from) : this.store.chunksAfter(task.id, from);
-    for (const c of missed) sendSafely(ws, frame("chat_streaming", { content: c.content, chunk_index: c.idx, is_final: false, attempt }, session.session_id, task.id));
+    for (const c of missed)
+      sendSafely(
+        ws,
+        frame(
+          "chat_streaming",
+          { content: c.content, chunk_index: c.idx, is_final: false, attempt },
+          session.session_id,
+          task.id,
+        ),
+      );
     const next = (missed.at(-1)?.idx ?? from) + 1;
     this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next });
     if (task.status === "completed") {
-      const assistant = task.assistant_message_id ? this.store.getMessage(task.assistant_message_id) : null;
+      const assistant = task.assistant_message_id
+        ? this.store.getMessage(task.assistant_message_id)
+        : null;
       // The final frame keeps the index it streamed with, and goes only to a client that has not
       // had it: each chunk exactly once, the final one included. chat_response may come again.
       const finalIdx = this.store.chunkCount(task.id);
-      if (from < finalIdx) sendSafely(ws, frame("chat_streaming", { content: "", chunk_index: finalIdx, is_final: true, attempt }, session.session_id, task.id));
-      if (assistant) sendSafely(ws, frame("chat_response", this.responseData(session, assistant), session.session_id, task.id));
+      if (from < finalIdx)
+        sendSafely(
+          ws,
+          frame(
+            "chat_streaming",
+            { content: "", chunk_index: finalIdx, is_final: true, attempt },
+            session.session_id,
+            task.id,
+          ),
+        );
+      if (assistant)
+        sendSafely(
+          ws,
+          frame(
+            "chat_response",
+            this.responseData(session, assistant),
+            session.session_id,
+            task.id,
+          ),
+        );
     }
   }
 
@@ -585,7 +866,12 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     for (const ws of this.sockets()) sendSafely(ws, text);
   }
 
-  private conversationAction(session: SessionRow, actionType: string, taskId: string, data: MessageCreateData | SessionEndData): DomainAction {
+  private conversationAction(
+    session: SessionRow,
+    actionType: string,
+    taskId: string,
+    data: MessageCreateData | SessionEndData,
+  ): DomainAction {
     return createDomainAction({
       action_type: actionType,
       tenant_id: session.agent.tenant_id,
@@ -605,9 +891,19 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       agent_id: session.agent.id,
       started_at: new Date(session.created_at).toISOString(),
       visitor: session.visitor,
-      messages: messages.map((m): PersistedMessage => ({ id: m.id, role: m.role, content: m.content, seq: m.seq, created_at: new Date(m.created_at).toISOString(), metadata: m.metadata })),
+      messages: messages.map((m): PersistedMessage => ({
+        id: m.id,
+        role: m.role,
+        content: m.content,
+        seq: m.seq,
+        created_at: new Date(m.created_at).toISOString(),
+        metadata: m.metadata,
+      })),
     };
-    this.enqueue({ queue: "conversation", action: this.conversationAction(session, CONVERSATION_ACTIONS.messageCreate, taskId, data) });
+    this.enqueue({
+      queue: "conversation",
+      action: this.conversationAction(session, CONVERSATION_ACTIONS.messageCreate, taskId, data),
+    });
   }
 
   private enqueue(item: OutboxItem): void {
@@ -619,7 +915,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       this.outboxTimer = null;
       this.flushOutbox()
         .then(() => (this.store.outbox().length > 0 ? this.scheduleAlarm() : undefined))
-        .catch((err: unknown) => this.log.warn("outbox send failed; the alarm retries", { error: String(err) }));
+        .catch((err: unknown) =>
+          this.log.warn("outbox send failed; the alarm retries", { error: String(err) }),
+        );
     }, OUTBOX_SEND_AFTER_MS);
   }
 
@@ -639,11 +937,19 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       }
       const item = parsed.data;
       try {
-        const queue = item.queue === "execution" ? this.env.EXECUTION_QUEUE : this.env.CONVERSATION_QUEUE;
-        await queue.send(item.action, item.delay_seconds ? { delaySeconds: item.delay_seconds } : undefined);
+        const queue =
+          item.queue === "execution" ? this.env.EXECUTION_QUEUE : this.env.CONVERSATION_QUEUE;
+        await queue.send(
+          item.action,
+          item.delay_seconds ? { delaySeconds: item.delay_seconds } : undefined,
+        );
         this.store.removeOutbox(id);
       } catch (err) {
-        this.log.warn("queue send failed; will retry", { queue: item.queue, action_id: id, error: String(err) });
+        this.log.warn("queue send failed; will retry", {
+          queue: item.queue,
+          action_id: id,
+          error: String(err),
+        });
         return;
       }
     }
@@ -660,10 +966,13 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     const deadlines: number[] = [];
     const task = this.store.activeTask();
     const alive = task !== null && this.run?.taskId === task.id;
-    if (task && (task.status === "ready" || task.status === "running")) deadlines.push(alive ? now + RUN_WATCHDOG_MS : now);
-    if (task?.status === "queued") deadlines.push(alive ? now + RUN_WATCHDOG_MS : task.created_at + this.limits.taskStallMs);
+    if (task && (task.status === "ready" || task.status === "running"))
+      deadlines.push(alive ? now + RUN_WATCHDOG_MS : now);
+    if (task?.status === "queued")
+      deadlines.push(alive ? now + RUN_WATCHDOG_MS : task.created_at + this.limits.taskStallMs);
     if (!opts.outboxSent && this.store.outbox().length > 0) deadlines.push(now + OUTBOX_RETRY_MS);
-    if (!task && session.ended_at === null) deadlines.push(session.last_activity_at + this.limits.idleMs);
+    if (!task && session.ended_at === null)
+      deadlines.push(session.last_activity_at + this.limits.idleMs);
     if (deadlines.length === 0) {
       await this.ctx.storage.deleteAlarm();
       return;

@@ -19,16 +19,21 @@ export interface RedriveJob {
 }
 
 /** Queues the job's `ingestion.document.process` again (a lost first stage, or a row still owed). */
-export async function sendProcessAction(env: Pick<WorkerEnv, "INGESTION_QUEUE">, s: RedriveJob): Promise<void> {
-  await env.INGESTION_QUEUE.send(createDomainAction({
-    action_type: INGESTION_ACTIONS.process,
-    tenant_id: s.tenant_id,
-    session_id: s.job_id,
-    task_id: s.job_id,
-    origin_service: "ingestion-job",
-    trace_id: s.job_id,
-    data: { job_id: s.job_id, document_id: s.document_id },
-  }));
+export async function sendProcessAction(
+  env: Pick<WorkerEnv, "INGESTION_QUEUE">,
+  s: RedriveJob,
+): Promise<void> {
+  await env.INGESTION_QUEUE.send(
+    createDomainAction({
+      action_type: INGESTION_ACTIONS.process,
+      tenant_id: s.tenant_id,
+      session_id: s.job_id,
+      task_id: s.job_id,
+      origin_service: "ingestion-job",
+      trace_id: s.job_id,
+      data: { job_id: s.job_id, document_id: s.document_id },
+    }),
+  );
 }
 
 /** Keys of the chunk batches still in R2 under `prefix` (listed, not fetched one by one). */
@@ -50,12 +55,24 @@ export type BatchRedrive = { sent: number } | { missing: number[] };
  * object is gone cannot be re-sent; then nothing is sent and the missing indexes are returned
  * (the caller fails the job: re-chunking would delete the chunks already indexed).
  */
-export async function sendPendingBatches(env: Pick<WorkerEnv, "EMBEDDING_QUEUE" | "DOCUMENTS">, s: RedriveJob, prefix: string, keyOf: (index: number) => string): Promise<BatchRedrive> {
-  const pending = Array.from({ length: s.total_batches }, (_, i) => i).filter((i) => !s.batches_done.includes(i));
+export async function sendPendingBatches(
+  env: Pick<WorkerEnv, "EMBEDDING_QUEUE" | "DOCUMENTS">,
+  s: RedriveJob,
+  prefix: string,
+  keyOf: (index: number) => string,
+): Promise<BatchRedrive> {
+  const pending = Array.from({ length: s.total_batches }, (_, i) => i).filter(
+    (i) => !s.batches_done.includes(i),
+  );
   const stored = await storedKeys(env.DOCUMENTS, prefix);
   const missing = pending.filter((i) => !stored.has(keyOf(i)));
   if (missing.length) return { missing };
-  await queueEmbedBatches(env, s, pending, keyOf, { session_id: s.job_id, task_id: s.job_id, trace_id: s.job_id, origin_service: "ingestion-job" });
+  await queueEmbedBatches(env, s, pending, keyOf, {
+    session_id: s.job_id,
+    task_id: s.job_id,
+    trace_id: s.job_id,
+    origin_service: "ingestion-job",
+  });
   return { sent: pending.length };
 }
 
@@ -68,7 +85,13 @@ export interface BatchOrigin {
 }
 
 /** Queues one `embedding.batch.process` per batch index, 100 messages per send (the queue's batch limit). */
-export async function queueEmbedBatches(env: Pick<WorkerEnv, "EMBEDDING_QUEUE">, s: Pick<RedriveJob, "job_id" | "tenant_id" | "document_id">, indexes: number[], keyOf: (index: number) => string, origin: BatchOrigin): Promise<void> {
+export async function queueEmbedBatches(
+  env: Pick<WorkerEnv, "EMBEDDING_QUEUE">,
+  s: Pick<RedriveJob, "job_id" | "tenant_id" | "document_id">,
+  indexes: number[],
+  keyOf: (index: number) => string,
+  origin: BatchOrigin,
+): Promise<void> {
   const messages = indexes.map((i) => ({
     body: createDomainAction({
       action_type: INGESTION_ACTIONS.embedBatch,
@@ -80,5 +103,6 @@ export async function queueEmbedBatches(env: Pick<WorkerEnv, "EMBEDDING_QUEUE">,
       data: { job_id: s.job_id, document_id: s.document_id, batch_index: i, batch_key: keyOf(i) },
     }),
   }));
-  for (let i = 0; i < messages.length; i += 100) await env.EMBEDDING_QUEUE.sendBatch(messages.slice(i, i + 100));
+  for (let i = 0; i < messages.length; i += 100)
+    await env.EMBEDDING_QUEUE.sendBatch(messages.slice(i, i + 100));
 }

@@ -69,22 +69,45 @@ const JobStateSchema = z.object({
 });
 export type JobState = z.infer<typeof JobStateSchema>;
 
-export type JobInit = Pick<JobState, "job_id" | "tenant_id" | "document_id" | "document_name" | "r2_key" | "content_type" | "chunk_size" | "chunk_overlap" | "collection_id">;
+export type JobInit = Pick<
+  JobState,
+  | "job_id"
+  | "tenant_id"
+  | "document_id"
+  | "document_name"
+  | "r2_key"
+  | "content_type"
+  | "chunk_size"
+  | "chunk_overlap"
+  | "collection_id"
+>;
 
 const TERMINAL: IngestionStage[] = ["completed", "failed", "cancelled"];
 /** How long the job waits for its final state to be written on the row before queueing that again (at most one watchdog period). */
 const ROW_RETRY_MS = 30_000;
-const STAGE_RANK: Record<IngestionStage, number> = { stored: 0, parsing: 1, chunking: 2, embedding: 3, indexing: 4, completed: 5, failed: 5, cancelled: 5 };
+const STAGE_RANK: Record<IngestionStage, number> = {
+  stored: 0,
+  parsing: 1,
+  chunking: 2,
+  embedding: 3,
+  indexing: 4,
+  completed: 5,
+  failed: 5,
+  cancelled: 5,
+};
 /** A number that only grows while the job moves forward: its stage, then its batches done. */
-const progressMark = (s: Pick<JobState, "stage" | "batches_done">) => STAGE_RANK[s.stage] * 1_000_000 + s.batches_done.length;
+const progressMark = (s: Pick<JobState, "stage" | "batches_done">) =>
+  STAGE_RANK[s.stage] * 1_000_000 + s.batches_done.length;
 /** Work that has not started after this long fails: its queue is not being consumed. */
 const WAITING_LIMIT_MS = 30 * 60_000;
 const WAITING_AGAIN_MESSAGE = "Waiting to be processed (queued again after a minute without news)";
-const WAITING_MESSAGE = "Processing did not start within 30 minutes. Re-index the document to try again.";
+const WAITING_MESSAGE =
+  "Processing did not start within 30 minutes. Re-index the document to try again.";
 /** Stages the ingestion consumer moves the job to as it runs them: being there means work started. */
 const RUNNING_STAGES: IngestionStage[] = ["parsing", "chunking"];
 const STALLED_MESSAGE = `Processing was interrupted ${MAX_ATTEMPTS} times without making progress. Re-index the document to try again; if it stops again, upload a smaller or re-saved copy of the file.`;
-const BATCHES_LOST_MESSAGE = "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.";
+const BATCHES_LOST_MESSAGE =
+  "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.";
 
 export const isTerminal = (s: JobState) => TERMINAL.includes(s.stage);
 
@@ -102,7 +125,12 @@ export function progressOf(s: JobState): IngestionProgress {
   return {
     job_id: s.job_id,
     document_id: s.document_id,
-    status: s.stage === "completed" ? "completed" : s.stage === "failed" || s.stage === "cancelled" ? "error" : "processing",
+    status:
+      s.stage === "completed"
+        ? "completed"
+        : s.stage === "failed" || s.stage === "cancelled"
+          ? "error"
+          : "processing",
     progress: Math.round(fraction[s.stage] * 1000) / 1000,
     stage: s.stage,
     message: s.message,
@@ -131,7 +159,24 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const existing = await this.load();
     if (existing) return progressOf(existing);
     const now = Date.now();
-    const state: JobState = { ...init, stage: "stored", message: "File stored; waiting to be processed", total_chunks: 0, total_batches: 0, batches_done: [], chunks_processed: 0, error: null, created_at: now, updated_at: now, row_pending: false, alive_at: now, best_mark: 0, redrives: 0, started: false, quiet_since: now };
+    const state: JobState = {
+      ...init,
+      stage: "stored",
+      message: "File stored; waiting to be processed",
+      total_chunks: 0,
+      total_batches: 0,
+      batches_done: [],
+      chunks_processed: 0,
+      error: null,
+      created_at: now,
+      updated_at: now,
+      row_pending: false,
+      alive_at: now,
+      best_mark: 0,
+      redrives: 0,
+      started: false,
+      quiet_since: now,
+    };
     await this.save(state);
     return progressOf(state);
   }
@@ -141,10 +186,19 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   }
 
   /** Moves to a working stage; false when the job already ended (the caller stops). */
-  async advance(stage: "parsing" | "chunking", message: string, contentType?: string): Promise<boolean> {
+  async advance(
+    stage: "parsing" | "chunking",
+    message: string,
+    contentType?: string,
+  ): Promise<boolean> {
     const s = await this.load();
     if (!s || isTerminal(s)) return false;
-    await this.save({ ...s, stage, message, ...(contentType ? { content_type: contentType } : {}) });
+    await this.save({
+      ...s,
+      stage,
+      message,
+      ...(contentType ? { content_type: contentType } : {}),
+    });
     return true;
   }
 
@@ -153,7 +207,13 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const s = await this.load();
     if (!s || isTerminal(s)) return s;
     if (s.stage === "embedding") return s;
-    const next: JobState = { ...s, stage: "embedding", total_chunks: totalChunks, total_batches: totalBatches, message: `Embedding ${totalChunks} chunks in ${totalBatches} batch${totalBatches === 1 ? "" : "es"}` };
+    const next: JobState = {
+      ...s,
+      stage: "embedding",
+      total_chunks: totalChunks,
+      total_batches: totalBatches,
+      message: `Embedding ${totalChunks} chunks in ${totalBatches} batch${totalBatches === 1 ? "" : "es"}`,
+    };
     await this.save(next);
     if (totalBatches === 0) await this.finish(next);
     return this.load();
@@ -187,7 +247,12 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   async cancel(): Promise<JobState | null> {
     const s = await this.load();
     if (!s || isTerminal(s)) return s;
-    await this.end({ ...s, stage: "cancelled", message: "Cancelled by the owner", error: { code: "INGESTION_CANCELLED", message: "Cancelled by the owner" } });
+    await this.end({
+      ...s,
+      stage: "cancelled",
+      message: "Cancelled by the owner",
+      error: { code: "INGESTION_CANCELLED", message: "Cancelled by the owner" },
+    });
     return this.load();
   }
 
@@ -199,7 +264,9 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const s = await this.load();
     if (!s || isTerminal(s)) return;
     const now = Date.now();
-    this.state = running ? { ...s, alive_at: now, started: true, quiet_since: now } : { ...s, alive_at: 0 };
+    this.state = running
+      ? { ...s, alive_at: now, started: true, quiet_since: now }
+      : { ...s, alive_at: 0 };
     await this.ctx.storage.put("state", this.state);
   }
 
@@ -213,10 +280,17 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "VALIDATION_FAILED", message: "Expected a WebSocket upgrade." } }, { status: 426 });
+      return Response.json(
+        { error: { code: "VALIDATION_FAILED", message: "Expected a WebSocket upgrade." } },
+        { status: 426 },
+      );
     }
     const s = await this.load();
-    if (!s) return Response.json({ error: { code: "JOB_NOT_FOUND", message: "This ingestion job does not exist." } }, { status: 404 });
+    if (!s)
+      return Response.json(
+        { error: { code: "JOB_NOT_FOUND", message: "This ingestion job does not exist." } },
+        { status: 404 },
+      );
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].send(this.frame(s));
@@ -228,7 +302,16 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     // The socket is for listening; a ping gets a pong, anything else the current progress.
     if (typeof message === "string" && message.includes('"ping"')) {
-      ws.send(JSON.stringify({ message_id: crypto.randomUUID(), message_type: "pong", timestamp: new Date().toISOString(), data: {}, session_id: null, task_id: null }));
+      ws.send(
+        JSON.stringify({
+          message_id: crypto.randomUUID(),
+          message_type: "pong",
+          timestamp: new Date().toISOString(),
+          data: {},
+          session_id: null,
+          task_id: null,
+        }),
+      );
       return;
     }
     const s = await this.load();
@@ -263,8 +346,10 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
    */
   private async redrive(s: JobState): Promise<void> {
     const attempt = s.redrives + 2; // the first run was attempt 1
-    if (s.started && attempt > MAX_ATTEMPTS) return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
-    if (!s.started && Date.now() - (s.quiet_since || s.created_at) >= WAITING_LIMIT_MS) return this.failWith(s, "INGESTION_STALLED", WAITING_MESSAGE);
+    if (s.started && attempt > MAX_ATTEMPTS)
+      return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
+    if (!s.started && Date.now() - (s.quiet_since || s.created_at) >= WAITING_LIMIT_MS)
+      return this.failWith(s, "INGESTION_STALLED", WAITING_MESSAGE);
     if (s.stage === "embedding" || s.stage === "indexing") {
       const sent = await sendPendingBatches(this.env, s, batchPrefix(s), (i) => batchKey(s, i));
       if ("missing" in sent) return this.failWith(s, "INGESTION_STALLED", BATCHES_LOST_MESSAGE);
@@ -272,8 +357,15 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
       // stored, parsing, chunking: the process action starts again from the original in R2.
       await sendProcessAction(this.env, s);
     }
-    const message = s.started ? `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})` : WAITING_AGAIN_MESSAGE;
-    await this.save({ ...s, redrives: s.started ? s.redrives + 1 : s.redrives, started: false, message });
+    const message = s.started
+      ? `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})`
+      : WAITING_AGAIN_MESSAGE;
+    await this.save({
+      ...s,
+      redrives: s.started ? s.redrives + 1 : s.redrives,
+      started: false,
+      message,
+    });
   }
 
   private async failWith(s: JobState, code: string, message: string): Promise<void> {
@@ -281,7 +373,12 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   }
 
   private async finish(s: JobState): Promise<void> {
-    await this.end({ ...s, stage: "completed", message: `Ready: ${s.total_chunks} chunk${s.total_chunks === 1 ? "" : "s"} indexed`, chunks_processed: s.total_chunks });
+    await this.end({
+      ...s,
+      stage: "completed",
+      message: `Ready: ${s.total_chunks} chunk${s.total_chunks === 1 ? "" : "s"} indexed`,
+      chunks_processed: s.total_chunks,
+    });
   }
 
   private async end(s: JobState): Promise<void> {
@@ -289,7 +386,8 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     // Chunk batches were only a hand-over between stages.
     await deletePrefix(this.env.DOCUMENTS, batchPrefix(s));
     // A job that did not complete leaves no searchable chunks behind.
-    if (s.stage !== "completed") await selectVectorStore(this.env).deleteDocument(s.tenant_id, s.document_id);
+    if (s.stage !== "completed")
+      await selectVectorStore(this.env).deleteDocument(s.tenant_id, s.document_id);
   }
 
   private async load(): Promise<JobState | null> {
@@ -303,7 +401,15 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   private async save(s: JobState, touch = true): Promise<void> {
     const mark = progressMark(s);
     // Passing the furthest point is progress: the job gets its attempts back.
-    const moved = mark > s.best_mark ? { best_mark: mark, redrives: 0, started: RUNNING_STAGES.includes(s.stage), quiet_since: Date.now() } : {};
+    const moved =
+      mark > s.best_mark
+        ? {
+            best_mark: mark,
+            redrives: 0,
+            started: RUNNING_STAGES.includes(s.stage),
+            quiet_since: Date.now(),
+          }
+        : {};
     const next = touch ? { ...s, ...moved, updated_at: Date.now() } : s;
     this.state = next;
     await this.ctx.storage.put("state", next);
@@ -327,13 +433,21 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     const s = this.state;
     if (!s) return;
     const watchdog = watchdogMs(this.env);
-    if (s.row_pending) return void (await this.ctx.storage.setAlarm(Date.now() + Math.min(ROW_RETRY_MS, watchdog)));
+    if (s.row_pending)
+      return void (await this.ctx.storage.setAlarm(Date.now() + Math.min(ROW_RETRY_MS, watchdog)));
     if (!isTerminal(s)) return void (await this.ctx.storage.setAlarm(lastSign(s) + watchdog));
     await this.ctx.storage.deleteAlarm();
   }
 
   private frame(s: JobState): string {
-    return JSON.stringify({ message_id: crypto.randomUUID(), message_type: "ingestion_progress", timestamp: new Date().toISOString(), data: progressOf(s), session_id: null, task_id: s.job_id });
+    return JSON.stringify({
+      message_id: crypto.randomUUID(),
+      message_type: "ingestion_progress",
+      timestamp: new Date().toISOString(),
+      data: progressOf(s),
+      session_id: null,
+      task_id: s.job_id,
+    });
   }
 }
 
@@ -341,7 +455,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 const lastSign = (s: JobState) => Math.max(s.updated_at, s.alive_at);
 
 async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     const listed = await bucket.list({ prefix });
     if (listed.objects.length) await bucket.delete(listed.objects.map((o) => o.key));
     more = listed.truncated;
@@ -349,5 +463,9 @@ async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
 }
 
 /** Where a job's chunk batches are handed from the ingestion stage to the embedding stage. */
-export const batchPrefix = (s: Pick<JobState, "tenant_id" | "document_id" | "job_id">) => `tenants/${s.tenant_id}/documents/${s.document_id}/jobs/${s.job_id}/`;
-export const batchKey = (s: Pick<JobState, "tenant_id" | "document_id" | "job_id">, index: number) => `${batchPrefix(s)}batch-${String(index).padStart(5, "0")}.json`;
+export const batchPrefix = (s: Pick<JobState, "tenant_id" | "document_id" | "job_id">) =>
+  `tenants/${s.tenant_id}/documents/${s.document_id}/jobs/${s.job_id}/`;
+export const batchKey = (
+  s: Pick<JobState, "tenant_id" | "document_id" | "job_id">,
+  index: number,
+) => `${batchPrefix(s)}batch-${String(index).padStart(5, "0")}.json`;

@@ -21,18 +21,29 @@
  * int8 scan are re-scored from the exact Float32 vectors, so returned scores are exact.
  */
 import { isStopWord, words } from "../../workers/embeddings/text.ts";
-import { idf, passageTerms, questionTerms, termCoverage } from "../../workers/knowledge/relevance.ts";
+import {
+  idf,
+  passageTerms,
+  questionTerms,
+  termCoverage,
+} from "../../workers/knowledge/relevance.ts";
 import type { ChunkFilter, KnowledgeBaseSql, VectorRow } from "./knowledge-base.sql.ts";
 
 /** Whether a chunk (by its document and collection) may be returned. */
 export type ChunkPredicate = (documentId: string, collectionId: string | null) => boolean;
 
 /** The predicate for a filter, given the documents of its agent (null = no agent filter); null when nothing is filtered. */
-export function chunkPredicate(filter: ChunkFilter, agentDocuments: Set<string> | null): ChunkPredicate | null {
+export function chunkPredicate(
+  filter: ChunkFilter,
+  agentDocuments: Set<string> | null,
+): ChunkPredicate | null {
   const docs = filter.document_ids ? new Set(filter.document_ids) : null;
   const collection = filter.collection_id;
   if (!docs && !agentDocuments && collection === undefined) return null;
-  return (doc, coll) => (!agentDocuments || agentDocuments.has(doc)) && (!docs || docs.has(doc)) && (collection === undefined || coll === collection);
+  return (doc, coll) =>
+    (!agentDocuments || agentDocuments.has(doc)) &&
+    (!docs || docs.has(doc)) &&
+    (collection === undefined || coll === collection);
 }
 
 /** The most bytes of int8 vectors kept in memory: well inside the isolate's 128 MB. */
@@ -97,7 +108,8 @@ export class TopK {
   /** Best first. */
   sorted(): { id: number; score: number }[] {
     const out: { id: number; score: number }[] = [];
-    for (let i = 0; i < this.size; i++) out.push({ id: this.ids[i] ?? 0, score: this.scores[i] ?? 0 });
+    for (let i = 0; i < this.size; i++)
+      out.push({ id: this.ids[i] ?? 0, score: this.scores[i] ?? 0 });
     return out.sort((a, b) => b.score - a.score);
   }
 }
@@ -184,7 +196,15 @@ export class VectorIndex {
 
   private constructor(
     dimensions: number,
-    parts: { seqs: Int32Array; documentIds: string[]; collectionIds: (string | null)[]; weights: Float64Array; matrix: Int8Array | null; scales: Float32Array; norms: Float32Array },
+    parts: {
+      seqs: Int32Array;
+      documentIds: string[];
+      collectionIds: (string | null)[];
+      weights: Float64Array;
+      matrix: Int8Array | null;
+      scales: Float32Array;
+      norms: Float32Array;
+    },
   ) {
     this.dimensions = dimensions;
     this.rows = parts.seqs.length;
@@ -200,7 +220,14 @@ export class VectorIndex {
 
   /** Bytes held by the index's typed arrays (strings not counted). */
   get bytes(): number {
-    return (this.matrix?.byteLength ?? 0) + this.seqs.byteLength + this.scales.byteLength + this.norms.byteLength + this.weights.byteLength + this.scratch.byteLength;
+    return (
+      (this.matrix?.byteLength ?? 0) +
+      this.seqs.byteLength +
+      this.scales.byteLength +
+      this.norms.byteLength +
+      this.weights.byteLength +
+      this.scratch.byteLength
+    );
   }
 
   get resident(): boolean {
@@ -211,9 +238,15 @@ export class VectorIndex {
    * Reads every vector once: quantises it into the matrix when `reserve` grants the bytes,
    * and counts the chunks non-zero in each dimension.
    */
-  static build(store: KnowledgeBaseSql, dimensions: number, rowCount: number, reserve: (bytes: number) => boolean): VectorIndex {
+  static build(
+    store: KnowledgeBaseSql,
+    dimensions: number,
+    rowCount: number,
+    reserve: (bytes: number) => boolean,
+  ): VectorIndex {
     const stride = rowCount;
-    const matrix = stride > 0 && reserve(stride * dimensions) ? new Int8Array(stride * dimensions) : null;
+    const matrix =
+      stride > 0 && reserve(stride * dimensions) ? new Int8Array(stride * dimensions) : null;
     const seqs = new Int32Array(stride);
     const scales = new Float32Array(stride);
     const documentIds: string[] = [];
@@ -271,9 +304,18 @@ export class VectorIndex {
     let packed = matrix;
     if (matrix && n < stride) {
       packed = new Int8Array(n * dimensions);
-      for (let d = 0; d < dimensions; d++) packed.set(matrix.subarray(d * stride, d * stride + n), d * n);
+      for (let d = 0; d < dimensions; d++)
+        packed.set(matrix.subarray(d * stride, d * stride + n), d * n);
     }
-    return new VectorIndex(dimensions, { seqs: seqs.slice(0, n), documentIds, collectionIds, weights, matrix: packed, scales: scales.slice(0, n), norms });
+    return new VectorIndex(dimensions, {
+      seqs: seqs.slice(0, n),
+      documentIds,
+      collectionIds,
+      weights,
+      matrix: packed,
+      scales: scales.slice(0, n),
+      norms,
+    });
   }
 
   /**
@@ -281,7 +323,12 @@ export class VectorIndex {
    * with exact scores (cosine in the weighted space, in [-1, 1]). Chunks sharing no non-zero
    * dimension with the query (score 0) are not returned.
    */
-  search(store: KnowledgeBaseSql, query: ArrayLike<number>, depth: number, allowed: ((row: number) => boolean) | null): Ranked[] {
+  search(
+    store: KnowledgeBaseSql,
+    query: ArrayLike<number>,
+    depth: number,
+    allowed: ((row: number) => boolean) | null,
+  ): Ranked[] {
     const q = this.prepare(query);
     if (!q || depth <= 0) return [];
     const { matrix, scratch: scores, scales, norms, rows } = this;
@@ -309,7 +356,10 @@ export class VectorIndex {
       const v = vectors.get(seq);
       if (v) exact.push({ seq, score: this.exactScore(v, q) });
     }
-    return exact.filter((e) => e.score !== 0).sort((a, b) => b.score - a.score).slice(0, depth);
+    return exact
+      .filter((e) => e.score !== 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, depth);
   }
 
   /** Exact cosines (in the weighted space, as `search` scores) of the chunks `seqs` for a query vector. */
@@ -317,7 +367,8 @@ export class VectorIndex {
     const out = new Map<number, number>();
     const q = this.prepare(query);
     if (!q) return out;
-    for (const [seq, v] of store.vectorsBySeq(seqs)) if (v.length === this.dimensions) out.set(seq, this.exactScore(v, q));
+    for (const [seq, v] of store.vectorsBySeq(seqs))
+      if (v.length === this.dimensions) out.set(seq, this.exactScore(v, q));
     return out;
   }
 
@@ -327,7 +378,10 @@ export class VectorIndex {
   }
 
   private prepare(query: ArrayLike<number>): PreparedQuery | null {
-    if (query.length !== this.dimensions) throw new Error(`the query vector has ${query.length} dimensions; this knowledge base holds ${this.dimensions}`);
+    if (query.length !== this.dimensions)
+      throw new Error(
+        `the query vector has ${query.length} dimensions; this knowledge base holds ${this.dimensions}`,
+      );
     const weighted = new Float64Array(this.dimensions);
     const nz: number[] = [];
     let norm2 = 0;
@@ -354,7 +408,12 @@ export class VectorIndex {
     return dot / (norm * q.norm);
   }
 
-  private streamSearch(store: KnowledgeBaseSql, q: PreparedQuery, depth: number, allowed: ((row: number) => boolean) | null): Ranked[] {
+  private streamSearch(
+    store: KnowledgeBaseSql,
+    q: PreparedQuery,
+    depth: number,
+    allowed: ((row: number) => boolean) | null,
+  ): Ranked[] {
     const top = new TopK(depth);
     let r = 0;
     for (const row of store.vectorRows() as Iterable<VectorRow>) {
@@ -402,7 +461,12 @@ export const normaliseBm25 = (bm25: number) => (bm25 > 0 ? bm25 / (bm25 + 10) : 
  * Chunk counts per term are read through FTS5 (its own tokenizer) and cached in `df` until
  * the next write.
  */
-export function textScores(store: KnowledgeBaseSql, question: string, chunks: { seq: number; text: string }[], df: Map<string, number>): Map<number, number> {
+export function textScores(
+  store: KnowledgeBaseSql,
+  question: string,
+  chunks: { seq: number; text: string }[],
+  df: Map<string, number>,
+): Map<number, number> {
   const out = new Map<number, number>();
   const terms = questionTerms(question);
   if (terms.length === 0 || chunks.length === 0) return out;

@@ -96,14 +96,22 @@ export class KnowledgeBaseSql {
   }
 
   meta(): EmbeddingMeta | null {
-    const rows = this.sql.exec<{ key: string; value: string }>("select key, value from meta where key in ('embedding_model', 'dimensions')").toArray();
+    const rows = this.sql
+      .exec<{ key: string; value: string }>(
+        "select key, value from meta where key in ('embedding_model', 'dimensions')",
+      )
+      .toArray();
     const model = rows.find((r) => r.key === "embedding_model")?.value;
     const dimensions = Number(rows.find((r) => r.key === "dimensions")?.value);
     return model && Number.isInteger(dimensions) ? { model, dimensions } : null;
   }
 
   setMeta(meta: EmbeddingMeta): void {
-    this.sql.exec("insert or replace into meta (key, value) values ('embedding_model', ?), ('dimensions', ?)", meta.model, String(meta.dimensions));
+    this.sql.exec(
+      "insert or replace into meta (key, value) values ('embedding_model', ?), ('dimensions', ?)",
+      meta.model,
+      String(meta.dimensions),
+    );
   }
 
   chunkCount(): number {
@@ -112,20 +120,36 @@ export class KnowledgeBaseSql {
 
   /** Inserts or overwrites one chunk by id; its seq (and so its FTS rowid) is kept on overwrite. */
   upsertChunk(c: StoredChunk): void {
-    const bytes = c.vector.buffer.slice(c.vector.byteOffset, c.vector.byteOffset + c.vector.byteLength);
+    const bytes = c.vector.buffer.slice(
+      c.vector.byteOffset,
+      c.vector.byteOffset + c.vector.byteLength,
+    );
     this.sql.exec(
       `insert into chunks (id, document_id, document_name, chunk_index, text, page, heading_path, collection_id, vector)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)
        on conflict (id) do update set document_id = excluded.document_id, document_name = excluded.document_name,
          chunk_index = excluded.chunk_index, text = excluded.text, page = excluded.page, heading_path = excluded.heading_path,
          collection_id = excluded.collection_id, vector = excluded.vector`,
-      c.id, c.document_id, c.document_name, c.chunk_index, c.text, c.page, JSON.stringify(c.heading_path), c.collection_id, bytes,
+      c.id,
+      c.document_id,
+      c.document_name,
+      c.chunk_index,
+      c.text,
+      c.page,
+      JSON.stringify(c.heading_path),
+      c.collection_id,
+      bytes,
     );
   }
 
   setDocumentAgents(documentId: string, agentIds: string[]): void {
     this.sql.exec("delete from document_agents where document_id = ?", documentId);
-    for (const agentId of new Set(agentIds)) this.sql.exec("insert into document_agents (agent_id, document_id) values (?, ?)", agentId, documentId);
+    for (const agentId of new Set(agentIds))
+      this.sql.exec(
+        "insert into document_agents (agent_id, document_id) values (?, ?)",
+        agentId,
+        documentId,
+      );
   }
 
   /** Removes a document's chunks and agent assignment; returns how many chunks there were. */
@@ -137,23 +161,33 @@ export class KnowledgeBaseSql {
   }
 
   countDocumentChunks(documentId: string): number {
-    return this.sql.exec<{ n: number }>("select count(*) as n from chunks where document_id = ?", documentId).one().n;
+    return this.sql
+      .exec<{ n: number }>("select count(*) as n from chunks where document_id = ?", documentId)
+      .one().n;
   }
 
   documentsOfAgent(agentId: string): Set<string> {
-    const rows = this.sql.exec<{ document_id: string }>("select document_id from document_agents where agent_id = ?", agentId);
+    const rows = this.sql.exec<{ document_id: string }>(
+      "select document_id from document_agents where agent_id = ?",
+      agentId,
+    );
     return new Set(Array.from(rows, (r) => r.document_id));
   }
 
   /** Every chunk's vector and filter fields, in seq order, read lazily. */
   vectorRows(): Iterable<VectorRow> {
-    return this.sql.exec<VectorRow>("select seq, document_id, collection_id, vector from chunks order by seq");
+    return this.sql.exec<VectorRow>(
+      "select seq, document_id, collection_id, vector from chunks order by seq",
+    );
   }
 
   vectorsBySeq(seqs: number[]): Map<number, Float32Array> {
     const out = new Map<number, Float32Array>();
     if (seqs.length === 0) return out;
-    const rows = this.sql.exec<{ seq: number; vector: ArrayBuffer }>("select seq, vector from chunks where seq in (select value from json_each(?))", JSON.stringify(seqs));
+    const rows = this.sql.exec<{ seq: number; vector: ArrayBuffer }>(
+      "select seq, vector from chunks where seq in (select value from json_each(?))",
+      JSON.stringify(seqs),
+    );
     for (const r of rows) out.set(r.seq, new Float32Array(r.vector));
     return out;
   }
@@ -172,7 +206,12 @@ export class KnowledgeBaseSql {
 
   /** How many chunks contain `word` as FTS5 tokenises it (stemmed, accents folded). */
   chunksContaining(word: string): number {
-    return this.sql.exec<{ n: number }>("select count(*) as n from chunks_fts where chunks_fts match ?", `"${word.replaceAll('"', '""')}"`).one().n;
+    return this.sql
+      .exec<{ n: number }>(
+        "select count(*) as n from chunks_fts where chunks_fts match ?",
+        `"${word.replaceAll('"', '""')}"`,
+      )
+      .one().n;
   }
 
   /**
@@ -182,7 +221,12 @@ export class KnowledgeBaseSql {
    * document_agents per row costs as much again as the ranking itself.
    */
   fulltext(match: string, limit: number): FulltextRow[] {
-    const rows = this.sql.exec<{ seq: number; rank: number; document_id: string; collection_id: string | null }>(
+    const rows = this.sql.exec<{
+      seq: number;
+      rank: number;
+      document_id: string;
+      collection_id: string | null;
+    }>(
       `select c.seq as seq, f.rank as rank, c.document_id as document_id, c.collection_id as collection_id
        from (select rowid, bm25(chunks_fts) as rank from chunks_fts where chunks_fts match ? order by rank limit ?) f
        join chunks c on c.seq = f.rowid
@@ -190,6 +234,11 @@ export class KnowledgeBaseSql {
       match,
       limit,
     );
-    return Array.from(rows, (r) => ({ seq: r.seq, bm25: -r.rank, document_id: r.document_id, collection_id: r.collection_id }));
+    return Array.from(rows, (r) => ({
+      seq: r.seq,
+      bm25: -r.rank,
+      document_id: r.document_id,
+      collection_id: r.collection_id,
+    }));
   }
 }

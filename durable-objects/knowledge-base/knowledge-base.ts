@@ -17,12 +17,27 @@
  * the agent's similarity threshold (workers/knowledge/relevance.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { CollectionInfo, SearchHit, SearchMode } from "../../workers/knowledge/vector-store.ts";
+import type {
+  CollectionInfo,
+  SearchHit,
+  SearchMode,
+} from "../../workers/knowledge/vector-store.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import { KnowledgeBaseSql } from "./knowledge-base.sql.ts";
 import type { ChunkFilter, ChunkRow, EmbeddingMeta, StoredChunk } from "./knowledge-base.sql.ts";
-import { HYBRID_DEPTH_FACTOR, denseWeightFor, fuseByScore } from "../../workers/knowledge/fusion.ts";
-import { VectorIndex, chunkPredicate, fulltextMatch, isolateBudget, normaliseBm25, textScores } from "./knowledge-base.search.ts";
+import {
+  HYBRID_DEPTH_FACTOR,
+  denseWeightFor,
+  fuseByScore,
+} from "../../workers/knowledge/fusion.ts";
+import {
+  VectorIndex,
+  chunkPredicate,
+  fulltextMatch,
+  isolateBudget,
+  normaliseBm25,
+  textScores,
+} from "./knowledge-base.search.ts";
 import type { ChunkPredicate, Ranked } from "./knowledge-base.search.ts";
 
 export type { StoredChunk } from "./knowledge-base.sql.ts";
@@ -35,7 +50,8 @@ export interface KnowledgeSearch extends ChunkFilter {
   top_k: number;
 }
 
-export type UpsertResult = { ok: true; upserted: number } | { ok: false; code: "EMBEDDING_MISMATCH"; message: string };
+export type UpsertResult =
+  { ok: true; upserted: number } | { ok: false; code: "EMBEDDING_MISMATCH"; message: string };
 
 /** What the in-memory index holds, for benchmarks and operators. */
 export interface IndexStats {
@@ -67,20 +83,35 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
    */
   async upsert(embedding: EmbeddingMeta, chunks: StoredChunk[]): Promise<UpsertResult> {
     const current = this.store.meta();
-    if (current && (current.model !== embedding.model || current.dimensions !== embedding.dimensions) && this.store.chunkCount() > 0) {
-      return mismatch(`This knowledge base holds ${current.model} vectors (${current.dimensions} dimensions); it cannot add ${embedding.model} vectors (${embedding.dimensions}). Delete its documents or re-index them all with one model.`);
+    if (
+      current &&
+      (current.model !== embedding.model || current.dimensions !== embedding.dimensions) &&
+      this.store.chunkCount() > 0
+    ) {
+      return mismatch(
+        `This knowledge base holds ${current.model} vectors (${current.dimensions} dimensions); it cannot add ${embedding.model} vectors (${embedding.dimensions}). Delete its documents or re-index them all with one model.`,
+      );
     }
     const wrong = chunks.find((c) => c.vector.length !== embedding.dimensions);
-    if (wrong) return mismatch(`Chunk ${wrong.id} has a ${wrong.vector.length}-dimension vector; ${embedding.model} vectors have ${embedding.dimensions}.`);
+    if (wrong)
+      return mismatch(
+        `Chunk ${wrong.id} has a ${wrong.vector.length}-dimension vector; ${embedding.model} vectors have ${embedding.dimensions}.`,
+      );
     if (chunks.length === 0) return { ok: true, upserted: 0 };
     this.ctx.storage.transactionSync(() => {
-      if (!current || current.model !== embedding.model || current.dimensions !== embedding.dimensions) this.store.setMeta(embedding);
+      if (
+        !current ||
+        current.model !== embedding.model ||
+        current.dimensions !== embedding.dimensions
+      )
+        this.store.setMeta(embedding);
       const agentsByDocument = new Map<string, string[]>();
       for (const chunk of chunks) {
         this.store.upsertChunk(chunk);
         agentsByDocument.set(chunk.document_id, chunk.agent_ids);
       }
-      for (const [documentId, agentIds] of agentsByDocument) this.store.setDocumentAgents(documentId, agentIds);
+      for (const [documentId, agentIds] of agentsByDocument)
+        this.store.setDocumentAgents(documentId, agentIds);
     });
     this.invalidate();
     return { ok: true, upserted: chunks.length };
@@ -89,11 +120,21 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
   async search(query: KnowledgeSearch): Promise<SearchHit[]> {
     const topK = Math.max(0, Math.floor(query.top_k));
     if (topK === 0) return [];
-    const filter: ChunkFilter = { agent_id: query.agent_id, document_ids: query.document_ids, collection_id: query.collection_id };
-    const admits = chunkPredicate(filter, filter.agent_id === undefined ? null : this.documentsOf(filter.agent_id));
+    const filter: ChunkFilter = {
+      agent_id: query.agent_id,
+      document_ids: query.document_ids,
+      collection_id: query.collection_id,
+    };
+    const admits = chunkPredicate(
+      filter,
+      filter.agent_id === undefined ? null : this.documentsOf(filter.agent_id),
+    );
     let ranked: Ranked[];
     if (query.mode === "fulltext") {
-      ranked = this.fulltext(query.text, admits, topK).map((r) => ({ seq: r.seq, score: normaliseBm25(r.score) }));
+      ranked = this.fulltext(query.text, admits, topK).map((r) => ({
+        seq: r.seq,
+        score: normaliseBm25(r.score),
+      }));
     } else {
       if (!query.vector) throw new Error(`${query.mode} search needs the query's vector`);
       if (query.mode === "dense") {
@@ -127,13 +168,24 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
 
   async collectionInfo(): Promise<CollectionInfo | null> {
     const meta = this.store.meta();
-    return meta ? { embedding_model: meta.model, dimensions: meta.dimensions, chunks: this.store.chunkCount() } : null;
+    return meta
+      ? {
+          embedding_model: meta.model,
+          dimensions: meta.dimensions,
+          chunks: this.store.chunkCount(),
+        }
+      : null;
   }
 
   /** Builds the index if needed and says what it holds. */
   async indexStats(): Promise<IndexStats> {
     const index = this.vectorIndex();
-    return { chunks: this.store.chunkCount(), built: index !== null, resident: index?.resident ?? false, bytes: index?.bytes ?? 0 };
+    return {
+      chunks: this.store.chunkCount(),
+      built: index !== null,
+      resident: index?.resident ?? false,
+      bytes: index?.bytes ?? 0,
+    };
   }
 
   // ---- private helpers ----
@@ -185,7 +237,8 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
     for (let limit = admits ? depth * 4 : depth; ; limit *= 8) {
       const rows = this.store.fulltext(match, limit);
       const kept = admits ? rows.filter((r) => admits(r.document_id, r.collection_id)) : rows;
-      if (kept.length >= depth || rows.length < limit) return kept.slice(0, depth).map((r) => ({ seq: r.seq, score: r.bm25 }));
+      if (kept.length >= depth || rows.length < limit)
+        return kept.slice(0, depth).map((r) => ({ seq: r.seq, score: r.bm25 }));
     }
   }
 
@@ -194,7 +247,10 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
     const seqs = ranked.map((r) => r.seq);
     const rows = this.store.rowsBySeq(seqs);
     const index = query.vector ? this.vectorIndex() : null;
-    const dense = index && query.vector ? index.scoresOf(this.store, query.vector, seqs) : new Map<number, number>();
+    const dense =
+      index && query.vector
+        ? index.scoresOf(this.store, query.vector, seqs)
+        : new Map<number, number>();
     const text = textScores(this.store, query.text, [...rows.values()], this.termCounts);
     const hits: SearchHit[] = [];
     for (const r of ranked) {
@@ -205,9 +261,18 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
   }
 }
 
-const mismatch = (message: string): UpsertResult => ({ ok: false, code: "EMBEDDING_MISMATCH", message });
+const mismatch = (message: string): UpsertResult => ({
+  ok: false,
+  code: "EMBEDDING_MISMATCH",
+  message,
+});
 
-function toHit(row: ChunkRow, score: number, denseScore: number | undefined, textScore: number | undefined): SearchHit {
+function toHit(
+  row: ChunkRow,
+  score: number,
+  denseScore: number | undefined,
+  textScore: number | undefined,
+): SearchHit {
   const headings: unknown = JSON.parse(row.heading_path);
   return {
     ...(denseScore === undefined ? {} : { dense_score: denseScore }),
@@ -218,7 +283,9 @@ function toHit(row: ChunkRow, score: number, denseScore: number | undefined, tex
     chunk_index: row.chunk_index,
     text: row.text,
     page: row.page,
-    heading_path: Array.isArray(headings) ? headings.filter((h): h is string => typeof h === "string") : [],
+    heading_path: Array.isArray(headings)
+      ? headings.filter((h): h is string => typeof h === "string")
+      : [],
     score,
   };
 }

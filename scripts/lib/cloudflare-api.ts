@@ -12,7 +12,10 @@ const Envelope = z.object({
   success: z.boolean(),
   errors: z.array(z.object({ code: z.number().optional(), message: z.string() })).default([]),
   result: z.unknown(),
-  result_info: z.object({ page: z.number().optional(), total_pages: z.number().optional() }).partial().nullish(),
+  result_info: z
+    .object({ page: z.number().optional(), total_pages: z.number().optional() })
+    .partial()
+    .nullish(),
 });
 
 export class CloudflareApiError extends Error {
@@ -41,10 +44,21 @@ export interface HyperdriveOrigin {
 export function originFromUrl(connectionString: string): HyperdriveOrigin {
   const url = new URL(connectionString);
   const scheme = url.protocol.replace(/:$/, "");
-  if (scheme !== "postgres" && scheme !== "postgresql") throw new Error(`DATABASE_URL must be a postgres:// URL (got ${scheme}:).`);
+  if (scheme !== "postgres" && scheme !== "postgresql")
+    throw new Error(`DATABASE_URL must be a postgres:// URL (got ${scheme}:).`);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
-  if (!url.hostname || !database || !url.username) throw new Error("DATABASE_URL must name a host, a user and a database: postgres://user:password@host:5432/database");
-  return { scheme, host: url.hostname, port: url.port ? Number(url.port) : 5432, database, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  if (!url.hostname || !database || !url.username)
+    throw new Error(
+      "DATABASE_URL must name a host, a user and a database: postgres://user:password@host:5432/database",
+    );
+  return {
+    scheme,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 5432,
+    database,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
 }
 
 export class CloudflareApi {
@@ -106,14 +120,26 @@ export class CloudflareApi {
   private async request(method: string, path: string, body?: unknown) {
     const response = await fetch(`${this.base}/accounts/${this.accountId}/${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const parsed = Envelope.safeParse(await response.json().catch(() => null));
-    if (!parsed.success) throw new CloudflareApiError(response.status, `${method} ${path}: HTTP ${response.status} with an answer that is not the Cloudflare API's`);
+    if (!parsed.success)
+      throw new CloudflareApiError(
+        response.status,
+        `${method} ${path}: HTTP ${response.status} with an answer that is not the Cloudflare API's`,
+      );
     if (!response.ok || !parsed.data.success) {
-      const reasons = parsed.data.errors.map((e) => (e.code ? `${e.message} [${e.code}]` : e.message)).join("; ");
-      throw new CloudflareApiError(response.status, `${method} ${path}: HTTP ${response.status}: ${reasons || "failed"}`);
+      const reasons = parsed.data.errors
+        .map((e) => (e.code ? `${e.message} [${e.code}]` : e.message))
+        .join("; ");
+      throw new CloudflareApiError(
+        response.status,
+        `${method} ${path}: HTTP ${response.status}: ${reasons || "failed"}`,
+      );
     }
     return { result: parsed.data.result, info: parsed.data.result_info };
   }

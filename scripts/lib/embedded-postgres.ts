@@ -31,7 +31,9 @@ export function freePort(): Promise<number> {
  * Starts PGlite on `port` (or a free one). `dataDir` keeps data between runs; omit it for an
  * in-memory database (tests).
  */
-export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<EmbeddedPostgres> {
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir ?? "memory://");
   const port = opts.port ?? (await freePort());

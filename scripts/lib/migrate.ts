@@ -10,12 +10,19 @@ const MIGRATIONS_DIR = new URL("../../migrations/", import.meta.url).pathname;
 const LOCK_KEY = 724_310_001;
 
 export async function listMigrations(): Promise<{ name: string; sql: string }[]> {
-  const names = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(MIGRATIONS_DIR, name), "utf8") })));
+  const names = (await readdir(MIGRATIONS_DIR))
+    .filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  return Promise.all(
+    names.map(async (name) => ({ name, sql: await readFile(join(MIGRATIONS_DIR, name), "utf8") })),
+  );
 }
 
 /** Applies pending migrations; returns the names it applied. */
-export async function migrate(databaseUrl: string, log: (line: string) => void = () => {}): Promise<string[]> {
+export async function migrate(
+  databaseUrl: string,
+  log: (line: string) => void = () => {},
+): Promise<string[]> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(${LOCK_KEY})`;
@@ -24,7 +31,9 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     // Row-level security with no policy: on Supabase, whose default grants expose public tables
     // to the anon and authenticated roles, nobody but the migrating owner can read it.
     await sql`alter table public.schema_migrations enable row level security`;
-    const done = new Set((await sql<{ name: string }[]>`select name from public.schema_migrations`).map((r) => r.name));
+    const done = new Set(
+      (await sql<{ name: string }[]>`select name from public.schema_migrations`).map((r) => r.name),
+    );
     const applied: string[] = [];
     for (const m of await listMigrations()) {
       if (done.has(m.name)) continue;

@@ -43,7 +43,11 @@ export class SessionQueryQueue {
     this.db = db;
   }
 
-  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+  enqueue(
+    handlerId: number,
+    message: Uint8Array,
+    onData: (data: Uint8Array) => void,
+  ): Promise<number> {
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.processQueue();
@@ -76,7 +80,8 @@ export class SessionQueryQueue {
           item.reject(err);
           continue;
         }
-        this.owner = endsExchange(item.message) && !this.db.isInTransaction() ? null : item.handlerId;
+        this.owner =
+          endsExchange(item.message) && !this.db.isInTransaction() ? null : item.handlerId;
         item.resolve(bytes);
       }
     } finally {

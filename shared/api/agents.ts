@@ -43,7 +43,9 @@ const description = freeText().max(2000).nullable();
 const icon = singleLineText().max(64).nullable();
 const prompt = freeText().max(20000).nullable();
 
-type PatchShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]> };
+type PatchShape<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
+};
 
 /**
  * A config's fields, each optional and without its default. Not `.partial()`: zod 4 applies a
@@ -119,5 +121,9 @@ export type Model = z.infer<typeof ModelSchema>;
 
 export const ModelListSchema = z.object({
   models: z.array(ModelSchema),
-  default_model: z.string().describe("What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else extractive."),
+  default_model: z
+    .string()
+    .describe(
+      "What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else extractive.",
+    ),
 });

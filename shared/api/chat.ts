@@ -44,4 +44,7 @@ export const ChatTaskSchema = z
   .object({ user_message: freeText(), execution_mode: ExecutionModeSchema.default("simple") })
   .strict();
 
-export const ChatTaskResponseSchema = z.object({ task_id: z.string(), status: z.literal("processing") });
+export const ChatTaskResponseSchema = z.object({
+  task_id: z.string(),
+  status: z.literal("processing"),
+});

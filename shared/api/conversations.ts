@@ -83,11 +83,22 @@ export type ConversationDetail = z.infer<typeof ConversationDetailSchema>;
 export const EXPORT_MESSAGE_LIMIT = 10_000;
 
 export const ConversationExportSchema = z.object({
-  conversations: z.array(ConversationSummarySchema.omit({ preview: true }).extend({ messages: z.array(ConversationMessageSchema) })),
+  conversations: z.array(
+    ConversationSummarySchema.omit({ preview: true }).extend({
+      messages: z.array(ConversationMessageSchema),
+    }),
+  ),
   truncated: z.boolean(),
   message_limit: z.number().int(),
 });
 export type ConversationExport = z.infer<typeof ConversationExportSchema>;
 
 /** CSV export columns, one row per message (a conversation without messages gets one row with empty message cells). */
-export const CSV_COLUMNS = ["conversation_id", "agent_name", "started_at", "role", "content", "created_at"] as const;
+export const CSV_COLUMNS = [
+  "conversation_id",
+  "agent_name",
+  "started_at",
+  "role",
+  "content",
+  "created_at",
+] as const;

@@ -11,9 +11,11 @@ export const CHUNKING_SOURCES = ["upload", "agents", "default"] as const;
 export const DocumentChunkingSchema = z.object({
   chunk_size: z.number().int(),
   chunk_overlap: z.number().int(),
-  source: z.enum(CHUNKING_SOURCES).describe(
-    "upload: values sent with the upload (kept on re-index); agents: the assigned agent's rag_config (with several, the smallest chunk_size); default: no agent and no values sent. Assigning agents does not re-chunk: re-index to apply their current settings.",
-  ),
+  source: z
+    .enum(CHUNKING_SOURCES)
+    .describe(
+      "upload: values sent with the upload (kept on re-index); agents: the assigned agent's rag_config (with several, the smallest chunk_size); default: no agent and no values sent. Assigning agents does not re-chunk: re-index to apply their current settings.",
+    ),
 });
 export type DocumentChunking = z.infer<typeof DocumentChunkingSchema>;
 
@@ -46,14 +48,33 @@ export const DocumentListQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const DocumentListSchema = z.object({ documents: z.array(DocumentSchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+export const DocumentListSchema = z.object({
+  documents: z.array(DocumentSchema),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
 
-export const DocumentAgentsSchema = z.object({ agent_ids: z.array(z.uuid()).max(100), operation: z.enum(["set", "add", "remove"]).default("set") }).strict();
+export const DocumentAgentsSchema = z
+  .object({
+    agent_ids: z.array(z.uuid()).max(100),
+    operation: z.enum(["set", "add", "remove"]).default("set"),
+  })
+  .strict();
 
-export const DocumentDeletedSchema = z.object({ id: z.uuid(), deleted: z.literal(true), chunks_deleted: z.number().int(), files_deleted: z.number().int() });
+export const DocumentDeletedSchema = z.object({
+  id: z.uuid(),
+  deleted: z.literal(true),
+  chunks_deleted: z.number().int(),
+  files_deleted: z.number().int(),
+});
 
 export const AgentSearchSchema = z
-  .object({ query: freeText().trim().min(1).max(2000), top_k: z.number().int().min(1).max(50).default(10), mode: z.enum(["dense", "fulltext", "hybrid"]).optional() })
+  .object({
+    query: freeText().trim().min(1).max(2000),
+    top_k: z.number().int().min(1).max(50).default(10),
+    mode: z.enum(["dense", "fulltext", "hybrid"]).optional(),
+  })
   .strict();
 
 export const SearchResultSchema = z.object({
@@ -65,9 +86,21 @@ export const SearchResultSchema = z.object({
   heading_path: z.array(z.string()),
   text: z.string(),
   score: z.number(),
-  dense_score: z.number().nullable().describe("Cosine of the passage's and the question's embeddings (null without a query vector)"),
-  text_score: z.number().nullable().describe("IDF-weighted share of the question's terms the passage contains, 0 to 1"),
-  above_threshold: z.boolean().describe("Whether the agent's similarity_threshold keeps this passage: a chat turn uses only these"),
+  dense_score: z
+    .number()
+    .nullable()
+    .describe(
+      "Cosine of the passage's and the question's embeddings (null without a query vector)",
+    ),
+  text_score: z
+    .number()
+    .nullable()
+    .describe("IDF-weighted share of the question's terms the passage contains, 0 to 1"),
+  above_threshold: z
+    .boolean()
+    .describe(
+      "Whether the agent's similarity_threshold keeps this passage: a chat turn uses only these",
+    ),
 });
 
 export const AgentSearchResponseSchema = z.object({

@@ -47,7 +47,9 @@ export const UpdateProfileSchema = z
   .refine((b) => Object.keys(b).length > 0, { message: "send at least one field to change" });
 export type UpdateProfile = z.infer<typeof UpdateProfileSchema>;
 
-export const UsernameAvailabilityQuerySchema = z.object({ username: singleLineText().min(1).max(100) });
+export const UsernameAvailabilityQuerySchema = z.object({
+  username: singleLineText().min(1).max(100),
+});
 export const UsernameAvailabilitySchema = z.object({
   username: z.string(),
   available: z.boolean(),

@@ -31,17 +31,33 @@ export const ClientChatMessageSchema = z.object({
   message_type: z.literal("chat_message"),
   data: z.object({ content: freeText(), execution_mode: ExecutionModeSchema.optional() }),
 });
-export const ClientPingSchema = z.object({ ...envelope, message_type: z.literal("ping"), data: z.record(z.string(), z.unknown()).optional() });
+export const ClientPingSchema = z.object({
+  ...envelope,
+  message_type: z.literal("ping"),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
 export const ClientResumeSchema = z.object({
   ...envelope,
   message_type: z.literal("resume"),
-  data: z.object({ task_id: singleLineText().min(1).max(200), last_chunk_index: z.number().int().min(-1), attempt: z.number().int().min(1).optional() }),
+  data: z.object({
+    task_id: singleLineText().min(1).max(200),
+    last_chunk_index: z.number().int().min(-1),
+    attempt: z.number().int().min(1).optional(),
+  }),
 });
 /** The original's shorthand: `{type: "user_message", content}`. */
-export const ClientShorthandSchema = z.object({ type: z.literal("user_message"), content: freeText(), execution_mode: ExecutionModeSchema.optional() });
+export const ClientShorthandSchema = z.object({
+  type: z.literal("user_message"),
+  content: freeText(),
+  execution_mode: ExecutionModeSchema.optional(),
+});
 
 export const ClientFrameSchema = z.union([
-  z.discriminatedUnion("message_type", [ClientChatMessageSchema, ClientPingSchema, ClientResumeSchema]),
+  z.discriminatedUnion("message_type", [
+    ClientChatMessageSchema,
+    ClientPingSchema,
+    ClientResumeSchema,
+  ]),
   ClientShorthandSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -51,12 +67,31 @@ export const ConnectionAckDataSchema = z.object({
   agent_id: z.string(),
   agent_name: z.string(),
   /** The transcript so far, oldest first, so a reloaded page shows it at once. */
-  history: z.array(z.object({ id: z.string(), role: z.enum(["user", "assistant"]), content: z.string(), created_at: z.string(), sources: z.array(SourceSchema).optional() })),
+  history: z.array(
+    z.object({
+      id: z.string(),
+      role: z.enum(["user", "assistant"]),
+      content: z.string(),
+      created_at: z.string(),
+      sources: z.array(SourceSchema).optional(),
+    }),
+  ),
   /** A task still streaming when this socket connected, with what was streamed so far. */
-  active_task: z.object({ task_id: z.string(), attempt: z.number().int(), chunks_sent: z.number().int() }).nullable(),
+  active_task: z
+    .object({ task_id: z.string(), attempt: z.number().int(), chunks_sent: z.number().int() })
+    .nullable(),
 });
-export const ChatProcessingDataSchema = z.object({ task_id: z.string(), mode: ExecutionModeSchema, attempt: z.number().int().min(1) });
-export const ChatStreamingDataSchema = z.object({ content: z.string(), chunk_index: z.number().int().min(0), is_final: z.boolean(), attempt: z.number().int().min(1) });
+export const ChatProcessingDataSchema = z.object({
+  task_id: z.string(),
+  mode: ExecutionModeSchema,
+  attempt: z.number().int().min(1),
+});
+export const ChatStreamingDataSchema = z.object({
+  content: z.string(),
+  chunk_index: z.number().int().min(0),
+  is_final: z.boolean(),
+  attempt: z.number().int().min(1),
+});
 export const ChatResponseDataSchema = z.object({
   message: z.string(),
   message_id: z.string(),
@@ -66,10 +101,22 @@ export const ChatResponseDataSchema = z.object({
   conversation_id: z.string(),
   model: z.string(),
 });
-export const ChatErrorDataSchema = z.object({ code: z.string(), message: z.string(), retry_possible: z.boolean() });
+export const ChatErrorDataSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  retry_possible: z.boolean(),
+});
 export const ErrorDataSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
 
-export const SERVER_FRAME_TYPES = ["connection_ack", "chat_processing", "chat_streaming", "chat_response", "chat_error", "error", "pong"] as const;
+export const SERVER_FRAME_TYPES = [
+  "connection_ack",
+  "chat_processing",
+  "chat_streaming",
+  "chat_response",
+  "chat_error",
+  "error",
+  "pong",
+] as const;
 export type ServerFrameType = (typeof SERVER_FRAME_TYPES)[number];
 
 export interface ServerFrame<D = Record<string, unknown>> {
@@ -92,14 +139,34 @@ const serverEnvelope = {
   task_id: z.string().nullable().optional(),
 };
 export const ServerFrameSchema = z.discriminatedUnion("message_type", [
-  z.object({ ...serverEnvelope, message_type: z.literal("connection_ack"), data: ConnectionAckDataSchema }),
-  z.object({ ...serverEnvelope, message_type: z.literal("chat_processing"), data: ChatProcessingDataSchema }),
-  z.object({ ...serverEnvelope, message_type: z.literal("chat_streaming"), data: ChatStreamingDataSchema }),
-  z.object({ ...serverEnvelope, message_type: z.literal("chat_response"), data: ChatResponseDataSchema }),
+  z.object({
+    ...serverEnvelope,
+    message_type: z.literal("connection_ack"),
+    data: ConnectionAckDataSchema,
+  }),
+  z.object({
+    ...serverEnvelope,
+    message_type: z.literal("chat_processing"),
+    data: ChatProcessingDataSchema,
+  }),
+  z.object({
+    ...serverEnvelope,
+    message_type: z.literal("chat_streaming"),
+    data: ChatStreamingDataSchema,
+  }),
+  z.object({
+    ...serverEnvelope,
+    message_type: z.literal("chat_response"),
+    data: ChatResponseDataSchema,
+  }),
   z.object({ ...serverEnvelope, message_type: z.literal("chat_error"), data: ChatErrorDataSchema }),
   // `error` answers one client frame (a rejected message, a bad resume); codes are open-ended here
   // so a newer server's code still reaches the page instead of failing the parse.
-  z.object({ ...serverEnvelope, message_type: z.literal("error"), data: z.object({ code: z.string(), message: z.string() }) }),
+  z.object({
+    ...serverEnvelope,
+    message_type: z.literal("error"),
+    data: z.object({ code: z.string(), message: z.string() }),
+  }),
   // The runtime answers `{"message_type":"ping"}` itself with a bare `{"message_type":"pong"}`.
   z.object({ message_type: z.literal("pong"), data: z.record(z.string(), z.unknown()).optional() }),
 ]);

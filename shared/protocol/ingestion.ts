@@ -4,7 +4,16 @@
  */
 import { z } from "zod";
 
-export const INGESTION_STAGES = ["stored", "parsing", "chunking", "embedding", "indexing", "completed", "failed", "cancelled"] as const;
+export const INGESTION_STAGES = [
+  "stored",
+  "parsing",
+  "chunking",
+  "embedding",
+  "indexing",
+  "completed",
+  "failed",
+  "cancelled",
+] as const;
 export const IngestionStageSchema = z.enum(INGESTION_STAGES);
 export type IngestionStage = z.infer<typeof IngestionStageSchema>;
 

@@ -12,7 +12,8 @@ const RACERS = 20;
 const sql = connect(RACERS);
 afterAll(() => sql.end());
 
-const race = <T>(fn: (i: number) => Promise<T>) => Promise.allSettled(Array.from({ length: RACERS }, (_, i) => fn(i)));
+const race = <T>(fn: (i: number) => Promise<T>) =>
+  Promise.allSettled(Array.from({ length: RACERS }, (_, i) => fn(i)));
 const fulfilled = <T>(results: PromiseSettledResult<T>[]) =>
   results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
 const rejected = (results: PromiseSettledResult<unknown>[]) =>
@@ -32,12 +33,15 @@ const agentWrite = (name: string): AgentWrite => ({
 });
 
 const countAgents = async (ownerId: string) =>
-  (await sql<{ n: number }[]>`select count(*)::int as n from agents where owner_id = ${ownerId}`)[0]?.n;
+  (await sql<{ n: number }[]>`select count(*)::int as n from agents where owner_id = ${ownerId}`)[0]
+    ?.n;
 
 describe("concurrent first sign-ins", () => {
   it("create exactly one profile when the same tenant arrives twenty times at once", async () => {
     const tenant = randomUUID();
-    const results = await race(() => ensureProfile(sql, tenant, `same-${tenant.slice(0, 8)}@example.com`));
+    const results = await race(() =>
+      ensureProfile(sql, tenant, `same-${tenant.slice(0, 8)}@example.com`),
+    );
     expect(rejected(results)).toEqual([]);
     expect(new Set(fulfilled(results).map((p) => p.username)).size).toBe(1);
     const rows = await sql`select id from profiles where id = ${tenant}`;
@@ -46,7 +50,9 @@ describe("concurrent first sign-ins", () => {
 
   it("give twenty tenants with the same email local part twenty distinct valid usernames", async () => {
     const local = `twin${randomUUID().slice(0, 8)}`;
-    const results = await race((i) => ensureProfile(sql, randomUUID(), `${local}@example-${i}.com`));
+    const results = await race((i) =>
+      ensureProfile(sql, randomUUID(), `${local}@example-${i}.com`),
+    );
     expect(rejected(results)).toEqual([]);
     const usernames = fulfilled(results).map((p) => p.username);
     expect(new Set(usernames).size).toBe(RACERS);
@@ -60,7 +66,11 @@ describe("concurrent agent writes", () => {
     const owner = await createOwner(sql);
     const results = await race(() => insertAgent(sql, owner.id, agentWrite("Front desk")));
     expect(fulfilled(results)).toHaveLength(1);
-    expect(rejected(results)).toEqual(Array.from({ length: RACERS - 1 }, () => expect.objectContaining({ code: "AGENT_NAME_TAKEN", status: 409 })));
+    expect(rejected(results)).toEqual(
+      Array.from({ length: RACERS - 1 }, () =>
+        expect.objectContaining({ code: "AGENT_NAME_TAKEN", status: 409 }),
+      ),
+    );
     expect(await countAgents(owner.id)).toBe(1);
   });
 
@@ -86,9 +96,18 @@ describe("concurrent agent writes", () => {
         if (i % 2 === 1) await insertAgent(tx, owner.id, agentWrite(`Batch ${i} a`));
       }),
     );
-    expect(rejected(results)).toEqual(Array.from({ length: RACERS / 2 }, () => expect.objectContaining({ code: "AGENT_NAME_TAKEN" })));
-    const names = (await sql<{ name: string }[]>`select name from agents where owner_id = ${owner.id}`).map((r) => r.name);
-    const committed = Array.from({ length: RACERS / 2 }, (_, k) => [`Batch ${2 * k} a`, `Batch ${2 * k} b`]).flat();
+    expect(rejected(results)).toEqual(
+      Array.from({ length: RACERS / 2 }, () =>
+        expect.objectContaining({ code: "AGENT_NAME_TAKEN" }),
+      ),
+    );
+    const names = (
+      await sql<{ name: string }[]>`select name from agents where owner_id = ${owner.id}`
+    ).map((r) => r.name);
+    const committed = Array.from({ length: RACERS / 2 }, (_, k) => [
+      `Batch ${2 * k} a`,
+      `Batch ${2 * k} b`,
+    ]).flat();
     expect(names.sort()).toEqual(committed.sort());
   });
 });

@@ -40,7 +40,9 @@ describe(`migration ${MIGRATION}`, () => {
       (${without}, ${owner.id}, 'b.txt', 'text', ${sql.json({ note: "only" })})`;
 
     expect(await migrate(scratch.url)).toContain(MIGRATION);
-    const rows = await sql<{ id: string; job_id: string | null; metadata: unknown }[]>`select id, job_id, metadata from documents order by name`;
+    const rows = await sql<
+      { id: string; job_id: string | null; metadata: unknown }[]
+    >`select id, job_id, metadata from documents order by name`;
     expect(rows).toEqual([
       { id: withJob, job_id: "job-1", metadata: { note: "kept" } },
       { id: without, job_id: null, metadata: { note: "only" } },

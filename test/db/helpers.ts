@@ -38,7 +38,10 @@ export async function emptyDatabase(): Promise<{ url: string; drop(): Promise<vo
 }
 
 /** A fresh owner: a profile row with a unique username, inserted as the superuser. */
-export async function createOwner(sql: Sql, opts: { isPublic?: boolean } = {}): Promise<{ id: string; username: string }> {
+export async function createOwner(
+  sql: Sql,
+  opts: { isPublic?: boolean } = {},
+): Promise<{ id: string; username: string }> {
   const id = randomUUID();
   const username = `o-${id.replace(/-/g, "").slice(0, 16)}`;
   await sql`insert into profiles (id, username, is_public) values (${id}, ${username}, ${opts.isPublic ?? true})`;
@@ -54,12 +57,18 @@ const ROLLBACK = new Error("rollback");
  * plus the JWT claims in `request.jwt.claims`. The transaction is always rolled back, so seed
  * data stays as it was; an error from `fn` rejects with that error.
  */
-export async function asRole<T>(sql: Sql, role: Role, sub: string | null, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+export async function asRole<T>(
+  sql: Sql,
+  role: Role,
+  sub: string | null,
+  fn: (tx: TransactionSql) => Promise<T>,
+): Promise<T> {
   const box: { outcome?: { value: T } } = {};
   try {
     await sql.begin(async (tx) => {
       await tx.unsafe(`set local role ${role}`);
-      if (sub) await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub, role })}, true)`;
+      if (sub)
+        await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub, role })}, true)`;
       box.outcome = { value: await fn(tx) };
       throw ROLLBACK;
     });

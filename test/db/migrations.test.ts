@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listMigrations, migrate } from "../../scripts/lib/migrate.ts";
 import { connect, createOwner, emptyDatabase, onEmbedded } from "./helpers.ts";
 
-const TABLES = ["agent_templates", "agents", "conversations", "document_agents", "documents", "messages", "profiles"];
+const TABLES = [
+  "agent_templates",
+  "agents",
+  "conversations",
+  "document_agents",
+  "documents",
+  "messages",
+  "profiles",
+];
 const VIEWS = ["public_agents", "public_profiles"];
 
 describe("migrations on an empty database", () => {
@@ -25,7 +33,9 @@ describe("migrations on an empty database", () => {
     const files = (await listMigrations()).map((m) => m.name);
     expect(files.length).toBeGreaterThanOrEqual(5);
     expect(firstRun).toEqual(files);
-    const recorded = await sql<{ name: string }[]>`select name from schema_migrations order by name`;
+    const recorded = await sql<
+      { name: string }[]
+    >`select name from schema_migrations order by name`;
     expect(recorded.map((r) => r.name)).toEqual(files);
   });
 
@@ -49,7 +59,13 @@ describe("migrations on an empty database", () => {
   it("seeds the five agent templates with their configs", async () => {
     const rows = await sql<{ id: string; execution_config: { temperature?: number } }[]>`
       select id, execution_config from agent_templates where is_active order by sort_order`;
-    expect(rows.map((r) => r.id)).toEqual(["receptionist", "sales", "technical-support", "personal-assistant", "educator"]);
+    expect(rows.map((r) => r.id)).toEqual([
+      "receptionist",
+      "sales",
+      "technical-support",
+      "personal-assistant",
+      "educator",
+    ]);
     for (const r of rows) expect(r.execution_config.temperature).toEqual(expect.any(Number));
   });
 });
@@ -74,9 +90,12 @@ describe("profile and agent constraints", () => {
   const insertProfile = (username: string) =>
     sql`insert into profiles (id, username) values (${crypto.randomUUID()}, ${username})`;
 
-  it.each(["api", "ws", "settings", "sign-in", "admin", "docs"])("refuses the reserved username %s", async (name) => {
-    await expect(insertProfile(name)).rejects.toMatchObject({ code: "23514" });
-  });
+  it.each(["api", "ws", "settings", "sign-in", "admin", "docs"])(
+    "refuses the reserved username %s",
+    async (name) => {
+      await expect(insertProfile(name)).rejects.toMatchObject({ code: "23514" });
+    },
+  );
 
   it.each([
     ["uppercase", "Alice-Owner"],
@@ -97,7 +116,9 @@ describe("profile and agent constraints", () => {
   it("keeps agent names unique per owner but not across owners", async () => {
     const [a, b] = [await createOwner(sql), await createOwner(sql)];
     await sql`insert into agents (owner_id, name) values (${a.id}, 'Helper'), (${b.id}, 'Helper')`;
-    await expect(sql`insert into agents (owner_id, name) values (${a.id}, 'Helper')`).rejects.toMatchObject({
+    await expect(
+      sql`insert into agents (owner_id, name) values (${a.id}, 'Helper')`,
+    ).rejects.toMatchObject({
       code: "23505",
       constraint_name: "agents_owner_name_unique",
     });
@@ -106,7 +127,9 @@ describe("profile and agent constraints", () => {
   it("keeps a deleted agent's conversations, drops its document links, and deletes all of a deleted owner's rows", async () => {
     const owner = await createOwner(sql);
     const conversationId = crypto.randomUUID();
-    const [agent] = await sql<{ id: string }[]>`insert into agents (owner_id, name) values (${owner.id}, 'Gone') returning id`;
+    const [agent] = await sql<
+      { id: string }[]
+    >`insert into agents (owner_id, name) values (${owner.id}, 'Gone') returning id`;
     const [doc] = await sql<{ id: string }[]>`
       insert into documents (owner_id, name, content_type) values (${owner.id}, 'a.txt', 'text/plain') returning id`;
     await sql`insert into document_agents (document_id, agent_id, owner_id) values (${doc?.id ?? ""}, ${agent?.id ?? ""}, ${owner.id})`;
@@ -115,7 +138,9 @@ describe("profile and agent constraints", () => {
       values (${crypto.randomUUID()}, ${conversationId}, ${owner.id}, 'user', 'hi', 1)`;
 
     await sql`delete from agents where id = ${agent?.id ?? ""}`;
-    expect(await sql`select agent_id from conversations where id = ${conversationId}`).toEqual([{ agent_id: null }]);
+    expect(await sql`select agent_id from conversations where id = ${conversationId}`).toEqual([
+      { agent_id: null },
+    ]);
     expect(await sql`select 1 from document_agents where owner_id = ${owner.id}`).toHaveLength(0);
 
     await sql`delete from profiles where id = ${owner.id}`;

@@ -18,7 +18,11 @@ async function migration0008(): Promise<string> {
   return file.sql;
 }
 
-async function agentWith(ownerId: string, name: string, queryConfig: Record<string, string | number>) {
+async function agentWith(
+  ownerId: string,
+  name: string,
+  queryConfig: Record<string, string | number>,
+) {
   const [row] = await sql<{ id: string }[]>`
     insert into agents (owner_id, name, query_config, updated_at) values (${ownerId}, ${name}, ${sql.json(queryConfig)}, '2024-01-02T03:04:05Z')
     returning id`;
@@ -29,17 +33,29 @@ async function agentWith(ownerId: string, name: string, queryConfig: Record<stri
 describe("migration 0008 (similarity threshold default)", () => {
   it("moves agents on the old default to the new one and leaves chosen values and edit times alone", async () => {
     const owner = await createOwner(sql);
-    const onOldDefault = await agentWith(owner.id, "old default", { mode: "rag", similarity_threshold: 0.7 });
+    const onOldDefault = await agentWith(owner.id, "old default", {
+      mode: "rag",
+      similarity_threshold: 0.7,
+    });
     const chosen = await agentWith(owner.id, "chosen", { mode: "rag", similarity_threshold: 0.5 });
     const unset = await agentWith(owner.id, "unset", { mode: "rag" });
 
     const migration = await migration0008();
     await sql.begin((tx) => tx.unsafe(migration));
 
-    const rows = await sql<{ id: string; query_config: { similarity_threshold?: number; mode?: string }; updated_at: Date }[]>`
+    const rows = await sql<
+      {
+        id: string;
+        query_config: { similarity_threshold?: number; mode?: string };
+        updated_at: Date;
+      }[]
+    >`
       select id, query_config, updated_at from agents where owner_id = ${owner.id}`;
     const byId = new Map(rows.map((r) => [r.id, r]));
-    expect(byId.get(onOldDefault)?.query_config).toEqual({ mode: "rag", similarity_threshold: CONFIG_LIMITS.similarityThreshold.default });
+    expect(byId.get(onOldDefault)?.query_config).toEqual({
+      mode: "rag",
+      similarity_threshold: CONFIG_LIMITS.similarityThreshold.default,
+    });
     expect(byId.get(chosen)?.query_config.similarity_threshold).toBe(0.5);
     expect(byId.get(unset)?.query_config).toEqual({ mode: "rag" });
     for (const r of rows) expect(r.updated_at.toISOString()).toBe("2024-01-02T03:04:05.000Z");

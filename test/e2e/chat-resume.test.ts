@@ -44,18 +44,39 @@ declare global {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST, "index.html"))) throw new Error("web/dist is not built: run `npm run build` (npm test does it first).");
+  if (!existsSync(join(DIST, "index.html")))
+    throw new Error("web/dist is not built: run `npm run build` (npm test does it first).");
   await mkdir(SHOTS, { recursive: true });
   llm = await startFakeOpenAI({ tokens: TOKENS, interTokenDelayMs: TOKEN_DELAY_MS });
-  worker = await startWorker({ OPENAI_API_KEY: "sk-e2e-resume", OPENAI_BASE_URL: llm.url, OPENAI_MODELS: "fake-model" });
+  worker = await startWorker({
+    OPENAI_API_KEY: "sk-e2e-resume",
+    OPENAI_BASE_URL: llm.url,
+    OPENAI_MODELS: "fake-model",
+  });
   browser = await launchChromium();
 
   // The owner, through the API (the dashboard is the other e2e file's subject).
-  const signIn = await call("/api/v1/dev/sign-in", { method: "POST", json: { email: `e2e-resume-${crypto.randomUUID().slice(0, 8)}@example.com` } });
+  const signIn = await call("/api/v1/dev/sign-in", {
+    method: "POST",
+    json: { email: `e2e-resume-${crypto.randomUUID().slice(0, 8)}@example.com` },
+  });
   const token = String(signIn.body.access_token);
-  const profile = await call("/api/v1/profile", { method: "PATCH", token, json: { display_name: "Resume Example" } });
+  const profile = await call("/api/v1/profile", {
+    method: "PATCH",
+    token,
+    json: { display_name: "Resume Example" },
+  });
   expect(profile.status).toBe(200);
-  const agent = await call("/api/v1/agents", { method: "POST", token, json: { name: AGENT_NAME, is_public: true, execution_config: { model: "fake-model" }, query_config: { mode: "simple" } } });
+  const agent = await call("/api/v1/agents", {
+    method: "POST",
+    token,
+    json: {
+      name: AGENT_NAME,
+      is_public: true,
+      execution_config: { model: "fake-model" },
+      query_config: { mode: "simple" },
+    },
+  });
   expect(agent.status).toBe(201);
   publicUrl = `${worker.url}/${String(profile.body.username)}`;
 });
@@ -82,8 +103,12 @@ describe("a dropped connection mid-answer in the browser", () => {
     visitor = await context.newPage();
     visitor.on("pageerror", (err) => pageErrors.push(err.message));
     visitor.on("websocket", (ws) => {
-      ws.on("framesent", ({ payload }) => sent.push(JSON.parse(String(payload)) as (typeof sent)[number]));
-      ws.on("framereceived", ({ payload }) => received.push(JSON.parse(String(payload)) as (typeof received)[number]));
+      ws.on("framesent", ({ payload }) =>
+        sent.push(JSON.parse(String(payload)) as (typeof sent)[number]),
+      );
+      ws.on("framereceived", ({ payload }) =>
+        received.push(JSON.parse(String(payload)) as (typeof received)[number]),
+      );
     });
 
     await visitor.goto(publicUrl);
@@ -105,7 +130,9 @@ describe("a dropped connection mid-answer in the browser", () => {
     await visitor.screenshot({ path: join(SHOTS, "13-chat-resumed-answer.png"), fullPage: true });
 
     // The app opened a new socket by itself and asked for the rest of the answer.
-    expect(await visitor.evaluate(() => window.__sockets?.length ?? 0)).toBeGreaterThan(socketsBefore);
+    expect(await visitor.evaluate(() => window.__sockets?.length ?? 0)).toBeGreaterThan(
+      socketsBefore,
+    );
     const resume = sent.find((f) => f.message_type === "resume");
     expect(resume?.data).toMatchObject({ last_chunk_index: expect.any(Number) });
     expect(Number(resume?.data?.last_chunk_index)).toBeGreaterThanOrEqual(3);

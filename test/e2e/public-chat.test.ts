@@ -61,7 +61,8 @@ function watch(page: Page, who: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(DIST, "index.html"))) throw new Error("web/dist is not built: run `npm run build` (npm test does it first).");
+  if (!existsSync(join(DIST, "index.html")))
+    throw new Error("web/dist is not built: run `npm run build` (npm test does it first).");
   await mkdir(SHOTS, { recursive: true });
   worker = await startWorker();
   browser = await launchChromium();
@@ -98,7 +99,10 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
 
   it("the owner creates a public agent", async () => {
     await owner.getByRole("link", { name: "Agents" }).click();
-    await owner.getByRole("link", { name: /new agent|create agent/i }).first().click();
+    await owner
+      .getByRole("link", { name: /new agent|create agent/i })
+      .first()
+      .click();
     await owner.waitForURL(/\/dashboard\/agents\/new$/);
     await owner.getByLabel("Name", { exact: true }).fill(AGENT_NAME);
     await owner.getByLabel("Description").fill("Answers questions about the LayoutParser paper.");
@@ -111,13 +115,22 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
   });
 
   it("the owner uploads a document for the agent and it reaches `completed`", async () => {
-    await owner.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Knowledge" }).click();
+    await owner
+      .getByRole("navigation", { name: "Dashboard" })
+      .getByRole("link", { name: "Knowledge" })
+      .click();
     await owner.getByRole("heading", { name: "Add knowledge" }).waitFor();
-    await owner.getByRole("group", { name: "Assign new documents to" }).getByLabel(AGENT_NAME).check();
+    await owner
+      .getByRole("group", { name: "Assign new documents to" })
+      .getByLabel(AGENT_NAME)
+      .check();
     await owner.getByLabel("Upload files").setInputFiles(DOC_PATH);
     const item = owner.getByRole("listitem", { name: DOC_NAME });
     await item.waitFor();
-    await item.getByRole("status").filter({ hasText: /^completed$/ }).waitFor({ timeout: INGEST_WAIT_MS });
+    await item
+      .getByRole("status")
+      .filter({ hasText: /^completed$/ })
+      .waitFor({ timeout: INGEST_WAIT_MS });
     await shot(owner, "05-knowledge-completed");
   });
 
@@ -164,7 +177,9 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     expect(journey.answer).toMatch(/document image analysis/i);
     expect(journey.answer).toMatch(/neural networks/i);
 
-    const citation = answer.getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}, page \\d+`) }).first();
+    const citation = answer
+      .getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}, page \\d+`) })
+      .first();
     await citation.waitFor();
     await answer.getByRole("button", { name: "Show source 1" }).first().click();
     expect(await citation.getAttribute("aria-expanded")).toBe("true");
@@ -180,7 +195,10 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     const answer = chat.locator('.chat-message.assistant[data-status="done"]').last();
     await answer.waitFor();
     expect((await answer.locator(".markdown").innerText()).trim()).toBe(journey.answer);
-    await answer.getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}`) }).first().waitFor();
+    await answer
+      .getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}`) })
+      .first()
+      .waitFor();
     await shot(visitor, "08-visitor-after-reload");
     // The same screen on a phone in dark mode, for a person to look at.
     await visitor.setViewportSize({ width: 390, height: 844 });
@@ -191,7 +209,10 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
   });
 
   it("the owner sees the conversation in the CRM", async () => {
-    await owner.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Conversations" }).click();
+    await owner
+      .getByRole("navigation", { name: "Dashboard" })
+      .getByRole("link", { name: "Conversations" })
+      .click();
     // Turns reach the CRM through the conversation queue: look again until the row is there.
     const row = owner.getByRole("row").filter({ hasText: QUESTION });
     for (let i = 0; i < 30 && (await row.count()) === 0; i++) {
@@ -204,7 +225,10 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     await row.first().getByRole("link").first().click();
     await owner.waitForURL(/\/dashboard\/conversations\/[0-9a-f-]{36}$/);
     await owner.getByText(QUESTION).first().waitFor();
-    await owner.getByText(/neural networks/i).first().waitFor();
+    await owner
+      .getByText(/neural networks/i)
+      .first()
+      .waitFor();
     await shot(owner, "10-crm-transcript");
   });
 
@@ -213,7 +237,11 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     const init = await fetch(`${worker.url}/api/v1/chat/init`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ agent_id: journey.agentId, initial_message: question, metadata: { page: "/pricing", campaign: "spring-launch" } }),
+      body: JSON.stringify({
+        agent_id: journey.agentId,
+        initial_message: question,
+        metadata: { page: "/pricing", campaign: "spring-launch" },
+      }),
     });
     expect(init.status).toBe(201);
     const session = (await init.json()) as { websocket_url: string; session_token: string };
@@ -221,13 +249,19 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     const socket = new WebSocket(`${session.websocket_url}?token=${session.session_token}`);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener("message", (e) => {
-        if ((JSON.parse(String(e.data)) as { message_type: string }).message_type === "chat_response") resolve();
+        if (
+          (JSON.parse(String(e.data)) as { message_type: string }).message_type === "chat_response"
+        )
+          resolve();
       });
       socket.addEventListener("error", () => reject(new Error("chat socket failed")));
     });
     socket.close();
 
-    await owner.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "Conversations" }).click();
+    await owner
+      .getByRole("navigation", { name: "Dashboard" })
+      .getByRole("link", { name: "Conversations" })
+      .click();
     const row = owner.getByRole("row").filter({ hasText: question });
     for (let i = 0; i < 30 && (await row.count()) === 0; i++) {
       await owner.waitForTimeout(1000);
@@ -237,7 +271,10 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     await row.first().getByRole("link").first().click();
     const details = owner.getByRole("region", { name: "Visitor details" });
     await details.waitFor();
-    expect(await details.getByRole("definition").allInnerTexts()).toEqual(["/pricing", "spring-launch"]);
+    expect(await details.getByRole("definition").allInnerTexts()).toEqual([
+      "/pricing",
+      "spring-launch",
+    ]);
     await shot(owner, "10b-crm-transcript-visitor-details");
     await owner.setViewportSize({ width: 390, height: 844 });
     await shot(owner, "10c-crm-transcript-phone");
@@ -255,12 +292,17 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     const report = publicPageBundle(DIST);
     expect(report.problems).toEqual([]);
     let gzip = 0;
-    for (const path of visitorScripts) gzip += gzipSync(readFileSync(join(DIST, path)), { level: 9 }).length;
-    console.log(`public page: ${visitorScripts.size} scripts loaded, ${(gzip / 1024).toFixed(1)} KB gzipped (static analysis: ${(report.gzipBytes / 1024).toFixed(1)} KB)`);
+    for (const path of visitorScripts)
+      gzip += gzipSync(readFileSync(join(DIST, path)), { level: 9 }).length;
+    console.log(
+      `public page: ${visitorScripts.size} scripts loaded, ${(gzip / 1024).toFixed(1)} KB gzipped (static analysis: ${(report.gzipBytes / 1024).toFixed(1)} KB)`,
+    );
     expect(gzip).toBeGreaterThan(0);
     expect(gzip).toBeLessThanOrEqual(PUBLIC_JS_BUDGET_BYTES);
     // What the browser loaded is what the bundle check measures.
-    expect([...visitorScripts].map((p) => p.replace("/assets/", "")).sort()).toEqual(report.files.map((f) => f.file).sort());
+    expect([...visitorScripts].map((p) => p.replace("/assets/", "")).sort()).toEqual(
+      report.files.map((f) => f.file).sort(),
+    );
     expect(pageErrors).toEqual([]);
   });
 });

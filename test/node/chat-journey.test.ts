@@ -13,9 +13,16 @@ afterAll(async () => {
 const call = jsonClient(() => worker.url);
 
 async function publicAgent() {
-  const signIn = await call("/api/v1/dev/sign-in", { method: "POST", json: { email: `chat-${crypto.randomUUID().slice(0, 8)}@example.com` } });
+  const signIn = await call("/api/v1/dev/sign-in", {
+    method: "POST",
+    json: { email: `chat-${crypto.randomUUID().slice(0, 8)}@example.com` },
+  });
   const token: string = signIn.body.access_token;
-  const agent = await call("/api/v1/agents", { method: "POST", token, json: { name: "Guide", template_id: "receptionist", is_public: true } });
+  const agent = await call("/api/v1/agents", {
+    method: "POST",
+    token,
+    json: { name: "Guide", template_id: "receptionist", is_public: true },
+  });
   return { token, agentId: agent.body.id as string };
 }
 
@@ -24,9 +31,14 @@ describe("a visitor's chat over a real WebSocket", () => {
     const { token, agentId } = await publicAgent();
     const init = await call("/api/v1/chat/init", { method: "POST", json: { agent_id: agentId } });
     expect(init.status).toBe(201);
-    const socket = await TestSocket.open(`${init.body.websocket_url.replace(/^http/, "ws")}?token=${init.body.session_token}`);
+    const socket = await TestSocket.open(
+      `${init.body.websocket_url.replace(/^http/, "ws")}?token=${init.body.session_token}`,
+    );
     await socket.next((f) => f.message_type === "connection_ack");
-    socket.send({ message_type: "chat_message", data: { content: "What are your opening hours?" } });
+    socket.send({
+      message_type: "chat_message",
+      data: { content: "What are your opening hours?" },
+    });
     const response = await socket.next((f) => f.message_type === "chat_response");
     const streamed = socket.ofType("chat_streaming");
     expect(streamed.length).toBeGreaterThan(2);
@@ -36,10 +48,13 @@ describe("a visitor's chat over a real WebSocket", () => {
     socket.close();
 
     // The turn reaches the CRM through the conversation queue.
-    let conversation: { status: number; body: { messages?: { role: string; content: string }[] } } = { status: 0, body: {} };
+    let conversation: { status: number; body: { messages?: { role: string; content: string }[] } } =
+      { status: 0, body: {} };
     for (let i = 0; i < 50 && (conversation.body.messages?.length ?? 0) < 2; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      conversation = await call(`/api/v1/conversations/${response.data.conversation_id}`, { token });
+      conversation = await call(`/api/v1/conversations/${response.data.conversation_id}`, {
+        token,
+      });
     }
     expect(conversation.body.messages?.map((m) => m.role)).toEqual(["user", "assistant"]);
   });

@@ -8,7 +8,11 @@ let worker: Awaited<ReturnType<typeof startWorker>>;
 let llm: FakeOpenAI;
 beforeAll(async () => {
   llm = await startFakeOpenAI({ interTokenDelayMs: 25 });
-  worker = await startWorker({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: llm.url, OPENAI_MODELS: "fake-model" });
+  worker = await startWorker({
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_BASE_URL: llm.url,
+    OPENAI_MODELS: "fake-model",
+  });
 });
 afterAll(async () => {
   await worker?.server.close();
@@ -18,7 +22,10 @@ afterAll(async () => {
 const post = async (path: string, json: unknown, token?: string) => {
   const res = await fetch(`${worker.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(json),
   });
   return (await res.json()) as Record<string, string>;
@@ -26,8 +33,14 @@ const post = async (path: string, json: unknown, token?: string) => {
 
 describe("resuming a streamed answer after the connection drops", () => {
   it("delivers the rest of the answer exactly once, without a second LLM call", async () => {
-    const { access_token } = await post("/api/v1/dev/sign-in", { email: `resume-${crypto.randomUUID().slice(0, 8)}@example.com` });
-    const agent = await post("/api/v1/agents", { name: "Streamer", is_public: true, execution_config: { model: "fake-model" } }, access_token);
+    const { access_token } = await post("/api/v1/dev/sign-in", {
+      email: `resume-${crypto.randomUUID().slice(0, 8)}@example.com`,
+    });
+    const agent = await post(
+      "/api/v1/agents",
+      { name: "Streamer", is_public: true, execution_config: { model: "fake-model" } },
+      access_token,
+    );
     const init = await post("/api/v1/chat/init", { agent_id: agent.id });
     const wsUrl = `${init.websocket_url}?token=${init.session_token}`;
     const requestsBefore = llm.requests.length;

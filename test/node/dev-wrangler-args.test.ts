@@ -8,7 +8,12 @@ import { describe, expect, it } from "vitest";
 import { DEV_SCRIPT_SETTINGS, wranglerDevArgs } from "../../scripts/lib/wrangler-args.ts";
 import { WORKER_VARIABLES } from "../../workers/env.ts";
 
-const forwarded = (args: string[]) => Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === "--var" ? [[a.slice(0, a.indexOf(":")), a.slice(a.indexOf(":") + 1)]] : [])));
+const forwarded = (args: string[]) =>
+  Object.fromEntries(
+    args.flatMap((a, i) =>
+      args[i - 1] === "--var" ? [[a.slice(0, a.indexOf(":")), a.slice(a.indexOf(":") + 1)]] : [],
+    ),
+  );
 
 /** The variable names in the first column of README > Configuration. */
 function documentedVariables(): string[] {
@@ -18,24 +23,55 @@ function documentedVariables(): string[] {
   return section
     .split("\n")
     .filter((line) => line.startsWith("| `"))
-    .flatMap((line) => [...(line.split("|")[1] ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ""))
+    .flatMap((line) =>
+      [...(line.split("|")[1] ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ""),
+    )
     .filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name));
 }
 
 describe("wrangler dev arguments", () => {
   it("forwards each Worker setting set in the shell, whole, URLs with colons included", () => {
-    const args = wranglerDevArgs({ QDRANT_URL: "http://127.0.0.1:6333", QDRANT_API_KEY: "k:1", CHAT_IDLE_MS: "5000", SUPABASE_ANON_KEY: "anon", MAX_UPLOAD_BYTES: "1024" });
-    expect(forwarded(args)).toEqual({ QDRANT_URL: "http://127.0.0.1:6333", QDRANT_API_KEY: "k:1", CHAT_IDLE_MS: "5000", SUPABASE_ANON_KEY: "anon", MAX_UPLOAD_BYTES: "1024" });
+    const args = wranglerDevArgs({
+      QDRANT_URL: "http://127.0.0.1:6333",
+      QDRANT_API_KEY: "k:1",
+      CHAT_IDLE_MS: "5000",
+      SUPABASE_ANON_KEY: "anon",
+      MAX_UPLOAD_BYTES: "1024",
+    });
+    expect(forwarded(args)).toEqual({
+      QDRANT_URL: "http://127.0.0.1:6333",
+      QDRANT_API_KEY: "k:1",
+      CHAT_IDLE_MS: "5000",
+      SUPABASE_ANON_KEY: "anon",
+      MAX_UPLOAD_BYTES: "1024",
+    });
   });
 
   it("leaves out unset and empty settings and anything the Worker does not read", () => {
-    const args = wranglerDevArgs({ GROQ_API_KEY: "", PATH: "/usr/bin", DATABASE_URL: "postgres://x", HOME: "/root" });
+    const args = wranglerDevArgs({
+      GROQ_API_KEY: "",
+      PATH: "/usr/bin",
+      DATABASE_URL: "postgres://x",
+      HOME: "/root",
+    });
     expect(forwarded(args)).toEqual({});
   });
 
   it("binds to 127.0.0.1 on PORT (8787 by default) and passes extra arguments before the variables", () => {
     expect(wranglerDevArgs({}).slice(0, 5)).toEqual(["dev", "--ip", "127.0.0.1", "--port", "8787"]);
-    expect(wranglerDevArgs({ PORT: "9000", ENVIRONMENT: "development" }, ["--log-level", "debug"])).toEqual(["dev", "--ip", "127.0.0.1", "--port", "9000", "--log-level", "debug", "--var", "ENVIRONMENT:development"]);
+    expect(
+      wranglerDevArgs({ PORT: "9000", ENVIRONMENT: "development" }, ["--log-level", "debug"]),
+    ).toEqual([
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      "9000",
+      "--log-level",
+      "debug",
+      "--var",
+      "ENVIRONMENT:development",
+    ]);
   });
 });
 
@@ -43,11 +79,15 @@ describe("README > Configuration", () => {
   const documented = documentedVariables();
 
   it("lists variables (the parser found the table)", () => {
-    expect(documented).toEqual(expect.arrayContaining(["DATABASE_URL", "QDRANT_URL", "QDRANT_API_KEY", "CHAT_IDLE_MS"]));
+    expect(documented).toEqual(
+      expect.arrayContaining(["DATABASE_URL", "QDRANT_URL", "QDRANT_API_KEY", "CHAT_IDLE_MS"]),
+    );
   });
 
   it("has every variable the Worker reads forwarded by npm run dev when exported", () => {
-    const readByWorker = documented.filter((name) => (WORKER_VARIABLES as readonly string[]).includes(name));
+    const readByWorker = documented.filter((name) =>
+      (WORKER_VARIABLES as readonly string[]).includes(name),
+    );
     const shell = Object.fromEntries(readByWorker.map((name) => [name, `value-of-${name}`]));
     expect(Object.keys(forwarded(wranglerDevArgs(shell))).sort()).toEqual([...readByWorker].sort());
   });

@@ -10,7 +10,10 @@ export async function startWorker(vars: Record<string, string> = {}) {
       {
         configPath: new URL("../../wrangler.toml", import.meta.url).pathname,
         vars: { ENVIRONMENT: "development", ...vars },
-        secrets: { SUPABASE_JWT_SECRET: TEST_JWT_SECRET, SESSION_TOKEN_SECRET: TEST_SESSION_SECRET },
+        secrets: {
+          SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
+          SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+        },
       },
     ],
   });
@@ -29,7 +32,11 @@ export function jsonClient(baseUrl: () => string) {
     const headers = new Headers(init.headers);
     if (init.token) headers.set("authorization", `Bearer ${init.token}`);
     if (init.json !== undefined) headers.set("content-type", "application/json");
-    const res = await fetch(`${baseUrl()}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const res = await fetch(`${baseUrl()}${path}`, {
+      ...init,
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
   };

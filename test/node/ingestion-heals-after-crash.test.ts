@@ -43,7 +43,10 @@ beforeAll(async () => {
   sql = postgres((await planTestDatabase()).url, { max: 1, onnotice: () => undefined });
   stateDir = await mkdtemp(join(tmpdir(), "nooble-crash-"));
   dev = await startWranglerDev(stateDir, { INGESTION_WATCHDOG_MS: "1000" });
-  const signIn = await call("/api/v1/dev/sign-in", { method: "POST", json: { email: `crash-${Date.now()}@example.com` } });
+  const signIn = await call("/api/v1/dev/sign-in", {
+    method: "POST",
+    json: { email: `crash-${Date.now()}@example.com` },
+  });
   token = signIn.body.access_token;
 });
 
@@ -63,13 +66,15 @@ async function upload(): Promise<{ job_id: string; document_id: string }> {
   return res.body;
 }
 
-const status = async (jobId: string): Promise<Progress> => (await call(`/api/v1/ingest/${jobId}/status`, { token })).body;
+const status = async (jobId: string): Promise<Progress> =>
+  (await call(`/api/v1/ingest/${jobId}/status`, { token })).body;
 
 /** Polls the job until `reached` holds, then kills the server; returns what was seen last. */
 async function crashWhen(jobId: string, reached: (p: Progress) => boolean): Promise<Progress> {
   for (;;) {
     const p = await status(jobId);
-    if (p.status !== "processing") throw new Error(`the job ended before the crash point: ${JSON.stringify(p)}\n${dev.log()}`);
+    if (p.status !== "processing")
+      throw new Error(`the job ended before the crash point: ${JSON.stringify(p)}\n${dev.log()}`);
     if (reached(p)) {
       await dev.crash();
       return p;
@@ -79,41 +84,71 @@ async function crashWhen(jobId: string, reached: (p: Progress) => boolean): Prom
 }
 
 /** Waits for the document's row to leave `processing`, reading Postgres only (the job is not touched). */
-async function rowOutcome(documentId: string): Promise<{ status: string; chunk_count: number; error: string | null }> {
+async function rowOutcome(
+  documentId: string,
+): Promise<{ status: string; chunk_count: number; error: string | null }> {
   for (;;) {
-    const [row] = await sql<{ status: string; chunk_count: number; error: string | null }[]>`select status, chunk_count, error from documents where id = ${documentId}`;
+    const [row] = await sql<
+      { status: string; chunk_count: number; error: string | null }[]
+    >`select status, chunk_count, error from documents where id = ${documentId}`;
     if (row && row.status !== "processing" && row.status !== "pending") return row;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 async function expectCompleted(run: { job_id: string; document_id: string }) {
-  expect(await rowOutcome(run.document_id)).toEqual({ status: "completed", chunk_count: expectedChunks, error: null });
-  expect(await status(run.job_id)).toMatchObject({ status: "completed", total_chunks: expectedChunks, chunks_processed: expectedChunks });
+  expect(await rowOutcome(run.document_id)).toEqual({
+    status: "completed",
+    chunk_count: expectedChunks,
+    error: null,
+  });
+  expect(await status(run.job_id)).toMatchObject({
+    status: "completed",
+    total_chunks: expectedChunks,
+    chunks_processed: expectedChunks,
+  });
 }
 
 describe("ingestion after the server is killed mid-job", () => {
-  it("resumes a job killed mid-parse by itself: its alarm fires after the restart without anyone touching the job", { timeout: 120_000 }, async () => {
-    const run = await upload();
-    const seen = await crashWhen(run.job_id, (p) => p.stage === "parsing");
-    expect(seen.chunks_processed).toBe(0);
-    await dev.restart();
-    await expectCompleted(run);
-  });
+  it(
+    "resumes a job killed mid-parse by itself: its alarm fires after the restart without anyone touching the job",
+    { timeout: 120_000 },
+    async () => {
+      const run = await upload();
+      const seen = await crashWhen(run.job_id, (p) => p.stage === "parsing");
+      expect(seen.chunks_processed).toBe(0);
+      await dev.restart();
+      await expectCompleted(run);
+    },
+  );
 
-  it("resumes a job killed mid-embedding from the batches it had not counted", { timeout: 120_000 }, async () => {
-    const run = await upload();
-    const seen = await crashWhen(run.job_id, (p) => p.stage === "embedding" && p.chunks_processed > 0);
-    expect(seen.chunks_processed).toBeLessThan(expectedChunks);
-    await dev.restart();
-    await expectCompleted(run);
-  });
+  it(
+    "resumes a job killed mid-embedding from the batches it had not counted",
+    { timeout: 120_000 },
+    async () => {
+      const run = await upload();
+      const seen = await crashWhen(
+        run.job_id,
+        (p) => p.stage === "embedding" && p.chunks_processed > 0,
+      );
+      expect(seen.chunks_processed).toBeLessThan(expectedChunks);
+      await dev.restart();
+      await expectCompleted(run);
+    },
+  );
 
-  it("finishes a job killed while its last batches were being indexed into the vector store", { timeout: 120_000 }, async () => {
-    const run = await upload();
-    const seen = await crashWhen(run.job_id, (p) => p.stage === "embedding" && p.chunks_processed >= expectedChunks / 2);
-    expect(seen.chunks_processed).toBeLessThan(expectedChunks);
-    await dev.restart();
-    await expectCompleted(run);
-  });
+  it(
+    "finishes a job killed while its last batches were being indexed into the vector store",
+    { timeout: 120_000 },
+    async () => {
+      const run = await upload();
+      const seen = await crashWhen(
+        run.job_id,
+        (p) => p.stage === "embedding" && p.chunks_processed >= expectedChunks / 2,
+      );
+      expect(seen.chunks_processed).toBeLessThan(expectedChunks);
+      await dev.restart();
+      await expectCompleted(run);
+    },
+  );
 });

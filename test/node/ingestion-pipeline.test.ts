@@ -32,10 +32,22 @@ const api = async (path: string, init: RequestInit = {}) => {
 
 beforeAll(async () => {
   worker = await startWorker();
-  const signIn = await fetch(`${worker.url}/api/v1/dev/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: `docs-${Date.now()}@example.com` }) });
+  const signIn = await fetch(`${worker.url}/api/v1/dev/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: `docs-${Date.now()}@example.com` }),
+  });
   token = ((await signIn.json()) as { access_token: string }).access_token;
-  agentId = (await api("/api/v1/agents", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Librarian", is_public: true }) })).body.id;
-  const raw = JSON.parse(await readFile(new URL("manifest.json", DOCS), "utf8")) as { files: ManifestFile[] };
+  agentId = (
+    await api("/api/v1/agents", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Librarian", is_public: true }),
+    })
+  ).body.id;
+  const raw = JSON.parse(await readFile(new URL("manifest.json", DOCS), "utf8")) as {
+    files: ManifestFile[];
+  };
   manifest = raw.files;
 });
 afterAll(async () => {
@@ -76,22 +88,40 @@ describe("the manifest's files through the real ingestion pipeline", () => {
       }
       outcomes.push(`${file.file}: expect ${file.expect} -> ${JSON.stringify(outcome)}`);
       if (file.expect === "text" || file.expect === "sniff") {
-        check(outcome.status === "completed", `${file.file}: ${JSON.stringify(outcome)}, expected completed`);
+        check(
+          outcome.status === "completed",
+          `${file.file}: ${JSON.stringify(outcome)}, expected completed`,
+        );
         for (const needle of file.must_contain ?? []) {
           let found = false;
           for (const mode of ["fulltext", "hybrid"]) {
             if (found) break;
-            const hits = await api(`/api/v1/agents/${agentId}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: needle, top_k: 10, mode }) });
-            found = (hits.body.results as { text: string; document_name: string }[]).some((h) => h.document_name === file.file && normalise(h.text).includes(normalise(needle)));
+            const hits = await api(`/api/v1/agents/${agentId}/search`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ query: needle, top_k: 10, mode }),
+            });
+            found = (hits.body.results as { text: string; document_name: string }[]).some(
+              (h) => h.document_name === file.file && normalise(h.text).includes(normalise(needle)),
+            );
           }
           check(found, `${file.file}: "${needle}" not retrievable`);
         }
       } else if (file.expect === "empty") {
-        check(/NO_EXTRACTABLE_TEXT/.test(outcome.code ?? ""), `${file.file}: ${JSON.stringify(outcome)}, expected NO_EXTRACTABLE_TEXT`);
+        check(
+          /NO_EXTRACTABLE_TEXT/.test(outcome.code ?? ""),
+          `${file.file}: ${JSON.stringify(outcome)}, expected NO_EXTRACTABLE_TEXT`,
+        );
       } else if (file.expect === "no_text_layer") {
-        check(/IMAGE_ONLY_PDF|NO_EXTRACTABLE_TEXT/.test(outcome.code ?? ""), `${file.file}: ${JSON.stringify(outcome)}, expected IMAGE_ONLY_PDF`);
+        check(
+          /IMAGE_ONLY_PDF|NO_EXTRACTABLE_TEXT/.test(outcome.code ?? ""),
+          `${file.file}: ${JSON.stringify(outcome)}, expected IMAGE_ONLY_PDF`,
+        );
       } else {
-        check(outcome.status !== "completed" && Boolean(outcome.code), `${file.file}: ${JSON.stringify(outcome)}, expected a clear error`);
+        check(
+          outcome.status !== "completed" && Boolean(outcome.code),
+          `${file.file}: ${JSON.stringify(outcome)}, expected a clear error`,
+        );
       }
     }
     console.log(outcomes.join("\n"));

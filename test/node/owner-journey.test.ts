@@ -22,17 +22,26 @@ describe("an owner's first visit, over real HTTP", () => {
     expect(profile.status).toBe(200);
     expect(profile.body.email).toBe(email);
 
-    const created = await call("/api/v1/agents", { method: "POST", token, json: { name: "Front desk", template_id: "receptionist", is_public: true } });
+    const created = await call("/api/v1/agents", {
+      method: "POST",
+      token,
+      json: { name: "Front desk", template_id: "receptionist", is_public: true },
+    });
     expect(created.status).toBe(201);
 
     const page = await call(`/api/v1/public/profiles/${profile.body.username}`);
     expect(page.status).toBe(200);
-    expect(page.body.agents).toEqual([expect.objectContaining({ id: created.body.id, name: "Front desk" })]);
+    expect(page.body.agents).toEqual([
+      expect.objectContaining({ id: created.body.id, name: "Front desk" }),
+    ]);
     expect(JSON.stringify(page.body)).not.toContain("system_prompt");
   });
 
   it("serves the health check, the OpenAPI document and the docs page", async () => {
-    expect((await call("/health")).body).toMatchObject({ status: "ok", checks: { postgres: "ok", r2: "ok" } });
+    expect((await call("/health")).body).toMatchObject({
+      status: "ok",
+      checks: { postgres: "ok", r2: "ok" },
+    });
     const spec = await call("/openapi.json");
     expect(spec.body.paths).toHaveProperty("/api/v1/agents/{id}");
     const docs = await fetch(`${worker.url}/docs`);

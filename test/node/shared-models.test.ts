@@ -1,6 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { DomainActionSchema, createDomainAction, queueNameForAction, serviceForAction } from "../../shared/actions.ts";
-import { CONFIG_LIMITS, ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../shared/config.ts";
+import {
+  DomainActionSchema,
+  createDomainAction,
+  queueNameForAction,
+  serviceForAction,
+} from "../../shared/actions.ts";
+import {
+  CONFIG_LIMITS,
+  ExecutionConfigSchema,
+  QueryConfigSchema,
+  RAGConfigSchema,
+  defaultExecutionConfig,
+  defaultQueryConfig,
+  defaultRAGConfig,
+} from "../../shared/config.ts";
 
 const base = {
   action_type: "execution.chat.simple",
@@ -13,10 +26,21 @@ const base = {
 
 describe("DomainAction", () => {
   it("fills id, timestamp, data and metadata and keeps every field of the original", () => {
-    const action = createDomainAction({ ...base, user_id: "visitor", agent_id: crypto.randomUUID(), correlation_id: "c", callback_action_type: "conversation.message.create" });
+    const action = createDomainAction({
+      ...base,
+      user_id: "visitor",
+      agent_id: crypto.randomUUID(),
+      correlation_id: "c",
+      callback_action_type: "conversation.message.create",
+    });
     expect(action.action_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(action.timestamp)).not.toBeNaN();
-    expect(action).toMatchObject({ data: {}, metadata: {}, user_id: "visitor", correlation_id: "c" });
+    expect(action).toMatchObject({
+      data: {},
+      metadata: {},
+      user_id: "visitor",
+      correlation_id: "c",
+    });
     expect(DomainActionSchema.parse(JSON.parse(JSON.stringify(action)))).toEqual(action);
   });
 
@@ -28,22 +52,68 @@ describe("DomainAction", () => {
   });
 
   it("refuses malformed action types and missing ids", () => {
-    expect(DomainActionSchema.safeParse({ ...base, action_id: crypto.randomUUID(), timestamp: new Date().toISOString(), action_type: "execution" }).success).toBe(false);
-    expect(DomainActionSchema.safeParse({ ...base, action_id: crypto.randomUUID(), timestamp: new Date().toISOString(), action_type: "billing.invoice.create" }).success).toBe(false);
-    expect(DomainActionSchema.safeParse({ ...base, action_id: "not-a-uuid", timestamp: new Date().toISOString() }).success).toBe(false);
-    expect(DomainActionSchema.safeParse({ ...base, action_id: crypto.randomUUID(), timestamp: new Date().toISOString(), tenant_id: "x" }).success).toBe(false);
+    expect(
+      DomainActionSchema.safeParse({
+        ...base,
+        action_id: crypto.randomUUID(),
+        timestamp: new Date().toISOString(),
+        action_type: "execution",
+      }).success,
+    ).toBe(false);
+    expect(
+      DomainActionSchema.safeParse({
+        ...base,
+        action_id: crypto.randomUUID(),
+        timestamp: new Date().toISOString(),
+        action_type: "billing.invoice.create",
+      }).success,
+    ).toBe(false);
+    expect(
+      DomainActionSchema.safeParse({
+        ...base,
+        action_id: "not-a-uuid",
+        timestamp: new Date().toISOString(),
+      }).success,
+    ).toBe(false);
+    expect(
+      DomainActionSchema.safeParse({
+        ...base,
+        action_id: crypto.randomUUID(),
+        timestamp: new Date().toISOString(),
+        tenant_id: "x",
+      }).success,
+    ).toBe(false);
   });
 });
 
 describe("agent configs", () => {
   it("have one set of defaults, the documented ones", () => {
-    expect(defaultExecutionConfig()).toEqual({ model: "extractive", temperature: 0.7, max_tokens: 2048, top_p: 1, history_window: 10, max_iterations: 5 });
-    expect(defaultQueryConfig()).toEqual({ mode: "rag", search_mode: "hybrid", top_k: 5, similarity_threshold: 0.15 });
-    expect(defaultRAGConfig()).toEqual({ chunk_size: 512, chunk_overlap: 50, embedding_model: "text-embedding-3-small", embedding_dimensions: 1536 });
+    expect(defaultExecutionConfig()).toEqual({
+      model: "extractive",
+      temperature: 0.7,
+      max_tokens: 2048,
+      top_p: 1,
+      history_window: 10,
+      max_iterations: 5,
+    });
+    expect(defaultQueryConfig()).toEqual({
+      mode: "rag",
+      search_mode: "hybrid",
+      top_k: 5,
+      similarity_threshold: 0.15,
+    });
+    expect(defaultRAGConfig()).toEqual({
+      chunk_size: 512,
+      chunk_overlap: 50,
+      embedding_model: "text-embedding-3-small",
+      embedding_dimensions: 1536,
+    });
   });
 
   it("enforce the ranges at their edges", () => {
-    expect(ExecutionConfigSchema.safeParse({ temperature: CONFIG_LIMITS.temperature.max }).success).toBe(true);
+    expect(
+      ExecutionConfigSchema.safeParse({ temperature: CONFIG_LIMITS.temperature.max }).success,
+    ).toBe(true);
     expect(ExecutionConfigSchema.safeParse({ temperature: 2.01 }).success).toBe(false);
     expect(QueryConfigSchema.safeParse({ top_k: 20 }).success).toBe(true);
     expect(QueryConfigSchema.safeParse({ top_k: 21 }).success).toBe(false);
@@ -52,7 +122,9 @@ describe("agent configs", () => {
   });
 
   it("accept any model name: the list comes from the configured providers, not an enum", () => {
-    expect(ExecutionConfigSchema.parse({ model: "llama-3.3-70b-versatile" }).model).toBe("llama-3.3-70b-versatile");
+    expect(ExecutionConfigSchema.parse({ model: "llama-3.3-70b-versatile" }).model).toBe(
+      "llama-3.3-70b-versatile",
+    );
     expect(ExecutionConfigSchema.parse({ model: "qwen2.5:7b" }).model).toBe("qwen2.5:7b");
   });
 });

@@ -11,7 +11,17 @@ export default defineConfig({
   test: {
     root: here("."),
     include: ["**/*.test.ts"],
-    exclude: [...configDefaults.exclude, ...evalExcludes(["ingestion-pipeline.test.ts", "ingestion-heals-after-crash.test.ts", "ingestion/**/*.test.ts", "knowledge/qdrant-contract.test.ts", "knowledge/qdrant-openapi.test.ts", "knowledge/qdrant-openapi-contract.test.ts"])],
+    exclude: [
+      ...configDefaults.exclude,
+      ...evalExcludes([
+        "ingestion-pipeline.test.ts",
+        "ingestion-heals-after-crash.test.ts",
+        "ingestion/**/*.test.ts",
+        "knowledge/qdrant-contract.test.ts",
+        "knowledge/qdrant-openapi.test.ts",
+        "knowledge/qdrant-openapi-contract.test.ts",
+      ]),
+    ],
     globalSetup: [here("../support/global-setup.ts")],
     testTimeout: 60_000,
     hookTimeout: 120_000,

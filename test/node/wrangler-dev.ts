@@ -28,12 +28,30 @@ export interface WranglerDev {
 }
 
 /** Starts `wrangler dev` with its state in `persistTo` and `vars` as Worker variables. */
-export async function startWranglerDev(persistTo: string, vars: Record<string, string> = {}): Promise<WranglerDev> {
+export async function startWranglerDev(
+  persistTo: string,
+  vars: Record<string, string> = {},
+): Promise<WranglerDev> {
   const db = await planTestDatabase();
   const port = String(await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const env = { ENVIRONMENT: "development", SUPABASE_JWT_SECRET: TEST_JWT_SECRET, SESSION_TOKEN_SECRET: TEST_SESSION_SECRET, ...vars, PORT: port };
-  const args = [WRANGLER, ...wranglerDevArgs(env, ["--persist-to", persistTo, "--show-interactive-dev-session=false", "--log-level", "warn"])];
+  const env = {
+    ENVIRONMENT: "development",
+    SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
+    SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+    ...vars,
+    PORT: port,
+  };
+  const args = [
+    WRANGLER,
+    ...wranglerDevArgs(env, [
+      "--persist-to",
+      persistTo,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ]),
+  ];
   const lines: string[] = [];
   let child: ChildProcess | undefined;
 
@@ -43,7 +61,12 @@ export async function startWranglerDev(persistTo: string, vars: Record<string, s
       cwd: root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: db.url, CI: "1", WRANGLER_SEND_METRICS: "false" },
+      env: {
+        ...process.env,
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: db.url,
+        CI: "1",
+        WRANGLER_SEND_METRICS: "false",
+      },
     });
     child = proc;
     const keep = (chunk: Buffer) => {
@@ -70,8 +93,12 @@ export async function startWranglerDev(persistTo: string, vars: Record<string, s
 
 async function waitUntilServing(url: string, proc: ChildProcess, log: () => string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`wrangler dev exited with ${proc.exitCode}:\n${log()}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.status === 200, () => false);
+    if (proc.exitCode !== null)
+      throw new Error(`wrangler dev exited with ${proc.exitCode}:\n${log()}`);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -10,7 +10,12 @@ export interface Frame {
 
 export class TestSocket {
   readonly frames: Frame[] = [];
-  private waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  private waiters: {
+    match: (f: Frame) => boolean;
+    resolve: (f: Frame) => void;
+    reject: (e: Error) => void;
+    timer: ReturnType<typeof setTimeout>;
+  }[] = [];
   readonly ws: WebSocket;
 
   private constructor(ws: WebSocket) {
@@ -33,7 +38,9 @@ export class TestSocket {
       const ws = new WebSocket(url, headers ? ({ headers } as unknown as string[]) : undefined);
       const socket = new TestSocket(ws);
       ws.addEventListener("open", () => resolve(socket), { once: true });
-      ws.addEventListener("error", () => reject(new Error(`WebSocket to ${url} failed`)), { once: true });
+      ws.addEventListener("error", () => reject(new Error(`WebSocket to ${url} failed`)), {
+        once: true,
+      });
     });
   }
 
@@ -46,7 +53,15 @@ export class TestSocket {
     const seen = this.frames.slice(from).find(match);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${this.frames.map((f) => f.message_type).join(",")}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching frame in ${timeoutMs} ms; got ${this.frames.map((f) => f.message_type).join(",")}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({ match, resolve, reject, timer });
     });
   }

@@ -13,11 +13,16 @@ export interface TestDatabasePlan {
 }
 
 export async function planTestDatabase(): Promise<TestDatabasePlan> {
-  if (process.env.NOOBLE_TEST_DB_PLAN) return JSON.parse(process.env.NOOBLE_TEST_DB_PLAN) as TestDatabasePlan;
+  if (process.env.NOOBLE_TEST_DB_PLAN)
+    return JSON.parse(process.env.NOOBLE_TEST_DB_PLAN) as TestDatabasePlan;
   const external = process.env.DATABASE_URL;
   const plan: TestDatabasePlan = external
     ? { url: external, kind: "external" }
-    : await freePort().then((port) => ({ url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, kind: "embedded" as const, port }));
+    : await freePort().then((port) => ({
+        url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+        kind: "embedded" as const,
+        port,
+      }));
   process.env.NOOBLE_TEST_DB_PLAN = JSON.stringify(plan);
   return plan;
 }

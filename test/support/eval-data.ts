@@ -10,7 +10,10 @@ export const EVAL_DIR = new URL("../../../shared/eval/", import.meta.url);
 
 export function evalExcludes(files: string[]): string[] {
   if (existsSync(EVAL_DIR)) return [];
-  if (process.env.NOOBLE_REQUIRE_EVAL) throw new Error(`NOOBLE_REQUIRE_EVAL is set but ${EVAL_DIR.pathname} does not exist`);
-  console.warn(`\n../shared/eval not found: skipping ${files.length} test file(s) that need the evaluation documents.\n`);
+  if (process.env.NOOBLE_REQUIRE_EVAL)
+    throw new Error(`NOOBLE_REQUIRE_EVAL is set but ${EVAL_DIR.pathname} does not exist`);
+  console.warn(
+    `\n../shared/eval not found: skipping ${files.length} test file(s) that need the evaluation documents.\n`,
+  );
   return files;
 }

@@ -5,7 +5,8 @@ import { planTestDatabase } from "./database.ts";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const plan = await planTestDatabase();
-  const embedded = plan.kind === "embedded" ? await startEmbeddedPostgres({ port: plan.port }) : undefined;
+  const embedded =
+    plan.kind === "embedded" ? await startEmbeddedPostgres({ port: plan.port }) : undefined;
   await migrate(plan.url);
   return async () => {
     await embedded?.stop();

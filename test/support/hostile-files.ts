@@ -29,7 +29,11 @@ export const wordParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:
 /** A minimal DOCX whose document.xml is `body` (a DTD or prolog may go in `prolog`). */
 export function docxOf(body: string, prolog = ""): Uint8Array {
   const document = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>${prolog}<w:document ${W}><w:body>${body}</w:body></w:document>`;
-  return zipSync({ "[Content_Types].xml": encode(CONTENT_TYPES), "_rels/.rels": encode(ROOT_RELS), "word/document.xml": [encode(document), { level: 9 }] } satisfies Zippable);
+  return zipSync({
+    "[Content_Types].xml": encode(CONTENT_TYPES),
+    "_rels/.rels": encode(ROOT_RELS),
+    "word/document.xml": [encode(document), { level: 9 }],
+  } satisfies Zippable);
 }
 
 /** ~`megabytes` MB of repetitive paragraphs in document.xml, deflated to a few hundred KB. */
@@ -49,7 +53,12 @@ export function docxWithLyingDirectory(megabytes = 100): Uint8Array {
   for (let p = 0; p + 4 <= zip.length; p++) {
     const sig = view.getUint32(p, true);
     // Local file header: size at +22, name at +30; central directory entry: size at +24, name at +46.
-    const at = sig === 0x04034b50 ? { size: 22, name: 30 } : sig === 0x02014b50 ? { size: 24, name: 46 } : null;
+    const at =
+      sig === 0x04034b50
+        ? { size: 22, name: 30 }
+        : sig === 0x02014b50
+          ? { size: 24, name: 46 }
+          : null;
     if (!at || !sameBytes(zip.subarray(p + at.name, p + at.name + name.length), name)) continue;
     view.setUint32(p + at.size, 10_240, true);
   }
@@ -58,8 +67,13 @@ export function docxWithLyingDirectory(megabytes = 100): Uint8Array {
 
 /** A valid DOCX with `count` extra (tiny) entries. */
 export function docxWithManyEntries(count: number): Uint8Array {
-  const files: Zippable = { "[Content_Types].xml": encode(CONTENT_TYPES), "_rels/.rels": encode(ROOT_RELS) };
-  files["word/document.xml"] = encode(`<w:document ${W}><w:body>${wordParagraph("Hello")}</w:body></w:document>`);
+  const files: Zippable = {
+    "[Content_Types].xml": encode(CONTENT_TYPES),
+    "_rels/.rels": encode(ROOT_RELS),
+  };
+  files["word/document.xml"] = encode(
+    `<w:document ${W}><w:body>${wordParagraph("Hello")}</w:body></w:document>`,
+  );
   for (let i = 0; i < count; i++) files[`customXml/item${i}.xml`] = encode("<a/>");
   return zipSync(files, { level: 0 });
 }
@@ -86,7 +100,9 @@ export function manyRowCsv(rows: number): string {
 /** `quoteDepth` nested blockquotes, then `listDepth` nested list items. */
 export function deeplyNestedMarkdown(quoteDepth: number, listDepth: number): string {
   const quotes = `${">".repeat(quoteDepth)} Quoted deep inside.`;
-  const list = Array.from({ length: listDepth }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join("\n");
+  const list = Array.from({ length: listDepth }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join(
+    "\n",
+  );
   return `# Deep\n\n${quotes}\n\n${list}\n`;
 }
 

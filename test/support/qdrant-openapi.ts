@@ -23,7 +23,10 @@ import { z } from "zod";
 import { EVAL_DIR } from "./eval-data.ts";
 
 export const QDRANT_SPEC_VERSION = "1.19.0";
-export const QDRANT_SPEC_FILE = new URL(`qdrant-openapi/openapi-v${QDRANT_SPEC_VERSION}.json`, EVAL_DIR);
+export const QDRANT_SPEC_FILE = new URL(
+  `qdrant-openapi/openapi-v${QDRANT_SPEC_VERSION}.json`,
+  EVAL_DIR,
+);
 
 /** A request as it went over the wire. */
 export interface WireRequest {
@@ -43,13 +46,24 @@ export interface RequestCheck {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Only the shape this file relies on; openapi-backend validates the whole document against the OpenAPI 3.0 schema. */
-const DocumentSchema = z.custom<Document>((v) => isObject(v) && typeof v.openapi === "string" && v.openapi.startsWith("3.0.") && isObject(v.paths), "an OpenAPI 3.0 document");
+const DocumentSchema = z.custom<Document>(
+  (v) =>
+    isObject(v) &&
+    typeof v.openapi === "string" &&
+    v.openapi.startsWith("3.0.") &&
+    isObject(v.paths),
+  "an OpenAPI 3.0 document",
+);
 
 /** Formats Qdrant uses beyond OpenAPI's own (openapi-backend knows int32/int64/float/double/byte/binary/...). */
-const uintFormat = (bits: number) => ({ type: "number" as const, validate: (n: number) => Number.isInteger(n) && n >= 0 && n < 2 ** bits });
+const uintFormat = (bits: number) => ({
+  type: "number" as const,
+  validate: (n: number) => Number.isInteger(n) && n >= 0 && n < 2 ** bits,
+});
 const QDRANT_FORMATS = {
   uint: uintFormat(64),
   uint64: uintFormat(64),
@@ -75,7 +89,9 @@ export class QdrantSpec {
    * schema (seconds, so one test does it) and throws when it is not valid.
    */
   static async load(options: { file?: URL; checkDocument?: boolean } = {}): Promise<QdrantSpec> {
-    const definition = DocumentSchema.parse(tighten(JSON.parse(readFileSync(options.file ?? QDRANT_SPEC_FILE, "utf8"))));
+    const definition = DocumentSchema.parse(
+      tighten(JSON.parse(readFileSync(options.file ?? QDRANT_SPEC_FILE, "utf8"))),
+    );
     const api = new OpenAPIBackend({
       definition,
       strict: true,
@@ -98,16 +114,38 @@ export class QdrantSpec {
   /** Checks the method and path, the path and query parameters and the JSON body. */
   checkRequest(request: WireRequest): RequestCheck {
     const operation = this.operation(request.method, request.path);
-    if (!operation?.operationId) return { operationId: null, errors: [`Qdrant ${QDRANT_SPEC_VERSION} has no operation ${request.method} ${request.path}`] };
+    if (!operation?.operationId)
+      return {
+        operationId: null,
+        errors: [
+          `Qdrant ${QDRANT_SPEC_VERSION} has no operation ${request.method} ${request.path}`,
+        ],
+      };
     const errors: string[] = [];
     const hasBody = request.body !== undefined;
     const bodySpec = operation.requestBody;
     if (hasBody && !bodySpec) errors.push("sends a body, but the operation takes none");
-    if (!hasBody && bodySpec && "required" in bodySpec && bodySpec.required === true) errors.push("sends no body, but the operation requires one");
-    if (hasBody && !/^application\/json\b/.test(request.headers["content-type"] ?? "")) errors.push(`content-type is ${request.headers["content-type"] ?? "missing"}, not application/json`);
-    const declared = new Set((operation.parameters ?? []).flatMap((p) => ("in" in p && p.in === "query" ? [p.name] : [])));
-    for (const name of Object.keys(request.query)) if (!declared.has(name)) errors.push(`query parameter ${name} is not one of the operation's`);
-    const result = this.api.validator.validateRequest({ method: request.method, path: request.path, headers: request.headers, query: request.query, body: request.body }, operation);
+    if (!hasBody && bodySpec && "required" in bodySpec && bodySpec.required === true)
+      errors.push("sends no body, but the operation requires one");
+    if (hasBody && !/^application\/json\b/.test(request.headers["content-type"] ?? ""))
+      errors.push(
+        `content-type is ${request.headers["content-type"] ?? "missing"}, not application/json`,
+      );
+    const declared = new Set(
+      (operation.parameters ?? []).flatMap((p) => ("in" in p && p.in === "query" ? [p.name] : [])),
+    );
+    for (const name of Object.keys(request.query))
+      if (!declared.has(name)) errors.push(`query parameter ${name} is not one of the operation's`);
+    const result = this.api.validator.validateRequest(
+      {
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        query: request.query,
+        body: request.body,
+      },
+      operation,
+    );
     errors.push(...(result.errors ?? []).map(errorLine));
     return { operationId: operation.operationId, errors: [...new Set(errors)] };
   }
@@ -117,35 +155,53 @@ export class QdrantSpec {
     const operation = this.api.router.getOperation(operationId);
     if (!operation) return [`unknown operation ${operationId}`];
     const declared = Object.keys(operation.responses ?? {});
-    if (![String(status), `${Math.floor(status / 100)}XX`, "default"].some((k) => declared.includes(k))) return [`${operationId} declares no answer with status ${status}`];
-    return [...new Set((this.api.validator.validateResponse(body, operation, status).errors ?? []).map(errorLine))];
+    if (
+      ![String(status), `${Math.floor(status / 100)}XX`, "default"].some((k) =>
+        declared.includes(k),
+      )
+    )
+      return [`${operationId} declares no answer with status ${status}`];
+    return [
+      ...new Set(
+        (this.api.validator.validateResponse(body, operation, status).errors ?? []).map(errorLine),
+      ),
+    ];
   }
 }
 
 function errorLine(e: { instancePath?: string; message?: string; params?: unknown }): string {
-  const extra = isObject(e.params) && typeof e.params.additionalProperty === "string" ? ` (${e.params.additionalProperty})` : "";
+  const extra =
+    isObject(e.params) && typeof e.params.additionalProperty === "string"
+      ? ` (${e.params.additionalProperty})`
+      : "";
   return `${e.instancePath || "/"} ${e.message ?? "is invalid"}${extra}`;
 }
 
 /** Applies the two changes of the header to every schema in the document, in place. */
 function tighten(doc: unknown): unknown {
   if (!isObject(doc)) return doc;
-  const components = isObject(doc.components) && isObject(doc.components.schemas) ? Object.values(doc.components.schemas) : [];
+  const components =
+    isObject(doc.components) && isObject(doc.components.schemas)
+      ? Object.values(doc.components.schemas)
+      : [];
   for (const schema of components) tightenSchema(schema);
   for (const item of isObject(doc.paths) ? Object.values(doc.paths) : []) {
     if (!isObject(item)) continue;
     for (const op of Object.values(item)) {
       if (!isObject(op)) continue;
-      for (const p of Array.isArray(op.parameters) ? op.parameters : []) if (isObject(p)) tightenSchema(p.schema);
+      for (const p of Array.isArray(op.parameters) ? op.parameters : [])
+        if (isObject(p)) tightenSchema(p.schema);
       if (isObject(op.requestBody)) forEachMediaSchema(op.requestBody.content, tightenSchema);
-      for (const r of isObject(op.responses) ? Object.values(op.responses) : []) if (isObject(r)) forEachMediaSchema(r.content, tightenSchema);
+      for (const r of isObject(op.responses) ? Object.values(op.responses) : [])
+        if (isObject(r)) forEachMediaSchema(r.content, tightenSchema);
     }
   }
   return doc;
 }
 
 function forEachMediaSchema(content: unknown, fn: (schema: unknown) => void): void {
-  for (const media of isObject(content) ? Object.values(content) : []) if (isObject(media)) fn(media.schema);
+  for (const media of isObject(content) ? Object.values(content) : [])
+    if (isObject(media)) fn(media.schema);
 }
 
 /** Keywords that say nothing about the value, beside `nullable`. */

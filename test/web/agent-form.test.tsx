@@ -5,9 +5,18 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
-import { CONFIG_LIMITS, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../shared/config.ts";
+import {
+  CONFIG_LIMITS,
+  defaultExecutionConfig,
+  defaultQueryConfig,
+  defaultRAGConfig,
+} from "../../shared/config.ts";
 import { AgentForm } from "../../web/src/owner/components/AgentForm.tsx";
-import { createBody, emptyValues, validateAgentForm } from "../../web/src/owner/components/agent-form-values.ts";
+import {
+  createBody,
+  emptyValues,
+  validateAgentForm,
+} from "../../web/src/owner/components/agent-form-values.ts";
 import type { AgentFormValues } from "../../web/src/owner/components/agent-form-values.ts";
 import { ApiError } from "../../web/src/lib/api.ts";
 
@@ -40,10 +49,14 @@ const errorOf = (label: string) => {
   const input = screen.getByLabelText(label);
   return input.getAttribute("aria-invalid") === "true" ? describedBy(input).at(-1) : undefined;
 };
-const type = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
+const type = (label: string, value: string) =>
+  fireEvent.input(screen.getByLabelText(label), { target: { value } });
 const submit = () => fireEvent.submit(screen.getByRole("form"));
 
-function renderForm(onSubmit: (v: AgentFormValues, t: string | undefined) => Promise<void>, mode: "create" | "edit" = "create") {
+function renderForm(
+  onSubmit: (v: AgentFormValues, t: string | undefined) => Promise<void>,
+  mode: "create" | "edit" = "create",
+) {
   const calls: { values: AgentFormValues; templateId: string | undefined }[] = [];
   render(() => (
     <AgentForm
@@ -70,16 +83,22 @@ describe("agent form: client-side ranges", () => {
     type("Similarity threshold", "-0.1");
     type("History window", "2.5");
     submit();
-    await waitFor(() => expect(errorOf("Temperature")).toBe(`must be at most ${CONFIG_LIMITS.temperature.max}`));
+    await waitFor(() =>
+      expect(errorOf("Temperature")).toBe(`must be at most ${CONFIG_LIMITS.temperature.max}`),
+    );
     expect(errorOf("Max tokens")).toBe(`must be at least ${CONFIG_LIMITS.maxTokens.min}`);
     expect(errorOf("Top K")).toBe(`must be at most ${CONFIG_LIMITS.topK.max}`);
-    expect(errorOf("Similarity threshold")).toBe(`must be at least ${CONFIG_LIMITS.similarityThreshold.min}`);
+    expect(errorOf("Similarity threshold")).toBe(
+      `must be at least ${CONFIG_LIMITS.similarityThreshold.min}`,
+    );
     expect(errorOf("History window")).toBe("must be a whole number");
     expect(errorOf("Name")).toBeUndefined();
     expect(errorOf("Model")).toBeUndefined();
     expect(calls).toHaveLength(0);
     // the ranges are the hints too
-    expect(describedBy(screen.getByLabelText("Temperature"))[0]).toContain(`${CONFIG_LIMITS.temperature.min} to ${CONFIG_LIMITS.temperature.max}`);
+    expect(describedBy(screen.getByLabelText("Temperature"))[0]).toContain(
+      `${CONFIG_LIMITS.temperature.min} to ${CONFIG_LIMITS.temperature.max}`,
+    );
   });
 
   it("requires a name, and clears a field's error once it is edited", async () => {
@@ -94,7 +113,9 @@ describe("agent form: client-side ranges", () => {
 
   it("checks chunk overlap against chunk size, as the server does", () => {
     const v = { ...emptyValues(), name: "x", chunk_size: "256", chunk_overlap: "256" };
-    expect(validateAgentForm(v)["rag_config.chunk_overlap"]).toBe("must be smaller than the chunk size");
+    expect(validateAgentForm(v)["rag_config.chunk_overlap"]).toBe(
+      "must be smaller than the chunk size",
+    );
     expect(validateAgentForm({ ...v, chunk_overlap: "255" })).toEqual({});
   });
 
@@ -121,7 +142,9 @@ describe("agent form: what the retrieval settings mean", () => {
     expect(size).toContain("re-index a document to apply a change");
     expect(size).toContain("smallest chunk size");
     expect(size).not.toMatch(/characters per/i);
-    expect(describedBy(screen.getByLabelText("Chunk overlap (tokens)")).join(" ")).toMatch(/^Tokens each passage repeats/);
+    expect(describedBy(screen.getByLabelText("Chunk overlap (tokens)")).join(" ")).toMatch(
+      /^Tokens each passage repeats/,
+    );
   });
 
   it("says the similarity threshold applies in every search mode, and what 0 does", () => {
@@ -136,10 +159,15 @@ describe("agent form: what the retrieval settings mean", () => {
 describe("agent form: server field errors", () => {
   it("places each of the server's field errors beside the input it names", async () => {
     renderForm(async () => {
-      throw new ApiError(400, "VALIDATION_FAILED", "The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many", [
-        { field: "execution_config.temperature", message: "too hot for this model" },
-        { field: "query_config.top_k", message: "too many for this plan" },
-      ]);
+      throw new ApiError(
+        400,
+        "VALIDATION_FAILED",
+        "The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many",
+        [
+          { field: "execution_config.temperature", message: "too hot for this model" },
+          { field: "query_config.top_k", message: "too many for this plan" },
+        ],
+      );
     });
     type("Name", "Helper");
     submit();
@@ -147,12 +175,19 @@ describe("agent form: server field errors", () => {
     expect(errorOf("Top K")).toBe("too many for this plan");
     expect(errorOf("Name")).toBeUndefined();
     expect(errorOf("Max tokens")).toBeUndefined();
-    expect(screen.getAllByRole("alert").map((a) => a.textContent)).toContain("The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many");
+    expect(screen.getAllByRole("alert").map((a) => a.textContent)).toContain(
+      "The request is not valid: execution_config.temperature: too hot; query_config.top_k: too many",
+    );
   });
 
   it("puts a taken name beside Name and an unavailable model beside Model", async () => {
     renderForm(async () => {
-      throw new ApiError(409, "AGENT_NAME_TAKEN", 'You already have an agent named "Helper". Choose another name.', [{ field: "name", message: "already used by another of your agents" }]);
+      throw new ApiError(
+        409,
+        "AGENT_NAME_TAKEN",
+        'You already have an agent named "Helper". Choose another name.',
+        [{ field: "name", message: "already used by another of your agents" }],
+      );
     });
     type("Name", "Helper");
     submit();
@@ -160,7 +195,9 @@ describe("agent form: server field errors", () => {
     cleanup();
 
     renderForm(async () => {
-      throw new ApiError(400, "MODEL_UNAVAILABLE", "The model is not offered here.", [{ field: "execution_config.model", message: "not offered by the configured providers" }]);
+      throw new ApiError(400, "MODEL_UNAVAILABLE", "The model is not offered here.", [
+        { field: "execution_config.model", message: "not offered by the configured providers" },
+      ]);
     }, "edit");
     type("Name", "Helper");
     submit();
@@ -171,7 +208,16 @@ describe("agent form: server field errors", () => {
 
 describe("agent form: the default model", () => {
   it("starts a blank agent on the server's default model, also after leaving a template", () => {
-    render(() => <AgentForm mode="create" initial={emptyValues("llama-3.1-8b-instant")} defaultModel="llama-3.1-8b-instant" models={MODELS} templates={[TEMPLATE]} onSubmit={async () => undefined} />);
+    render(() => (
+      <AgentForm
+        mode="create"
+        initial={emptyValues("llama-3.1-8b-instant")}
+        defaultModel="llama-3.1-8b-instant"
+        models={MODELS}
+        templates={[TEMPLATE]}
+        onSubmit={async () => undefined}
+      />
+    ));
     const model = () => (screen.getByLabelText("Model") as HTMLSelectElement).value;
     expect(model()).toBe("llama-3.1-8b-instant");
     fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
@@ -188,13 +234,21 @@ describe("agent form: templates", () => {
     expect((screen.getByLabelText("Temperature") as HTMLInputElement).value).toBe("0.2");
     expect((screen.getByLabelText("Top K") as HTMLInputElement).value).toBe("8");
     expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Desk");
-    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).placeholder).toBe(TEMPLATE.system_prompt);
+    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).placeholder).toBe(
+      TEMPLATE.system_prompt,
+    );
     fireEvent.click(screen.getByLabelText("Public"));
     submit();
     await waitFor(() => expect(calls).toHaveLength(1));
     const call = calls[0];
     if (!call) throw new Error("not submitted");
     const body = createBody(call.values, call.templateId);
-    expect(body).toMatchObject({ template_id: "support", name: "Desk", is_public: true, execution_config: { temperature: 0.2, max_tokens: 1024 }, query_config: { top_k: 8 } });
+    expect(body).toMatchObject({
+      template_id: "support",
+      name: "Desk",
+      is_public: true,
+      execution_config: { temperature: 0.2, max_tokens: 1024 },
+      query_config: { top_k: 8 },
+    });
   });
 });

@@ -14,8 +14,16 @@ import { ServerFrameSchema } from "../../shared/protocol/chat.ts";
 afterEach(cleanup);
 
 const TASK = "task-1";
-const chunk = (content: string, chunk_index: number, attempt = 1, is_final = false) => ({ content, chunk_index, attempt, is_final });
-const response = (message: string, sources: { document_name: string; page?: number | null; snippet: string }[] = []) => ({
+const chunk = (content: string, chunk_index: number, attempt = 1, is_final = false) => ({
+  content,
+  chunk_index,
+  attempt,
+  is_final,
+});
+const response = (
+  message: string,
+  sources: { document_name: string; page?: number | null; snippet: string }[] = [],
+) => ({
   message,
   message_id: "m-answer",
   usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 },
@@ -28,7 +36,9 @@ const response = (message: string, sources: { document_name: string; page?: numb
 function setup() {
   const transcript = createTranscript();
   const onRetry = vi.fn();
-  const view = render(() => <MessageList messages={transcript.state.messages} agentName="Guide" onRetry={onRetry} />);
+  const view = render(() => (
+    <MessageList messages={transcript.state.messages} agentName="Guide" onRetry={onRetry} />
+  ));
   const answer = () => view.container.querySelector(".chat-message.assistant .markdown");
   return { transcript, onRetry, view, answer };
 }
@@ -50,7 +60,9 @@ describe("chat stream rendering", () => {
     transcript.chunk(TASK, chunk("at **eight**.", 2));
     expect(answer()?.textContent).toBe("We open at eight.");
     expect(answer()?.querySelector("strong")?.textContent).toBe("eight");
-    expect(view.container.querySelector(".chat-message.assistant")?.getAttribute("aria-busy")).toBe("true");
+    expect(view.container.querySelector(".chat-message.assistant")?.getAttribute("aria-busy")).toBe(
+      "true",
+    );
     expect(transcript.busy()).toBe(true);
   });
 
@@ -59,7 +71,11 @@ describe("chat stream rendering", () => {
     transcript.processing(TASK, 1);
     transcript.chunk(TASK, chunk("one ", 0));
     expect(transcript.chunk(TASK, chunk("one ", 0))).toBeNull();
-    expect(transcript.chunk(TASK, chunk("three ", 2))).toEqual({ task_id: TASK, last_chunk_index: 0, attempt: 1 });
+    expect(transcript.chunk(TASK, chunk("three ", 2))).toEqual({
+      task_id: TASK,
+      last_chunk_index: 0,
+      attempt: 1,
+    });
     expect(answer()?.textContent).toBe("one");
     transcript.chunk(TASK, chunk("two ", 1));
     transcript.chunk(TASK, chunk("three", 2));
@@ -93,11 +109,18 @@ describe("chat stream rendering", () => {
     transcript.processing(TASK, 1);
     transcript.chunk(TASK, chunk("Streamed text", 0));
     transcript.chunk(TASK, chunk("", 1, 1, true));
-    transcript.respond(TASK, response("The clinic opens at eight [1].", [{ document_name: "Handbook.pdf", page: 3, snippet: "opens at eight" }]));
+    transcript.respond(
+      TASK,
+      response("The clinic opens at eight [1].", [
+        { document_name: "Handbook.pdf", page: 3, snippet: "opens at eight" },
+      ]),
+    );
     expect(answer()?.textContent).toBe("The clinic opens at eight [1].");
     expect(answer()?.classList.contains("streaming")).toBe(false);
     expect(screen.getByRole("button", { name: /Handbook\.pdf, page 3/ })).toBeTruthy();
-    expect(view.container.querySelector(".chat-message.assistant")?.getAttribute("data-status")).toBe("done");
+    expect(
+      view.container.querySelector(".chat-message.assistant")?.getAttribute("data-status"),
+    ).toBe("done");
     expect(transcript.busy()).toBe(false);
     // A chunk arriving after the final answer changes nothing.
     transcript.chunk(TASK, chunk("late", 2));
@@ -108,7 +131,11 @@ describe("chat stream rendering", () => {
     const { transcript, onRetry } = setup();
     transcript.addPending("Hello?");
     transcript.processing(TASK, 1);
-    transcript.fail(TASK, { code: "PROVIDER_ERROR", message: "The model did not answer.", retry_possible: true });
+    transcript.fail(TASK, {
+      code: "PROVIDER_ERROR",
+      message: "The model did not answer.",
+      retry_possible: true,
+    });
     expect(screen.getByRole("alert").textContent).toContain("The model did not answer.");
     screen.getByRole("button", { name: "Try again" }).click();
     expect(onRetry).toHaveBeenCalledTimes(1);
@@ -119,7 +146,11 @@ describe("chat stream rendering", () => {
   it("offers no retry when trying again cannot help", () => {
     const { transcript } = setup();
     transcript.processing(TASK, 1);
-    transcript.fail(TASK, { code: "SESSION_ENDED", message: "This chat session has ended.", retry_possible: false });
+    transcript.fail(TASK, {
+      code: "SESSION_ENDED",
+      message: "This chat session has ended.",
+      retry_possible: false,
+    });
     expect(screen.getByRole("alert").textContent).toContain("has ended");
     expect(screen.queryByRole("button", { name: "Try again" })).toBeNull();
   });
@@ -141,13 +172,32 @@ describe("chat stream rendering", () => {
       agent_id: "a",
       agent_name: "Guide",
       history: [
-        { id: "u1", role: "user" as const, content: "First question", created_at: "2026-01-01T00:00:00Z" },
-        { id: "a1", role: "assistant" as const, content: "First answer", created_at: "2026-01-01T00:00:01Z", sources: [] },
-        { id: "u2", role: "user" as const, content: "Second question", created_at: "2026-01-01T00:00:02Z" },
+        {
+          id: "u1",
+          role: "user" as const,
+          content: "First question",
+          created_at: "2026-01-01T00:00:00Z",
+        },
+        {
+          id: "a1",
+          role: "assistant" as const,
+          content: "First answer",
+          created_at: "2026-01-01T00:00:01Z",
+          sources: [],
+        },
+        {
+          id: "u2",
+          role: "user" as const,
+          content: "Second question",
+          created_at: "2026-01-01T00:00:02Z",
+        },
       ],
       active_task: { task_id: TASK, attempt: 1, chunks_sent: 5 },
     };
-    expect(transcript.acknowledge(ack)).toEqual({ resume: { task_id: TASK, last_chunk_index: 1, attempt: 1 }, unsent: null });
+    expect(transcript.acknowledge(ack)).toEqual({
+      resume: { task_id: TASK, last_chunk_index: 1, attempt: 1 },
+      unsent: null,
+    });
     expect(screen.getByText("First question")).toBeTruthy();
     expect(screen.getByText("First answer")).toBeTruthy();
     expect(answer()?.textContent).toBe("First answer");
@@ -158,28 +208,46 @@ describe("chat stream rendering", () => {
 
     // After a reload nothing is held: resume from the start of the attempt.
     const fresh = createTranscript();
-    expect(fresh.acknowledge({ ...ack, active_task: { task_id: TASK, attempt: 2, chunks_sent: 3 } }).resume).toEqual({ task_id: TASK, last_chunk_index: -1, attempt: 2 });
+    expect(
+      fresh.acknowledge({ ...ack, active_task: { task_id: TASK, attempt: 2, chunks_sent: 3 } })
+        .resume,
+    ).toEqual({ task_id: TASK, last_chunk_index: -1, attempt: 2 });
   });
 });
 
 describe("Markdown safety", () => {
   it("never renders raw HTML: script tags and event handlers come out as text", () => {
-    const html = markdownToHtml('Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> <b>bold?</b>');
+    const html = markdownToHtml(
+      'Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> <b>bold?</b>',
+    );
     expect(html).not.toContain("<script");
     expect(html).not.toContain("<img");
     expect(html).not.toContain("<b>");
     expect(html).toContain("&lt;script&gt;");
-    render(() => <Markdown text={"<script>window.__pwned = true</script>\n\n<div onclick=\"x()\">block</div>"} />);
+    render(() => (
+      <Markdown text={'<script>window.__pwned = true</script>\n\n<div onclick="x()">block</div>'} />
+    ));
     expect(document.querySelector(".markdown script")).toBeNull();
     expect(document.querySelector(".markdown div")).toBeNull();
-    expect(document.querySelector(".markdown")?.textContent).toContain("<script>window.__pwned = true</script>");
+    expect(document.querySelector(".markdown")?.textContent).toContain(
+      "<script>window.__pwned = true</script>",
+    );
   });
 
   it("opens links in a new tab with rel=noopener nofollow and drops javascript: URLs", () => {
-    render(() => <Markdown text={"See [the docs](https://example.com/docs) and <https://example.org>, not [this](javascript:alert(1))."} />);
+    render(() => (
+      <Markdown
+        text={
+          "See [the docs](https://example.com/docs) and <https://example.org>, not [this](javascript:alert(1))."
+        }
+      />
+    ));
     const links = [...document.querySelectorAll<HTMLAnchorElement>(".markdown a")];
     const safe = links.filter((a) => a.getAttribute("href")?.startsWith("https://"));
-    expect(safe.map((a) => a.getAttribute("href"))).toEqual(["https://example.com/docs", "https://example.org"]);
+    expect(safe.map((a) => a.getAttribute("href"))).toEqual([
+      "https://example.com/docs",
+      "https://example.org",
+    ]);
     for (const a of links) {
       expect(a.getAttribute("rel")).toBe("noopener nofollow");
       expect(a.getAttribute("target")).toBe("_blank");
@@ -197,7 +265,13 @@ describe("Markdown safety", () => {
 
   it("makes [n] a button for sources that exist, and leaves code alone", () => {
     const onCite = vi.fn();
-    render(() => <Markdown text={"Eight [1], see also [2] and [7].\n\n`[1] in code`"} sourceCount={2} onCite={onCite} />);
+    render(() => (
+      <Markdown
+        text={"Eight [1], see also [2] and [7].\n\n`[1] in code`"}
+        sourceCount={2}
+        onCite={onCite}
+      />
+    ));
     const buttons = screen.getAllByRole("button");
     expect(buttons.map((b) => b.textContent)).toEqual(["[1]", "[2]"]);
     expect(document.querySelector(".markdown")?.textContent).toContain("[7]");
@@ -209,10 +283,27 @@ describe("Markdown safety", () => {
 
 describe("server frames", () => {
   it("parses every frame type of the chat socket with the shared union", () => {
-    const envelope = { message_id: "m", timestamp: "2026-01-01T00:00:00.000Z", session_id: "s", task_id: TASK };
-    expect(ServerFrameSchema.parse({ ...envelope, message_type: "chat_streaming", data: chunk("x", 0) }).message_type).toBe("chat_streaming");
-    expect(ServerFrameSchema.parse({ ...envelope, message_type: "chat_response", data: response("x") }).message_type).toBe("chat_response");
+    const envelope = {
+      message_id: "m",
+      timestamp: "2026-01-01T00:00:00.000Z",
+      session_id: "s",
+      task_id: TASK,
+    };
+    expect(
+      ServerFrameSchema.parse({ ...envelope, message_type: "chat_streaming", data: chunk("x", 0) })
+        .message_type,
+    ).toBe("chat_streaming");
+    expect(
+      ServerFrameSchema.parse({ ...envelope, message_type: "chat_response", data: response("x") })
+        .message_type,
+    ).toBe("chat_response");
     expect(ServerFrameSchema.parse({ message_type: "pong" }).message_type).toBe("pong");
-    expect(ServerFrameSchema.safeParse({ ...envelope, message_type: "chat_streaming", data: { content: "x" } }).success).toBe(false);
+    expect(
+      ServerFrameSchema.safeParse({
+        ...envelope,
+        message_type: "chat_streaming",
+        data: { content: "x" },
+      }).success,
+    ).toBe(false);
   });
 });

@@ -13,8 +13,20 @@ import type { ChatMessage } from "../../web/src/chat/transcript.ts";
 afterEach(cleanup);
 
 const SOURCES: Source[] = [
-  { document_id: "d1", document_name: "Staff handbook.pdf", page: 12, snippet: "The clinic opens at eight in the morning.", score: 0.9 },
-  { document_id: "d2", document_name: "FAQ.md", page: null, snippet: "Parking is behind the pharmacy.", score: 0.4 },
+  {
+    document_id: "d1",
+    document_name: "Staff handbook.pdf",
+    page: 12,
+    snippet: "The clinic opens at eight in the morning.",
+    score: 0.9,
+  },
+  {
+    document_id: "d2",
+    document_name: "FAQ.md",
+    page: null,
+    snippet: "Parking is behind the pharmacy.",
+    score: 0.4,
+  },
 ];
 
 function snippetOf(button: HTMLElement): HTMLElement | null {
@@ -26,14 +38,26 @@ describe("Citations", () => {
     expect(sourceLabel(SOURCES[0] as Source)).toBe("Staff handbook.pdf, page 12");
     expect(sourceLabel(SOURCES[1] as Source)).toBe("FAQ.md");
     const [open, setOpen] = createSignal(new Set<number>());
-    render(() => <Citations sources={SOURCES} isOpen={(i) => open().has(i)} onToggle={(i) => setOpen(new Set([i]))} />);
+    render(() => (
+      <Citations
+        sources={SOURCES}
+        isOpen={(i) => open().has(i)}
+        onToggle={(i) => setOpen(new Set([i]))}
+      />
+    ));
     expect(screen.getByRole("heading", { name: "Sources" })).toBeTruthy();
     expect(screen.getByRole("button", { name: /Staff handbook\.pdf, page 12/ })).toBeTruthy();
     expect(screen.getByRole("button", { name: /FAQ\.md$/ })).toBeTruthy();
   });
 
   it("expands and collapses a source's snippet", () => {
-    const message: ChatMessage = { key: "a1", role: "assistant", content: "It opens at eight [1].", sources: SOURCES, status: "done" };
+    const message: ChatMessage = {
+      key: "a1",
+      role: "assistant",
+      content: "It opens at eight [1].",
+      sources: SOURCES,
+      status: "done",
+    };
     render(() => <MessageView message={message} agentName="Guide" />);
     const first = screen.getByRole("button", { name: /Staff handbook\.pdf, page 12/ });
     const second = screen.getByRole("button", { name: /FAQ\.md/ });
@@ -57,7 +81,13 @@ describe("Citations", () => {
   });
 
   it("opens the source an [n] marker in the answer points at", () => {
-    const message: ChatMessage = { key: "a1", role: "assistant", content: "It opens at eight [1].", sources: SOURCES, status: "done" };
+    const message: ChatMessage = {
+      key: "a1",
+      role: "assistant",
+      content: "It opens at eight [1].",
+      sources: SOURCES,
+      status: "done",
+    };
     render(() => <MessageView message={message} agentName="Guide" />);
     const source = screen.getByRole("button", { name: /Staff handbook\.pdf/ });
     screen.getByRole("button", { name: "Show source 1" }).click();
@@ -68,7 +98,13 @@ describe("Citations", () => {
   });
 
   it("renders nothing for an answer without sources", () => {
-    const message: ChatMessage = { key: "a1", role: "assistant", content: "Hello.", sources: [], status: "done" };
+    const message: ChatMessage = {
+      key: "a1",
+      role: "assistant",
+      content: "Hello.",
+      sources: [],
+      status: "done",
+    };
     render(() => <MessageView message={message} agentName="Guide" />);
     expect(screen.queryByRole("heading", { name: "Sources" })).toBeNull();
   });

@@ -19,7 +19,13 @@ function setup(onConfirm: () => Promise<void>) {
         Delete agent
       </button>
       <Show when={open()}>
-        <ConfirmDialog title="Delete “Helper”?" confirmLabel="Delete" danger onConfirm={onConfirm} onClose={() => (closes.push(1), setOpen(false))}>
+        <ConfirmDialog
+          title="Delete “Helper”?"
+          confirmLabel="Delete"
+          danger
+          onConfirm={onConfirm}
+          onClose={() => (closes.push(1), setOpen(false))}
+        >
           <p>Its conversations stay in the CRM.</p>
         </ConfirmDialog>
       </Show>

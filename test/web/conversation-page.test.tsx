@@ -21,12 +21,31 @@ const conversation = (metadata: ConversationDetail["metadata"]): ConversationDet
   last_message_at: "2026-03-30T09:00:05.000Z",
   ended_at: "2026-03-30T09:10:00.000Z",
   duration_ms: 600_000,
-  visitor: { visitor_id: "visitor-42", user_agent: null, country: "FR", referrer: "https://shop.example" },
+  visitor: {
+    visitor_id: "visitor-42",
+    user_agent: null,
+    country: "FR",
+    referrer: "https://shop.example",
+  },
   metadata,
   preview: "Do you ship abroad?",
   messages: [
-    { id: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", role: "user", content: "Do you ship abroad?", seq: 0, created_at: "2026-03-30T09:00:00.000Z", metadata: {} },
-    { id: "8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e", role: "assistant", content: "Yes, to the whole EU.", seq: 1, created_at: "2026-03-30T09:00:05.000Z", metadata: {} },
+    {
+      id: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+      role: "user",
+      content: "Do you ship abroad?",
+      seq: 0,
+      created_at: "2026-03-30T09:00:00.000Z",
+      metadata: {},
+    },
+    {
+      id: "8b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e",
+      role: "assistant",
+      content: "Yes, to the whole EU.",
+      seq: 1,
+      created_at: "2026-03-30T09:00:05.000Z",
+      metadata: {},
+    },
   ],
   counts: { user: 1, assistant: 1 },
 });
@@ -34,11 +53,24 @@ const conversation = (metadata: ConversationDetail["metadata"]): ConversationDet
 let answer: ConversationDetail;
 
 beforeEach(() => {
-  localStorage.setItem("nooble.dev-session", JSON.stringify({ token: "owner-token", expiresAt: Date.now() + 3_600_000, user: { id: "u", email: "o@example.com" } }));
-  vi.stubGlobal("fetch", vi.fn(async (path: string) => {
-    if (path === `/api/v1/conversations/${ID}`) return Response.json(answer);
-    return Response.json({ error: { code: "ROUTE_NOT_FOUND", message: "no such route" } }, { status: 404 });
-  }));
+  localStorage.setItem(
+    "nooble.dev-session",
+    JSON.stringify({
+      token: "owner-token",
+      expiresAt: Date.now() + 3_600_000,
+      user: { id: "u", email: "o@example.com" },
+    }),
+  );
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (path: string) => {
+      if (path === `/api/v1/conversations/${ID}`) return Response.json(answer);
+      return Response.json(
+        { error: { code: "ROUTE_NOT_FOUND", message: "no such route" } },
+        { status: 404 },
+      );
+    }),
+  );
 });
 afterEach(() => {
   cleanup();
@@ -58,11 +90,21 @@ function renderPage() {
 
 describe("ConversationPage visitor details", () => {
   it("lists the conversation's metadata as text, in the order the client sent it", async () => {
-    answer = conversation({ page: "/pricing", plan: "<b>pro</b>", returning: true, visits: 3, coupon: null });
+    answer = conversation({
+      page: "/pricing",
+      plan: "<b>pro</b>",
+      returning: true,
+      visits: 3,
+      coupon: null,
+    });
     renderPage();
     const section = await screen.findByRole("region", { name: "Visitor details" });
-    const terms = within(section).getAllByRole("term").map((t) => t.textContent);
-    const values = within(section).getAllByRole("definition").map((d) => d.textContent);
+    const terms = within(section)
+      .getAllByRole("term")
+      .map((t) => t.textContent);
+    const values = within(section)
+      .getAllByRole("definition")
+      .map((d) => d.textContent);
     expect(terms).toEqual(["page", "plan", "returning", "visits", "coupon"]);
     expect(values).toEqual(["/pricing", "<b>pro</b>", "true", "3", "—"]);
     expect(section.querySelector("b")).toBeNull();

@@ -14,10 +14,16 @@ describe("safeNext (where sign-in returns to)", () => {
 
 describe("Field", () => {
   it("labels its control and announces its error", () => {
-    render(() => <Field label="Temperature" hint="0 to 2" error="must be at most 2">{(attrs) => <input {...attrs} />}</Field>);
+    render(() => (
+      <Field label="Temperature" hint="0 to 2" error="must be at most 2">
+        {(attrs) => <input {...attrs} />}
+      </Field>
+    ));
     const input = screen.getByLabelText("Temperature");
     expect(input.getAttribute("aria-invalid")).toBe("true");
-    const described = (input.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent);
+    const described = (input.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .map((id) => document.getElementById(id)?.textContent);
     expect(described).toEqual(["0 to 2", "must be at most 2"]);
     expect(screen.getByRole("alert").textContent).toBe("must be at most 2");
   });

@@ -14,11 +14,20 @@ const JOB = "0b7c8f0e-2a53-4c8e-9d43-7f1d2b0c6a11";
 const DOC = "5d0e3b1a-8f7c-4e2d-9a6b-1c3f5e7d9b20";
 
 /** A frame as the server writes it: the shared envelope around an ingestion_progress body. */
-function frame(stage: IngestionStage, progress: number, extra: Partial<IngestionProgress> = {}): string {
+function frame(
+  stage: IngestionStage,
+  progress: number,
+  extra: Partial<IngestionProgress> = {},
+): string {
   const data: IngestionProgress = {
     job_id: JOB,
     document_id: DOC,
-    status: stage === "completed" ? "completed" : stage === "failed" || stage === "cancelled" ? "error" : "processing",
+    status:
+      stage === "completed"
+        ? "completed"
+        : stage === "failed" || stage === "cancelled"
+          ? "error"
+          : "processing",
     progress,
     stage,
     message: `At ${stage}`,
@@ -27,7 +36,14 @@ function frame(stage: IngestionStage, progress: number, extra: Partial<Ingestion
     error: null,
     ...extra,
   };
-  return JSON.stringify({ message_id: crypto.randomUUID(), message_type: "ingestion_progress", timestamp: new Date().toISOString(), data, session_id: null, task_id: JOB });
+  return JSON.stringify({
+    message_id: crypto.randomUUID(),
+    message_type: "ingestion_progress",
+    timestamp: new Date().toISOString(),
+    data,
+    session_id: null,
+    task_id: JOB,
+  });
 }
 
 function parse(raw: string): IngestionProgress {
@@ -62,7 +78,11 @@ describe("UploadProgress", () => {
     expect(bar().value).toBe(46);
     expect(bar().getAttribute("aria-valuetext")).toBe("46% sent");
     expect(screen.getByText("Sending the file… 46% sent")).toBeTruthy();
-    setItem({ name: "handbook.pdf", progress: JSON.parse(frame("stored", 0.05)).data as IngestionProgress, sent: 1 });
+    setItem({
+      name: "handbook.pdf",
+      progress: JSON.parse(frame("stored", 0.05)).data as IngestionProgress,
+      sent: 1,
+    });
     expect(status()).toBe("stored");
     expect(bar().getAttribute("aria-valuetext")).toBe("5% (stored)");
   });
@@ -82,13 +102,39 @@ describe("UploadProgress", () => {
       seen.push({ value: Number(bar().getAttribute("value")), stage: current(), status: status() });
     }
     expect(seen.map((s) => s.value)).toEqual([5, 10, 20, 50, 95]);
-    expect(seen.map((s) => s.stage)).toEqual(["Stored", "Parsing", "Chunking", "Embedding", "Indexing"]);
-    expect(seen.map((s) => s.status)).toEqual(["stored", "parsing", "chunking", "embedding", "indexing"]);
+    expect(seen.map((s) => s.stage)).toEqual([
+      "Stored",
+      "Parsing",
+      "Chunking",
+      "Embedding",
+      "Indexing",
+    ]);
+    expect(seen.map((s) => s.status)).toEqual([
+      "stored",
+      "parsing",
+      "chunking",
+      "embedding",
+      "indexing",
+    ]);
     // every stage of the pipeline is listed, the earlier ones marked done
-    expect(screen.getAllByRole("listitem").filter((li) => li.closest(".stages")).map((li) => li.textContent)).toEqual(PIPELINE.map((s) => s.label));
+    expect(
+      screen
+        .getAllByRole("listitem")
+        .filter((li) => li.closest(".stages"))
+        .map((li) => li.textContent),
+    ).toEqual(PIPELINE.map((s) => s.label));
     expect(screen.getByText(/20 of 40 chunks|40 of 40 chunks/)).toBeTruthy();
 
-    setItem({ name: "handbook.pdf", progress: parse(frame("completed", 1, { message: "Ready: 40 chunks indexed", chunks_processed: 40, total_chunks: 40 })) });
+    setItem({
+      name: "handbook.pdf",
+      progress: parse(
+        frame("completed", 1, {
+          message: "Ready: 40 chunks indexed",
+          chunks_processed: 40,
+          total_chunks: 40,
+        }),
+      ),
+    });
     expect(status()).toBe("completed");
     expect(bar().getAttribute("value")).toBe("100");
     expect(current()).toBeNull();
@@ -102,21 +148,43 @@ describe("UploadProgress", () => {
     setItem({ name: "scan.pdf", progress: parse(frame("parsing", 0.1)) });
     setItem({
       name: "scan.pdf",
-      progress: parse(frame("failed", 1, { message: "Parsing failed", error: { code: "IMAGE_ONLY_PDF", message: "This PDF has only images of text; no text could be extracted." } })),
+      progress: parse(
+        frame("failed", 1, {
+          message: "Parsing failed",
+          error: {
+            code: "IMAGE_ONLY_PDF",
+            message: "This PDF has only images of text; no text could be extracted.",
+          },
+        }),
+      ),
     });
     expect(status()).toBe("failed");
-    expect(screen.getByRole("alert").textContent).toBe("Failed: This PDF has only images of text; no text could be extracted.");
+    expect(screen.getByRole("alert").textContent).toBe(
+      "Failed: This PDF has only images of text; no text could be extracted.",
+    );
   });
 
   it("shows a refused upload (no job) as failed with the API's message", () => {
     const { setItem, status } = setup();
-    setItem({ name: "photo.png", progress: null, error: "This file type is not supported. Accepted: PDF, DOCX, HTML, Markdown, plain text, CSV." });
+    setItem({
+      name: "photo.png",
+      progress: null,
+      error:
+        "This file type is not supported. Accepted: PDF, DOCX, HTML, Markdown, plain text, CSV.",
+    });
     expect(status()).toBe("failed");
     expect(screen.getByRole("alert").textContent).toContain("This file type is not supported");
   });
 
   it("ignores frames of other types", () => {
-    const pong = { message_id: "m1", message_type: "pong", timestamp: new Date().toISOString(), data: {}, session_id: null, task_id: null };
+    const pong = {
+      message_id: "m1",
+      message_type: "pong",
+      timestamp: new Date().toISOString(),
+      data: {},
+      session_id: null,
+      task_id: null,
+    };
     expect(ProgressFrameSchema.parse(pong)).toBeNull();
   });
 });

@@ -3,12 +3,22 @@ import type { Agent } from "../../shared/api/agents.ts";
 import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "./helpers.ts";
 
 const duplicate = (token: string, id: string, json?: unknown) =>
-  api(`/api/v1/agents/${id}/duplicate`, { method: "POST", token, ...(json === undefined ? {} : { json }) });
+  api(`/api/v1/agents/${id}/duplicate`, {
+    method: "POST",
+    token,
+    ...(json === undefined ? {} : { json }),
+  });
 
 describe("POST /api/v1/agents/{id}/duplicate", () => {
-  it("copies settings under the name \"<name> (copy)\", then \"(copy 2)\", as a private agent", async () => {
+  it('copies settings under the name "<name> (copy)", then "(copy 2)", as a private agent', async () => {
     const { token } = await signIn();
-    const source = await createAgent(token, { name: "Guide", template_id: "educator", is_public: true, system_prompt_override: "Teach.", query_config: { top_k: 11 } });
+    const source = await createAgent(token, {
+      name: "Guide",
+      template_id: "educator",
+      is_public: true,
+      system_prompt_override: "Teach.",
+      query_config: { top_k: 11 },
+    });
 
     const res = await duplicate(token, source.id, {});
     expect(res.status).toBe(201);
@@ -39,7 +49,9 @@ describe("POST /api/v1/agents/{id}/duplicate", () => {
   it("uses an explicit free name", async () => {
     const { token } = await signIn();
     const source = await createAgent(token, { name: "Original" });
-    const copy = (await (await duplicate(token, source.id, { name: "Renamed copy" })).json()) as Agent;
+    const copy = (await (
+      await duplicate(token, source.id, { name: "Renamed copy" })
+    ).json()) as Agent;
     expect(copy.name).toBe("Renamed copy");
   });
 
@@ -47,7 +59,11 @@ describe("POST /api/v1/agents/{id}/duplicate", () => {
     const { token } = await signIn();
     const source = await createAgent(token, { name: "Source" });
     await createAgent(token, { name: "Taken" });
-    const error = await expectError(await duplicate(token, source.id, { name: "Taken" }), 409, "AGENT_NAME_TAKEN");
+    const error = await expectError(
+      await duplicate(token, source.id, { name: "Taken" }),
+      409,
+      "AGENT_NAME_TAKEN",
+    );
     expect(fieldPaths(error)).toEqual(["name"]);
     expect((await listAgents(token)).total).toBe(2);
   });
@@ -55,7 +71,11 @@ describe("POST /api/v1/agents/{id}/duplicate", () => {
   it("refuses unknown body fields", async () => {
     const { token } = await signIn();
     const source = await createAgent(token);
-    const error = await expectError(await duplicate(token, source.id, { is_public: true }), 400, "VALIDATION_FAILED");
+    const error = await expectError(
+      await duplicate(token, source.id, { is_public: true }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(fieldPaths(error)).toContain("is_public");
   });
 

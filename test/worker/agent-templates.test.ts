@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
 import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "./helpers.ts";
 
-const TEMPLATE_IDS = ["receptionist", "sales", "technical-support", "personal-assistant", "educator"];
+const TEMPLATE_IDS = [
+  "receptionist",
+  "sales",
+  "technical-support",
+  "personal-assistant",
+  "educator",
+];
 
 async function templates(token: string): Promise<AgentTemplate[]> {
   const res = await api("/api/v1/agent-templates", { token });
@@ -16,26 +22,40 @@ describe("agent templates and models", () => {
     const list = await templates(token);
     expect(list.map((t) => t.id)).toEqual(TEMPLATE_IDS);
     for (const t of list) expect(t.system_prompt.length).toBeGreaterThan(50);
-    expect(list.find((t) => t.id === "receptionist")?.execution_config).toMatchObject({ temperature: 0.5, max_tokens: 1024 });
-  });
-
-  it.each(TEMPLATE_IDS)("creates an agent from the %s template with its configs, description and icon", async (templateId) => {
-    const { token } = await signIn();
-    const template = (await templates(token)).find((t) => t.id === templateId);
-    const agent = await createAgent(token, { template_id: templateId, name: `From ${templateId}` });
-    expect(agent).toMatchObject({
-      template_id: templateId,
-      description: template?.description,
-      icon: template?.icon,
-      execution_config: template?.execution_config,
-      query_config: template?.query_config,
-      rag_config: template?.rag_config,
+    expect(list.find((t) => t.id === "receptionist")?.execution_config).toMatchObject({
+      temperature: 0.5,
+      max_tokens: 1024,
     });
   });
 
+  it.each(TEMPLATE_IDS)(
+    "creates an agent from the %s template with its configs, description and icon",
+    async (templateId) => {
+      const { token } = await signIn();
+      const template = (await templates(token)).find((t) => t.id === templateId);
+      const agent = await createAgent(token, {
+        template_id: templateId,
+        name: `From ${templateId}`,
+      });
+      expect(agent).toMatchObject({
+        template_id: templateId,
+        description: template?.description,
+        icon: template?.icon,
+        execution_config: template?.execution_config,
+        query_config: template?.query_config,
+        rag_config: template?.rag_config,
+      });
+    },
+  );
+
   it("lets the body override single template settings while keeping the rest", async () => {
     const { token } = await signIn();
-    const agent = await createAgent(token, { template_id: "receptionist", execution_config: { max_tokens: 500 }, query_config: { top_k: 3 }, description: "Front desk" });
+    const agent = await createAgent(token, {
+      template_id: "receptionist",
+      execution_config: { max_tokens: 500 },
+      query_config: { top_k: 3 },
+      description: "Front desk",
+    });
     expect(agent.execution_config).toMatchObject({ temperature: 0.5, max_tokens: 500, top_p: 1 });
     expect(agent.query_config).toMatchObject({ mode: "rag", top_k: 3 });
     expect(agent.description).toBe("Front desk");
@@ -43,7 +63,15 @@ describe("agent templates and models", () => {
 
   it("refuses an unknown template with 400 TEMPLATE_NOT_FOUND naming `template_id`, creating nothing", async () => {
     const { token } = await signIn();
-    const error = await expectError(await api("/api/v1/agents", { method: "POST", token, json: { name: "X", template_id: "pirate" } }), 400, "TEMPLATE_NOT_FOUND");
+    const error = await expectError(
+      await api("/api/v1/agents", {
+        method: "POST",
+        token,
+        json: { name: "X", template_id: "pirate" },
+      }),
+      400,
+      "TEMPLATE_NOT_FOUND",
+    );
     expect(fieldPaths(error)).toEqual(["template_id"]);
     expect((await listAgents(token)).total).toBe(0);
   });
@@ -52,20 +80,32 @@ describe("agent templates and models", () => {
     const { token } = await signIn();
     const res = await api("/api/v1/models", { token });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { models: Model[] }).models).toEqual([{ id: "extractive", provider: "extractive", label: expect.any(String) }]);
+    expect(((await res.json()) as { models: Model[] }).models).toEqual([
+      { id: "extractive", provider: "extractive", label: expect.any(String) },
+    ]);
   });
 
   it("refuses a model no configured provider offers with 400 MODEL_UNAVAILABLE", async () => {
     const { token } = await signIn();
-    const create = await api("/api/v1/agents", { method: "POST", token, json: { name: "GPT", execution_config: { model: "gpt-4o" } } });
+    const create = await api("/api/v1/agents", {
+      method: "POST",
+      token,
+      json: { name: "GPT", execution_config: { model: "gpt-4o" } },
+    });
     const error = await expectError(create, 400, "MODEL_UNAVAILABLE");
     expect(fieldPaths(error)).toEqual(["execution_config.model"]);
     expect(error.message).toContain("extractive");
 
     const agent = await createAgent(token);
-    const patch = await api(`/api/v1/agents/${agent.id}`, { method: "PATCH", token, json: { execution_config: { model: "llama-3.3-70b-versatile" } } });
+    const patch = await api(`/api/v1/agents/${agent.id}`, {
+      method: "PATCH",
+      token,
+      json: { execution_config: { model: "llama-3.3-70b-versatile" } },
+    });
     await expectError(patch, 400, "MODEL_UNAVAILABLE");
-    expect((await listAgents(token)).agents.map((a) => a.execution_config.model)).toEqual(["extractive"]);
+    expect((await listAgents(token)).agents.map((a) => a.execution_config.model)).toEqual([
+      "extractive",
+    ]);
   });
 
   it("requires a token for templates and models", async () => {

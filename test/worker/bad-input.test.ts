@@ -7,19 +7,30 @@ import { BASE, api, createAgent, expectError, fieldPaths, listAgents, signIn } f
 
 const post = (token: string, body: BodyInit, contentType = "application/json") =>
   api("/api/v1/agents", { method: "POST", token, body, headers: { "content-type": contentType } });
-const create = (token: string, json: unknown) => api("/api/v1/agents", { method: "POST", token, json });
+const create = (token: string, json: unknown) =>
+  api("/api/v1/agents", { method: "POST", token, json });
 
 describe("bad input to the owner API", () => {
-  it.each(["{\"name\": ", "not json", "{'name': 'single quotes'}", ""])("answers 400 MALFORMED_JSON for the body %j", async (body) => {
-    const { token } = await signIn();
-    const error = await expectError(await post(token, body), 400, "MALFORMED_JSON");
-    expect(error.message).toMatch(/JSON/);
-  });
+  it.each(['{"name": ', "not json", "{'name': 'single quotes'}", ""])(
+    "answers 400 MALFORMED_JSON for the body %j",
+    async (body) => {
+      const { token } = await signIn();
+      const error = await expectError(await post(token, body), 400, "MALFORMED_JSON");
+      expect(error.message).toMatch(/JSON/);
+    },
+  );
 
-  it.each(["text/plain", "application/x-www-form-urlencoded"])("answers 415 UNSUPPORTED_MEDIA_TYPE for a %s body", async (contentType) => {
-    const { token } = await signIn();
-    await expectError(await post(token, JSON.stringify({ name: "x" }), contentType), 415, "UNSUPPORTED_MEDIA_TYPE");
-  });
+  it.each(["text/plain", "application/x-www-form-urlencoded"])(
+    "answers 415 UNSUPPORTED_MEDIA_TYPE for a %s body",
+    async (contentType) => {
+      const { token } = await signIn();
+      await expectError(
+        await post(token, JSON.stringify({ name: "x" }), contentType),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+      );
+    },
+  );
 
   it.each([
     [{ name: "x", owner_id: crypto.randomUUID() }, "owner_id"],
@@ -50,7 +61,11 @@ describe("bad input to the owner API", () => {
     [{ is_public: "yes" }, "is_public"],
   ])("refuses the out-of-range or mistyped %j naming %s", async (override, field) => {
     const { token } = await signIn();
-    const error = await expectError(await create(token, { name: "Ranged", ...override }), 400, "VALIDATION_FAILED");
+    const error = await expectError(
+      await create(token, { name: "Ranged", ...override }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(fieldPaths(error)).toContain(field);
     expect(error.message).toContain(field);
   });
@@ -58,7 +73,11 @@ describe("bad input to the owner API", () => {
   it("checks a config change against the agent's current settings, naming the field", async () => {
     const { token } = await signIn();
     const agent = await createAgent(token, { rag_config: { chunk_size: 256, chunk_overlap: 10 } });
-    const res = await api(`/api/v1/agents/${agent.id}`, { method: "PATCH", token, json: { name: "Renamed", rag_config: { chunk_overlap: 300 } } });
+    const res = await api(`/api/v1/agents/${agent.id}`, {
+      method: "PATCH",
+      token,
+      json: { name: "Renamed", rag_config: { chunk_overlap: 300 } },
+    });
     const error = await expectError(res, 400, "VALIDATION_FAILED");
     expect(fieldPaths(error)).toEqual(["rag_config.chunk_overlap"]);
     expect(await (await api(`/api/v1/agents/${agent.id}`, { token })).json()).toEqual(agent);
@@ -77,7 +96,8 @@ describe("bad input to the owner API", () => {
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ === 0) controller.enqueue(new TextEncoder().encode('{"name":"Big","description":"'));
+        if (sent++ === 0)
+          controller.enqueue(new TextEncoder().encode('{"name":"Big","description":"'));
         else if (sent < 7) controller.enqueue(chunk);
         else controller.close();
       },
@@ -93,17 +113,30 @@ describe("bad input to the owner API", () => {
       ["{", 400, "MALFORMED_JSON"],
       [JSON.stringify({ name: "Half", query_config: { top_k: 99 } }), 400, "VALIDATION_FAILED"],
       [JSON.stringify({ name: "Half", template_id: "nope" }), 400, "TEMPLATE_NOT_FOUND"],
-      [JSON.stringify({ name: "Half", execution_config: { model: "gpt-5" } }), 400, "MODEL_UNAVAILABLE"],
+      [
+        JSON.stringify({ name: "Half", execution_config: { model: "gpt-5" } }),
+        400,
+        "MODEL_UNAVAILABLE",
+      ],
       [JSON.stringify({ name: "Keeper" }), 409, "AGENT_NAME_TAKEN"],
     ];
-    for (const [body, status, code] of failures) await expectError(await post(token, body), status, code);
+    for (const [body, status, code] of failures)
+      await expectError(await post(token, body), status, code);
     expect(await listAgents(token)).toEqual(before);
   });
 
   it("answers a database failure with 500 INTERNAL_ERROR, the request id and no internals", async () => {
     const { token } = await signIn();
-    const brokenDb = { ...env, HYPERDRIVE: { ...env.HYPERDRIVE, connectionString: "postgres://nobody:secret-pw@127.0.0.1:1/missing" } };
-    const request = new Request(`${BASE}/api/v1/agents`, { headers: { authorization: `Bearer ${token}` } });
+    const brokenDb = {
+      ...env,
+      HYPERDRIVE: {
+        ...env.HYPERDRIVE,
+        connectionString: "postgres://nobody:secret-pw@127.0.0.1:1/missing",
+      },
+    };
+    const request = new Request(`${BASE}/api/v1/agents`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const ctx = createExecutionContext();
     const res = await app.fetch(request, brokenDb, ctx);
     await waitOnExecutionContext(ctx);

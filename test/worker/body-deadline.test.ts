@@ -33,29 +33,40 @@ function trickle(parts: string[], gapMs: number, then: "end" | "stall") {
 /** A small app with the middleware and the same error handling rule as the API's. */
 function appWith(idleMs: number, totalMs: number) {
   const app = new Hono<AppEnv>();
-  app.use("*", bodyDeadline(() => ({ idleMs, totalMs })));
+  app.use(
+    "*",
+    bodyDeadline(() => ({ idleMs, totalMs })),
+  );
   app.post("/echo", async (c) => c.json({ received: (await c.req.text()).length }));
   app.onError((err, c) => {
     const failure = c.var.bodyFailure ?? (err instanceof AppError ? err : null);
-    return failure ? c.json({ code: failure.code, message: failure.message }, failure.status) : c.json({ code: "INTERNAL_ERROR" }, 500);
+    return failure
+      ? c.json({ code: failure.code, message: failure.message }, failure.status)
+      : c.json({ code: "INTERNAL_ERROR" }, 500);
   });
   return app;
 }
 
-const post = (app: Hono<AppEnv>, body: ReadableStream<Uint8Array>) => app.request("/echo", { method: "POST", body, duplex: "half" } as RequestInit);
+const post = (app: Hono<AppEnv>, body: ReadableStream<Uint8Array>) =>
+  app.request("/echo", { method: "POST", body, duplex: "half" } as RequestInit);
 
 describe("request body deadline", () => {
   it("answers 408 when the body stops arriving", async () => {
-    const res = await post(appWith(50, 5_000), trickle(["{\"a\":", "1"], 5, "stall"));
+    const res = await post(appWith(50, 5_000), trickle(['{"a":', "1"], 5, "stall"));
     expect(res.status).toBe(408);
-    expect(await res.json()).toEqual({ code: "REQUEST_TIMEOUT", message: "The request body stopped arriving (nothing for 50 ms). Send it again." });
+    expect(await res.json()).toEqual({
+      code: "REQUEST_TIMEOUT",
+      message: "The request body stopped arriving (nothing for 50 ms). Send it again.",
+    });
   });
 
   it("answers 408 when a body that keeps trickling takes longer than the whole limit", async () => {
     const parts = Array.from({ length: 40 }, () => "x");
     const res = await post(appWith(1_000, 100), trickle(parts, 10, "end"));
     expect(res.status).toBe(408);
-    expect(((await res.json()) as { message: string }).message).toMatch(/^The request body took longer than 100 ms to arrive/);
+    expect(((await res.json()) as { message: string }).message).toMatch(
+      /^The request body took longer than 100 ms to arrive/,
+    );
   });
 
   it("reads a body that keeps arriving within the limits", async () => {
@@ -70,7 +81,7 @@ describe("request body deadline", () => {
     const res = await SELF.fetch("http://localhost/api/v1/agents", {
       method: "POST",
       headers: { authorization: `Bearer ${owner.token}`, "content-type": "application/json" },
-      body: trickle(["{\"name\": \"Half"], 5, "stall"),
+      body: trickle(['{"name": "Half'], 5, "stall"),
       duplex: "half",
     } as RequestInit);
     expect(res.status).toBe(408);

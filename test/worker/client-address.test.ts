@@ -20,12 +20,23 @@ describe("clientAddress", () => {
 
   it("ignores the header in development: made-up addresses all count as the dev server's machine", async () => {
     const env = { ENVIRONMENT: "development" };
-    const seen = new Set([await addressOf(env, "198.51.100.1"), await addressOf(env, "198.51.100.2"), await addressOf(env)]);
+    const seen = new Set([
+      await addressOf(env, "198.51.100.1"),
+      await addressOf(env, "198.51.100.2"),
+      await addressOf(env),
+    ]);
     expect([...seen]).toEqual([DEV_SERVER_ADDRESS]);
   });
 
   it("trusts the header in development only when TRUST_CF_CONNECTING_IP is exactly true", async () => {
-    expect(await addressOf({ ENVIRONMENT: "development", TRUST_CF_CONNECTING_IP: "true" }, "198.51.100.1")).toBe("198.51.100.1");
-    expect(await addressOf({ ENVIRONMENT: "development", TRUST_CF_CONNECTING_IP: "1" }, "198.51.100.1")).toBe(DEV_SERVER_ADDRESS);
+    expect(
+      await addressOf(
+        { ENVIRONMENT: "development", TRUST_CF_CONNECTING_IP: "true" },
+        "198.51.100.1",
+      ),
+    ).toBe("198.51.100.1");
+    expect(
+      await addressOf({ ENVIRONMENT: "development", TRUST_CF_CONNECTING_IP: "1" }, "198.51.100.1"),
+    ).toBe(DEV_SERVER_ADDRESS);
   });
 });

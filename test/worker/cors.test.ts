@@ -14,16 +14,31 @@ const SHOP = "https://shop.example";
 const configured: WorkerEnv = { ...env, ALLOWED_ORIGINS: ` ${SHOP}/ , https://other.example` };
 
 /** Calls the app with ALLOWED_ORIGINS set (and ENVIRONMENT as given). */
-function call(path: string, init: RequestInit = {}, overrides: Partial<WorkerEnv> = {}): Promise<Response> {
-  return Promise.resolve(app.fetch(new Request(`${BASE}${path}`, init), { ...configured, ...overrides }, createExecutionContext()));
+function call(
+  path: string,
+  init: RequestInit = {},
+  overrides: Partial<WorkerEnv> = {},
+): Promise<Response> {
+  return Promise.resolve(
+    app.fetch(
+      new Request(`${BASE}${path}`, init),
+      { ...configured, ...overrides },
+      createExecutionContext(),
+    ),
+  );
 }
 
 const preflight = (origin: string, method = "POST") => ({
   method: "OPTIONS",
-  headers: { origin, "access-control-request-method": method, "access-control-request-headers": "authorization, content-type" },
+  headers: {
+    origin,
+    "access-control-request-method": method,
+    "access-control-request-headers": "authorization, content-type",
+  },
 });
 
-const corsHeaders = (res: Response) => [...res.headers.keys()].filter((k) => k.startsWith("access-control-"));
+const corsHeaders = (res: Response) =>
+  [...res.headers.keys()].filter((k) => k.startsWith("access-control-"));
 
 describe("CORS on /api/v1", () => {
   it("echoes an allowed origin with Vary: Origin on a public GET and exposes the request id, without credentials", async () => {
@@ -39,8 +54,12 @@ describe("CORS on /api/v1", () => {
     const res = await call("/api/v1/ingest", preflight(SHOP));
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe(SHOP);
-    expect(res.headers.get("access-control-allow-methods")?.split(",")).toEqual(expect.arrayContaining(["GET", "POST", "PUT", "PATCH", "DELETE"]));
-    expect(res.headers.get("access-control-allow-headers")?.split(",")).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+    expect(res.headers.get("access-control-allow-methods")?.split(",")).toEqual(
+      expect.arrayContaining(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    );
+    expect(res.headers.get("access-control-allow-headers")?.split(",")).toEqual(
+      expect.arrayContaining(["authorization", "content-type"]),
+    );
     expect(res.headers.get("access-control-max-age")).toBe("600");
     expect(res.headers.get("vary")).toMatch(/\bOrigin\b/);
     expect(res.headers.get("access-control-allow-credentials")).toBeNull();
@@ -48,13 +67,19 @@ describe("CORS on /api/v1", () => {
 
   it("lets an allowed origin read the owner API and its errors", async () => {
     const owner = await signIn();
-    const ok = await call("/api/v1/agents", { headers: { origin: SHOP, authorization: `Bearer ${owner.token}` } });
+    const ok = await call("/api/v1/agents", {
+      headers: { origin: SHOP, authorization: `Bearer ${owner.token}` },
+    });
     expect(ok.status).toBe(200);
     expect(ok.headers.get("access-control-allow-origin")).toBe(SHOP);
     const refused = await call("/api/v1/agents", { headers: { origin: SHOP } });
     expect(refused.status).toBe(401);
     expect(refused.headers.get("access-control-allow-origin")).toBe(SHOP);
-    const invalid = await call("/api/v1/chat/init", { method: "POST", headers: { origin: SHOP, "content-type": "application/json" }, body: "{}" });
+    const invalid = await call("/api/v1/chat/init", {
+      method: "POST",
+      headers: { origin: SHOP, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get("access-control-allow-origin")).toBe(SHOP);
   });
@@ -74,11 +99,23 @@ describe("CORS on /api/v1", () => {
 
   it("allows localhost origins in development only, as the chat WebSockets do", async () => {
     const local = "http://localhost:3000";
-    const dev = await call("/api/v1/client-config", { headers: { origin: local } }, { ENVIRONMENT: "development" });
+    const dev = await call(
+      "/api/v1/client-config",
+      { headers: { origin: local } },
+      { ENVIRONMENT: "development" },
+    );
     expect(dev.headers.get("access-control-allow-origin")).toBe(local);
-    const prod = await call("/api/v1/client-config", { headers: { origin: local } }, { ENVIRONMENT: "production" });
+    const prod = await call(
+      "/api/v1/client-config",
+      { headers: { origin: local } },
+      { ENVIRONMENT: "production" },
+    );
     expect(corsHeaders(prod)).toEqual([]);
-    const unset = await call("/api/v1/client-config", { headers: { origin: SHOP } }, { ALLOWED_ORIGINS: "", ENVIRONMENT: "production" });
+    const unset = await call(
+      "/api/v1/client-config",
+      { headers: { origin: SHOP } },
+      { ALLOWED_ORIGINS: "", ENVIRONMENT: "production" },
+    );
     expect(corsHeaders(unset)).toEqual([]);
   });
 });

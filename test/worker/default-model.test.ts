@@ -10,7 +10,13 @@ import type { Secrets, WorkerEnv } from "../../workers/env.ts";
 import { api, createAgent, signIn } from "./helpers.ts";
 
 const workerEnv: WorkerEnv = env;
-const KEYS = ["GROQ_API_KEY", "GROQ_MODELS", "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODELS"] as const;
+const KEYS = [
+  "GROQ_API_KEY",
+  "GROQ_MODELS",
+  "OPENAI_API_KEY",
+  "OPENAI_BASE_URL",
+  "OPENAI_MODELS",
+] as const;
 const saved: Secrets = Object.fromEntries(KEYS.map((k) => [k, workerEnv[k]]));
 afterEach(() => {
   Object.assign(env, saved);
@@ -22,8 +28,15 @@ function configure(secrets: Secrets) {
 }
 
 async function catalog(token: string) {
-  const models = (await (await api("/api/v1/models", { token })).json()) as { models: Model[]; default_model: string };
-  const templates = ((await (await api("/api/v1/agent-templates", { token })).json()) as { templates: AgentTemplate[] }).templates;
+  const models = (await (await api("/api/v1/models", { token })).json()) as {
+    models: Model[];
+    default_model: string;
+  };
+  const templates = (
+    (await (await api("/api/v1/agent-templates", { token })).json()) as {
+      templates: AgentTemplate[];
+    }
+  ).templates;
   return { ...models, templates };
 }
 
@@ -32,10 +45,14 @@ describe("the model a new agent gets", () => {
     configure({ GROQ_API_KEY: "gsk-test", OPENAI_API_KEY: "sk-test" });
     const { token } = await signIn();
     expect((await createAgent(token)).execution_config.model).toBe("llama-3.3-70b-versatile");
-    expect((await createAgent(token, { template_id: "sales" })).execution_config.model).toBe("llama-3.3-70b-versatile");
+    expect((await createAgent(token, { template_id: "sales" })).execution_config.model).toBe(
+      "llama-3.3-70b-versatile",
+    );
     const { default_model, templates } = await catalog(token);
     expect(default_model).toBe("llama-3.3-70b-versatile");
-    expect(templates.map((t) => t.execution_config.model)).toEqual(templates.map(() => "llama-3.3-70b-versatile"));
+    expect(templates.map((t) => t.execution_config.model)).toEqual(
+      templates.map(() => "llama-3.3-70b-versatile"),
+    );
   });
 
   it("follows GROQ_MODELS' order", async () => {
@@ -47,7 +64,9 @@ describe("the model a new agent gets", () => {
   it("is the OpenAI-compatible provider's first model when only it is configured", async () => {
     configure({ OPENAI_API_KEY: "sk-test", OPENAI_MODELS: "qwen2.5,llama3.2" });
     const { token } = await signIn();
-    expect((await createAgent(token, { template_id: "educator" })).execution_config.model).toBe("qwen2.5");
+    expect((await createAgent(token, { template_id: "educator" })).execution_config.model).toBe(
+      "qwen2.5",
+    );
     expect((await catalog(token)).default_model).toBe("qwen2.5");
   });
 
@@ -57,6 +76,9 @@ describe("the model a new agent gets", () => {
     expect((await createAgent(token)).execution_config.model).toBe("extractive");
     expect((await catalog(token)).default_model).toBe("extractive");
     configure({ GROQ_API_KEY: "gsk-test" });
-    expect((await createAgent(token, { execution_config: { model: "extractive" } })).execution_config.model).toBe("extractive");
+    expect(
+      (await createAgent(token, { execution_config: { model: "extractive" } })).execution_config
+        .model,
+    ).toBe("extractive");
   });
 });

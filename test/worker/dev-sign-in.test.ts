@@ -14,14 +14,25 @@ describe("POST /api/v1/dev/sign-in", () => {
     const email = freshEmail();
     const res = await signIn({ email });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; user: { id: string; email: string } };
+    const body = (await res.json()) as {
+      access_token: string;
+      token_type: string;
+      expires_in: number;
+      user: { id: string; email: string };
+    };
     expect(body.token_type).toBe("bearer");
     expect(body.user.email).toBe(email);
     expect(body.user.id).toMatch(UUID);
 
     expect(decodeProtectedHeader(body.access_token)).toMatchObject({ alg: "HS256", typ: "JWT" });
     const claims = decodeJwt(body.access_token);
-    expect(claims).toMatchObject({ aud: "authenticated", role: "authenticated", sub: body.user.id, email, iss: "nooble-local/auth/v1" });
+    expect(claims).toMatchObject({
+      aud: "authenticated",
+      role: "authenticated",
+      sub: body.user.id,
+      email,
+      iss: "nooble-local/auth/v1",
+    });
     const now = Date.now() / 1000;
     expect(claims.exp).toBeGreaterThan(now);
     expect(claims.exp).toBeLessThanOrEqual(now + body.expires_in + 5);
@@ -31,21 +42,32 @@ describe("POST /api/v1/dev/sign-in", () => {
   it("gives the same user id when the same email signs in again, whatever its case", async () => {
     const email = freshEmail();
     const first = (await (await signIn({ email })).json()) as { user: { id: string } };
-    const second = (await (await signIn({ email: email.toUpperCase() })).json()) as { user: { id: string } };
-    const other = (await (await signIn({ email: freshEmail() })).json()) as { user: { id: string } };
+    const second = (await (await signIn({ email: email.toUpperCase() })).json()) as {
+      user: { id: string };
+    };
+    const other = (await (await signIn({ email: freshEmail() })).json()) as {
+      user: { id: string };
+    };
     expect(second.user.id).toBe(first.user.id);
     expect(other.user.id).not.toBe(first.user.id);
   });
 
   it("issues a token the owner routes accept", async () => {
-    const { access_token, user } = (await (await signIn({ email: freshEmail() })).json()) as { access_token: string; user: { id: string } };
+    const { access_token, user } = (await (await signIn({ email: freshEmail() })).json()) as {
+      access_token: string;
+      user: { id: string };
+    };
     const res = await api("/api/v1/profile", { token: access_token });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: user.id });
   });
 
   it("rejects an invalid email with VALIDATION_FAILED naming `email`", async () => {
-    const error = await expectError(await signIn({ email: "not-an-email" }), 400, "VALIDATION_FAILED");
+    const error = await expectError(
+      await signIn({ email: "not-an-email" }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(fieldPaths(error)).toContain("email");
   });
 
@@ -55,7 +77,11 @@ describe("POST /api/v1/dev/sign-in", () => {
   });
 
   it("rejects unknown fields", async () => {
-    const error = await expectError(await signIn({ email: freshEmail(), role: "service_role" }), 400, "VALIDATION_FAILED");
+    const error = await expectError(
+      await signIn({ email: freshEmail(), role: "service_role" }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(fieldPaths(error)).toContain("role");
   });
 

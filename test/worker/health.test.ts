@@ -23,14 +23,25 @@ describe("GET /health", () => {
   it("answers 200 with each dependency ok (Postgres and R2; no Qdrant configured)", async () => {
     const res = await api("/health");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { postgres: "ok", r2: "ok" }, environment: "development" });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { postgres: "ok", r2: "ok" },
+      environment: "development",
+    });
     expect(res.headers.get("x-request-id")).toMatch(/[0-9a-f-]{36}/);
   });
 
   it("answers 503 naming qdrant when QDRANT_URL points at nothing", async () => {
-    const { status, text } = await healthWith({ QDRANT_URL: `http://${DEAD}`, QDRANT_API_KEY: "secret-qdrant-key" });
+    const { status, text } = await healthWith({
+      QDRANT_URL: `http://${DEAD}`,
+      QDRANT_API_KEY: "secret-qdrant-key",
+    });
     expect(status).toBe(503);
-    expect(JSON.parse(text)).toEqual({ status: "degraded", checks: { postgres: "ok", r2: "ok", qdrant: "unreachable" }, environment: "development" });
+    expect(JSON.parse(text)).toEqual({
+      status: "degraded",
+      checks: { postgres: "ok", r2: "ok", qdrant: "unreachable" },
+      environment: "development",
+    });
     expect(text).not.toContain("secret-qdrant-key");
     expect(text).not.toContain(DEAD);
   });
@@ -38,7 +49,10 @@ describe("GET /health", () => {
   it("answers 503 naming qdrant when Qdrant refuses the request", async () => {
     const qdrant = new Response("forbidden", { status: 403 });
     const original = globalThis.fetch;
-    globalThis.fetch = async (input, init) => (new Request(input, init).url.startsWith("http://qdrant.test/") ? qdrant : original(input, init));
+    globalThis.fetch = async (input, init) =>
+      new Request(input, init).url.startsWith("http://qdrant.test/")
+        ? qdrant
+        : original(input, init);
     try {
       const { status, text } = await healthWith({ QDRANT_URL: "http://qdrant.test" });
       expect(status).toBe(503);
@@ -50,20 +64,34 @@ describe("GET /health", () => {
 
   it("gives up on a dependency that does not answer, and says so", async () => {
     const original = globalThis.fetch;
-    globalThis.fetch = (input, init) => (new Request(input, init).url.startsWith("http://qdrant.test/") ? new Promise<Response>(() => undefined) : original(input, init));
+    globalThis.fetch = (input, init) =>
+      new Request(input, init).url.startsWith("http://qdrant.test/")
+        ? new Promise<Response>(() => undefined)
+        : original(input, init);
     try {
       const { status, text } = await healthWith({ QDRANT_URL: "http://qdrant.test" });
       expect(status).toBe(503);
-      expect(JSON.parse(text)).toMatchObject({ checks: { qdrant: `timed out after ${CHECK_TIMEOUT_MS} ms`, postgres: "ok", r2: "ok" } });
+      expect(JSON.parse(text)).toMatchObject({
+        checks: { qdrant: `timed out after ${CHECK_TIMEOUT_MS} ms`, postgres: "ok", r2: "ok" },
+      });
     } finally {
       globalThis.fetch = original;
     }
   });
 
   it("answers 503 naming postgres when the database cannot be reached, without its address", async () => {
-    const { status, text } = await healthWith({ HYPERDRIVE: { ...workerEnv.HYPERDRIVE, connectionString: `postgres://nooble:hunter2@${DEAD}/nooble` } });
+    const { status, text } = await healthWith({
+      HYPERDRIVE: {
+        ...workerEnv.HYPERDRIVE,
+        connectionString: `postgres://nooble:hunter2@${DEAD}/nooble`,
+      },
+    });
     expect(status).toBe(503);
-    expect(JSON.parse(text)).toEqual({ status: "degraded", checks: { postgres: "unreachable", r2: "ok" }, environment: "development" });
+    expect(JSON.parse(text)).toEqual({
+      status: "degraded",
+      checks: { postgres: "unreachable", r2: "ok" },
+      environment: "development",
+    });
     expect(text).not.toContain("hunter2");
     expect(text).not.toContain(DEAD);
   });

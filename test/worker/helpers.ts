@@ -11,7 +11,10 @@ export type AgentList = z.infer<typeof AgentListSchema>;
 
 export const BASE = "http://nooble.test";
 
-export async function api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+export async function api(
+  path: string,
+  init: RequestInit & { token?: string; json?: unknown } = {},
+): Promise<Response> {
   const headers = new Headers(init.headers);
   if (init.token) headers.set("authorization", `Bearer ${init.token}`);
   let body = init.body;
@@ -31,10 +34,23 @@ export async function signIn(email = `owner-${crypto.randomUUID().slice(0, 8)}@e
 }
 
 /** Mints an HS256 token with the test secret; override any claim or the header to probe auth. */
-export async function mintToken(claims: Record<string, unknown> = {}, opts: { secret?: string; header?: Record<string, unknown> } = {}) {
+export async function mintToken(
+  claims: Record<string, unknown> = {},
+  opts: { secret?: string; header?: Record<string, unknown> } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
-  const payload = { sub: crypto.randomUUID(), aud: "authenticated", iss: "nooble-local/auth/v1", iat: now, exp: now + 3600, role: "authenticated", email: "probe@example.com", ...claims };
-  for (const [k, v] of Object.entries(payload)) if (v === undefined) delete (payload as Record<string, unknown>)[k];
+  const payload = {
+    sub: crypto.randomUUID(),
+    aud: "authenticated",
+    iss: "nooble-local/auth/v1",
+    iat: now,
+    exp: now + 3600,
+    role: "authenticated",
+    email: "probe@example.com",
+    ...claims,
+  };
+  for (const [k, v] of Object.entries(payload))
+    if (v === undefined) delete (payload as Record<string, unknown>)[k];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: "HS256", typ: "JWT", ...opts.header })
     .sign(new TextEncoder().encode(opts.secret ?? env.SUPABASE_JWT_SECRET));
@@ -44,7 +60,11 @@ export async function mintToken(claims: Record<string, unknown> = {}, opts: { se
  * Asserts `res` is the standard error answer: the given status and code, a body matching
  * ErrorBodySchema, a message a person can read and no stack trace. Returns the error detail.
  */
-export async function expectError(res: Response, status: number, code: ErrorCode): Promise<ErrorDetail> {
+export async function expectError(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+): Promise<ErrorDetail> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   expect(text).not.toMatch(STACK_TRACE);
@@ -60,11 +80,19 @@ export async function expectError(res: Response, status: number, code: ErrorCode
 export const STACK_TRACE = /\bat \S+ \(|\bat [^\s]+\.[jt]s:\d+|file:\/\/|node_modules/;
 
 /** The field paths a VALIDATION_FAILED error names (a field error may name several, comma-separated). */
-export const fieldPaths = (error: ErrorDetail): string[] => (error.fields ?? []).flatMap((f) => f.field.split(", "));
+export const fieldPaths = (error: ErrorDetail): string[] =>
+  (error.fields ?? []).flatMap((f) => f.field.split(", "));
 
 /** Creates an agent for `token` and returns it; fails the test if the API refuses. */
-export async function createAgent(token: string, body: Record<string, unknown> = {}): Promise<Agent> {
-  const res = await api("/api/v1/agents", { method: "POST", token, json: { name: `Agent ${crypto.randomUUID().slice(0, 8)}`, ...body } });
+export async function createAgent(
+  token: string,
+  body: Record<string, unknown> = {},
+): Promise<Agent> {
+  const res = await api("/api/v1/agents", {
+    method: "POST",
+    token,
+    json: { name: `Agent ${crypto.randomUUID().slice(0, 8)}`, ...body },
+  });
   if (res.status !== 201) throw new Error(`create agent failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as Agent;
 }

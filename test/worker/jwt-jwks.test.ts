@@ -24,7 +24,9 @@ let fetchSpy: ReturnType<typeof vi.spyOn<typeof globalThis, "fetch">>;
 beforeAll(async () => {
   const pair = await generateKeyPair("ES256");
   signingKey = pair.privateKey;
-  const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: KID, alg: "ES256", use: "sig" }] };
+  const jwks = {
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: KID, alg: "ES256", use: "sig" }],
+  };
   fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
     const url = input instanceof Request ? input.url : String(input);
     return url === JWKS_URL ? Response.json(jwks) : new Response("not found", { status: 404 });
@@ -32,10 +34,25 @@ beforeAll(async () => {
 });
 afterAll(() => fetchSpy.mockRestore());
 
-const claims = (overrides: JWTPayload = {}): JWTPayload => ({ sub: crypto.randomUUID(), aud: "authenticated", iss: ISSUER, role: "authenticated", email: "jwks@example.com", ...overrides });
+const claims = (overrides: JWTPayload = {}): JWTPayload => ({
+  sub: crypto.randomUUID(),
+  aud: "authenticated",
+  iss: ISSUER,
+  role: "authenticated",
+  email: "jwks@example.com",
+  ...overrides,
+});
 
-async function sign(payload: JWTPayload, key: CryptoKey | Uint8Array, header: { alg: string; kid?: string }) {
-  return new SignJWT(payload).setProtectedHeader({ typ: "JWT", ...header }).setIssuedAt().setExpirationTime("1h").sign(key);
+async function sign(
+  payload: JWTPayload,
+  key: CryptoKey | Uint8Array,
+  header: { alg: string; kid?: string },
+) {
+  return new SignJWT(payload)
+    .setProtectedHeader({ typ: "JWT", ...header })
+    .setIssuedAt()
+    .setExpirationTime("1h")
+    .sign(key);
 }
 
 /** The AppError verifyAccessToken throws for `token`, or a test failure if it accepts it. */
@@ -51,32 +68,47 @@ async function refusal(token: string): Promise<AppError> {
 describe("access token verification against a Supabase JWKS", () => {
   it("accepts an ES256 token signed by the published key and returns its tenant", async () => {
     const payload = claims();
-    const tenant = await verifyAccessToken(await sign(payload, signingKey, { alg: "ES256", kid: KID }), jwksEnv);
+    const tenant = await verifyAccessToken(
+      await sign(payload, signingKey, { alg: "ES256", kid: KID }),
+      jwksEnv,
+    );
     expect(tenant).toEqual({ id: payload.sub, email: "jwks@example.com" });
-    expect(fetchSpy.mock.calls.some(([input]) => String(input instanceof Request ? input.url : input) === JWKS_URL)).toBe(true);
+    expect(
+      fetchSpy.mock.calls.some(
+        ([input]) => String(input instanceof Request ? input.url : input) === JWKS_URL,
+      ),
+    ).toBe(true);
   });
 
   it("refuses a token whose kid is not in the JWKS", async () => {
-    const error = await refusal(await sign(claims(), signingKey, { alg: "ES256", kid: "retired-key" }));
+    const error = await refusal(
+      await sign(claims(), signingKey, { alg: "ES256", kid: "retired-key" }),
+    );
     expect(error).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
     expect(error.message).toMatch(/unknown key/);
   });
 
   it("refuses an ES256 token signed by another key under the published kid", async () => {
     const other = await generateKeyPair("ES256");
-    expect(await refusal(await sign(claims(), other.privateKey, { alg: "ES256", kid: KID }))).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
+    expect(
+      await refusal(await sign(claims(), other.privateKey, { alg: "ES256", kid: KID })),
+    ).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
   });
 
   it("refuses an RS256 token signed by a key that is not published", async () => {
     const rsa = await generateKeyPair("RS256");
     for (const kid of [KID, "rsa-key"]) {
-      expect(await refusal(await sign(claims(), rsa.privateKey, { alg: "RS256", kid }))).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
+      expect(
+        await refusal(await sign(claims(), rsa.privateKey, { alg: "RS256", kid })),
+      ).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
     }
   });
 
   it("refuses HS256 tokens when only the JWKS is configured, whatever secret signed them", async () => {
     for (const secret of [env.SUPABASE_JWT_SECRET, "some-secret-some-secret-some-secret-1234"]) {
-      const error = await refusal(await sign(claims(), new TextEncoder().encode(secret), { alg: "HS256" }));
+      const error = await refusal(
+        await sign(claims(), new TextEncoder().encode(secret), { alg: "HS256" }),
+      );
       expect(error).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
       expect(error.message).toMatch(/HS256/);
     }
@@ -87,14 +119,22 @@ describe("access token verification against a Supabase JWKS", () => {
     ["another project's issuer", "https://other.supabase.test/auth/v1"],
     ["the project URL without /auth/v1", SUPABASE_URL],
   ])("refuses a token from %s", async (_name, iss) => {
-    const error = await refusal(await sign(claims({ iss }), signingKey, { alg: "ES256", kid: KID }));
+    const error = await refusal(
+      await sign(claims({ iss }), signingKey, { alg: "ES256", kid: KID }),
+    );
     expect(error).toMatchObject({ code: "UNAUTHENTICATED", status: 401 });
     expect(error.message).toMatch(/"iss"/);
   });
 
   it("refuses a published-key token for the wrong audience or that has expired", async () => {
-    expect(await refusal(await sign(claims({ aud: "anon" }), signingKey, { alg: "ES256", kid: KID }))).toMatchObject({ code: "UNAUTHENTICATED" });
-    const expired = await new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: KID }).setIssuedAt(Math.floor(Date.now() / 1000) - 7200).setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(signingKey);
+    expect(
+      await refusal(await sign(claims({ aud: "anon" }), signingKey, { alg: "ES256", kid: KID })),
+    ).toMatchObject({ code: "UNAUTHENTICATED" });
+    const expired = await new SignJWT(claims())
+      .setProtectedHeader({ alg: "ES256", kid: KID })
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(signingKey);
     expect(await refusal(expired)).toMatchObject({ code: "TOKEN_EXPIRED", status: 401 });
   });
 });

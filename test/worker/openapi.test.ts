@@ -4,7 +4,17 @@ import { api } from "./helpers.ts";
 
 interface OpenApiDocument {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses?: unknown }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        security?: unknown[];
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses?: unknown;
+      }
+    >
+  >;
   components: { securitySchemes: Record<string, unknown> };
 }
 
@@ -15,17 +25,23 @@ const openapi = async () => {
 };
 
 /** Every API route from the route table, in OpenAPI spelling ("/api/v1/agents/{id}"). */
-const apiRoutes = [...new Set(
-  app.routes
-    .filter((r) => r.method !== "ALL" && r.path.startsWith("/api/v1/"))
-    .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}").replace(/\/$/, "")}`),
-)];
+const apiRoutes = [
+  ...new Set(
+    app.routes
+      .filter((r) => r.method !== "ALL" && r.path.startsWith("/api/v1/"))
+      .map(
+        (r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}").replace(/\/$/, "")}`,
+      ),
+  ),
+];
 
 describe("GET /openapi.json and /docs", () => {
   it("documents every API route in the route table", async () => {
     const doc = await openapi();
     expect(doc.openapi).toBe("3.1.0");
-    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path.replace(/\/$/, "")}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${path.replace(/\/$/, "")}`),
+    );
     expect(apiRoutes.length).toBeGreaterThan(10);
     expect(documented).toEqual(expect.arrayContaining(apiRoutes));
   });
@@ -38,7 +54,9 @@ describe("GET /openapi.json and /docs", () => {
   });
 
   it("describes partial agent configs without defaults, so clients see which settings they may omit", async () => {
-    const body = (await openapi()).paths["/api/v1/agents/{id}"]?.["patch"]?.requestBody?.content["application/json"]?.schema;
+    const body = (await openapi()).paths["/api/v1/agents/{id}"]?.["patch"]?.requestBody?.content[
+      "application/json"
+    ]?.schema;
     const text = JSON.stringify(body);
     expect(text).toContain("temperature");
     expect(text).not.toContain('"default"');
@@ -46,9 +64,14 @@ describe("GET /openapi.json and /docs", () => {
 
   it("says what the similarity threshold means in the agent bodies and answers", async () => {
     const doc = await openapi();
-    const patch = JSON.stringify(doc.paths["/api/v1/agents/{id}"]?.["patch"]?.requestBody?.content["application/json"]?.schema);
+    const patch = JSON.stringify(
+      doc.paths["/api/v1/agents/{id}"]?.["patch"]?.requestBody?.content["application/json"]?.schema,
+    );
     const answer = JSON.stringify(doc.paths["/api/v1/agents/{id}"]?.["get"]);
-    for (const text of [patch, answer]) expect(text).toContain("A passage is used only if its relevance reaches this, in any search mode");
+    for (const text of [patch, answer])
+      expect(text).toContain(
+        "A passage is used only if its relevance reaches this, in any search mode",
+      );
   });
 
   it("serves the interactive docs page pointing at the document", async () => {

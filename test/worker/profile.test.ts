@@ -8,9 +8,13 @@ const getProfile = async (token: string) => {
   expect(res.status).toBe(200);
   return (await res.json()) as Profile;
 };
-const patch = (token: string, json: unknown) => api("/api/v1/profile", { method: "PATCH", token, json });
+const patch = (token: string, json: unknown) =>
+  api("/api/v1/profile", { method: "PATCH", token, json });
 const availability = async (token: string, username: string) => {
-  const res = await api(`/api/v1/profile/username-available?username=${encodeURIComponent(username)}`, { token });
+  const res = await api(
+    `/api/v1/profile/username-available?username=${encodeURIComponent(username)}`,
+    { token },
+  );
   expect(res.status).toBe(200);
   return (await res.json()) as { username: string; available: boolean; reason?: string };
 };
@@ -20,7 +24,12 @@ describe("/api/v1/profile", () => {
     const t = tag();
     const owner = await signIn(`Jane.Doe+${t}@Example.com`);
     const profile = await getProfile(owner.token);
-    expect(profile).toMatchObject({ id: owner.userId, username: `jane-doe-${t}`, is_public: true, social_links: {} });
+    expect(profile).toMatchObject({
+      id: owner.userId,
+      username: `jane-doe-${t}`,
+      is_public: true,
+      social_links: {},
+    });
     expect(profile.username).toMatch(/^[a-z0-9_-]{3,30}$/);
   });
 
@@ -59,22 +68,32 @@ describe("/api/v1/profile", () => {
     const other = await getProfile((await signIn()).token);
     const { token } = await signIn();
     const before = await getProfile(token);
-    const error = await expectError(await patch(token, { username: other.username }), 409, "USERNAME_TAKEN");
+    const error = await expectError(
+      await patch(token, { username: other.username }),
+      409,
+      "USERNAME_TAKEN",
+    );
     expect(fieldPaths(error)).toContain("username");
     expect((await getProfile(token)).username).toBe(before.username);
   });
 
-  it.each(["admin", "docs", "sign-in", "api"])("refuses the reserved username %s naming `username`", async (username) => {
-    const { token } = await signIn();
-    const error = await expectError(await patch(token, { username }), 400, "VALIDATION_FAILED");
-    expect(fieldPaths(error)).toContain("username");
-  });
+  it.each(["admin", "docs", "sign-in", "api"])(
+    "refuses the reserved username %s naming `username`",
+    async (username) => {
+      const { token } = await signIn();
+      const error = await expectError(await patch(token, { username }), 400, "VALIDATION_FAILED");
+      expect(fieldPaths(error)).toContain("username");
+    },
+  );
 
-  it.each(["ab", "Has Spaces", "x".repeat(31)])("refuses the malformed username %j naming `username`", async (username) => {
-    const { token } = await signIn();
-    const error = await expectError(await patch(token, { username }), 400, "VALIDATION_FAILED");
-    expect(fieldPaths(error)).toContain("username");
-  });
+  it.each(["ab", "Has Spaces", "x".repeat(31)])(
+    "refuses the malformed username %j naming `username`",
+    async (username) => {
+      const { token } = await signIn();
+      const error = await expectError(await patch(token, { username }), 400, "VALIDATION_FAILED");
+      expect(fieldPaths(error)).toContain("username");
+    },
+  );
 
   it.each([
     [{ avatar_url: "not a url" }, "avatar_url"],
@@ -95,7 +114,11 @@ describe("/api/v1/profile", () => {
 
   it("requires a token", async () => {
     await expectError(await api("/api/v1/profile"), 401, "UNAUTHENTICATED");
-    await expectError(await api("/api/v1/profile", { method: "PATCH", json: { display_name: "x" } }), 401, "UNAUTHENTICATED");
+    await expectError(
+      await api("/api/v1/profile", { method: "PATCH", json: { display_name: "x" } }),
+      401,
+      "UNAUTHENTICATED",
+    );
   });
 });
 
@@ -109,19 +132,36 @@ describe("GET /api/v1/profile/username-available", () => {
     const other = await getProfile((await signIn()).token);
     const { token } = await signIn();
     const mine = await getProfile(token);
-    expect(await availability(token, other.username)).toEqual({ username: other.username, available: false, reason: "already taken" });
-    expect(await availability(token, mine.username.toUpperCase())).toEqual({ username: mine.username, available: true });
+    expect(await availability(token, other.username)).toEqual({
+      username: other.username,
+      available: false,
+      reason: "already taken",
+    });
+    expect(await availability(token, mine.username.toUpperCase())).toEqual({
+      username: mine.username,
+      available: true,
+    });
   });
 
   it("says reserved and malformed usernames are not available, with the reason", async () => {
     const { token } = await signIn();
-    expect(await availability(token, "admin")).toMatchObject({ available: false, reason: expect.stringMatching(/reserved/) });
-    expect(await availability(token, "no way!")).toMatchObject({ available: false, reason: expect.stringMatching(/3-30 characters/) });
+    expect(await availability(token, "admin")).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/reserved/),
+    });
+    expect(await availability(token, "no way!")).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/3-30 characters/),
+    });
   });
 
   it("requires the username parameter", async () => {
     const { token } = await signIn();
-    const error = await expectError(await api("/api/v1/profile/username-available", { token }), 400, "VALIDATION_FAILED");
+    const error = await expectError(
+      await api("/api/v1/profile/username-available", { token }),
+      400,
+      "VALIDATION_FAILED",
+    );
     expect(fieldPaths(error)).toContain("username");
   });
 });

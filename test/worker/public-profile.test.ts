@@ -9,38 +9,74 @@ const SECRET_PROMPT = "TOP-SECRET-PROMPT-do-not-leak";
 async function ownerWithAgents() {
   const owner = await signIn();
   const profile = (await (await api("/api/v1/profile", { token: owner.token })).json()) as Profile;
-  const shown = await createAgent(owner.token, { name: "Shown", description: "Ask me", icon: "bot", is_public: true, system_prompt_override: SECRET_PROMPT, execution_config: { temperature: 1.3 } });
+  const shown = await createAgent(owner.token, {
+    name: "Shown",
+    description: "Ask me",
+    icon: "bot",
+    is_public: true,
+    system_prompt_override: SECRET_PROMPT,
+    execution_config: { temperature: 1.3 },
+  });
   const privateAgent = await createAgent(owner.token, { name: "Private", is_public: false });
-  const inactive = await createAgent(owner.token, { name: "Inactive", is_public: true, is_active: false });
+  const inactive = await createAgent(owner.token, {
+    name: "Inactive",
+    is_public: true,
+    is_active: false,
+  });
   return { ...owner, username: profile.username, shown, privateAgent, inactive };
 }
 
-const publicProfile = (username: string) => api(`/api/v1/public/profiles/${encodeURIComponent(username)}`);
+const publicProfile = (username: string) =>
+  api(`/api/v1/public/profiles/${encodeURIComponent(username)}`);
 
 describe("GET /api/v1/public/profiles/{username}", () => {
   it("shows the display fields and only public, active agents, without a token", async () => {
     const owner = await ownerWithAgents();
-    await api("/api/v1/profile", { method: "PATCH", token: owner.token, json: { display_name: "Pat", social_links: { website: "https://pat.example" } } });
+    await api("/api/v1/profile", {
+      method: "PATCH",
+      token: owner.token,
+      json: { display_name: "Pat", social_links: { website: "https://pat.example" } },
+    });
     const res = await publicProfile(owner.username);
     expect(res.status).toBe(200);
     const body = PublicProfileSchema.parse(await res.json());
-    expect(body).toMatchObject({ username: owner.username, display_name: "Pat", social_links: { website: "https://pat.example" } });
-    expect(body.agents).toEqual([{ id: owner.shown.id, name: "Shown", description: "Ask me", icon: "bot" }]);
+    expect(body).toMatchObject({
+      username: owner.username,
+      display_name: "Pat",
+      social_links: { website: "https://pat.example" },
+    });
+    expect(body.agents).toEqual([
+      { id: owner.shown.id, name: "Shown", description: "Ask me", icon: "bot" },
+    ]);
   });
 
   it("never exposes system prompts, configs, owner ids or the email", async () => {
     const owner = await ownerWithAgents();
     const text = await (await publicProfile(owner.username)).text();
     expect(text).toContain(owner.shown.id);
-    for (const hidden of [SECRET_PROMPT, "system_prompt", "execution_config", "query_config", "rag_config", "temperature", owner.userId, owner.email, "owner_id"]) {
+    for (const hidden of [
+      SECRET_PROMPT,
+      "system_prompt",
+      "execution_config",
+      "query_config",
+      "rag_config",
+      "temperature",
+      owner.userId,
+      owner.email,
+      "owner_id",
+    ]) {
       expect(text).not.toContain(hidden);
     }
   });
 
   it("lists an agent only while it is both public and active", async () => {
     const owner = await ownerWithAgents();
-    const listed = async () => ((await (await publicProfile(owner.username)).json()) as PublicProfile).agents.map((a) => a.name);
-    const change = (id: string, json: unknown) => api(`/api/v1/agents/${id}`, { method: "PATCH", token: owner.token, json });
+    const listed = async () =>
+      ((await (await publicProfile(owner.username)).json()) as PublicProfile).agents.map(
+        (a) => a.name,
+      );
+    const change = (id: string, json: unknown) =>
+      api(`/api/v1/agents/${id}`, { method: "PATCH", token: owner.token, json });
     await change(owner.shown.id, { is_active: false });
     expect(await listed()).toEqual([]);
     await change(owner.inactive.id, { is_active: true });
@@ -57,7 +93,11 @@ describe("GET /api/v1/public/profiles/{username}", () => {
   });
 
   it("answers 404 PROFILE_NOT_FOUND for an unknown username", async () => {
-    await expectError(await publicProfile(`nobody-${crypto.randomUUID().slice(0, 8)}`), 404, "PROFILE_NOT_FOUND");
+    await expectError(
+      await publicProfile(`nobody-${crypto.randomUUID().slice(0, 8)}`),
+      404,
+      "PROFILE_NOT_FOUND",
+    );
   });
 
   it("answers 404 PROFILE_NOT_FOUND for a name that cannot be a username", async () => {
@@ -66,7 +106,11 @@ describe("GET /api/v1/public/profiles/{username}", () => {
 
   it("answers 404 PROFILE_NOT_FOUND once the owner makes the profile private", async () => {
     const owner = await ownerWithAgents();
-    const res = await api("/api/v1/profile", { method: "PATCH", token: owner.token, json: { is_public: false } });
+    const res = await api("/api/v1/profile", {
+      method: "PATCH",
+      token: owner.token,
+      json: { is_public: false },
+    });
     expect(res.status).toBe(200);
     const error = await expectError(await publicProfile(owner.username), 404, "PROFILE_NOT_FOUND");
     expect(error.message).not.toContain(SECRET_PROMPT);

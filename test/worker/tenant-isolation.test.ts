@@ -25,8 +25,10 @@ const probes = parameterised.filter((r) => /:id\b/.test(r.path));
 
 /** Parameterised routes whose parameter is not an owner's resource id, and why. */
 const EXEMPT: Record<string, string> = {
-  "/api/v1/public/profiles/:username": "public by design; public-profile.test.ts checks what it reveals",
-  "/api/v1/chat/:session_id": "a visitor chat session, authorised by its own session token rather than an owner token",
+  "/api/v1/public/profiles/:username":
+    "public by design; public-profile.test.ts checks what it reveals",
+  "/api/v1/chat/:session_id":
+    "a visitor chat session, authorised by its own session token rather than an owner token",
 };
 
 interface Fixture {
@@ -38,7 +40,8 @@ interface Fixture {
 
 const fixtures: Record<string, Fixture> = {
   "/api/v1/agents/": {
-    create: (token) => createAgent(token, { name: `Owned ${crypto.randomUUID().slice(0, 8)}`, is_public: true }),
+    create: (token) =>
+      createAgent(token, { name: `Owned ${crypto.randomUUID().slice(0, 8)}`, is_public: true }),
     read: async (token, id) => {
       const res = await api(`/api/v1/agents/${id}`, { token });
       return { status: res.status, body: await res.json() };
@@ -71,7 +74,11 @@ const fixtures: Record<string, Fixture> = {
 };
 
 async function ingestText(token: string): Promise<{ document_id: string; job_id: string }> {
-  const res = await api("/api/v1/ingest", { method: "POST", token, json: { document_name: "Owned notes", content: "Opening hours are nine to five on weekdays." } });
+  const res = await api("/api/v1/ingest", {
+    method: "POST",
+    token,
+    json: { document_name: "Owned notes", content: "Opening hours are nine to five on weekdays." },
+  });
   if (res.status !== 202) throw new Error(`ingest failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { document_id: string; job_id: string };
 }
@@ -85,7 +92,10 @@ function bodyFor(path: string): unknown {
 
 function fixtureFor(path: string): Fixture {
   const found = Object.entries(fixtures).find(([prefix]) => path.startsWith(prefix));
-  if (!found) throw new Error(`no tenant-isolation fixture for ${path}: add one in test/worker/tenant-isolation.test.ts`);
+  if (!found)
+    throw new Error(
+      `no tenant-isolation fixture for ${path}: add one in test/worker/tenant-isolation.test.ts`,
+    );
   return found[1];
 }
 
@@ -99,7 +109,10 @@ const call = (method: string, path: string, id: string, token?: string) =>
 describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${probes.length * 3} probes)`, () => {
   it("leaves no parameterised route unprobed unless it is exempt for a stated reason", () => {
     const unaccounted = parameterised
-      .filter((r) => !probes.includes(r) && !Object.keys(EXEMPT).some((prefix) => r.path.startsWith(prefix)))
+      .filter(
+        (r) =>
+          !probes.includes(r) && !Object.keys(EXEMPT).some((prefix) => r.path.startsWith(prefix)),
+      )
       .map((r) => `${r.method} ${r.path}`);
     expect(unaccounted).toEqual([]);
   });
@@ -107,49 +120,63 @@ describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${
   it("generates the probe list from the route table, including every agent route", () => {
     const names = probes.map((p) => `${p.method} ${p.path}`);
     console.log(`tenant isolation: ${names.length * 3} probes over`, names);
-    expect(names).toEqual(expect.arrayContaining([
-      "GET /api/v1/agents/:id",
-      "PATCH /api/v1/agents/:id",
-      "DELETE /api/v1/agents/:id",
-      "POST /api/v1/agents/:id/duplicate",
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "GET /api/v1/agents/:id",
+        "PATCH /api/v1/agents/:id",
+        "DELETE /api/v1/agents/:id",
+        "POST /api/v1/agents/:id/duplicate",
+      ]),
+    );
   });
 
-  it.each(probes.map((p) => [p.method, p.path]))("%s %s answers 404 to another tenant and 401 to an anonymous caller, changing nothing", async (method, path) => {
-    const fixture = fixtureFor(path);
-    const a = await signIn();
-    const b = await signIn();
-    const { id } = await fixture.create(a.token);
-    const before = await fixture.read(a.token, id);
+  it.each(probes.map((p) => [p.method, p.path]))(
+    "%s %s answers 404 to another tenant and 401 to an anonymous caller, changing nothing",
+    async (method, path) => {
+      const fixture = fixtureFor(path);
+      const a = await signIn();
+      const b = await signIn();
+      const { id } = await fixture.create(a.token);
+      const before = await fixture.read(a.token, id);
 
-    const leaks: string[] = [];
-    const asB = await call(method, path, id, b.token);
-    if (asB.status !== 404) leaks.push(`tenant B got ${asB.status}: ${await asB.text()}`);
-    const asAnonymous = await call(method, path, id);
-    if (asAnonymous.status !== 401) leaks.push(`anonymous caller got ${asAnonymous.status}: ${await asAnonymous.text()}`);
-    expect(leaks).toEqual([]);
+      const leaks: string[] = [];
+      const asB = await call(method, path, id, b.token);
+      if (asB.status !== 404) leaks.push(`tenant B got ${asB.status}: ${await asB.text()}`);
+      const asAnonymous = await call(method, path, id);
+      if (asAnonymous.status !== 401)
+        leaks.push(`anonymous caller got ${asAnonymous.status}: ${await asAnonymous.text()}`);
+      expect(leaks).toEqual([]);
 
-    expect(await fixture.read(a.token, id)).toEqual(before);
-    expect((await listAgents(b.token)).total).toBe(0);
-  });
+      expect(await fixture.read(a.token, id)).toEqual(before);
+      expect((await listAgents(b.token)).total).toBe(0);
+    },
+  );
 
-  it.each(probes.map((p) => [p.method, p.path]))("%s %s serves the owning tenant", async (method, path) => {
-    const a = await signIn();
-    const { id } = await fixtureFor(path).create(a.token);
-    const res = await call(method, path, id, a.token);
-    expect(res.status, await res.clone().text()).toBeLessThan(300);
-  });
+  it.each(probes.map((p) => [p.method, p.path]))(
+    "%s %s serves the owning tenant",
+    async (method, path) => {
+      const a = await signIn();
+      const { id } = await fixtureFor(path).create(a.token);
+      const res = await call(method, path, id, a.token);
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+    },
+  );
 
   it("never lists another tenant's agents, even when names match a search", async () => {
     const a = await signIn();
     const b = await signIn();
-    const mine = [await createAgent(a.token, { name: "Same name" }), await createAgent(a.token, { name: "Same public", is_public: true })];
+    const mine = [
+      await createAgent(a.token, { name: "Same name" }),
+      await createAgent(a.token, { name: "Same public", is_public: true }),
+    ];
     const theirs = await createAgent(b.token, { name: "Same name" });
     for (const query of ["", "&search=Same"]) {
       const seenByB = await listAgents(b.token, query);
       expect(seenByB.total).toBe(1);
       expect(seenByB.agents.map((x) => x.id)).toEqual([theirs.id]);
     }
-    expect((await listAgents(a.token)).agents.map((x) => x.id).sort()).toEqual(mine.map((x) => x.id).sort());
+    expect((await listAgents(a.token)).agents.map((x) => x.id).sort()).toEqual(
+      mine.map((x) => x.id).sort(),
+    );
   });
 });

@@ -34,7 +34,14 @@ export default defineConfig(async () => {
     test: {
       root: here("."),
       include: ["**/*.test.ts"],
-      exclude: [...configDefaults.exclude, ...evalExcludes(["knowledge/kb-store-contract.test.ts", "knowledge/qdrant-store-contract.test.ts", "knowledge/vector-index.test.ts"])],
+      exclude: [
+        ...configDefaults.exclude,
+        ...evalExcludes([
+          "knowledge/kb-store-contract.test.ts",
+          "knowledge/qdrant-store-contract.test.ts",
+          "knowledge/vector-index.test.ts",
+        ]),
+      ],
       globalSetup: [here("../support/global-setup.ts")],
       testTimeout: 20_000,
       // The Worker logs JSON lines per request; show them only for a failing test.

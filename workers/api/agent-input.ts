@@ -23,7 +23,12 @@ interface ConfigPatch {
   rag_config?: Partial<RAGConfig> | undefined;
 }
 
-function merge<S extends z.ZodType>(schema: S, field: string, base: object, patch: object | undefined): z.infer<S> {
+function merge<S extends z.ZodType>(
+  schema: S,
+  field: string,
+  base: object,
+  patch: object | undefined,
+): z.infer<S> {
   const result = schema.safeParse({ ...base, ...patch });
   if (!result.success) throw validationError(result.error.issues, field);
   return result.data;
@@ -31,8 +36,18 @@ function merge<S extends z.ZodType>(schema: S, field: string, base: object, patc
 
 export function mergeConfigs(base: Partial<Configs> | undefined, patch: ConfigPatch): Configs {
   return {
-    execution_config: merge(ExecutionConfigSchema, "execution_config", base?.execution_config ?? {}, patch.execution_config),
-    query_config: merge(QueryConfigSchema, "query_config", base?.query_config ?? {}, patch.query_config),
+    execution_config: merge(
+      ExecutionConfigSchema,
+      "execution_config",
+      base?.execution_config ?? {},
+      patch.execution_config,
+    ),
+    query_config: merge(
+      QueryConfigSchema,
+      "query_config",
+      base?.query_config ?? {},
+      patch.query_config,
+    ),
     rag_config: merge(RAGConfigSchema, "rag_config", base?.rag_config ?? {}, patch.rag_config),
   };
 }
@@ -40,8 +55,11 @@ export function mergeConfigs(base: Partial<Configs> | undefined, patch: ConfigPa
 export function assertModelAvailable(env: WorkerEnv, model: string): void {
   const models = availableModels(env);
   if (!models.some((m) => m.id === model)) {
-    throw new AppError("MODEL_UNAVAILABLE", 400, `The model "${model}" is not offered by the providers configured on this server. Available: ${models.map((m) => m.id).join(", ")}.`, [
-      { field: "execution_config.model", message: "not available here" },
-    ]);
+    throw new AppError(
+      "MODEL_UNAVAILABLE",
+      400,
+      `The model "${model}" is not offered by the providers configured on this server. Available: ${models.map((m) => m.id).join(", ")}.`,
+      [{ field: "execution_config.model", message: "not available here" }],
+    );
   }
 }

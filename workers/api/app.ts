@@ -42,13 +42,23 @@ app.use("/api/*", apiCors);
 const apiBodyLimit = bodyLimit({
   maxSize: API_BODY_LIMIT_BYTES,
   onError: () => {
-    throw new AppError("PAYLOAD_TOO_LARGE", 413, `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`);
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      413,
+      `The request body is larger than ${API_BODY_LIMIT_BYTES / 1024} KB.`,
+    );
   },
 });
 const isUpload = (path: string) => path === "/api/v1/ingest" || path === "/api/v1/ingest/";
 // A body must keep arriving; an upload gets ten minutes in all, anything else one. Before the
 // body limit, which reads a body sent without Content-Length itself and needs the deadline too.
-app.use("/api/*", bodyDeadline((c) => ({ idleMs: bodyIdleMs(c.env), totalMs: isUpload(c.req.path) ? 600_000 : 60_000 })));
+app.use(
+  "/api/*",
+  bodyDeadline((c) => ({
+    idleMs: bodyIdleMs(c.env),
+    totalMs: isUpload(c.req.path) ? 600_000 : 60_000,
+  })),
+);
 // Uploads have their own, larger limit (MAX_UPLOAD_BYTES, checked in the ingest route).
 app.use("/api/*", (c, next) => (isUpload(c.req.path) ? next() : apiBodyLimit(c, next)));
 
@@ -72,43 +82,85 @@ app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
   type: "http",
   scheme: "bearer",
   bearerFormat: "JWT",
-  description: "A Supabase Auth access token (or, in development, one from POST /api/v1/dev/sign-in).",
+  description:
+    "A Supabase Auth access token (or, in development, one from POST /api/v1/dev/sign-in).",
 });
 app.openAPIRegistry.registerComponent("securitySchemes", "sessionToken", {
   type: "http",
   scheme: "bearer",
-  description: "The session_token returned by POST /api/v1/chat/init (or `?token=` on the WebSocket).",
+  description:
+    "The session_token returned by POST /api/v1/chat/init (or `?token=` on the WebSocket).",
 });
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
-  info: { title: "Nooble API", version: "1.0.0", description: "Owners build agents from their knowledge; visitors chat with public agents." },
+  info: {
+    title: "Nooble API",
+    version: "1.0.0",
+    description: "Owners build agents from their knowledge; visitors chat with public agents.",
+  },
 });
 app.get("/docs", (c) => c.html(docsPage));
 
-const errorBody = (code: ErrorBody["error"]["code"], message: string, requestId: string, fields?: ErrorBody["error"]["fields"]): ErrorBody => ({
+const errorBody = (
+  code: ErrorBody["error"]["code"],
+  message: string,
+  requestId: string,
+  fields?: ErrorBody["error"]["fields"],
+): ErrorBody => ({
   error: { code, message, ...(fields ? { fields } : {}), request_id: requestId },
 });
 
-app.notFound((c) => c.json(errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId), 404));
+app.notFound((c) =>
+  c.json(
+    errorBody("ROUTE_NOT_FOUND", `No route for ${c.req.method} ${c.req.path}.`, c.var.requestId),
+    404,
+  ),
+);
 
 app.onError((err, c) => {
   const requestId = c.var.requestId;
   // Whatever was reading the body failed because it stopped arriving: say that, not what the reader made of it.
   const bodyFailure = c.var.bodyFailure;
-  if (bodyFailure) return c.json(errorBody(bodyFailure.code, bodyFailure.message, requestId), bodyFailure.status);
+  if (bodyFailure)
+    return c.json(errorBody(bodyFailure.code, bodyFailure.message, requestId), bodyFailure.status);
   if (err instanceof AppError) {
     if (err.status >= 500) c.var.log.error(err.message, { code: err.code, status: err.status });
     return c.json(errorBody(err.code, err.message, requestId, err.fields), err.status);
   }
   if (err instanceof HTTPException) {
     if (err.status === 400 && /json/i.test(err.message)) {
-      return c.json(errorBody("MALFORMED_JSON", "The request body is not valid JSON. Send a JSON object with Content-Type: application/json.", requestId), 400);
+      return c.json(
+        errorBody(
+          "MALFORMED_JSON",
+          "The request body is not valid JSON. Send a JSON object with Content-Type: application/json.",
+          requestId,
+        ),
+        400,
+      );
     }
     if (err.status === 415 || (err.status === 400 && /content-type/i.test(err.message))) {
-      return c.json(errorBody("UNSUPPORTED_MEDIA_TYPE", "Send the request body as JSON with Content-Type: application/json.", requestId), 415);
+      return c.json(
+        errorBody(
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Send the request body as JSON with Content-Type: application/json.",
+          requestId,
+        ),
+        415,
+      );
     }
-    if (err.status < 500) return c.json(errorBody("VALIDATION_FAILED", err.message, requestId), err.status);
+    if (err.status < 500)
+      return c.json(errorBody("VALIDATION_FAILED", err.message, requestId), err.status);
   }
-  c.var.log.error("unhandled error", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stack: err instanceof Error ? err.stack : undefined });
-  return c.json(errorBody("INTERNAL_ERROR", "Something went wrong on our side. Try again; if it keeps happening, quote the request id.", requestId), 500);
+  c.var.log.error("unhandled error", {
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  });
+  return c.json(
+    errorBody(
+      "INTERNAL_ERROR",
+      "Something went wrong on our side. Try again; if it keeps happening, quote the request id.",
+      requestId,
+    ),
+    500,
+  );
 });

@@ -9,8 +9,17 @@ import { AppError } from "../errors.ts";
 import type { AppEnv } from "../env.ts";
 
 export function validationError(issues: readonly z.core.$ZodIssue[], prefix = ""): AppError {
-  const fields = fieldErrorsFromIssues(issues).map((f) => ({ ...f, field: prefix && f.field !== "(body)" ? `${prefix}.${f.field}` : f.field }));
-  const summary = fields.map((f) => (f.field === "(body)" || f.message.startsWith("unknown field") ? f.message : `${f.field}: ${f.message}`)).join("; ");
+  const fields = fieldErrorsFromIssues(issues).map((f) => ({
+    ...f,
+    field: prefix && f.field !== "(body)" ? `${prefix}.${f.field}` : f.field,
+  }));
+  const summary = fields
+    .map((f) =>
+      f.field === "(body)" || f.message.startsWith("unknown field")
+        ? f.message
+        : `${f.field}: ${f.message}`,
+    )
+    .join("; ");
   return new AppError("VALIDATION_FAILED", 400, `The request is not valid: ${summary}`, fields);
 }
 
@@ -38,7 +47,8 @@ export const errorResponses = (...statuses: (400 | 401 | 404 | 409 | 413 | 503)[
 export const bearerSecurity = [{ bearerAuth: [] }];
 
 /** Ids in paths are uuids; anything else names nothing (routes answer 404, as for another tenant's id). */
-export const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+export const isUuid = (value: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** An OpenAPI JSON body or response of `schema`. */
 export const json = <T>(schema: T) => ({ content: { "application/json": { schema } } });

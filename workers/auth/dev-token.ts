@@ -12,7 +12,11 @@ export const DEV_TOKEN_TTL_SECONDS = 60 * 60 * 24;
 /** A stable user id per email, so signing in again finds the same tenant. */
 export const devUserId = (email: string) => uuidFromName(`nooble-dev:${email.toLowerCase()}`);
 
-export async function mintDevToken(env: WorkerEnv, email: string, secret: string): Promise<{ token: string; userId: string }> {
+export async function mintDevToken(
+  env: WorkerEnv,
+  email: string,
+  secret: string,
+): Promise<{ token: string; userId: string }> {
   const userId = await devUserId(email);
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({

@@ -42,37 +42,62 @@ export async function verifyAccessToken(token: string, env: WorkerEnv): Promise<
   } catch {
     throw unauthenticated("The access token is not a valid JWT. Sign in again.");
   }
-  const common = { audience: TOKEN_AUDIENCE, issuer: tokenIssuer(env), requiredClaims: ["sub", "exp"] };
+  const common = {
+    audience: TOKEN_AUDIENCE,
+    issuer: tokenIssuer(env),
+    requiredClaims: ["sub", "exp"],
+  };
   let payload: JWTPayload;
   try {
     if (alg === "HS256" && env.SUPABASE_JWT_SECRET) {
       const key = new TextEncoder().encode(env.SUPABASE_JWT_SECRET);
       ({ payload } = await jwtVerify(token, key, { ...common, algorithms: ["HS256"] }));
     } else if (alg !== undefined && ASYMMETRIC_ALGS.includes(alg) && env.SUPABASE_URL) {
-      ({ payload } = await jwtVerify(token, jwksFor(env.SUPABASE_URL), { ...common, algorithms: ASYMMETRIC_ALGS }));
+      ({ payload } = await jwtVerify(token, jwksFor(env.SUPABASE_URL), {
+        ...common,
+        algorithms: ASYMMETRIC_ALGS,
+      }));
     } else if (!env.SUPABASE_JWT_SECRET && !env.SUPABASE_URL) {
-      throw new AppError("INTERNAL_ERROR", 500, "Authentication is not configured on this server (set SUPABASE_URL or SUPABASE_JWT_SECRET).");
+      throw new AppError(
+        "INTERNAL_ERROR",
+        500,
+        "Authentication is not configured on this server (set SUPABASE_URL or SUPABASE_JWT_SECRET).",
+      );
     } else {
-      throw unauthenticated(`Tokens signed with ${alg ?? "no algorithm"} are not accepted here. Sign in again.`);
+      throw unauthenticated(
+        `Tokens signed with ${alg ?? "no algorithm"} are not accepted here. Sign in again.`,
+      );
     }
   } catch (err) {
     throw toAuthError(err);
   }
   const sub = payload.sub;
-  if (typeof sub !== "string" || !UUID.test(sub)) throw unauthenticated("The access token does not name a valid user. Sign in again.");
+  if (typeof sub !== "string" || !UUID.test(sub))
+    throw unauthenticated("The access token does not name a valid user. Sign in again.");
   const email = typeof payload["email"] === "string" ? payload["email"] : null;
   return { id: sub.toLowerCase(), email };
 }
 
 function toAuthError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof errors.JWTExpired) return new AppError("TOKEN_EXPIRED", 401, "The access token has expired. Sign in again.");
+  if (err instanceof errors.JWTExpired)
+    return new AppError("TOKEN_EXPIRED", 401, "The access token has expired. Sign in again.");
   if (err instanceof errors.JWTClaimValidationFailed) {
-    return unauthenticated(`The access token's "${err.claim}" claim is not valid here (${err.reason}). Sign in again.`);
+    return unauthenticated(
+      `The access token's "${err.claim}" claim is not valid here (${err.reason}). Sign in again.`,
+    );
   }
-  if (err instanceof errors.JWKSNoMatchingKey) return unauthenticated("The access token was signed with an unknown key. Sign in again.");
-  if (err instanceof errors.JWSSignatureVerificationFailed) return unauthenticated("The access token's signature is not valid. Sign in again.");
-  if (err instanceof errors.JOSEAlgNotAllowed) return unauthenticated("The access token's algorithm is not accepted here. Sign in again.");
-  if (err instanceof errors.JOSEError) return unauthenticated("The access token could not be verified. Sign in again.");
-  return new AppError("INTERNAL_ERROR", 503, "Sign-in keys could not be loaded right now. Try again shortly.");
+  if (err instanceof errors.JWKSNoMatchingKey)
+    return unauthenticated("The access token was signed with an unknown key. Sign in again.");
+  if (err instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated("The access token's signature is not valid. Sign in again.");
+  if (err instanceof errors.JOSEAlgNotAllowed)
+    return unauthenticated("The access token's algorithm is not accepted here. Sign in again.");
+  if (err instanceof errors.JOSEError)
+    return unauthenticated("The access token could not be verified. Sign in again.");
+  return new AppError(
+    "INTERNAL_ERROR",
+    503,
+    "Sign-in keys could not be loaded right now. Try again shortly.",
+  );
 }

@@ -18,7 +18,15 @@ export const AgentSnapshotSchema = z.object({
 export type AgentSnapshot = z.infer<typeof AgentSnapshotSchema>;
 
 /** Template prompt and owner override joined; an agent with neither gets a plain helpful persona. */
-export function effectiveSystemPrompt(agentName: string, templatePrompt: string | null, override: string | null): string {
-  const parts = [templatePrompt, override].map((p) => p?.trim()).filter((p): p is string => Boolean(p));
-  return parts.length ? parts.join("\n\n") : `You are ${agentName}, a helpful assistant. Answer clearly and honestly.`;
+export function effectiveSystemPrompt(
+  agentName: string,
+  templatePrompt: string | null,
+  override: string | null,
+): string {
+  const parts = [templatePrompt, override]
+    .map((p) => p?.trim())
+    .filter((p): p is string => Boolean(p));
+  return parts.length
+    ? parts.join("\n\n")
+    : `You are ${agentName}, a helpful assistant. Answer clearly and honestly.`;
 }

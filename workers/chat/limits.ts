@@ -15,7 +15,19 @@ const int = (value: string | undefined, fallback: number, min: number) => {
   return Number.isFinite(n) && n >= min ? Math.floor(n) : fallback;
 };
 
-export function chatLimits(env: Partial<Pick<WorkerEnv, "CHAT_MAX_MESSAGE_CHARS" | "CHAT_MESSAGES_PER_MINUTE" | "CHAT_MAX_ANSWER_TOKENS" | "CHAT_TASK_STALL_MS" | "CHAT_IDLE_MS" | "CHAT_SESSION_TTL_SECONDS">>): ChatLimits {
+export function chatLimits(
+  env: Partial<
+    Pick<
+      WorkerEnv,
+      | "CHAT_MAX_MESSAGE_CHARS"
+      | "CHAT_MESSAGES_PER_MINUTE"
+      | "CHAT_MAX_ANSWER_TOKENS"
+      | "CHAT_TASK_STALL_MS"
+      | "CHAT_IDLE_MS"
+      | "CHAT_SESSION_TTL_SECONDS"
+    >
+  >,
+): ChatLimits {
   return {
     maxMessageChars: int(env.CHAT_MAX_MESSAGE_CHARS, 4000, 1),
     messagesPerMinute: int(env.CHAT_MESSAGES_PER_MINUTE, 20, 1),

@@ -15,9 +15,15 @@ export type MessageCheck =
  */
 export function checkChatMessage(content: string, maxChars: number): MessageCheck {
   const text = stripControlCharacters(content).trim();
-  if (!text) return { ok: false, code: "MESSAGE_EMPTY", message: "The message is empty.", status: 400 };
+  if (!text)
+    return { ok: false, code: "MESSAGE_EMPTY", message: "The message is empty.", status: 400 };
   if (text.length > maxChars) {
-    return { ok: false, code: "MESSAGE_TOO_LONG", message: `Messages can be at most ${maxChars} characters (this one has ${text.length}).`, status: 413 };
+    return {
+      ok: false,
+      code: "MESSAGE_TOO_LONG",
+      message: `Messages can be at most ${maxChars} characters (this one has ${text.length}).`,
+      status: 413,
+    };
   }
   return { ok: true, text };
 }

@@ -10,11 +10,18 @@ type OriginEnv = Pick<WorkerEnv, "ALLOWED_ORIGINS" | "ENVIRONMENT">;
 
 /** ALLOWED_ORIGINS as a list of origins (trailing slashes ignored). */
 export function allowedOrigins(env: OriginEnv): string[] {
-  return (env.ALLOWED_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
+  return (env.ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
 }
 
 /** What `origin` (an Origin header that is present) is to a request for `requestUrl`. */
-function classify(origin: string, requestUrl: string, env: OriginEnv): "own" | "allowed" | "refused" {
+function classify(
+  origin: string,
+  requestUrl: string,
+  env: OriginEnv,
+): "own" | "allowed" | "refused" {
   let parsed: URL;
   try {
     parsed = new URL(origin);
@@ -32,7 +39,11 @@ function classify(origin: string, requestUrl: string, env: OriginEnv): "own" | "
  * WebSocket upgrades. Clients that send no Origin (scripts, servers) are not browsers and cannot
  * be used for cross-site socket hijacking; they still need the token.
  */
-export function isOriginAllowed(origin: string | undefined, requestUrl: string, env: OriginEnv): boolean {
+export function isOriginAllowed(
+  origin: string | undefined,
+  requestUrl: string,
+  env: OriginEnv,
+): boolean {
   return !origin || classify(origin, requestUrl, env) !== "refused";
 }
 
@@ -41,7 +52,11 @@ export function isOriginAllowed(origin: string | undefined, requestUrl: string, 
  * CORS answer (no Origin, the Worker's own origin) or may not have one (any other origin). Only
  * an origin in its serialized form is echoed, exactly as the browser sent it.
  */
-export function corsAllowedOrigin(origin: string | undefined, requestUrl: string, env: OriginEnv): string | null {
+export function corsAllowedOrigin(
+  origin: string | undefined,
+  requestUrl: string,
+  env: OriginEnv,
+): string | null {
   if (!origin || classify(origin, requestUrl, env) !== "allowed") return null;
   return new URL(origin).origin === origin ? origin : null;
 }

@@ -3,11 +3,7 @@
  * id of another tenant simply finds nothing (the API answers 404).
  */
 import type { Sql, TransactionSql } from "postgres";
-import {
-  ExecutionConfigSchema,
-  QueryConfigSchema,
-  RAGConfigSchema,
-} from "../../shared/config.ts";
+import { ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema } from "../../shared/config.ts";
 import type { ExecutionConfig, QueryConfig, RAGConfig } from "../../shared/config.ts";
 import type { Agent, AgentTemplate } from "../../shared/api/agents.ts";
 import { PG_UNIQUE_VIOLATION, isPgError } from "./client.ts";
@@ -43,9 +39,12 @@ function toAgent(r: AgentRow): Agent {
 }
 
 export const nameTaken = (name: string) =>
-  new AppError("AGENT_NAME_TAKEN", 409, `You already have an agent named "${name}". Choose another name.`, [
-    { field: "name", message: "already used by another of your agents" },
-  ]);
+  new AppError(
+    "AGENT_NAME_TAKEN",
+    409,
+    `You already have an agent named "${name}". Choose another name.`,
+    [{ field: "name", message: "already used by another of your agents" }],
+  );
 
 export interface AgentWrite {
   template_id: string | null;
@@ -73,19 +72,32 @@ export async function listAgents(
     order by created_at desc, id limit ${opts.limit} offset ${opts.offset}`;
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && opts.offset > 0) {
-    const [c] = await sql<{ n: number }[]>`select count(*)::int as n from agents where owner_id = ${tenantId} ${filter}`;
+    const [c] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from agents where owner_id = ${tenantId} ${filter}`;
     total = c?.n ?? 0;
   }
   return { agents: rows.map(({ total: _t, ...r }) => toAgent(r)), total };
 }
 
-export async function getAgent(sql: Sql | TransactionSql, tenantId: string, agentId: string, forUpdate = false): Promise<Agent | null> {
+export async function getAgent(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  agentId: string,
+  forUpdate = false,
+): Promise<Agent | null> {
   const lock = forUpdate ? sql`for update` : sql``;
-  const [row] = await sql<AgentRow[]>`select * from agents where owner_id = ${tenantId} and id = ${agentId} ${lock}`;
+  const [row] = await sql<
+    AgentRow[]
+  >`select * from agents where owner_id = ${tenantId} and id = ${agentId} ${lock}`;
   return row ? toAgent(row) : null;
 }
 
-export async function insertAgent(sql: Sql | TransactionSql, tenantId: string, a: AgentWrite): Promise<Agent> {
+export async function insertAgent(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  a: AgentWrite,
+): Promise<Agent> {
   try {
     const [row] = await sql<AgentRow[]>`
       insert into agents (owner_id, template_id, name, description, icon, system_prompt_override,
@@ -101,7 +113,12 @@ export async function insertAgent(sql: Sql | TransactionSql, tenantId: string, a
   }
 }
 
-export async function updateAgent(sql: Sql | TransactionSql, tenantId: string, agentId: string, a: AgentWrite): Promise<Agent | null> {
+export async function updateAgent(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  agentId: string,
+  a: AgentWrite,
+): Promise<Agent | null> {
   try {
     const [row] = await sql<AgentRow[]>`
       update agents set name = ${a.name}, description = ${a.description}, icon = ${a.icon},
@@ -117,7 +134,8 @@ export async function updateAgent(sql: Sql | TransactionSql, tenantId: string, a
 }
 
 export async function deleteAgent(sql: Sql, tenantId: string, agentId: string): Promise<boolean> {
-  const rows = await sql`delete from agents where owner_id = ${tenantId} and id = ${agentId} returning id`;
+  const rows =
+    await sql`delete from agents where owner_id = ${tenantId} and id = ${agentId} returning id`;
   return rows.length > 0;
 }
 
@@ -125,7 +143,12 @@ export async function deleteAgent(sql: Sql, tenantId: string, agentId: string): 
  * Copies an agent (settings and document assignments) under a free name: "<name> (copy)",
  * "<name> (copy 2)", ... in one transaction. The copy starts private.
  */
-export async function duplicateAgent(sql: Sql, tenantId: string, agentId: string, requestedName?: string): Promise<Agent | null> {
+export async function duplicateAgent(
+  sql: Sql,
+  tenantId: string,
+  agentId: string,
+  requestedName?: string,
+): Promise<Agent | null> {
   return sql.begin(async (tx) => {
     // One owner's copies are named one at a time (a lock on their profile row), so simultaneous
     // duplicates see each other's names instead of all choosing "<name> (copy)".
@@ -133,7 +156,9 @@ export async function duplicateAgent(sql: Sql, tenantId: string, agentId: string
     const source = await getAgent(tx, tenantId, agentId);
     if (!source) return null;
     const taken = new Set(
-      (await tx<{ name: string }[]>`select name from agents where owner_id = ${tenantId}`).map((r) => r.name),
+      (await tx<{ name: string }[]>`select name from agents where owner_id = ${tenantId}`).map(
+        (r) => r.name,
+      ),
     );
     let name = requestedName;
     if (name === undefined) {
@@ -165,7 +190,8 @@ interface TemplateRow {
 
 /** Templates store only what differs from the defaults; the model they name none of is this server's default (`defaultModel`). */
 function toTemplate(r: TemplateRow, model: string): AgentTemplate {
-  const stored = typeof r.execution_config === "object" && r.execution_config !== null ? r.execution_config : {};
+  const stored =
+    typeof r.execution_config === "object" && r.execution_config !== null ? r.execution_config : {};
   return {
     ...r,
     execution_config: ExecutionConfigSchema.parse({ model, ...stored }),
@@ -181,7 +207,11 @@ export async function listTemplates(sql: Sql, model: string): Promise<AgentTempl
   return rows.map((r) => toTemplate(r, model));
 }
 
-export async function getTemplate(sql: Sql, templateId: string, model: string): Promise<AgentTemplate | null> {
+export async function getTemplate(
+  sql: Sql,
+  templateId: string,
+  model: string,
+): Promise<AgentTemplate | null> {
   const [row] = await sql<TemplateRow[]>`
     select id, name, description, icon, system_prompt, execution_config, query_config, rag_config
     from agent_templates where is_active and id = ${templateId}`;
@@ -189,9 +219,15 @@ export async function getTemplate(sql: Sql, templateId: string, model: string): 
 }
 
 /** The chunk settings (rag_config) of the tenant's agents among `agentIds`; others are left out. */
-export async function agentChunking(sql: Sql | TransactionSql, tenantId: string, agentIds: string[]): Promise<{ chunk_size: number; chunk_overlap: number }[]> {
+export async function agentChunking(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  agentIds: string[],
+): Promise<{ chunk_size: number; chunk_overlap: number }[]> {
   if (agentIds.length === 0) return [];
-  const rows = await sql<{ rag_config: unknown }[]>`select rag_config from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
+  const rows = await sql<
+    { rag_config: unknown }[]
+  >`select rag_config from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
   return rows.map((r) => {
     const { chunk_size, chunk_overlap } = RAGConfigSchema.parse(r.rag_config);
     return { chunk_size, chunk_overlap };

@@ -44,7 +44,11 @@ export async function getChatAgent(sql: Sql, agentId: string): Promise<ChatAgent
       tenant_id: row.owner_id,
       name: row.name,
       description: row.description,
-      system_prompt: effectiveSystemPrompt(row.name, row.template_prompt, row.system_prompt_override),
+      system_prompt: effectiveSystemPrompt(
+        row.name,
+        row.template_prompt,
+        row.system_prompt_override,
+      ),
       execution_config: ExecutionConfigSchema.parse(row.execution_config),
       query_config: QueryConfigSchema.parse(row.query_config),
     },

@@ -21,8 +21,11 @@ export const PG_UNIQUE_VIOLATION = "23505";
 export const PG_FOREIGN_KEY_VIOLATION = "23503";
 
 export function isPgError(err: unknown, code: string, constraint?: string): boolean {
-  if (typeof err !== "object" || err === null || !("code" in err) || err.code !== code) return false;
-  return constraint === undefined || ("constraint_name" in err && err.constraint_name === constraint);
+  if (typeof err !== "object" || err === null || !("code" in err) || err.code !== code)
+    return false;
+  return (
+    constraint === undefined || ("constraint_name" in err && err.constraint_name === constraint)
+  );
 }
 
 /**
@@ -30,7 +33,8 @@ export function isPgError(err: unknown, code: string, constraint?: string): bool
  * produce: they are dropped, not the row. (A lone surrogate reaches a text column as U+FFFD,
  * the UTF-8 encoder's replacement.)
  */
-export const withoutNul = (v: string | null | undefined): string | null => (v == null ? null : v.replaceAll("\u0000", ""));
+export const withoutNul = (v: string | null | undefined): string | null =>
+  v == null ? null : v.replaceAll("\u0000", "");
 
 const jsonbSafe = (s: string) => wellFormed(s.replaceAll("\u0000", ""));
 
@@ -42,6 +46,7 @@ const jsonbSafe = (s: string) => wellFormed(s.replaceAll("\u0000", ""));
 export const jsonWithoutNul = (v: unknown): string =>
   JSON.stringify(v, (_key, value: unknown) => {
     if (typeof value === "string") return jsonbSafe(value);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).map(([k, x]) => [jsonbSafe(k), x]));
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return Object.fromEntries(Object.entries(value).map(([k, x]) => [jsonbSafe(k), x]));
     return value;
   });

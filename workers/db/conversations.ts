@@ -73,7 +73,11 @@ export interface StoredMessages {
 }
 
 /** Stores a batch of a session's messages and recomputes the conversation's counters, in one transaction. */
-export async function storeMessages(sql: Sql, tenantId: string, data: MessageCreateData): Promise<StoredMessages> {
+export async function storeMessages(
+  sql: Sql,
+  tenantId: string,
+  data: MessageCreateData,
+): Promise<StoredMessages> {
   return sql.begin(async (tx) => {
     await upsertConversation(tx, tenantId, data);
     const inserted = await tx`
@@ -91,18 +95,28 @@ export async function storeMessages(sql: Sql, tenantId: string, data: MessageCre
             where conversation_id = ${data.conversation_id} and owner_id = ${tenantId}) agg
       where c.id = ${data.conversation_id} and c.owner_id = ${tenantId}
       returning c.message_count`;
-    return { inserted: inserted.length, duplicates: data.messages.length - inserted.length, message_count: counts?.message_count ?? 0 };
+    return {
+      inserted: inserted.length,
+      duplicates: data.messages.length - inserted.length,
+      message_count: counts?.message_count ?? 0,
+    };
   });
 }
 
 /** Marks the conversation ended (creating it if its messages have not arrived yet). Repeats change nothing. */
-export async function endConversation(sql: Sql, tenantId: string, data: SessionEndData): Promise<void> {
+export async function endConversation(
+  sql: Sql,
+  tenantId: string,
+  data: SessionEndData,
+): Promise<void> {
   await sql.begin((tx) => upsertConversation(tx, tenantId, data, { ended_at: data.ended_at }));
 }
 
 /** Whether the tenant has a profile (conversations need one as their owner). */
 export async function ownerExists(sql: Sql, tenantId: string): Promise<boolean> {
-  const [row] = await sql<{ found: boolean }[]>`select exists (select 1 from profiles where id = ${tenantId}) as found`;
+  const [row] = await sql<
+    { found: boolean }[]
+  >`select exists (select 1 from profiles where id = ${tenantId}) as found`;
   return row?.found ?? false;
 }
 
@@ -146,7 +160,12 @@ function toSummary(r: ConversationRow, preview: string | null): ConversationSumm
     last_message_at: r.last_message_at?.toISOString() ?? null,
     ended_at: r.ended_at?.toISOString() ?? null,
     duration_ms: end ? Math.max(0, end.getTime() - r.started_at.getTime()) : null,
-    visitor: { visitor_id: r.visitor_id, user_agent: r.visitor_user_agent, country: r.visitor_country, referrer: r.visitor_referrer },
+    visitor: {
+      visitor_id: r.visitor_id,
+      user_agent: r.visitor_user_agent,
+      country: r.visitor_country,
+      referrer: r.visitor_referrer,
+    },
     metadata: storedMetadata(r.metadata),
     preview,
   };
@@ -184,7 +203,9 @@ export async function listConversations(
   page: { limit: number; offset: number },
 ): Promise<{ conversations: ConversationSummary[]; total: number }> {
   const where = whereFilter(sql, tenantId, filter);
-  const rows = await sql<(ConversationRow & { total: number; first_user_message: string | null })[]>`
+  const rows = await sql<
+    (ConversationRow & { total: number; first_user_message: string | null })[]
+  >`
     select ${CONVERSATION_COLUMNS(sql)}, count(*) over ()::int as total,
       (select left(m.content, ${PREVIEW_CHARS * 4}) from messages m
        where m.conversation_id = c.id and m.owner_id = c.owner_id and m.role = 'user'
@@ -194,7 +215,9 @@ export async function listConversations(
     order by c.started_at desc, c.id desc limit ${page.limit} offset ${page.offset}`;
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && page.offset > 0) {
-    const [c] = await sql<{ n: number }[]>`select count(*)::int as n from conversations c where ${where}`;
+    const [c] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from conversations c where ${where}`;
     total = c?.n ?? 0;
   }
   return { conversations: rows.map((r) => toSummary(r, previewOf(r.first_user_message))), total };
@@ -246,7 +269,12 @@ export interface ExportRow {
 }
 
 /** How many export rows the filter matches, counting at most `cap` (enough to say "more than cap"). */
-export async function countExportRows(sql: Sql, tenantId: string, filter: ConversationFilter, cap: number): Promise<number> {
+export async function countExportRows(
+  sql: Sql,
+  tenantId: string,
+  filter: ConversationFilter,
+  cap: number,
+): Promise<number> {
   const [row] = await sql<{ n: number }[]>`
     select count(*)::int as n from (
       select 1 from conversations c left join messages m on m.conversation_id = c.id and m.owner_id = c.owner_id
@@ -269,7 +297,16 @@ export async function forEachExportPage(
 ): Promise<void> {
   await sql.begin("isolation level repeatable read read only", async (tx) => {
     for (let offset = 0; offset < limit; offset += pageSize) {
-      const rows = await tx<(ConversationRow & { m_id: string | null; m_role: MessageRow["role"] | null; m_content: string | null; m_seq: number | null; m_created_at: Date | null; m_metadata: unknown })[]>`
+      const rows = await tx<
+        (ConversationRow & {
+          m_id: string | null;
+          m_role: MessageRow["role"] | null;
+          m_content: string | null;
+          m_seq: number | null;
+          m_created_at: Date | null;
+          m_metadata: unknown;
+        })[]
+      >`
         select ${CONVERSATION_COLUMNS(tx)},
           m.id as m_id, m.role as m_role, m.content as m_content, m.seq as m_seq, m.created_at as m_created_at, m.metadata as m_metadata
         from conversations c
@@ -283,8 +320,19 @@ export async function forEachExportPage(
         rows.map((r) => {
           const { preview: _preview, ...conversation } = toSummary(r, null);
           const message =
-            r.m_id !== null && r.m_role !== null && r.m_content !== null && r.m_seq !== null && r.m_created_at !== null
-              ? toMessage({ id: r.m_id, role: r.m_role, content: r.m_content, seq: r.m_seq, created_at: r.m_created_at, metadata: r.m_metadata })
+            r.m_id !== null &&
+            r.m_role !== null &&
+            r.m_content !== null &&
+            r.m_seq !== null &&
+            r.m_created_at !== null
+              ? toMessage({
+                  id: r.m_id,
+                  role: r.m_role,
+                  content: r.m_content,
+                  seq: r.m_seq,
+                  created_at: r.m_created_at,
+                  metadata: r.m_metadata,
+                })
               : null;
           return { conversation, message };
         }),

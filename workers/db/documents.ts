@@ -50,21 +50,42 @@ const StoredChunkingSchema = z.object({
   chunk_size: tokens.catch(CONFIG_LIMITS.chunkSize.default),
   chunk_overlap: z.number().int().nonnegative().catch(CONFIG_LIMITS.chunkOverlap.default),
   source: z.enum(CHUNKING_SOURCES).optional().catch(undefined),
-  explicit: z.object({ chunk_size: tokens.optional(), chunk_overlap: z.number().int().nonnegative().optional() }).optional().catch(undefined),
+  explicit: z
+    .object({
+      chunk_size: tokens.optional(),
+      chunk_overlap: z.number().int().nonnegative().optional(),
+    })
+    .optional()
+    .catch(undefined),
 });
 
-function chunkingOf(value: unknown): { chunking: DocumentChunking; explicit: StoredDocument["explicit_chunking"] } {
+function chunkingOf(value: unknown): {
+  chunking: DocumentChunking;
+  explicit: StoredDocument["explicit_chunking"];
+} {
   const stored = StoredChunkingSchema.parse(record(value));
   const { chunk_size, chunk_overlap } = stored;
-  if (stored.source) return { chunking: { chunk_size, chunk_overlap, source: stored.source }, explicit: stored.explicit ?? {} };
-  const defaults = chunk_size === CONFIG_LIMITS.chunkSize.default && chunk_overlap === CONFIG_LIMITS.chunkOverlap.default;
+  if (stored.source)
+    return {
+      chunking: { chunk_size, chunk_overlap, source: stored.source },
+      explicit: stored.explicit ?? {},
+    };
+  const defaults =
+    chunk_size === CONFIG_LIMITS.chunkSize.default &&
+    chunk_overlap === CONFIG_LIMITS.chunkOverlap.default;
   return defaults
     ? { chunking: { chunk_size, chunk_overlap, source: "default" }, explicit: {} }
-    : { chunking: { chunk_size, chunk_overlap, source: "upload" }, explicit: { chunk_size, chunk_overlap } };
+    : {
+        chunking: { chunk_size, chunk_overlap, source: "upload" },
+        explicit: { chunk_size, chunk_overlap },
+      };
 }
 
 const status = (s: string): DocumentStatus => DOCUMENT_STATUSES.find((x) => x === s) ?? "failed";
-const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v))
+    : {};
 
 function toDocument(r: DocumentRow): StoredDocument {
   const { chunking, explicit } = chunkingOf(r.rag_config);
@@ -96,17 +117,32 @@ const SELECT = (sql: Sql | TransactionSql) => sql`
   from documents d`;
 
 /** Agent ids of `tenantId` among `agentIds`, to refuse unknown or foreign ones before writing. */
-export async function ownedAgentIds(sql: Sql | TransactionSql, tenantId: string, agentIds: string[]): Promise<Set<string>> {
+export async function ownedAgentIds(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  agentIds: string[],
+): Promise<Set<string>> {
   if (agentIds.length === 0) return new Set();
-  const rows = await sql<{ id: string }[]>`select id from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
+  const rows = await sql<
+    { id: string }[]
+  >`select id from agents where owner_id = ${tenantId} and id in ${sql(agentIds)}`;
   return new Set(rows.map((r) => r.id));
 }
 
-export async function assertOwnedAgents(sql: Sql | TransactionSql, tenantId: string, agentIds: string[]): Promise<void> {
+export async function assertOwnedAgents(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  agentIds: string[],
+): Promise<void> {
   const owned = await ownedAgentIds(sql, tenantId, agentIds);
   const missing = agentIds.filter((id) => !owned.has(id));
   if (missing.length) {
-    throw new AppError("AGENT_NOT_FOUND", 404, `No agent of yours has the id ${missing.join(", ")}.`, [{ field: "agent_ids", message: "unknown agent" }]);
+    throw new AppError(
+      "AGENT_NOT_FOUND",
+      404,
+      `No agent of yours has the id ${missing.join(", ")}.`,
+      [{ field: "agent_ids", message: "unknown agent" }],
+    );
   }
 }
 
@@ -125,13 +161,20 @@ export interface NewDocument {
   metadata: Metadata;
 }
 
-const ragConfigOf = (chunking: DocumentChunking, explicit: StoredDocument["explicit_chunking"]) => ({ ...chunking, explicit });
+const ragConfigOf = (
+  chunking: DocumentChunking,
+  explicit: StoredDocument["explicit_chunking"],
+) => ({ ...chunking, explicit });
 
 /**
  * Writes a pending document with its agents. Its name may come from a fetched URL's
  * Content-Disposition or path rather than a validated field, so NULs are dropped here too.
  */
-export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument): Promise<StoredDocument> {
+export async function insertDocument(
+  sql: Sql,
+  tenantId: string,
+  d: NewDocument,
+): Promise<StoredDocument> {
   return sql.begin(async (tx) => {
     await assertOwnedAgents(tx, tenantId, d.agent_ids);
     await tx`
@@ -141,21 +184,36 @@ export async function insertDocument(sql: Sql, tenantId: string, d: NewDocument)
     for (const agentId of d.agent_ids) {
       await tx`insert into document_agents (document_id, agent_id, owner_id) values (${d.id}, ${agentId}, ${tenantId}) on conflict do nothing`;
     }
-    const [row] = await tx<DocumentRow[]>`${SELECT(tx)} where d.owner_id = ${tenantId} and d.id = ${d.id}`;
+    const [row] = await tx<
+      DocumentRow[]
+    >`${SELECT(tx)} where d.owner_id = ${tenantId} and d.id = ${d.id}`;
     if (!row) throw new Error("inserted document not found");
     return toDocument(row);
   });
 }
 
-export async function getDocument(sql: Sql | TransactionSql, tenantId: string, documentId: string): Promise<StoredDocument | null> {
-  const [row] = await sql<DocumentRow[]>`${SELECT(sql)} where d.owner_id = ${tenantId} and d.id = ${documentId}`;
+export async function getDocument(
+  sql: Sql | TransactionSql,
+  tenantId: string,
+  documentId: string,
+): Promise<StoredDocument | null> {
+  const [row] = await sql<
+    DocumentRow[]
+  >`${SELECT(sql)} where d.owner_id = ${tenantId} and d.id = ${documentId}`;
   return row ? toDocument(row) : null;
 }
 
 export async function listDocuments(
   sql: Sql,
   tenantId: string,
-  q: { type?: string | undefined; agent_id?: string | undefined; status?: DocumentStatus | undefined; search?: string | undefined; limit: number; offset: number },
+  q: {
+    type?: string | undefined;
+    agent_id?: string | undefined;
+    status?: DocumentStatus | undefined;
+    search?: string | undefined;
+    limit: number;
+    offset: number;
+  },
 ): Promise<{ documents: StoredDocument[]; total: number }> {
   const like = q.search ? `%${q.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
   const where = sql`
@@ -164,42 +222,73 @@ export async function listDocuments(
     ${q.status ? sql`and d.status = ${q.status}` : sql``}
     ${like ? sql`and d.name ilike ${like}` : sql``}
     ${q.agent_id ? sql`and exists (select 1 from document_agents da where da.document_id = d.id and da.agent_id = ${q.agent_id})` : sql``}`;
-  const rows = await sql<DocumentRow[]>`${SELECT(sql)} where ${where} order by d.created_at desc, d.id limit ${q.limit} offset ${q.offset}`;
-  const [count] = await sql<{ n: number }[]>`select count(*)::int as n from documents d where ${where}`;
+  const rows = await sql<
+    DocumentRow[]
+  >`${SELECT(sql)} where ${where} order by d.created_at desc, d.id limit ${q.limit} offset ${q.offset}`;
+  const [count] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from documents d where ${where}`;
   return { documents: rows.map(toDocument), total: count?.n ?? 0 };
 }
 
-export async function deleteDocumentRow(sql: Sql, tenantId: string, documentId: string): Promise<boolean> {
-  const rows = await sql`delete from documents where owner_id = ${tenantId} and id = ${documentId} returning id`;
+export async function deleteDocumentRow(
+  sql: Sql,
+  tenantId: string,
+  documentId: string,
+): Promise<boolean> {
+  const rows =
+    await sql`delete from documents where owner_id = ${tenantId} and id = ${documentId} returning id`;
   return rows.length > 0;
 }
 
 /** Changes a document's agents; returns the resulting set. */
-export async function changeDocumentAgents(sql: Sql, tenantId: string, documentId: string, agentIds: string[], operation: "set" | "add" | "remove"): Promise<string[] | null> {
+export async function changeDocumentAgents(
+  sql: Sql,
+  tenantId: string,
+  documentId: string,
+  agentIds: string[],
+  operation: "set" | "add" | "remove",
+): Promise<string[] | null> {
   return sql.begin(async (tx) => {
-    const [doc] = await tx`select id from documents where owner_id = ${tenantId} and id = ${documentId} for update`;
+    const [doc] =
+      await tx`select id from documents where owner_id = ${tenantId} and id = ${documentId} for update`;
     if (!doc) return null;
     if (operation !== "remove") await assertOwnedAgents(tx, tenantId, agentIds);
-    if (operation === "set") await tx`delete from document_agents where owner_id = ${tenantId} and document_id = ${documentId}`;
+    if (operation === "set")
+      await tx`delete from document_agents where owner_id = ${tenantId} and document_id = ${documentId}`;
     if (operation === "remove") {
-      if (agentIds.length) await tx`delete from document_agents where owner_id = ${tenantId} and document_id = ${documentId} and agent_id in ${tx(agentIds)}`;
+      if (agentIds.length)
+        await tx`delete from document_agents where owner_id = ${tenantId} and document_id = ${documentId} and agent_id in ${tx(agentIds)}`;
     } else {
       for (const agentId of agentIds) {
         await tx`insert into document_agents (document_id, agent_id, owner_id) values (${documentId}, ${agentId}, ${tenantId}) on conflict do nothing`;
       }
     }
-    const rows = await tx<{ agent_id: string }[]>`select agent_id from document_agents where owner_id = ${tenantId} and document_id = ${documentId} order by created_at`;
+    const rows = await tx<
+      { agent_id: string }[]
+    >`select agent_id from document_agents where owner_id = ${tenantId} and document_id = ${documentId} order by created_at`;
     return rows.map((r) => r.agent_id);
   });
 }
 
 /** Records the chunk settings a re-index applies (the upload's own values are kept). */
-export async function setDocumentChunking(sql: Sql, tenantId: string, documentId: string, chunking: DocumentChunking): Promise<void> {
+export async function setDocumentChunking(
+  sql: Sql,
+  tenantId: string,
+  documentId: string,
+  chunking: DocumentChunking,
+): Promise<void> {
   await sql`update documents set rag_config = rag_config || ${sql.json(chunking)} where owner_id = ${tenantId} and id = ${documentId}`;
 }
 
-export async function documentAgentIds(sql: Sql, tenantId: string, documentId: string): Promise<string[]> {
-  const rows = await sql<{ agent_id: string }[]>`select agent_id from document_agents where owner_id = ${tenantId} and document_id = ${documentId}`;
+export async function documentAgentIds(
+  sql: Sql,
+  tenantId: string,
+  documentId: string,
+): Promise<string[]> {
+  const rows = await sql<
+    { agent_id: string }[]
+  >`select agent_id from document_agents where owner_id = ${tenantId} and document_id = ${documentId}`;
   return rows.map((r) => r.agent_id);
 }
 
@@ -207,7 +296,14 @@ export async function setDocumentStatus(
   sql: Sql,
   tenantId: string,
   documentId: string,
-  s: { status: DocumentStatus; error?: string | null; chunk_count?: number; job_id?: string; content_type?: string; onlyForJob?: string },
+  s: {
+    status: DocumentStatus;
+    error?: string | null;
+    chunk_count?: number;
+    job_id?: string;
+    content_type?: string;
+    onlyForJob?: string;
+  },
 ): Promise<void> {
   // A job only writes to a row that still names it: a cancelled or superseded job stays silent.
   // The reason can quote a document or a parser (text Postgres may refuse): NULs are dropped, so

@@ -1,7 +1,12 @@
 /** Profiles: the owner's own row (by tenant id) and the public read path (by username). */
 import type { Sql } from "postgres";
 import { SocialLinksSchema } from "../../shared/api/profile.ts";
-import type { Profile, PublicAgent, PublicProfile, UpdateProfile } from "../../shared/api/profile.ts";
+import type {
+  Profile,
+  PublicAgent,
+  PublicProfile,
+  UpdateProfile,
+} from "../../shared/api/profile.ts";
 import { usernameFromEmail } from "../../shared/username.ts";
 import { PG_UNIQUE_VIOLATION, isPgError } from "./client.ts";
 import { AppError } from "../errors.ts";
@@ -25,7 +30,12 @@ const socialLinks = (v: unknown) => {
 };
 
 function toProfile(r: ProfileRow): Profile {
-  return { ...r, social_links: socialLinks(r.social_links), created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() };
+  return {
+    ...r,
+    social_links: socialLinks(r.social_links),
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
 }
 
 export async function getProfile(sql: Sql, tenantId: string): Promise<Profile | null> {
@@ -37,12 +47,17 @@ export async function getProfile(sql: Sql, tenantId: string): Promise<Profile | 
  * The tenant's profile, created on first use with a username from the email's local part
  * (made unique with a numeric suffix). Safe when two first requests race.
  */
-export async function ensureProfile(sql: Sql, tenantId: string, email: string | null): Promise<Profile> {
+export async function ensureProfile(
+  sql: Sql,
+  tenantId: string,
+  email: string | null,
+): Promise<Profile> {
   const existing = await getProfile(sql, tenantId);
   if (existing) return existing;
   const base = usernameFromEmail(email ?? `user-${tenantId.slice(0, 8)}`);
   for (let attempt = 0; attempt < 12; attempt++) {
-    const suffix = attempt === 0 ? "" : attempt < 6 ? `-${attempt + 1}` : `-${crypto.randomUUID().slice(0, 6)}`;
+    const suffix =
+      attempt === 0 ? "" : attempt < 6 ? `-${attempt + 1}` : `-${crypto.randomUUID().slice(0, 6)}`;
     const username = `${base}${suffix}`.slice(0, 30);
     const [row] = await sql<ProfileRow[]>`
       insert into profiles (id, username, email) values (${tenantId}, ${username}, ${email})
@@ -51,32 +66,50 @@ export async function ensureProfile(sql: Sql, tenantId: string, email: string | 
     const raced = await getProfile(sql, tenantId);
     if (raced) return raced;
   }
-  throw new AppError("INTERNAL_ERROR", 500, "Could not create a profile for this account. Try again.");
+  throw new AppError(
+    "INTERNAL_ERROR",
+    500,
+    "Could not create a profile for this account. Try again.",
+  );
 }
 
-export async function updateProfile(sql: Sql, tenantId: string, patch: UpdateProfile): Promise<Profile | null> {
+export async function updateProfile(
+  sql: Sql,
+  tenantId: string,
+  patch: UpdateProfile,
+): Promise<Profile | null> {
   const { social_links, ...rest } = patch;
   const values = { ...rest, ...(social_links ? { social_links: sql.json(social_links) } : {}) };
   try {
-    const [row] = await sql<ProfileRow[]>`update profiles set ${sql(values)} where id = ${tenantId} returning *`;
+    const [row] = await sql<
+      ProfileRow[]
+    >`update profiles set ${sql(values)} where id = ${tenantId} returning *`;
     return row ? toProfile(row) : null;
   } catch (err) {
     if (isPgError(err, PG_UNIQUE_VIOLATION)) {
-      throw new AppError("USERNAME_TAKEN", 409, "That username is taken. Choose another.", [{ field: "username", message: "already taken" }]);
+      throw new AppError("USERNAME_TAKEN", 409, "That username is taken. Choose another.", [
+        { field: "username", message: "already taken" },
+      ]);
     }
     throw err;
   }
 }
 
 /** Whether `username` is free for `tenantId` (their own current name counts as free). */
-export async function isUsernameFree(sql: Sql, tenantId: string, username: string): Promise<boolean> {
+export async function isUsernameFree(
+  sql: Sql,
+  tenantId: string,
+  username: string,
+): Promise<boolean> {
   const [row] = await sql<{ id: string }[]>`select id from profiles where username = ${username}`;
   return !row || row.id === tenantId;
 }
 
 /** A public profile with its public, active agents, read through the public views only. */
 export async function getPublicProfile(sql: Sql, username: string): Promise<PublicProfile | null> {
-  const [profile] = await sql<Omit<ProfileRow, "id" | "email" | "is_public" | "created_at" | "updated_at">[]>`
+  const [profile] = await sql<
+    Omit<ProfileRow, "id" | "email" | "is_public" | "created_at" | "updated_at">[]
+  >`
     select username, display_name, description, avatar_url, social_links from public_profiles where username = ${username}`;
   if (!profile) return null;
   const agents = await sql<PublicAgent[]>`

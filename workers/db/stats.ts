@@ -23,25 +23,35 @@ const usage = (sql: Sql, key: UsageKey) => sql`
     then (m.metadata -> 'usage' ->> ${key}::text)::numeric else 0 end`;
 
 /** The UTC days `YYYY-MM-DD` of the window: `days` of them, ending with the day of `now`. */
-export function dayWindow(days: number, now: Date): { first: string; last: string; from: Date; to: Date } {
+export function dayWindow(
+  days: number,
+  now: Date,
+): { first: string; last: string; from: Date; to: Date } {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const from = new Date(today - (days - 1) * DAY_MS);
   const to = new Date(today + DAY_MS);
-  return { first: from.toISOString().slice(0, 10), last: new Date(today).toISOString().slice(0, 10), from, to };
+  return {
+    first: from.toISOString().slice(0, 10),
+    last: new Date(today).toISOString().slice(0, 10),
+    from,
+    to,
+  };
 }
 
 /** Everything the tenant has: agents, documents, conversations, messages and the tokens of its answers. */
 export async function usageTotals(sql: Sql, tenantId: string): Promise<StatsTotals> {
-  const [row] = await sql<{
-    agents: number;
-    public_agents: number;
-    documents: number;
-    conversations: number;
-    messages: number;
-    prompt: number;
-    completion: number;
-    total: number;
-  }[]>`
+  const [row] = await sql<
+    {
+      agents: number;
+      public_agents: number;
+      documents: number;
+      conversations: number;
+      messages: number;
+      prompt: number;
+      completion: number;
+      total: number;
+    }[]
+  >`
     select
       (select count(*)::int from agents where owner_id = ${tenantId}) as agents,
       (select count(*)::int from agents where owner_id = ${tenantId} and is_public) as public_agents,
@@ -65,7 +75,12 @@ export async function usageTotals(sql: Sql, tenantId: string): Promise<StatsTota
  * The last `days` UTC days ending with today (by `now`), oldest first, each present even when
  * nothing happened: conversations started, messages created and their total tokens.
  */
-export async function usagePerDay(sql: Sql, tenantId: string, days: number, now = new Date()): Promise<StatsDay[]> {
+export async function usagePerDay(
+  sql: Sql,
+  tenantId: string,
+  days: number,
+  now = new Date(),
+): Promise<StatsDay[]> {
   const w = dayWindow(days, now);
   const rows = await sql<StatsDay[]>`
     with span as (
@@ -90,5 +105,10 @@ export async function usagePerDay(sql: Sql, tenantId: string, days: number, now 
       coalesce(created.tokens, 0) as tokens
     from span left join started using (day) left join created using (day)
     order by span.day`;
-  return rows.map((r) => ({ day: r.day, conversations: r.conversations, messages: r.messages, tokens: r.tokens }));
+  return rows.map((r) => ({
+    day: r.day,
+    conversations: r.conversations,
+    messages: r.messages,
+    tokens: r.tokens,
+  }));
 }

@@ -77,6 +77,7 @@ export function createLexicalEmbedder(options: LexicalOptions = {}): Embedder {
   return {
     model: LEXICAL_MODEL,
     dimensions,
-    embed: (texts) => Promise.resolve(texts.map((t) => lexicalVector(t, { ...options, dimensions }))),
+    embed: (texts) =>
+      Promise.resolve(texts.map((t) => lexicalVector(t, { ...options, dimensions }))),
   };
 }

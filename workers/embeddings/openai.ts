@@ -72,7 +72,11 @@ export function planBatches(texts: string[], limits: EmbeddingLimits): string[][
   let tokens = 0;
   for (const text of texts) {
     const cost = estimateTokens(text);
-    if (current.length > 0 && (current.length >= limits.maxInputsPerRequest || tokens + cost > limits.maxEstimatedTokensPerRequest)) {
+    if (
+      current.length > 0 &&
+      (current.length >= limits.maxInputsPerRequest ||
+        tokens + cost > limits.maxEstimatedTokensPerRequest)
+    ) {
       batches.push(current);
       current = [];
       tokens = 0;
@@ -96,7 +100,11 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     timeout: options.timeoutMs ?? 60_000,
     fetch: options.fetch,
   });
-  const who: ProviderIdentity = { label: "The OpenAI embeddings API", keyVariable: "OPENAI_API_KEY", apiKey: options.apiKey };
+  const who: ProviderIdentity = {
+    label: "The OpenAI embeddings API",
+    keyVariable: "OPENAI_API_KEY",
+    apiKey: options.apiKey,
+  };
 
   async function embedBatch(input: string[]): Promise<number[][]> {
     const response = await withRetries(async () => {
@@ -113,7 +121,8 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     const out = new Array<number[] | undefined>(input.length);
     for (const item of response.data) out[item.index] = Array.from(item.embedding);
     return out.map((v, i) => {
-      if (!v || v.length !== dimensions) throw new Error(`${who.label} returned no ${dimensions}-dimension vector for input ${i}`);
+      if (!v || v.length !== dimensions)
+        throw new Error(`${who.label} returned no ${dimensions}-dimension vector for input ${i}`);
       return v;
     });
   }
@@ -123,7 +132,9 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     dimensions,
     async embed(texts) {
       // The API refuses empty strings; a space embeds as "nothing" just as well.
-      const prepared = texts.map((t) => truncateToEstimate(t, limits.maxEstimatedTokensPerInput) || " ");
+      const prepared = texts.map(
+        (t) => truncateToEstimate(t, limits.maxEstimatedTokensPerInput) || " ",
+      );
       const vectors: number[][] = [];
       for (const batch of planBatches(prepared, limits)) vectors.push(...(await embedBatch(batch)));
       return vectors;

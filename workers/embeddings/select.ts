@@ -9,7 +9,15 @@ import { createLexicalEmbedder } from "./lexical.ts";
 import { createOpenAIEmbedder } from "./openai.ts";
 import type { Embedder } from "./types.ts";
 
-export function selectEmbedder(env: Pick<WorkerEnv, "OPENAI_API_KEY" | "OPENAI_BASE_URL">, opts: { fetch?: typeof fetch } = {}): Embedder {
-  if (env.OPENAI_API_KEY) return createOpenAIEmbedder({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch: opts.fetch });
+export function selectEmbedder(
+  env: Pick<WorkerEnv, "OPENAI_API_KEY" | "OPENAI_BASE_URL">,
+  opts: { fetch?: typeof fetch } = {},
+): Embedder {
+  if (env.OPENAI_API_KEY)
+    return createOpenAIEmbedder({
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: env.OPENAI_BASE_URL,
+      fetch: opts.fetch,
+    });
   return createLexicalEmbedder();
 }

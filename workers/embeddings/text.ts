@@ -34,7 +34,14 @@ const COMBINING_MARKS = /\p{M}+/gu;
  * come back whole, as FTS5's unicode61 tokenizer sees them.
  */
 export function words(text: string): string[] {
-  return text.normalize("NFKD").replace(COMBINING_MARKS, "").normalize("NFC").toLowerCase().match(WORD) ?? [];
+  return (
+    text
+      .normalize("NFKD")
+      .replace(COMBINING_MARKS, "")
+      .normalize("NFC")
+      .toLowerCase()
+      .match(WORD) ?? []
+  );
 }
 
 const VOWEL = /[aeiouy]/;
@@ -51,7 +58,8 @@ export function stem(word: string): string {
   else if (w.endsWith("sses")) w = w.slice(0, -2);
   else if (w.endsWith("s") && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
   if (w.length > 5 && w.endsWith("ing") && VOWEL.test(w.slice(0, -3))) w = undouble(w.slice(0, -3));
-  else if (w.length > 4 && w.endsWith("ed") && VOWEL.test(w.slice(0, -2))) w = undouble(w.slice(0, -2));
+  else if (w.length > 4 && w.endsWith("ed") && VOWEL.test(w.slice(0, -2)))
+    w = undouble(w.slice(0, -2));
   if (w.length > 4 && w.endsWith("e") && !w.endsWith("ee")) w = w.slice(0, -1);
   return w;
 }

@@ -166,7 +166,8 @@ function overlapStart(text: string, floor: number, end: number, budget: number):
     pos = wordStart;
     if (isSentenceStart(text, wordStart)) sentenceStart = wordStart;
   }
-  if (sentenceStart >= 0 && estimateTokens(text, sentenceStart, end) * 2 >= used) return sentenceStart;
+  if (sentenceStart >= 0 && estimateTokens(text, sentenceStart, end) * 2 >= used)
+    return sentenceStart;
   return start;
 }
 
@@ -178,7 +179,9 @@ function isSentenceStart(text: string, pos: number): boolean {
     sawSpace = true;
     i--;
   }
-  return i < 0 || (sawSpace && /[.!?…。！？]["'”’)\]]*$/.test(text.slice(Math.max(0, i - 3), i + 1)));
+  return (
+    i < 0 || (sawSpace && /[.!?…。！？]["'”’)\]]*$/.test(text.slice(Math.max(0, i - 3), i + 1)))
+  );
 }
 
 function trim(text: string, start: number, end: number): [number, number] | null {
@@ -188,7 +191,17 @@ function trim(text: string, start: number, end: number): [number, number] | null
 }
 
 function isSpace(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
+  return (
+    c === 32 ||
+    c === 10 ||
+    c === 9 ||
+    c === 13 ||
+    c === 12 ||
+    c === 11 ||
+    c === 0xa0 ||
+    c === 0x3000 ||
+    (c >= 0x2000 && c <= 0x200b)
+  );
 }
 
 function isLowSurrogate(c: number): boolean {

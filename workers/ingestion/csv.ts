@@ -25,7 +25,10 @@ export async function parseCsv(bytes: Uint8Array): Promise<ParsedDocument> {
       writer.add(result.data);
     },
   });
-  if (badRows.size > 0) warnings.push(`${badRows.size} CSV rows were malformed (unbalanced quotes or wrong field count) and were read as well as possible.`);
+  if (badRows.size > 0)
+    warnings.push(
+      `${badRows.size} CSV rows were malformed (unbalanced quotes or wrong field count) and were read as well as possible.`,
+    );
   return buildDocument("csv", writer.finish(), { warnings });
 }
 
@@ -66,7 +69,11 @@ class CsvSectionWriter {
     this.flush();
     // A file that is only a header row is still worth its column names.
     if (this.sections.length === 0 && this.hasHeader && this.first) {
-      this.sections.push({ text: this.first.map((_, i) => this.header(i)).join("; "), page: null, heading_path: [] });
+      this.sections.push({
+        text: this.first.map((_, i) => this.header(i)).join("; "),
+        page: null,
+        heading_path: [],
+      });
     }
     return this.sections;
   }
@@ -76,7 +83,8 @@ class CsvSectionWriter {
   }
 
   private flush(): void {
-    if (this.lines.length > 0) this.sections.push({ text: this.lines.join("\n"), page: null, heading_path: [] });
+    if (this.lines.length > 0)
+      this.sections.push({ text: this.lines.join("\n"), page: null, heading_path: [] });
     this.lines = [];
   }
 }

@@ -27,13 +27,24 @@ export function decodeText(bytes: Uint8Array): DecodedText | null {
   if (bom) {
     const text = decodeWith(bom.charset, bytes.subarray(bom.length));
     const declared = declaredCharset(text);
-    const ignored = declared && normaliseLabel(declared) !== bom.charset ? `; its declared charset "${declared}" was ignored` : "";
-    return accept({ text, charset: bom.charset, note: `Text decoded as ${label(bom.charset)} (byte-order mark)${ignored}.` });
+    const ignored =
+      declared && normaliseLabel(declared) !== bom.charset
+        ? `; its declared charset "${declared}" was ignored`
+        : "";
+    return accept({
+      text,
+      charset: bom.charset,
+      note: `Text decoded as ${label(bom.charset)} (byte-order mark)${ignored}.`,
+    });
   }
 
   const utf16 = detectBomlessUtf16(bytes);
   if (utf16) {
-    return accept({ text: decodeWith(utf16, bytes), charset: utf16, note: `Text decoded as ${label(utf16)} (no byte-order mark; detected from the byte pattern).` });
+    return accept({
+      text: decodeWith(utf16, bytes),
+      charset: utf16,
+      note: `Text decoded as ${label(utf16)} (no byte-order mark; detected from the byte pattern).`,
+    });
   }
 
   if (bytes.includes(0)) return null;
@@ -45,16 +56,28 @@ export function decodeText(bytes: Uint8Array): DecodedText | null {
     const isAscii = bytes.every((b) => b < 0x80);
     // Pure ASCII reads the same in every ASCII-compatible charset, so a declaration is
     // harmless; non-ASCII valid UTF-8 is almost never another charset by accident.
-    const ignored = declaredName && declaredName !== "utf-8" && !isAscii ? `; its declared charset "${declared}" was ignored because the bytes are valid UTF-8` : "";
+    const ignored =
+      declaredName && declaredName !== "utf-8" && !isAscii
+        ? `; its declared charset "${declared}" was ignored because the bytes are valid UTF-8`
+        : "";
     return accept({ text: utf8, charset: "utf-8", note: `Text decoded as UTF-8${ignored}.` });
   }
 
   if (declaredName && declaredName !== "utf-8" && !declaredName.startsWith("utf-16")) {
     const text = tryDecode(declaredName, bytes);
-    if (text !== null) return accept({ text, charset: declaredName, note: `Text decoded as ${label(declaredName)} (declared by the file).` });
+    if (text !== null)
+      return accept({
+        text,
+        charset: declaredName,
+        note: `Text decoded as ${label(declaredName)} (declared by the file).`,
+      });
   }
   const lie = declaredName === "utf-8" ? ` although it declares "${declared}"` : "";
-  return accept({ text: decodeWith("windows-1252", bytes), charset: "windows-1252", note: `Text decoded as Windows-1252 (not valid UTF-8${lie}).` });
+  return accept({
+    text: decodeWith("windows-1252", bytes),
+    charset: "windows-1252",
+    note: `Text decoded as Windows-1252 (not valid UTF-8${lie}).`,
+  });
 }
 
 /**
@@ -84,7 +107,11 @@ export function looksLikeText(text: string): boolean {
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    const isControl = (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f || c === 0xfffd || (c >= 0x80 && c <= 0x9f);
+    const isControl =
+      (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) ||
+      c === 0x7f ||
+      c === 0xfffd ||
+      (c >= 0x80 && c <= 0x9f);
     if (isControl) control++;
   }
   // A stray control character or two (a bell, a form feed from an old printer file) is not binary.
@@ -92,7 +119,8 @@ export function looksLikeText(text: string): boolean {
 }
 
 function detectBom(bytes: Uint8Array): { charset: string; length: number } | null {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { charset: "utf-8", length: 3 };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { charset: "utf-8", length: 3 };
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { charset: "utf-16le", length: 2 };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { charset: "utf-16be", length: 2 };
   return null;
@@ -149,6 +177,11 @@ function decodeWith(charset: string, bytes: Uint8Array): string {
 }
 
 function label(charset: string): string {
-  const names: Record<string, string> = { "utf-8": "UTF-8", "utf-16le": "UTF-16LE", "utf-16be": "UTF-16BE", "windows-1252": "Windows-1252" };
+  const names: Record<string, string> = {
+    "utf-8": "UTF-8",
+    "utf-16le": "UTF-16LE",
+    "utf-16be": "UTF-16BE",
+    "windows-1252": "Windows-1252",
+  };
   return names[charset] ?? charset;
 }

@@ -22,7 +22,9 @@ const NXDOMAIN = 3;
 
 const DohAnswerSchema = z.object({
   Status: z.number().int(),
-  Answer: z.array(z.object({ name: z.string(), type: z.number().int(), data: z.string() })).optional(),
+  Answer: z
+    .array(z.object({ name: z.string(), type: z.number().int(), data: z.string() }))
+    .optional(),
 });
 
 /** The resolver could not be asked or did not answer usefully: the lookup's outcome is unknown. */
@@ -51,9 +53,15 @@ export function dohResolver(options: DohOptions = {}): Resolver {
     url.searchParams.set("type", type);
     let response: Response;
     try {
-      response = await doFetch(url.href, { method: "GET", headers: { accept: "application/dns-json" }, ...(options.signal ? { signal: options.signal } : {}) });
+      response = await doFetch(url.href, {
+        method: "GET",
+        headers: { accept: "application/dns-json" },
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     } catch (err) {
-      throw new DnsLookupError(`the DNS resolver could not be reached (${err instanceof Error ? err.message : String(err)})`);
+      throw new DnsLookupError(
+        `the DNS resolver could not be reached (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     if (!response.ok) {
       void response.body?.cancel().catch(() => undefined);
@@ -62,8 +70,11 @@ export function dohResolver(options: DohOptions = {}): Resolver {
     const parsed = DohAnswerSchema.safeParse(await response.json().catch(() => null));
     if (!parsed.success) throw new DnsLookupError("the DNS resolver's answer could not be read");
     if (parsed.data.Status === NXDOMAIN) return [];
-    if (parsed.data.Status !== NOERROR) throw new DnsLookupError(`the DNS lookup failed (DNS status ${parsed.data.Status})`);
-    return (parsed.data.Answer ?? []).filter((a) => a.type === RECORD_TYPES[type]).map((a) => a.data.trim());
+    if (parsed.data.Status !== NOERROR)
+      throw new DnsLookupError(`the DNS lookup failed (DNS status ${parsed.data.Status})`);
+    return (parsed.data.Answer ?? [])
+      .filter((a) => a.type === RECORD_TYPES[type])
+      .map((a) => a.data.trim());
   };
   return async (host) => {
     const [v4, v6] = await Promise.all([ask(host, "A"), ask(host, "AAAA")]);

@@ -20,8 +20,15 @@ export function buildDocument(
   }
   const chars = cleaned.reduce((sum, s) => sum + s.text.length, 0);
   if (chars > LIMITS.textChars) throw tooMuchText();
-  if (chars === 0) throw new ParseError("NO_EXTRACTABLE_TEXT", extra.emptyMessage ?? NO_TEXT_MESSAGE);
-  return { kind, sections: cleaned, pages: extra.pages ?? null, chars, warnings: extra.warnings ?? [] };
+  if (chars === 0)
+    throw new ParseError("NO_EXTRACTABLE_TEXT", extra.emptyMessage ?? NO_TEXT_MESSAGE);
+  return {
+    kind,
+    sections: cleaned,
+    pages: extra.pages ?? null,
+    chars,
+    warnings: extra.warnings ?? [],
+  };
 }
 
 /**
@@ -59,10 +66,15 @@ function withoutTrailingBlanks(line: string): string {
 
 /** A heading's text as kept in the heading path: cut to LIMITS.headingChars (the section keeps the whole heading). */
 export function headingPathText(text: string): string {
-  return text.length > LIMITS.headingChars ? `${text.slice(0, LIMITS.headingChars - 1).trimEnd()}…` : text;
+  return text.length > LIMITS.headingChars
+    ? `${text.slice(0, LIMITS.headingChars - 1).trimEnd()}…`
+    : text;
 }
 
 /** The owner's reason when a document's text passes LIMITS.textChars. */
 export function tooMuchText(): ParseError {
-  return new ParseError("DOCUMENT_TOO_LARGE", `this document has more than ${count(LIMITS.textChars)} characters of text, more than can be indexed at once; split it into smaller documents`);
+  return new ParseError(
+    "DOCUMENT_TOO_LARGE",
+    `this document has more than ${count(LIMITS.textChars)} characters of text, more than can be indexed at once; split it into smaller documents`,
+  );
 }

@@ -24,7 +24,10 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
   let html: string;
   try {
     // mammoth's Node build reads `buffer`, its browser build `arrayBuffer`: give both.
-    const arrayBuffer = archive.buffer.slice(archive.byteOffset, archive.byteOffset + archive.byteLength) as ArrayBuffer;
+    const arrayBuffer = archive.buffer.slice(
+      archive.byteOffset,
+      archive.byteOffset + archive.byteLength,
+    ) as ArrayBuffer;
     const result = await mammoth.convertToHtml(
       { buffer: Buffer.from(arrayBuffer), arrayBuffer },
       { convertImage: mammoth.images.imgElement(() => Promise.resolve({ src: "" })) },
@@ -32,8 +35,12 @@ export async function parseDocx(bytes: Uint8Array): Promise<ParsedDocument> {
     html = result.value;
   } catch (err) {
     // The library's own words (xmldom positions, jszip internals) mean nothing to the owner.
-    if (err instanceof RangeError) throw new ParseError("DOCUMENT_TOO_LARGE", `${LABEL} is nested too deeply to be read`);
-    throw new ParseError("MALFORMED_DOCUMENT", `${LABEL} could not be read: it is damaged or not a Word (.docx) file; open it in Word and save it again`);
+    if (err instanceof RangeError)
+      throw new ParseError("DOCUMENT_TOO_LARGE", `${LABEL} is nested too deeply to be read`);
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${LABEL} could not be read: it is damaged or not a Word (.docx) file; open it in Word and save it again`,
+    );
   }
   return buildDocument("docx", htmlToSections(html), {
     emptyMessage: "no extractable text: this Word document contains no text",
@@ -51,18 +58,26 @@ export function checkXmlPart(name: string, xml: Uint8Array): void {
   for (let i = 0; i < xml.length; i++) {
     if (xml[i] !== 0x3c) continue; // "<"
     const next = xml[i + 1];
-    if (next === 0x2f) depth--; // "</"
+    if (next === 0x2f)
+      depth--; // "</"
     else if (next === 0x21) {
       // "<!": a comment or CDATA is harmless; a DOCTYPE is refused.
       if (isDoctype(xml, i + 2)) {
-        throw new ParseError("MALFORMED_DOCUMENT", `${LABEL} declares its own XML entities (a DOCTYPE in ${name}), which Word never writes; it was refused`);
+        throw new ParseError(
+          "MALFORMED_DOCUMENT",
+          `${LABEL} declares its own XML entities (a DOCTYPE in ${name}), which Word never writes; it was refused`,
+        );
       }
     } else if (next !== 0x3f) {
       // "<?" is a processing instruction; anything else opens an element, unless it ends in "/>".
       const close = xml.indexOf(0x3e, i);
       if (close < 0) break;
       if (xml[close - 1] !== 0x2f) depth++;
-      if (depth > LIMITS.xmlDepth) throw new ParseError("DOCUMENT_TOO_LARGE", `${LABEL} is nested more than ${count(LIMITS.xmlDepth)} levels deep, more than can be read safely`);
+      if (depth > LIMITS.xmlDepth)
+        throw new ParseError(
+          "DOCUMENT_TOO_LARGE",
+          `${LABEL} is nested more than ${count(LIMITS.xmlDepth)} levels deep, more than can be read safely`,
+        );
       i = close;
     }
   }

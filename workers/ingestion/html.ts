@@ -24,16 +24,70 @@ import type { ParsedDocument, ParsedSection } from "./types.ts";
  * that never opens <body> leaves its content inside <head> for a non-validating parser.
  */
 const DROPPED = new Set([
-  "title", "script", "style", "noscript", "nav", "header", "footer", "aside", "template", "svg", "math",
-  "form", "button", "select", "textarea", "input", "iframe", "object", "embed", "canvas", "audio", "video", "map", "dialog",
+  "title",
+  "script",
+  "style",
+  "noscript",
+  "nav",
+  "header",
+  "footer",
+  "aside",
+  "template",
+  "svg",
+  "math",
+  "form",
+  "button",
+  "select",
+  "textarea",
+  "input",
+  "iframe",
+  "object",
+  "embed",
+  "canvas",
+  "audio",
+  "video",
+  "map",
+  "dialog",
 ]);
 /** Classes of text meant only for screen readers ("Skip to main content"). */
-const HIDDEN_CLASS = /(^|\s)(element-invisible|visually-hidden|sr-only|screen-reader-text|skip-link)(\s|$)/i;
+const HIDDEN_CLASS =
+  /(^|\s)(element-invisible|visually-hidden|sr-only|screen-reader-text|skip-link)(\s|$)/i;
 /** ARIA landmark roles of page chrome, dropped like the elements above. */
-const DROPPED_ROLES = new Set(["navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar"]);
+const DROPPED_ROLES = new Set([
+  "navigation",
+  "banner",
+  "contentinfo",
+  "complementary",
+  "search",
+  "menu",
+  "menubar",
+]);
 const BLOCKS = new Set([
-  "p", "div", "section", "article", "main", "blockquote", "dl", "dt", "dd", "figure", "figcaption", "address",
-  "center", "fieldset", "details", "summary", "caption", "body", "html", "tbody", "thead", "tfoot", "tr", "td", "th",
+  "p",
+  "div",
+  "section",
+  "article",
+  "main",
+  "blockquote",
+  "dl",
+  "dt",
+  "dd",
+  "figure",
+  "figcaption",
+  "address",
+  "center",
+  "fieldset",
+  "details",
+  "summary",
+  "caption",
+  "body",
+  "html",
+  "tbody",
+  "thead",
+  "tfoot",
+  "tr",
+  "td",
+  "th",
 ]);
 const HEADINGS: Record<string, number> = { h1: 1, h2: 2, h3: 3, h4: 4, h5: 5, h6: 6 };
 /** A cell longer than this is prose laid out with a table, not data. */
@@ -70,10 +124,16 @@ class BoundedDomHandler extends DomHandler {
     this.elements += 1;
     this.depth += 1;
     if (this.elements > LIMITS.htmlElements) {
-      throw new ParseError("DOCUMENT_TOO_LARGE", `this document has more than ${count(LIMITS.htmlElements)} HTML elements, more than can be read safely; split it into smaller documents`);
+      throw new ParseError(
+        "DOCUMENT_TOO_LARGE",
+        `this document has more than ${count(LIMITS.htmlElements)} HTML elements, more than can be read safely; split it into smaller documents`,
+      );
     }
     if (this.depth > LIMITS.htmlDepth) {
-      throw new ParseError("DOCUMENT_TOO_LARGE", `this document nests its HTML elements more than ${count(LIMITS.htmlDepth)} levels deep, more than can be read safely`);
+      throw new ParseError(
+        "DOCUMENT_TOO_LARGE",
+        `this document nests its HTML elements more than ${count(LIMITS.htmlDepth)} levels deep, more than can be read safely`,
+      );
     }
     super.onopentag(name, attribs);
   }
@@ -107,7 +167,10 @@ class SectionWriter {
   /** Visits the nodes in document order, depth-first, without recursion. */
   visitAll(nodes: ChildNode[]): void {
     const stack: Task[] = [];
-    schedule(stack, nodes.map((node) => ({ node, listDepth: 0 })));
+    schedule(
+      stack,
+      nodes.map((node) => ({ node, listDepth: 0 })),
+    );
     for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
       if (typeof task === "function") task();
       else this.visit(task.node, task.listDepth, stack);
@@ -130,7 +193,10 @@ class SectionWriter {
     const block = BLOCKS.has(name);
     const blockBreak = () => (listDepth > 0 ? this.lineBreak() : this.paragraphBreak());
     if (block) blockBreak();
-    schedule(stack, [...node.children.map((child) => ({ node: child, listDepth })), ...(block ? [blockBreak] : [])]);
+    schedule(stack, [
+      ...node.children.map((child) => ({ node: child, listDepth })),
+      ...(block ? [blockBreak] : []),
+    ]);
   }
 
   finish(): ParsedSection[] {
@@ -177,7 +243,8 @@ class SectionWriter {
 
   private flush(): void {
     const text = this.parts.join("").trim();
-    if (text !== "") this.sections.push({ text, page: null, heading_path: this.headings.map((h) => h.text) });
+    if (text !== "")
+      this.sections.push({ text, page: null, heading_path: this.headings.map((h) => h.text) });
     this.parts = [];
     this.pending = 0;
     this.afterSpace = true;
@@ -221,7 +288,10 @@ class SectionWriter {
     const rows = tableRows(node);
     if (isLayoutTable(node, rows, this.analysis)) {
       this.paragraphBreak();
-      schedule(stack, [...node.children.map((child) => ({ node: child, listDepth })), () => this.paragraphBreak()]);
+      schedule(stack, [
+        ...node.children.map((child) => ({ node: child, listDepth })),
+        () => this.paragraphBreak(),
+      ]);
       return;
     }
     const markdown = markdownTable(rows);
@@ -298,8 +368,14 @@ function tableRows(table: Element): Element[][] {
     const groups: Element[] = [];
     for (const child of parent.children) {
       if (!isTag(child) || isDropped(child)) continue;
-      if (child.name === "tr") rows.push(child.children.filter((c): c is Element => isTag(c) && (c.name === "td" || c.name === "th")));
-      else if (child.name === "thead" || child.name === "tbody" || child.name === "tfoot") groups.push(child);
+      if (child.name === "tr")
+        rows.push(
+          child.children.filter(
+            (c): c is Element => isTag(c) && (c.name === "td" || c.name === "th"),
+          ),
+        );
+      else if (child.name === "thead" || child.name === "tbody" || child.name === "tfoot")
+        groups.push(child);
     }
     for (let i = groups.length - 1; i >= 0; i--) stack.push(groups[i] as Element);
   }
@@ -311,8 +387,28 @@ function isLayoutTable(table: Element, rows: Element[][], budget: { left: number
   if (rows.length < 2 || widest(rows) < 2) return true;
   for (const row of rows) {
     for (const cell of row) {
-      if (hasDescendant(cell, budget, (el) => el.name in HEADINGS || el.name === "ul" || el.name === "ol" || el.name === "pre" || el.name === "blockquote")) return true;
-      if (hasDescendant(cell, budget, (el) => el.name === "table" && hasDescendant(el, budget, (inner) => inner.name === "table"))) return true;
+      if (
+        hasDescendant(
+          cell,
+          budget,
+          (el) =>
+            el.name in HEADINGS ||
+            el.name === "ul" ||
+            el.name === "ol" ||
+            el.name === "pre" ||
+            el.name === "blockquote",
+        )
+      )
+        return true;
+      if (
+        hasDescendant(
+          cell,
+          budget,
+          (el) =>
+            el.name === "table" && hasDescendant(el, budget, (inner) => inner.name === "table"),
+        )
+      )
+        return true;
       const text = inlineText(cell, budget);
       if (text === null || text.length > MAX_DATA_CELL_CHARS) return true;
     }
@@ -321,7 +417,11 @@ function isLayoutTable(table: Element, rows: Element[][], budget: { left: number
 }
 
 /** Whether a (not dropped) descendant passes `test`; true also once the budget is spent. */
-function hasDescendant(node: Element, budget: { left: number }, test: (el: Element) => boolean): boolean {
+function hasDescendant(
+  node: Element,
+  budget: { left: number },
+  test: (el: Element) => boolean,
+): boolean {
   const stack: ChildNode[] = [...node.children];
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     if (--budget.left < 0) return true;

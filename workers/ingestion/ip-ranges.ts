@@ -25,7 +25,8 @@ const BLOCKED_V4: ReadonlyArray<readonly [string, number, string]> = [
   ["240.0.0.0", 4, "a reserved (240.0.0.0/4) address"],
 ];
 
-export const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export const DOTTED_QUAD =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 function ipv4ToInt(dotted: string): number {
   return dotted.split(".").reduce((n, part) => n * 256 + Number(part), 0);
@@ -71,7 +72,12 @@ function parseIpv6(text: string): number[] | null {
   const known = head.length + rest.length + tail.length;
   if (halves.length === 1 ? known !== 8 : known > 7) return null;
   const zeros = new Array<number>(8 - known).fill(0);
-  return [...head.map((g) => parseInt(g, 16)), ...zeros, ...rest.map((g) => parseInt(g, 16)), ...tail];
+  return [
+    ...head.map((g) => parseInt(g, 16)),
+    ...zeros,
+    ...rest.map((g) => parseInt(g, 16)),
+    ...tail,
+  ];
 }
 
 export function ipv6Refusal(text: string): string | null {
@@ -87,9 +93,12 @@ export function ipv6Refusal(text: string): string | null {
   if (upper6Zero && g5 === 0 && g6 === 0 && g7 === 0) return "it is the unspecified address (::)";
   if (upper6Zero && g5 === 0 && g6 === 0 && g7 === 1) return "it is the loopback address (::1)";
   if (upper6Zero && g5 === 0xffff) return viaV4("an IPv4-mapped address", embedded(g6, g7));
-  if (upper6Zero && g5 === 0) return `it is a deprecated IPv4-compatible address (${ipv4FromInt(embedded(g6, g7))})`;
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return viaV4("a NAT64 address", embedded(g6, g7));
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return "it is a local-use NAT64 (64:ff9b:1::/48) address";
+  if (upper6Zero && g5 === 0)
+    return `it is a deprecated IPv4-compatible address (${ipv4FromInt(embedded(g6, g7))})`;
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0)
+    return viaV4("a NAT64 address", embedded(g6, g7));
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1)
+    return "it is a local-use NAT64 (64:ff9b:1::/48) address";
   if (g0 === 0x2002) return viaV4("a 6to4 address", embedded(g1, g2));
   if (g0 === 0x2001 && g1 === 0) return "it is a Teredo tunnel (2001::/32) address";
   if (g0 === 0x2001 && g1 === 0x0db8) return "it is a documentation (2001:db8::/32) address";

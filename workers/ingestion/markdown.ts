@@ -22,7 +22,11 @@ export function markdownToSections(markdown: string): ParsedSection[] {
 
   const startSection = (level: number, title: string, headingLines: string[]): void => {
     if (hasBody) {
-      sections.push({ text: current.join("\n"), page: null, heading_path: headings.map((h) => h.text) });
+      sections.push({
+        text: current.join("\n"),
+        page: null,
+        heading_path: headings.map((h) => h.text),
+      });
       current = [];
       hasBody = false;
     }
@@ -35,7 +39,13 @@ export function markdownToSections(markdown: string): ParsedSection[] {
     const line = lines[i] ?? "";
     const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (fence !== null) {
-      if (fenceMark && fenceMark[0] === fence[0] && fenceMark.length >= fence.length && line.trim() === fenceMark) fence = null;
+      if (
+        fenceMark &&
+        fenceMark[0] === fence[0] &&
+        fenceMark.length >= fence.length &&
+        line.trim() === fenceMark
+      )
+        fence = null;
       current.push(line);
       continue;
     }
@@ -59,7 +69,11 @@ export function markdownToSections(markdown: string): ParsedSection[] {
     current.push(line);
     if (line.trim() !== "") hasBody = true;
   }
-  sections.push({ text: current.join("\n"), page: null, heading_path: headings.map((h) => h.text) });
+  sections.push({
+    text: current.join("\n"),
+    page: null,
+    heading_path: headings.map((h) => h.text),
+  });
   return sections;
 }
 
@@ -76,22 +90,28 @@ function atxHeading(line: string): { level: number; text: string } | null {
   // An optional closing sequence: spaces then only #s.
   let hashes = 0;
   while (hashes < text.length && text.charCodeAt(text.length - 1 - hashes) === 35) hashes++;
-  if (hashes > 0 && (hashes === text.length || /[ \t]/.test(text.charAt(text.length - hashes - 1)))) text = text.slice(0, text.length - hashes).trim();
+  if (hashes > 0 && (hashes === text.length || /[ \t]/.test(text.charAt(text.length - hashes - 1))))
+    text = text.slice(0, text.length - hashes).trim();
   return text === "" ? null : { level: open[1].length, text };
 }
 
 /** A setext heading is a single paragraph line: not a list item, quote, table row or heading. */
 function isSetextCandidate(line: string, before: string[]): boolean {
   const previous = before.at(-1) ?? "";
-  return line.trim() !== "" && previous.trim() === "" && !/^\s*([-*+]\s|[>|#]|\d+[.)]\s)/.test(line);
+  return (
+    line.trim() !== "" && previous.trim() === "" && !/^\s*([-*+]\s|[>|#]|\d+[.)]\s)/.test(line)
+  );
 }
 
 /** Heading text without emphasis markers or link syntax, for the heading path. */
 function cleanHeading(text: string): string {
   // Cut first: the link pattern below retries from every "[", which is quadratic on a
   // heading of a million brackets; the path keeps LIMITS.headingChars anyway.
-  return headingPathText(text.slice(0, LIMITS.headingChars * 2)
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/[*_`]+/g, "")
-    .trim());
+  return headingPathText(
+    text
+      .slice(0, LIMITS.headingChars * 2)
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/[*_`]+/g, "")
+      .trim(),
+  );
 }

@@ -32,11 +32,15 @@ interface Line {
 }
 
 export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
-  if (bytes.length === 0) throw new ParseError("MALFORMED_DOCUMENT", "this PDF is empty (0 bytes) and cannot be read");
+  if (bytes.length === 0)
+    throw new ParseError("MALFORMED_DOCUMENT", "this PDF is empty (0 bytes) and cannot be read");
   const pdf = await openPdf(bytes);
   try {
     if (pdf.numPages > LIMITS.pdfPages) {
-      throw new ParseError("DOCUMENT_TOO_LARGE", `this PDF has ${count(pdf.numPages)} pages, more than the ${count(LIMITS.pdfPages)} that can be read at once; split it into smaller documents`);
+      throw new ParseError(
+        "DOCUMENT_TOO_LARGE",
+        `this PDF has ${count(pdf.numPages)} pages, more than the ${count(LIMITS.pdfPages)} that can be read at once; split it into smaller documents`,
+      );
     }
     let chars = 0;
     const sections: ParsedSection[] = [];
@@ -50,19 +54,40 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedDocument> {
         else sections.push({ text, page: n, heading_path: [] });
       } catch (err) {
         // A page that pdf.js cannot read is noted; running out of memory or stack is not damage.
-        if (err instanceof RangeError) throw new ParseError("DOCUMENT_TOO_LARGE", `page ${n} of this PDF is too complex to be read safely`);
+        if (err instanceof RangeError)
+          throw new ParseError(
+            "DOCUMENT_TOO_LARGE",
+            `page ${n} of this PDF is too complex to be read safely`,
+          );
         failedPages.push(n);
       }
       if (chars > LIMITS.textChars) throw tooMuchText();
     }
     const warnings: string[] = [];
     if (sections.length === 0) {
-      if (failedPages.length === pdf.numPages) throw new ParseError("MALFORMED_DOCUMENT", "this PDF is damaged: none of its pages could be read");
-      if (await hasImages(pdf)) throw new ParseError("IMAGE_ONLY_PDF", "this PDF has no text layer (scanned images); OCR is not available");
-      throw new ParseError("NO_EXTRACTABLE_TEXT", "no extractable text: this PDF has no text on any page");
+      if (failedPages.length === pdf.numPages)
+        throw new ParseError(
+          "MALFORMED_DOCUMENT",
+          "this PDF is damaged: none of its pages could be read",
+        );
+      if (await hasImages(pdf))
+        throw new ParseError(
+          "IMAGE_ONLY_PDF",
+          "this PDF has no text layer (scanned images); OCR is not available",
+        );
+      throw new ParseError(
+        "NO_EXTRACTABLE_TEXT",
+        "no extractable text: this PDF has no text on any page",
+      );
     }
-    if (emptyPages.length > 0) warnings.push(`${emptyPages.length} of ${pdf.numPages} pages have no text layer (scanned or blank; OCR is not available): ${pageList(emptyPages)}.`);
-    if (failedPages.length > 0) warnings.push(`${failedPages.length} pages could not be read (damaged): ${pageList(failedPages)}.`);
+    if (emptyPages.length > 0)
+      warnings.push(
+        `${emptyPages.length} of ${pdf.numPages} pages have no text layer (scanned or blank; OCR is not available): ${pageList(emptyPages)}.`,
+      );
+    if (failedPages.length > 0)
+      warnings.push(
+        `${failedPages.length} pages could not be read (damaged): ${pageList(failedPages)}.`,
+      );
     return buildDocument("pdf", sections, { pages: pdf.numPages, warnings });
   } finally {
     await pdf.destroy();
@@ -76,10 +101,16 @@ async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   } catch (err) {
     const name = err instanceof Error ? err.name : "";
     if (name === "PasswordException") {
-      throw new ParseError("ENCRYPTED_DOCUMENT", "this PDF is password-protected; remove the password (or upload an unprotected copy) and try again");
+      throw new ParseError(
+        "ENCRYPTED_DOCUMENT",
+        "this PDF is password-protected; remove the password (or upload an unprotected copy) and try again",
+      );
     }
     // pdf.js's own message ("Invalid PDF structure", xref offsets) means nothing to the owner.
-    throw new ParseError("MALFORMED_DOCUMENT", "this PDF is damaged or not a PDF and cannot be read; open it in a PDF reader and save or print it to a new PDF");
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      "this PDF is damaged or not a PDF and cannot be read; open it in a PDF reader and save or print it to a new PDF",
+    );
   }
 }
 
@@ -109,7 +140,13 @@ function lines(runs: TextRun[]): Line[] {
 
   function pushLine(): void {
     const trimmed = text.replace(/\s+/g, " ").trim();
-    if (trimmed !== "" && anchor) result.push({ text: trimmed, x: anchor.transform[4] ?? 0, y: anchor.transform[5] ?? 0, height: height || 10 });
+    if (trimmed !== "" && anchor)
+      result.push({
+        text: trimmed,
+        x: anchor.transform[4] ?? 0,
+        y: anchor.transform[5] ?? 0,
+        height: height || 10,
+      });
     text = "";
     anchor = null;
     height = 0;
@@ -142,7 +179,12 @@ function paragraphs(all: Line[]): string {
 /** Whether any page paints an image: tells a scanned PDF from a blank one. */
 async function hasImages(pdf: PdfDocument): Promise<boolean> {
   const { OPS } = await getResolvedPDFJS();
-  const imageOps = new Set<number>([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat]);
+  const imageOps = new Set<number>([
+    OPS.paintImageXObject,
+    OPS.paintInlineImageXObject,
+    OPS.paintImageMaskXObject,
+    OPS.paintImageXObjectRepeat,
+  ]);
   for (let n = 1; n <= pdf.numPages; n++) {
     const ops = await (await pdf.getPage(n)).getOperatorList();
     if (ops.fnArray.some((fn) => imageOps.has(fn))) return true;

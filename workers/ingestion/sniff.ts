@@ -18,7 +18,11 @@ const TEXT_SAMPLE_CHARS = 16_384;
 /** Characters examined for CSV: enough for a few rows of a very wide table. */
 const CSV_SAMPLE_CHARS = 65_536;
 
-export function sniffKind(bytes: Uint8Array, filename?: string, declaredType?: string): DocumentKind | null {
+export function sniffKind(
+  bytes: Uint8Array,
+  filename?: string,
+  declaredType?: string,
+): DocumentKind | null {
   const hint = hintedKind(filename, declaredType);
   if (bytes.length === 0) return hint ?? "text";
   if (hasPdfMagic(bytes)) return "pdf";
@@ -44,10 +48,23 @@ function hintedKind(filename?: string, declaredType?: string): DocumentKind | nu
   const ext = /\.([a-z0-9]+)$/i.exec(filename ?? "")?.[1]?.toLowerCase();
   const mime = (declaredType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   if (ext === "pdf" || mime === "application/pdf") return "pdf";
-  if (ext === "docx" || mime === "application/vnd.openxmlformats-officedocument.wordprocessingml.document") return "docx";
-  if (ext === "md" || ext === "markdown" || mime === "text/markdown" || mime === "text/x-markdown") return "markdown";
-  if (ext === "html" || ext === "htm" || ext === "xhtml" || mime === "text/html" || mime === "application/xhtml+xml") return "html";
-  if (ext === "csv" || ext === "tsv" || mime === "text/csv" || mime === "text/tab-separated-values") return "csv";
+  if (
+    ext === "docx" ||
+    mime === "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+  )
+    return "docx";
+  if (ext === "md" || ext === "markdown" || mime === "text/markdown" || mime === "text/x-markdown")
+    return "markdown";
+  if (
+    ext === "html" ||
+    ext === "htm" ||
+    ext === "xhtml" ||
+    mime === "text/html" ||
+    mime === "application/xhtml+xml"
+  )
+    return "html";
+  if (ext === "csv" || ext === "tsv" || mime === "text/csv" || mime === "text/tab-separated-values")
+    return "csv";
   if (ext === "txt" || ext === "text" || mime === "text/plain") return "text";
   return null;
 }
@@ -55,13 +72,25 @@ function hintedKind(filename?: string, declaredType?: string): DocumentKind | nu
 function hasPdfMagic(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, PDF_MAGIC_WINDOW) - 5;
   for (let i = 0; i <= end; i++) {
-    if (bytes[i] === 0x25 && bytes[i + 1] === 0x50 && bytes[i + 2] === 0x44 && bytes[i + 3] === 0x46 && bytes[i + 4] === 0x2d) return true;
+    if (
+      bytes[i] === 0x25 &&
+      bytes[i + 1] === 0x50 &&
+      bytes[i + 2] === 0x44 &&
+      bytes[i + 3] === 0x46 &&
+      bytes[i + 4] === 0x2d
+    )
+      return true;
   }
   return false;
 }
 
 function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
+  return (
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    (bytes[2] === 0x03 || bytes[2] === 0x05) &&
+    (bytes[3] === 0x04 || bytes[3] === 0x06)
+  );
 }
 
 /**
@@ -70,7 +99,10 @@ function isZip(bytes: Uint8Array): boolean {
  * with more entries is still named here and refused, with its count, by the parser.
  */
 export function zipHasEntry(bytes: Uint8Array, name: string): boolean {
-  return walkZipDirectory(bytes, LIMITS.zipEntries)?.entries.some((entry) => entry.name === name) ?? false;
+  return (
+    walkZipDirectory(bytes, LIMITS.zipEntries)?.entries.some((entry) => entry.name === name) ??
+    false
+  );
 }
 
 /** Formats that decode as "text" often enough to need an explicit no: images, executables, archives, old Office, RTF. */
@@ -100,7 +132,9 @@ function hasStrongHtmlMarkup(sample: string): boolean {
 function hasWeakHtmlMarkup(sample: string): boolean {
   if (!/^\s*</.test(sample)) return false;
   const closed = new Set<string>();
-  for (const m of sample.matchAll(/<\/(p|div|span|a|h[1-6]|table|tr|td|ul|ol|li|section|article|title|strong|em|b|i)>/gi)) {
+  for (const m of sample.matchAll(
+    /<\/(p|div|span|a|h[1-6]|table|tr|td|ul|ol|li|section|article|title|strong|em|b|i)>/gi,
+  )) {
     closed.add((m[1] ?? "").toLowerCase());
   }
   return closed.size >= 2;

@@ -9,14 +9,22 @@ import { ParseError } from "./types.ts";
 import type { DocumentKind, ParsedDocument } from "./types.ts";
 
 /** Decoded text plus the notes worth telling the owner about its encoding. */
-export function readText(bytes: Uint8Array, kind: DocumentKind): { text: string; warnings: string[] } {
+export function readText(
+  bytes: Uint8Array,
+  kind: DocumentKind,
+): { text: string; warnings: string[] } {
   if (bytes.length === 0) return { text: "", warnings: [] };
   const decoded = decodeText(bytes);
-  if (!decoded) throw new ParseError("MALFORMED_DOCUMENT", `this ${kind === "text" ? "text" : kind.toUpperCase()} file is not readable text (binary content)`);
+  if (!decoded)
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `this ${kind === "text" ? "text" : kind.toUpperCase()} file is not readable text (binary content)`,
+    );
   if (decoded.text.length > LIMITS.textChars) throw tooMuchText();
   const { text, repaired } = repairMojibake(decoded.text);
   const warnings = [decoded.note];
-  if (repaired > 0) warnings.push(`Repaired ${repaired} characters that had been encoded twice (mojibake).`);
+  if (repaired > 0)
+    warnings.push(`Repaired ${repaired} characters that had been encoded twice (mojibake).`);
   return { text, warnings };
 }
 

@@ -29,7 +29,8 @@ import type { Resolver } from "./dns-resolve.ts";
 import { addressRefusal, DOTTED_QUAD, ipv4Refusal, ipv6Refusal } from "./ip-ranges.ts";
 
 /** Why a URL fetch failed; the ingest route maps these to 400 / 413 responses. */
-export type UrlFetchErrorCode = "URL_NOT_ALLOWED" | "URL_FETCH_FAILED" | "URL_TOO_LARGE" | "URL_TIMEOUT";
+export type UrlFetchErrorCode =
+  "URL_NOT_ALLOWED" | "URL_FETCH_FAILED" | "URL_TOO_LARGE" | "URL_TIMEOUT";
 
 /** A URL that cannot be ingested, with a message the owner can act on (no internals). */
 export class UrlFetchError extends Error {
@@ -95,8 +96,18 @@ const BLOCKED_NAME_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** Wildcard DNS services that map any name to any IP (127.0.0.1.nip.io -> 127.0.0.1) or rebind. */
-const REBINDING_SUFFIXES = ["nip.io", "sslip.io", "xip.io", "localtest.me", "lvh.me", "vcap.me", "localhost.direct", "traefik.me", "1u.ms", "rbndr.us"];
-
+const REBINDING_SUFFIXES = [
+  "nip.io",
+  "sslip.io",
+  "xip.io",
+  "localtest.me",
+  "lvh.me",
+  "vcap.me",
+  "localhost.direct",
+  "traefik.me",
+  "1u.ms",
+  "rbndr.us",
+];
 
 /** Decides from the URL text alone whether it may be fetched (see the header comment). */
 export function checkUrl(raw: string): UrlCheck {
@@ -106,20 +117,32 @@ export function checkUrl(raw: string): UrlCheck {
   } catch {
     return refuse("it is not a complete web address (expected https://...)");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return refuse(`only http and https addresses can be fetched, not ${url.protocol}`);
-  if (url.username !== "" || url.password !== "") return refuse("addresses with a user name or password in them are not accepted");
-  if (url.port !== "" && !ALLOWED_PORTS.has(url.port)) return refuse(`port ${url.port} is not allowed (use the default port, 80, 443, 8080 or 8443)`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return refuse(`only http and https addresses can be fetched, not ${url.protocol}`);
+  if (url.username !== "" || url.password !== "")
+    return refuse("addresses with a user name or password in them are not accepted");
+  if (url.port !== "" && !ALLOWED_PORTS.has(url.port))
+    return refuse(`port ${url.port} is not allowed (use the default port, 80, 443, 8080 or 8443)`);
 
   const host = url.hostname.toLowerCase().replace(/\.+$/, "");
-  const reason = host.startsWith("[") ? ipv6Refusal(host.slice(1, -1)) : DOTTED_QUAD.test(host) ? ipv4Refusal(host) : nameRefusal(host);
-  return reason === null ? { ok: true, url } : refuse(`${url.hostname} is not a public address: ${reason}`);
+  const reason = host.startsWith("[")
+    ? ipv6Refusal(host.slice(1, -1))
+    : DOTTED_QUAD.test(host)
+      ? ipv4Refusal(host)
+      : nameRefusal(host);
+  return reason === null
+    ? { ok: true, url }
+    : refuse(`${url.hostname} is not a public address: ${reason}`);
 }
 
 /**
  * Fetches a public URL with redirects re-checked one by one, a deadline for the whole
  * exchange and a byte cap enforced both on Content-Length and while streaming.
  */
-export async function fetchPublicUrl(raw: string, options: UrlFetchOptions): Promise<FetchedDocument> {
+export async function fetchPublicUrl(
+  raw: string,
+  options: UrlFetchOptions,
+): Promise<FetchedDocument> {
   const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRedirects = options.maxRedirects ?? 5;
@@ -127,14 +150,24 @@ export async function fetchPublicUrl(raw: string, options: UrlFetchOptions): Pro
   const doFetch: FetchFn = options.fetch ?? ((input, init) => fetch(input, init));
 
   const first = checkUrl(raw);
-  if (!first.ok) throw new UrlFetchError("URL_NOT_ALLOWED", `This URL cannot be ingested: ${first.reason}.`);
+  if (!first.ok)
+    throw new UrlFetchError("URL_NOT_ALLOWED", `This URL cannot be ingested: ${first.reason}.`);
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let current = first.url;
   try {
     for (let redirects = 0; ; redirects++) {
-      await untilAborted(checkResolved(current, options.resolve, redirects === 0 ? "This URL cannot be ingested" : "The URL redirected to an address that cannot be fetched"), controller.signal);
+      await untilAborted(
+        checkResolved(
+          current,
+          options.resolve,
+          redirects === 0
+            ? "This URL cannot be ingested"
+            : "The URL redirected to an address that cannot be fetched",
+        ),
+        controller.signal,
+      );
       const response = await untilAborted(
         doFetch(current.href, {
           method: "GET",
@@ -142,7 +175,8 @@ export async function fetchPublicUrl(raw: string, options: UrlFetchOptions): Pro
           signal: controller.signal,
           headers: {
             "user-agent": "Nooble-Ingest/1.0 (document ingestion)",
-            accept: "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/html, text/markdown, text/csv, text/plain, */*;q=0.5",
+            accept:
+              "application/pdf, application/vnd.openxmlformats-officedocument.wordprocessingml.document, text/html, text/markdown, text/csv, text/plain, */*;q=0.5",
           },
         }),
         controller.signal,
@@ -172,9 +206,15 @@ export async function fetchPublicUrl(raw: string, options: UrlFetchOptions): Pro
   } catch (err) {
     if (err instanceof UrlFetchError) throw err;
     if (controller.signal.aborted) {
-      throw new UrlFetchError("URL_TIMEOUT", `${current.host} did not send the document within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}; try again later or upload the file instead.`);
+      throw new UrlFetchError(
+        "URL_TIMEOUT",
+        `${current.host} did not send the document within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}; try again later or upload the file instead.`,
+      );
     }
-    throw new UrlFetchError("URL_FETCH_FAILED", `Could not download from ${current.host}: ${briefly(err)}. Check the address, or upload the file instead.`);
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `Could not download from ${current.host}: ${briefly(err)}. Check the address, or upload the file instead.`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -192,12 +232,23 @@ async function checkResolved(url: URL, resolve: Resolver, refusal: string): Prom
   try {
     addresses = await resolve(host);
   } catch (err) {
-    throw new UrlFetchError("URL_FETCH_FAILED", `Could not look up the address of ${host}: ${briefly(err)}. Try again later, or upload the file instead.`);
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `Could not look up the address of ${host}: ${briefly(err)}. Try again later, or upload the file instead.`,
+    );
   }
-  if (addresses.length === 0) throw new UrlFetchError("URL_FETCH_FAILED", `${host} has no address (the name does not exist in DNS). Check the address.`);
+  if (addresses.length === 0)
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `${host} has no address (the name does not exist in DNS). Check the address.`,
+    );
   for (const address of addresses) {
     const why = addressRefusal(address);
-    if (why !== null) throw new UrlFetchError("URL_NOT_ALLOWED", `${refusal}: ${host} resolves to ${address}, which is not a public address: ${why}.`);
+    if (why !== null)
+      throw new UrlFetchError(
+        "URL_NOT_ALLOWED",
+        `${refusal}: ${host} resolves to ${address}, which is not a public address: ${why}.`,
+      );
   }
 }
 
@@ -214,7 +265,8 @@ function nameRefusal(host: string): string | null {
     if (host === suffix || host.endsWith(`.${suffix}`)) return why;
   }
   for (const suffix of REBINDING_SUFFIXES) {
-    if (host === suffix || host.endsWith(`.${suffix}`)) return `${suffix} maps names to arbitrary (including private) IP addresses`;
+    if (host === suffix || host.endsWith(`.${suffix}`))
+      return `${suffix} maps names to arbitrary (including private) IP addresses`;
   }
   if (!host.includes(".")) return "single-label names (intranet hosts, metadata) are not public";
   return null;
@@ -227,20 +279,33 @@ function isRedirect(status: number): boolean {
 /** Where a redirect leads, re-checked as strictly as the first URL. */
 function nextHop(response: Response, current: URL, followed: number, maxRedirects: number): URL {
   if (followed >= maxRedirects) {
-    throw new UrlFetchError("URL_FETCH_FAILED", `The URL redirected more than ${maxRedirects} times; link directly to the document instead.`);
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `The URL redirected more than ${maxRedirects} times; link directly to the document instead.`,
+    );
   }
   const location = response.headers.get("location");
   if (location === null || location.trim() === "") {
-    throw new UrlFetchError("URL_FETCH_FAILED", `${current.host} answered a redirect (HTTP ${response.status}) without saying where to.`);
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `${current.host} answered a redirect (HTTP ${response.status}) without saying where to.`,
+    );
   }
   let next: URL;
   try {
     next = new URL(location, current);
   } catch {
-    throw new UrlFetchError("URL_FETCH_FAILED", `${current.host} redirected to an address that is not valid.`);
+    throw new UrlFetchError(
+      "URL_FETCH_FAILED",
+      `${current.host} redirected to an address that is not valid.`,
+    );
   }
   const check = checkUrl(next.href);
-  if (!check.ok) throw new UrlFetchError("URL_NOT_ALLOWED", `The URL redirected to an address that cannot be fetched: ${check.reason}.`);
+  if (!check.ok)
+    throw new UrlFetchError(
+      "URL_NOT_ALLOWED",
+      `The URL redirected to an address that cannot be fetched: ${check.reason}.`,
+    );
   return check.url;
 }
 
@@ -263,7 +328,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-async function readCapped(response: Response, maxBytes: number, signal: AbortSignal, url: URL): Promise<Uint8Array> {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  url: URL,
+): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
@@ -295,7 +365,10 @@ function discard(response: Response): void {
 }
 
 function tooLarge(url: URL, maxBytes: number, what: string): UrlFetchError {
-  return new UrlFetchError("URL_TOO_LARGE", `The document at ${url.host} ${what}; the limit is ${formatBytes(maxBytes)}.`);
+  return new UrlFetchError(
+    "URL_TOO_LARGE",
+    `The document at ${url.host} ${what}; the limit is ${formatBytes(maxBytes)}.`,
+  );
 }
 
 function statusMessage(response: Response, url: URL): string {
@@ -327,7 +400,11 @@ function briefly(err: unknown): string {
 function filenameFor(disposition: string | null, url: URL): string {
   const fromHeader = disposition === null ? "" : dispositionFilename(disposition);
   if (fromHeader !== "") return fromHeader;
-  const segment = url.pathname.split("/").filter((s) => s !== "").pop() ?? "";
+  const segment =
+    url.pathname
+      .split("/")
+      .filter((s) => s !== "")
+      .pop() ?? "";
   return cleanFilename(safeDecode(segment)) || url.hostname.replace(/\.+$/, "");
 }
 

@@ -46,7 +46,8 @@ export type ArchiveLabel = string;
  */
 export function readZipDirectory(bytes: Uint8Array, label: ArchiveLabel): ZipEntry[] | null {
   const directory = walkZipDirectory(bytes, LIMITS.zipEntries);
-  if (directory && directory.total > LIMITS.zipEntries) throw tooManyEntries(label, directory.total);
+  if (directory && directory.total > LIMITS.zipEntries)
+    throw tooManyEntries(label, directory.total);
   return directory?.entries ?? null;
 }
 
@@ -54,7 +55,10 @@ export function readZipDirectory(bytes: Uint8Array, label: ArchiveLabel): ZipEnt
  * The first `max` entries of the central directory and how many it declares, or null when
  * there is no readable directory. Never inflates anything (sniff.ts reads names with it).
  */
-export function walkZipDirectory(bytes: Uint8Array, max: number): { total: number; entries: ZipEntry[] } | null {
+export function walkZipDirectory(
+  bytes: Uint8Array,
+  max: number,
+): { total: number; entries: ZipEntry[] } | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfDirectory(view);
   if (eocd < 0) return null;
@@ -91,7 +95,11 @@ export function boundedArchive(
   check: (name: string, data: Uint8Array) => void = () => undefined,
 ): Uint8Array {
   const entries = readZipDirectory(bytes, label);
-  if (!entries) throw new ParseError("MALFORMED_DOCUMENT", `${label} is damaged: its table of contents (ZIP directory) cannot be read`);
+  if (!entries)
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${label} is damaged: its table of contents (ZIP directory) cannot be read`,
+    );
   for (const entry of entries.filter((e) => needed(e.name))) checkDeclared(entry, label);
   const out: Zippable = {};
   let inflated = 0;
@@ -111,13 +119,23 @@ export function boundedArchive(
 
 function checkDeclared(entry: ZipEntry, label: ArchiveLabel): void {
   if (entry.declaredSize === ZIP64_MARKER || entry.compressedSize === ZIP64_MARKER) {
-    throw new ParseError("DOCUMENT_TOO_LARGE", `${label} is a ZIP64 archive (parts over 4 GB), which is not accepted; save it again from Word`);
+    throw new ParseError(
+      "DOCUMENT_TOO_LARGE",
+      `${label} is a ZIP64 archive (parts over 4 GB), which is not accepted; save it again from Word`,
+    );
   }
   if (entry.method !== 0 && entry.method !== 8) {
-    throw new ParseError("MALFORMED_DOCUMENT", `${label} uses a compression method Word never writes (method ${entry.method}); save it again from Word`);
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${label} uses a compression method Word never writes (method ${entry.method}); save it again from Word`,
+    );
   }
-  if (entry.declaredSize > LIMITS.zipEntryInflatedBytes) throw expandsTooMuch(label, LIMITS.zipEntryInflatedBytes);
-  if (entry.declaredSize > LIMITS.zipRatioFloorBytes && entry.declaredSize > entry.compressedSize * LIMITS.zipMaxRatio) {
+  if (entry.declaredSize > LIMITS.zipEntryInflatedBytes)
+    throw expandsTooMuch(label, LIMITS.zipEntryInflatedBytes);
+  if (
+    entry.declaredSize > LIMITS.zipRatioFloorBytes &&
+    entry.declaredSize > entry.compressedSize * LIMITS.zipMaxRatio
+  ) {
     throw new ParseError(
       "DOCUMENT_TOO_LARGE",
       `${label} is compressed more than ${LIMITS.zipMaxRatio}:1 (${megabytes(entry.compressedSize)} expanding to ${megabytes(entry.declaredSize)}), as archives built to exhaust memory are; it was refused`,
@@ -126,16 +144,27 @@ function checkDeclared(entry: ZipEntry, label: ArchiveLabel): void {
 }
 
 /** One entry's bytes, inflated step by step and refused as soon as they pass a limit. */
-function inflateEntry(bytes: Uint8Array, entry: ZipEntry, label: ArchiveLabel, remaining: number): Uint8Array {
+function inflateEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  label: ArchiveLabel,
+  remaining: number,
+): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const local = entry.localHeaderOffset;
   if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) {
-    throw new ParseError("MALFORMED_DOCUMENT", `${label} is damaged: a part (${entry.name}) cannot be found in the archive`);
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${label} is damaged: a part (${entry.name}) cannot be found in the archive`,
+    );
   }
   const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
   const raw = bytes.subarray(start, Math.min(bytes.length, start + entry.compressedSize));
   const limit = Math.min(LIMITS.zipEntryInflatedBytes, remaining);
-  const limitFor = limit === LIMITS.zipEntryInflatedBytes ? LIMITS.zipEntryInflatedBytes : LIMITS.zipTotalInflatedBytes;
+  const limitFor =
+    limit === LIMITS.zipEntryInflatedBytes
+      ? LIMITS.zipEntryInflatedBytes
+      : LIMITS.zipTotalInflatedBytes;
   if (entry.method === 0) {
     if (raw.length > limit) throw expandsTooMuch(label, limitFor);
     return raw.slice();
@@ -155,9 +184,16 @@ function inflateEntry(bytes: Uint8Array, entry: ZipEntry, label: ArchiveLabel, r
     }
   } catch (err) {
     if (err instanceof ParseError) throw err;
-    throw new ParseError("MALFORMED_DOCUMENT", `${label} is damaged: a part (${entry.name}) cannot be decompressed`);
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${label} is damaged: a part (${entry.name}) cannot be decompressed`,
+    );
   }
-  if (!done) throw new ParseError("MALFORMED_DOCUMENT", `${label} is damaged: a part (${entry.name}) is cut short`);
+  if (!done)
+    throw new ParseError(
+      "MALFORMED_DOCUMENT",
+      `${label} is damaged: a part (${entry.name}) is cut short`,
+    );
   const out = new Uint8Array(size);
   let offset = 0;
   for (const part of parts) {
@@ -177,9 +213,15 @@ function findEndOfDirectory(view: DataView): number {
 }
 
 function expandsTooMuch(label: ArchiveLabel, limit: number): ParseError {
-  return new ParseError("DOCUMENT_TOO_LARGE", `${label} expands to more than ${megabytes(limit)} when unpacked, more than can be read safely; split it into smaller documents`);
+  return new ParseError(
+    "DOCUMENT_TOO_LARGE",
+    `${label} expands to more than ${megabytes(limit)} when unpacked, more than can be read safely; split it into smaller documents`,
+  );
 }
 
 function tooManyEntries(label: ArchiveLabel, entries: number): ParseError {
-  return new ParseError("DOCUMENT_TOO_LARGE", `${label} holds ${count(entries)} files inside its archive, more than the ${count(LIMITS.zipEntries)} accepted`);
+  return new ParseError(
+    "DOCUMENT_TOO_LARGE",
+    `${label} holds ${count(entries)} files inside its archive, more than the ${count(LIMITS.zipEntries)} accepted`,
+  );
 }

@@ -29,7 +29,8 @@ export interface Scored {
 }
 
 /** The dense list's share of the fused score, for vectors made by `model`. */
-export const denseWeightFor = (model: string): number => (model === LEXICAL_MODEL ? LEXICAL_DENSE_WEIGHT : MODEL_DENSE_WEIGHT);
+export const denseWeightFor = (model: string): number =>
+  model === LEXICAL_MODEL ? LEXICAL_DENSE_WEIGHT : MODEL_DENSE_WEIGHT;
 
 /** Scores mapped onto [0, 1] within their list: best 1, worst 0 (a single item, or all equal: 1). */
 export function minMax(list: Scored[]): Map<number, number> {
@@ -53,6 +54,10 @@ export function fuseByScore(dense: Scored[], text: Scored[], denseWeight: number
   const t = minMax(text);
   const seqs = new Set([...d.keys(), ...t.keys()]);
   const fused: Scored[] = [];
-  for (const seq of seqs) fused.push({ seq, score: denseWeight * (d.get(seq) ?? 0) + (1 - denseWeight) * (t.get(seq) ?? 0) });
+  for (const seq of seqs)
+    fused.push({
+      seq,
+      score: denseWeight * (d.get(seq) ?? 0) + (1 - denseWeight) * (t.get(seq) ?? 0),
+    });
   return fused.sort((a, b) => b.score - a.score || a.seq - b.seq);
 }

@@ -4,9 +4,18 @@
  * bytes of numbers, no per-element encoding), and large upserts are cut into calls well
  * under the RPC message limit (32 MiB).
  */
-import type { KnowledgeBase, StoredChunk } from "../../durable-objects/knowledge-base/knowledge-base.ts";
+import type {
+  KnowledgeBase,
+  StoredChunk,
+} from "../../durable-objects/knowledge-base/knowledge-base.ts";
 import { AppError } from "../errors.ts";
-import type { ChunkRecord, CollectionInfo, SearchHit, SearchQuery, VectorStore } from "./vector-store.ts";
+import type {
+  ChunkRecord,
+  CollectionInfo,
+  SearchHit,
+  SearchQuery,
+  VectorStore,
+} from "./vector-store.ts";
 import { validateSearch } from "./validate.ts";
 
 /** Bytes of vectors per upsert call; text and metadata ride along. */
@@ -24,13 +33,23 @@ export class KnowledgeBaseStore implements VectorStore {
     return this.namespace.get(this.namespace.idFromName(tenantId));
   }
 
-  async upsert(tenantId: string, embedding: { model: string; dimensions: number }, chunks: ChunkRecord[]): Promise<{ upserted: number }> {
+  async upsert(
+    tenantId: string,
+    embedding: { model: string; dimensions: number },
+    chunks: ChunkRecord[],
+  ): Promise<{ upserted: number }> {
     const stub = this.stub(tenantId);
-    const perCall = Math.max(1, Math.floor(MAX_VECTOR_BYTES_PER_CALL / (Math.max(1, embedding.dimensions) * 4)));
+    const perCall = Math.max(
+      1,
+      Math.floor(MAX_VECTOR_BYTES_PER_CALL / (Math.max(1, embedding.dimensions) * 4)),
+    );
     let upserted = 0;
     for (let start = 0; start === 0 || start < chunks.length; start += perCall) {
       const batch = chunks.slice(start, start + perCall).map(toStored);
-      const result = await stub.upsert({ model: embedding.model, dimensions: embedding.dimensions }, batch);
+      const result = await stub.upsert(
+        { model: embedding.model, dimensions: embedding.dimensions },
+        batch,
+      );
       if (!result.ok) throw new AppError(result.code, 409, result.message);
       upserted += result.upserted;
     }
@@ -40,7 +59,10 @@ export class KnowledgeBaseStore implements VectorStore {
   async search(tenantId: string, query: SearchQuery): Promise<SearchHit[]> {
     validateSearch(query);
     const { vector, ...rest } = query;
-    return this.stub(tenantId).search({ ...rest, ...(vector ? { vector: Float32Array.from(vector) } : {}) });
+    return this.stub(tenantId).search({
+      ...rest,
+      ...(vector ? { vector: Float32Array.from(vector) } : {}),
+    });
   }
 
   deleteDocument(tenantId: string, documentId: string): Promise<{ deleted: number }> {

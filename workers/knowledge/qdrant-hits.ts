@@ -41,7 +41,10 @@ export interface AnswerPoint {
 export const normaliseSparse = (score: number): number => (score > 0 ? score / (score + 10) : 0);
 
 /** The tenant's points of a list with their parsed payloads; anything else is dropped. */
-function ownPoints(tenantId: string, points: AnswerPoint[]): { key: string; score: number; payload: Payload }[] {
+function ownPoints(
+  tenantId: string,
+  points: AnswerPoint[],
+): { key: string; score: number; payload: Payload }[] {
   return points.flatMap((p) => {
     const payload = PayloadSchema.safeParse(p.payload);
     // A point of another tenant cannot match the filter; checking again costs nothing.
@@ -59,8 +62,16 @@ function toHit(payload: Payload, score: number): SearchHit {
  * Hits of a single-list search in Qdrant's order: fulltext with `normalise` (BM25 into [0, 1)),
  * or dense, whose score is the cosine and so also the hit's `dense_score`.
  */
-export function listHits(tenantId: string, points: AnswerPoint[], normalise?: (score: number) => number): SearchHit[] {
-  return ownPoints(tenantId, points).map((p) => (normalise ? toHit(p.payload, normalise(p.score)) : { ...toHit(p.payload, p.score), dense_score: p.score }));
+export function listHits(
+  tenantId: string,
+  points: AnswerPoint[],
+  normalise?: (score: number) => number,
+): SearchHit[] {
+  return ownPoints(tenantId, points).map((p) =>
+    normalise
+      ? toHit(p.payload, normalise(p.score))
+      : { ...toHit(p.payload, p.score), dense_score: p.score },
+  );
 }
 
 /**
@@ -70,7 +81,12 @@ export function listHits(tenantId: string, points: AnswerPoint[], normalise?: (s
  * so the threshold falls back to the plain share of the terms (`withSignals`); a sparse BM25
  * score would not do, as it grows with the question's length.
  */
-export function fuseHits(tenantId: string, dense: AnswerPoint[], sparse: AnswerPoint[], topK: number): SearchHit[] {
+export function fuseHits(
+  tenantId: string,
+  dense: AnswerPoint[],
+  sparse: AnswerPoint[],
+  topK: number,
+): SearchHit[] {
   const denseOwn = ownPoints(tenantId, dense);
   const sparseOwn = ownPoints(tenantId, sparse);
   // fuseByScore orders by number; points are numbered in order of first appearance.

@@ -28,7 +28,13 @@ import { fuseHits, listHits, normaliseSparse } from "./qdrant-hits.ts";
 import type { AnswerPoint } from "./qdrant-hits.ts";
 import { documentSparseVector, querySparseVector } from "./sparse.ts";
 import { validateSearch } from "./validate.ts";
-import type { ChunkRecord, CollectionInfo, SearchHit, SearchQuery, VectorStore } from "./vector-store.ts";
+import type {
+  ChunkRecord,
+  CollectionInfo,
+  SearchHit,
+  SearchQuery,
+  VectorStore,
+} from "./vector-store.ts";
 
 export const QDRANT_COLLECTION = "nooble_chunks";
 export const DENSE_VECTOR = "dense";
@@ -60,21 +66,34 @@ export class QdrantStore implements VectorStore {
 
   constructor(options: QdrantStoreOptions) {
     // The version check would cost a request per store; the header says which servers work.
-    this.client = options.client ?? new QdrantClient({ url: options.url, apiKey: options.apiKey, checkCompatibility: false });
+    this.client =
+      options.client ??
+      new QdrantClient({ url: options.url, apiKey: options.apiKey, checkCompatibility: false });
     this.collection = options.collection ?? QDRANT_COLLECTION;
     this.key = `${options.url}|${this.collection}`;
   }
 
-  async upsert(tenantId: string, embedding: { model: string; dimensions: number }, chunks: ChunkRecord[]): Promise<{ upserted: number }> {
+  async upsert(
+    tenantId: string,
+    embedding: { model: string; dimensions: number },
+    chunks: ChunkRecord[],
+  ): Promise<{ upserted: number }> {
     const size = await this.ensureCollection(embedding.dimensions);
     if (size !== embedding.dimensions) {
-      throw mismatch(`The Qdrant collection holds ${size}-dimension vectors; ${embedding.model} vectors have ${embedding.dimensions}.`);
+      throw mismatch(
+        `The Qdrant collection holds ${size}-dimension vectors; ${embedding.model} vectors have ${embedding.dimensions}.`,
+      );
     }
     const wrong = chunks.find((c) => c.vector.length !== embedding.dimensions);
-    if (wrong) throw mismatch(`Chunk ${wrong.id} has a ${wrong.vector.length}-dimension vector; ${embedding.model} vectors have ${embedding.dimensions}.`);
+    if (wrong)
+      throw mismatch(
+        `Chunk ${wrong.id} has a ${wrong.vector.length}-dimension vector; ${embedding.model} vectors have ${embedding.dimensions}.`,
+      );
     const current = await this.tenantModel(tenantId);
     if (current !== null && current !== embedding.model) {
-      throw mismatch(`This knowledge base holds ${current} vectors; it cannot add ${embedding.model} vectors. Delete its documents or re-index them all with one model.`);
+      throw mismatch(
+        `This knowledge base holds ${current} vectors; it cannot add ${embedding.model} vectors. Delete its documents or re-index them all with one model.`,
+      );
     }
     for (let start = 0; start < chunks.length; start += UPSERT_BATCH) {
       const batch = chunks.slice(start, start + UPSERT_BATCH);
@@ -82,7 +101,10 @@ export class QdrantStore implements VectorStore {
         batch.map(async (c) => ({
           id: await pointId(tenantId, c.id),
           // A zero vector has no direction for cosine to compare: the point goes without one.
-          vector: { ...(isZero(c.vector) ? {} : { [DENSE_VECTOR]: c.vector }), [SPARSE_VECTOR]: documentSparseVector(c.text) },
+          vector: {
+            ...(isZero(c.vector) ? {} : { [DENSE_VECTOR]: c.vector }),
+            [SPARSE_VECTOR]: documentSparseVector(c.text),
+          },
           payload: {
             tenant_id: tenantId,
             chunk_id: c.id,
@@ -111,7 +133,11 @@ export class QdrantStore implements VectorStore {
     const base = { filter, limit: query.top_k, with_payload: true } as const;
     if (query.mode === "fulltext") {
       if (sparse.indices.length === 0) return [];
-      return listHits(tenantId, await this.points({ ...base, query: sparse, using: SPARSE_VECTOR }), normaliseSparse);
+      return listHits(
+        tenantId,
+        await this.points({ ...base, query: sparse, using: SPARSE_VECTOR }),
+        normaliseSparse,
+      );
     }
     if (query.mode === "dense") {
       if (!dense) return [];
@@ -122,7 +148,10 @@ export class QdrantStore implements VectorStore {
     if (dense) searches.push({ ...deep, query: dense, using: DENSE_VECTOR });
     if (sparse.indices.length > 0) searches.push({ ...deep, query: sparse, using: SPARSE_VECTOR });
     if (searches.length === 0) return [];
-    const lists = await this.ifCollection(() => this.client.queryBatch(this.collection, { searches }), []);
+    const lists = await this.ifCollection(
+      () => this.client.queryBatch(this.collection, { searches }),
+      [],
+    );
     const denseList = dense ? (lists[0]?.points ?? []) : [];
     const sparseList = sparse.indices.length > 0 ? (lists[searches.length - 1]?.points ?? []) : [];
     return fuseHits(tenantId, denseList, sparseList, query.top_k);
@@ -137,7 +166,15 @@ export class QdrantStore implements VectorStore {
 
   async setDocumentAgents(tenantId: string, documentId: string, agentIds: string[]): Promise<void> {
     const filter = tenantFilter(tenantId, { document_ids: [documentId] });
-    await this.ifCollection(() => this.client.setPayload(this.collection, { wait: true, filter, payload: { agent_ids: agentIds } }), null);
+    await this.ifCollection(
+      () =>
+        this.client.setPayload(this.collection, {
+          wait: true,
+          filter,
+          payload: { agent_ids: agentIds },
+        }),
+      null,
+    );
   }
 
   countDocumentChunks(tenantId: string, documentId: string): Promise<number> {
@@ -148,23 +185,40 @@ export class QdrantStore implements VectorStore {
     const model = await this.tenantModel(tenantId);
     if (model === null) return null;
     const info = await this.client.getCollection(this.collection);
-    return { embedding_model: model, dimensions: denseSize(info.config.params.vectors) ?? 0, chunks: await this.count(tenantFilter(tenantId, {})) };
+    return {
+      embedding_model: model,
+      dimensions: denseSize(info.config.params.vectors) ?? 0,
+      chunks: await this.count(tenantFilter(tenantId, {})),
+    };
   }
 
   /** The answer points of one query; none while the collection does not exist. */
   private async points(request: QueryRequest): Promise<AnswerPoint[]> {
-    const result = await this.ifCollection(() => this.client.query(this.collection, request), { points: [] });
+    const result = await this.ifCollection(() => this.client.query(this.collection, request), {
+      points: [],
+    });
     return result.points;
   }
 
   private async count(filter: Filter): Promise<number> {
-    const result = await this.ifCollection(() => this.client.count(this.collection, { filter, exact: true }), { count: 0 });
+    const result = await this.ifCollection(
+      () => this.client.count(this.collection, { filter, exact: true }),
+      { count: 0 },
+    );
     return result.count;
   }
 
   /** The embedding model of any one of the tenant's points, or null when it has none. */
   private async tenantModel(tenantId: string): Promise<string | null> {
-    const page = await this.ifCollection(() => this.client.scroll(this.collection, { filter: tenantFilter(tenantId, {}), limit: 1, with_payload: ["embedding_model"] }), { points: [] });
+    const page = await this.ifCollection(
+      () =>
+        this.client.scroll(this.collection, {
+          filter: tenantFilter(tenantId, {}),
+          limit: 1,
+          with_payload: ["embedding_model"],
+        }),
+      { points: [] },
+    );
     const model: unknown = page.points[0]?.payload?.embedding_model;
     return typeof model === "string" ? model : null;
   }
@@ -217,12 +271,18 @@ export class QdrantStore implements VectorStore {
 }
 
 /** The must-filter every request carries: the tenant always, then the query's own filters. */
-export function tenantFilter(tenantId: string, query: Pick<SearchQuery, "agent_id" | "document_ids" | "collection_id">): Filter {
+export function tenantFilter(
+  tenantId: string,
+  query: Pick<SearchQuery, "agent_id" | "document_ids" | "collection_id">,
+): Filter {
   if (!tenantId) throw new Error("a tenant id is required");
   const must: Condition[] = [{ key: "tenant_id", match: { value: tenantId } }];
-  if (query.agent_id !== undefined) must.push({ key: "agent_ids", match: { value: query.agent_id } });
-  if (query.document_ids !== undefined) must.push({ key: "document_id", match: { any: query.document_ids } });
-  if (query.collection_id !== undefined) must.push({ key: "collection_id", match: { value: query.collection_id } });
+  if (query.agent_id !== undefined)
+    must.push({ key: "agent_ids", match: { value: query.agent_id } });
+  if (query.document_ids !== undefined)
+    must.push({ key: "document_id", match: { any: query.document_ids } });
+  if (query.collection_id !== undefined)
+    must.push({ key: "collection_id", match: { value: query.collection_id } });
   return { must };
 }
 

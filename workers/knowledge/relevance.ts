@@ -57,13 +57,18 @@ export function passageTerms(text: string): Set<string> {
 }
 
 /** BM25's IDF, never negative: ln(1 + (N - df + 0.5) / (df + 0.5)). */
-export const idf = (documents: number, df: number): number => Math.log(1 + (Math.max(0, documents - df) + 0.5) / (df + 0.5));
+export const idf = (documents: number, df: number): number =>
+  Math.log(1 + (Math.max(0, documents - df) + 0.5) / (df + 0.5));
 
 /**
  * The IDF-weighted share of `question`'s terms found in `passage`, in [0, 1]. `weight` gives
  * each term's IDF (1 for every term gives the plain share). Null when the question has no term.
  */
-export function termCoverage(question: { term: string }[], passage: Set<string>, weight: (term: string) => number): number | null {
+export function termCoverage(
+  question: { term: string }[],
+  passage: Set<string>,
+  weight: (term: string) => number,
+): number | null {
   let total = 0;
   let found = 0;
   for (const { term } of question) {
@@ -86,6 +91,13 @@ export function passesThreshold(hit: RelevanceSignals, threshold: number): boole
 /** `hit` with relevance signals: its own, or the fallback described in the header. */
 export function withSignals<H extends SearchHit>(hit: H, question: string, mode: SearchMode): H {
   const dense = hit.dense_score ?? (mode === "dense" ? hit.score : undefined);
-  const text = hit.text_score ?? termCoverage(questionTerms(question), passageTerms(hit.text), () => 1) ?? undefined;
-  return { ...hit, ...(dense === undefined ? {} : { dense_score: dense }), ...(text === undefined ? {} : { text_score: text }) };
+  const text =
+    hit.text_score ??
+    termCoverage(questionTerms(question), passageTerms(hit.text), () => 1) ??
+    undefined;
+  return {
+    ...hit,
+    ...(dense === undefined ? {} : { dense_score: dense }),
+    ...(text === undefined ? {} : { text_score: text }),
+  };
 }

@@ -64,7 +64,11 @@ export interface CollectionInfo {
 
 export interface VectorStore {
   /** Inserts or overwrites chunks by id. Fails with EMBEDDING_MISMATCH (409) if the model or dimensions differ from the tenant's collection. */
-  upsert(tenantId: string, embedding: { model: string; dimensions: number }, chunks: ChunkRecord[]): Promise<{ upserted: number }>;
+  upsert(
+    tenantId: string,
+    embedding: { model: string; dimensions: number },
+    chunks: ChunkRecord[],
+  ): Promise<{ upserted: number }>;
   search(tenantId: string, query: SearchQuery): Promise<SearchHit[]>;
   deleteDocument(tenantId: string, documentId: string): Promise<{ deleted: number }>;
   /** Replaces which agents may retrieve a document's chunks. */

@@ -18,10 +18,13 @@ interface ChunkFacts {
   error: string | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 /** Absent (undefined or null) or of the type. */
 const isOptional = (v: unknown, type: "string" | "object" | "array") =>
-  v === undefined || v === null || (type === "object" ? isRecord(v) : type === "array" ? Array.isArray(v) : typeof v === type);
+  v === undefined ||
+  v === null ||
+  (type === "object" ? isRecord(v) : type === "array" ? Array.isArray(v) : typeof v === type);
 
 /**
  * The control fields of a chunk, or null when it is not a chat completion chunk. Checked by
@@ -34,7 +37,12 @@ function chunkFacts(value: unknown): ChunkFacts | null {
   // An error sent in the stream: `{error: {message}}` (OpenAI), `{error: "..."}` (some compatible servers), `x_groq.error` (Groq).
   if (isRecord(error) || typeof error === "string") {
     const message = typeof error === "string" ? error : error.message;
-    return { text: "", finished: false, usage: undefined, error: typeof message === "string" ? message : "the provider sent an error" };
+    return {
+      text: "",
+      finished: false,
+      usage: undefined,
+      error: typeof message === "string" ? message : "the provider sent an error",
+    };
   }
   if (!isOptional(groq, "object")) return null;
   const groqError = isRecord(groq) ? groq.error : undefined;
@@ -47,7 +55,12 @@ function chunkFacts(value: unknown): ChunkFacts | null {
   if (!isOptional(delta, "object") || !isOptional(finish, "string")) return null;
   const content = isRecord(delta) ? delta.content : undefined;
   if (!isOptional(content, "string")) return null;
-  return { text: typeof content === "string" ? content : "", finished: Boolean(finish), usage: isRecord(groq) && groq.usage != null ? groq.usage : value.usage, error: null };
+  return {
+    text: typeof content === "string" ? content : "",
+    finished: Boolean(finish),
+    usage: isRecord(groq) && groq.usage != null ? groq.usage : value.usage,
+    error: null,
+  };
 }
 
 const readUsage = (value: unknown): Usage | undefined => {
@@ -84,11 +97,15 @@ export async function* readCompletionStream(
         try {
           value = JSON.parse(event.data);
         } catch {
-          throw interruptedError(who, event.event === "error" ? event.data : "it sent an event that is not JSON");
+          throw interruptedError(
+            who,
+            event.event === "error" ? event.data : "it sent an event that is not JSON",
+          );
         }
         const facts = chunkFacts(value);
         if (!facts) throw interruptedError(who, "it sent a chunk that is not a chat completion");
-        if (facts.error !== null || event.event === "error") throw interruptedError(who, facts.error ?? "the provider sent an error event");
+        if (facts.error !== null || event.event === "error")
+          throw interruptedError(who, facts.error ?? "the provider sent an error event");
         text += facts.text;
         if (facts.finished) finished = true;
         usage = readUsage(facts.usage) ?? usage;

@@ -11,7 +11,9 @@ type ErrorClass<T> = abstract new (...args: never[]) => T;
 
 /** The error classes a Stainless SDK exports as statics (`Groq.APIError`, `OpenAI.APIError`, ...). */
 export interface SdkErrorClasses {
-  APIError: ErrorClass<Error & { status: number | undefined; headers: Headers | undefined; error: unknown }>;
+  APIError: ErrorClass<
+    Error & { status: number | undefined; headers: Headers | undefined; error: unknown }
+  >;
   APIConnectionError: ErrorClass<Error>;
   APIConnectionTimeoutError: ErrorClass<Error>;
   APIUserAbortError: ErrorClass<Error>;
@@ -60,32 +62,57 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 }
 
 /** Classifies an HTTP error status from the provider. */
-export function httpError(who: ProviderIdentity, status: number, headers: Headers | undefined, body: unknown): LLMError {
+export function httpError(
+  who: ProviderIdentity,
+  status: number,
+  headers: Headers | undefined,
+  body: unknown,
+): LLMError {
   const detail = providerDetail(body, who);
   const wait = retryAfterMs(headers);
   if (status === 429) {
     const when = wait === undefined ? "shortly" : `in ${Math.ceil(wait / 1000)} s`;
-    return new LLMError("rate_limited", `${who.label} is rate limiting requests; try again ${when}.`, { status, retryAfterMs: wait });
+    return new LLMError(
+      "rate_limited",
+      `${who.label} is rate limiting requests; try again ${when}.`,
+      { status, retryAfterMs: wait },
+    );
   }
   if (status === 401 || status === 403) {
-    return new LLMError("auth", `${who.label} refused the API key (${status}); check ${who.keyVariable}.`, { status });
+    return new LLMError(
+      "auth",
+      `${who.label} refused the API key (${status}); check ${who.keyVariable}.`,
+      { status },
+    );
   }
-  if (status === 408) return new LLMError("timeout", `${who.label} timed out answering (408).`, { status, retryAfterMs: wait });
+  if (status === 408)
+    return new LLMError("timeout", `${who.label} timed out answering (408).`, {
+      status,
+      retryAfterMs: wait,
+    });
   // 409 is how these APIs report a lock timeout; the SDKs retry it, so do we.
   if (status >= 500 || status === 409) {
-    return new LLMError("server", `${who.label} had a server error (${status}); try again later.`, { status, retryAfterMs: wait });
+    return new LLMError("server", `${who.label} had a server error (${status}); try again later.`, {
+      status,
+      retryAfterMs: wait,
+    });
   }
   const because = detail ? `: ${detail}` : ".";
-  return new LLMError("rejected", `${who.label} rejected the request (${status})${because}`, { status });
+  return new LLMError("rejected", `${who.label} rejected the request (${status})${because}`, {
+    status,
+  });
 }
 
 /** Maps a failure of the request itself (before any chunk arrived) to LLMError. */
 export function requestError(err: unknown, sdk: SdkErrorClasses, who: ProviderIdentity): LLMError {
   if (err instanceof LLMError) return err;
   if (err instanceof sdk.APIUserAbortError) return cancelledError();
-  if (err instanceof sdk.APIConnectionTimeoutError) return new LLMError("timeout", `${who.label} did not answer in time.`);
-  if (err instanceof sdk.APIConnectionError) return new LLMError("network", `Could not reach ${who.label}; the connection failed.`);
-  if (err instanceof sdk.APIError && err.status !== undefined) return httpError(who, err.status, err.headers, err.error);
+  if (err instanceof sdk.APIConnectionTimeoutError)
+    return new LLMError("timeout", `${who.label} did not answer in time.`);
+  if (err instanceof sdk.APIConnectionError)
+    return new LLMError("network", `Could not reach ${who.label}; the connection failed.`);
+  if (err instanceof sdk.APIError && err.status !== undefined)
+    return httpError(who, err.status, err.headers, err.error);
   return new LLMError("network", `The request to ${who.label} failed before it started streaming.`);
 }
 
@@ -103,7 +130,10 @@ export function streamError(err: unknown, sdk: SdkErrorClasses, who: ProviderIde
 
 export function interruptedError(who: ProviderIdentity, detail?: string): LLMError {
   const because = detail ? `: ${redact(detail, who.apiKey)}` : ".";
-  return new LLMError("interrupted", `The answer from ${who.label} stopped before it finished${because}`);
+  return new LLMError(
+    "interrupted",
+    `The answer from ${who.label} stopped before it finished${because}`,
+  );
 }
 
 export function cancelledError(): LLMError {

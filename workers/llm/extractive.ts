@@ -13,16 +13,19 @@ const MAX_SENTENCE_CHARS = 400;
 
 // Words that match everything and so tell nothing about relevance.
 const STOP_WORDS = new Set(
-  ("a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
+  (
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
     "me my no not of on or our so than that the their them then there these they this to was we were what when " +
-    "where which who why will with would you your about any all also just more most some such tell please")
-    .split(" "),
+    "where which who why will with would you your about any all also just more most some such tell please"
+  ).split(" "),
 );
 
 /** Lowercase word stems without stop words; "refunds" and "refund" meet at one stem. */
 export function terms(text: string): string[] {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.filter((w) => !STOP_WORDS.has(w)).map((w) => w.replace(/(?<=[\p{L}\p{N}]{3})(?:es|s)$/u, ""));
+  return words
+    .filter((w) => !STOP_WORDS.has(w))
+    .map((w) => w.replace(/(?<=[\p{L}\p{N}]{3})(?:es|s)$/u, ""));
 }
 
 function sentences(text: string): string[] {
@@ -47,7 +50,8 @@ export function pickQuotes(question: string, passages: Passage[]): Quote[] {
   passages.forEach((passage, index) => {
     for (const text of sentences(passage.text)) {
       const score = new Set(terms(text).filter((t) => wanted.has(t))).size;
-      if (score > 0 && !quotes.some((q) => q.text === text)) quotes.push({ text, citation: index + 1, score, order: quotes.length });
+      if (score > 0 && !quotes.some((q) => q.text === text))
+        quotes.push({ text, citation: index + 1, score, order: quotes.length });
     }
   });
   return quotes.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, MAX_QUOTES);
@@ -56,13 +60,15 @@ export function pickQuotes(question: string, passages: Passage[]): Quote[] {
 /** The whole answer for a request; pure, so the same request always gets the same answer. */
 export function extractiveAnswer(request: ChatRequest): string {
   // A follow-up such as "When did it last erupt?" names its subject only in the rewrite.
-  const question = request.searchQuery ?? request.messages.findLast((m) => m.role === "user")?.content ?? "";
+  const question =
+    request.searchQuery ?? request.messages.findLast((m) => m.role === "user")?.content ?? "";
   const quotes = pickQuotes(question, request.passages);
   if (quotes.length > 0) {
     const lines = quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n\n");
     return `${NO_MODEL}, so here is what the knowledge base says:\n\n${lines}`;
   }
-  if (request.passages.length === 0) return `${NO_MODEL}, and this agent's knowledge base has nothing on that question.`;
+  if (request.passages.length === 0)
+    return `${NO_MODEL}, and this agent's knowledge base has nothing on that question.`;
   return `${NO_MODEL}, so I can only quote this agent's knowledge base, and nothing in it matches that question.`;
 }
 
@@ -80,7 +86,11 @@ export function createExtractiveProvider(): LLMProvider {
       }
       const prompt = estimateTokens(request.messages.reduce((n, m) => n + m.content.length, 0));
       const completion = estimateTokens(answer.length);
-      const usage: Usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+      const usage: Usage = {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+      };
       yield { type: "usage", usage };
     },
   };

@@ -30,7 +30,11 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
     timeout: options.timeoutMs ?? GROQ_TIMEOUT_MS,
     fetch: options.fetch,
   });
-  const who: ProviderIdentity = { label: "Groq", keyVariable: "GROQ_API_KEY", apiKey: options.apiKey };
+  const who: ProviderIdentity = {
+    label: "Groq",
+    keyVariable: "GROQ_API_KEY",
+    apiKey: options.apiKey,
+  };
 
   return {
     name: "groq",
@@ -39,17 +43,19 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
       try {
         // The SDK sends the request and turns error statuses into its errors; the body is read
         // by sse-batches.ts (see there for why not by the SDK).
-        response = await client.chat.completions.create(
-          {
-            model: request.model,
-            messages: request.messages,
-            temperature: request.temperature,
-            max_tokens: request.max_tokens,
-            top_p: request.top_p,
-            stream: true,
-          },
-          { signal: request.signal },
-        ).asResponse();
+        response = await client.chat.completions
+          .create(
+            {
+              model: request.model,
+              messages: request.messages,
+              temperature: request.temperature,
+              max_tokens: request.max_tokens,
+              top_p: request.top_p,
+              stream: true,
+            },
+            { signal: request.signal },
+          )
+          .asResponse();
       } catch (err) {
         throw requestError(err, Groq, who);
       }

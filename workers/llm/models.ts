@@ -12,20 +12,34 @@ import type { Model } from "../../shared/api/agents.ts";
 import { DEFAULT_MODEL } from "../../shared/config.ts";
 import type { WorkerEnv } from "../env.ts";
 
-const GROQ_DEFAULT = ["llama-3.3-70b-versatile", "llama-3.1-8b-instant", "openai/gpt-oss-120b", "openai/gpt-oss-20b"];
+const GROQ_DEFAULT = [
+  "llama-3.3-70b-versatile",
+  "llama-3.1-8b-instant",
+  "openai/gpt-oss-120b",
+  "openai/gpt-oss-20b",
+];
 const OPENAI_DEFAULT = ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1"];
 
 const list = (value: string | undefined, fallback: string[]) =>
-  value ? value.split(",").map((s) => s.trim()).filter(Boolean) : fallback;
+  value
+    ? value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : fallback;
 
 export function availableModels(env: WorkerEnv): Model[] {
-  const models: Model[] = [{ id: DEFAULT_MODEL, provider: "extractive", label: "Extractive (offline, no language model)" }];
+  const models: Model[] = [
+    { id: DEFAULT_MODEL, provider: "extractive", label: "Extractive (offline, no language model)" },
+  ];
   if (env.GROQ_API_KEY) {
-    for (const id of list(env.GROQ_MODELS, GROQ_DEFAULT)) models.push({ id, provider: "groq", label: `${id} (Groq)` });
+    for (const id of list(env.GROQ_MODELS, GROQ_DEFAULT))
+      models.push({ id, provider: "groq", label: `${id} (Groq)` });
   }
   if (env.OPENAI_API_KEY) {
     for (const id of list(env.OPENAI_MODELS, OPENAI_DEFAULT)) {
-      if (!models.some((m) => m.id === id)) models.push({ id, provider: "openai", label: `${id} (OpenAI-compatible)` });
+      if (!models.some((m) => m.id === id))
+        models.push({ id, provider: "openai", label: `${id} (OpenAI-compatible)` });
     }
   }
   return models;
@@ -34,5 +48,8 @@ export function availableModels(env: WorkerEnv): Model[] {
 /** The model a new agent or a template gets when none is named: see the header. */
 export function defaultModel(env: WorkerEnv): string {
   const models = availableModels(env);
-  return (models.find((m) => m.provider === "groq") ?? models.find((m) => m.provider === "openai"))?.id ?? DEFAULT_MODEL;
+  return (
+    (models.find((m) => m.provider === "groq") ?? models.find((m) => m.provider === "openai"))
+      ?.id ?? DEFAULT_MODEL
+  );
 }

@@ -35,7 +35,11 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
     timeout: options.timeoutMs ?? OPENAI_TIMEOUT_MS,
     fetch: options.fetch,
   });
-  const who: ProviderIdentity = { label: "The OpenAI-compatible provider", keyVariable: "OPENAI_API_KEY", apiKey: options.apiKey };
+  const who: ProviderIdentity = {
+    label: "The OpenAI-compatible provider",
+    keyVariable: "OPENAI_API_KEY",
+    apiKey: options.apiKey,
+  };
 
   return {
     name: "openai",
@@ -44,18 +48,20 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
       try {
         // The SDK sends the request and turns error statuses into its errors; the body is read
         // by sse-batches.ts (see there for why not by the SDK).
-        response = await client.chat.completions.create(
-          {
-            model: request.model,
-            messages: request.messages,
-            temperature: request.temperature,
-            max_tokens: request.max_tokens,
-            top_p: request.top_p,
-            stream: true,
-            stream_options: { include_usage: true },
-          },
-          { signal: request.signal },
-        ).asResponse();
+        response = await client.chat.completions
+          .create(
+            {
+              model: request.model,
+              messages: request.messages,
+              temperature: request.temperature,
+              max_tokens: request.max_tokens,
+              top_p: request.top_p,
+              stream: true,
+              stream_options: { include_usage: true },
+            },
+            { signal: request.signal },
+          )
+          .asResponse();
       } catch (err) {
         throw requestError(err, OpenAI, who);
       }

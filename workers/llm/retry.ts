@@ -21,7 +21,12 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-export const RETRY_DEFAULTS = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 } as const;
+export const RETRY_DEFAULTS = {
+  maxAttempts: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 30_000,
+} as const;
 
 /** True for an LLMError a new attempt may fix (rate limits, 5xx, timeouts, network, cut streams). */
 export function isRetryable(err: unknown): err is LLMError {
@@ -37,8 +42,14 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * only be refused again); without one the wait is an "equal jitter" backoff: half the
  * exponential step plus a random part of the other half, so parallel sessions spread out.
  */
-export async function withRetries<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const { maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = { ...RETRY_DEFAULTS, ...options };
+export async function withRetries<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
+  const { maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = {
+    ...RETRY_DEFAULTS,
+    ...options,
+  };
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   for (let attempt = 1; ; attempt++) {

@@ -14,13 +14,21 @@ import type { LLMProvider } from "./types.ts";
  * offline extractive provider, so an agent keeps answering honestly instead of failing every
  * turn. Callers read `provider.name` to record which provider really answered.
  */
-export function selectProvider(env: WorkerEnv, model: string, opts: { fetch?: typeof fetch } = {}): LLMProvider {
+export function selectProvider(
+  env: WorkerEnv,
+  model: string,
+  opts: { fetch?: typeof fetch } = {},
+): LLMProvider {
   const offered = availableModels(env).find((m) => m.id === model);
   if (offered?.provider === "groq" && env.GROQ_API_KEY) {
     return createGroqProvider({ apiKey: env.GROQ_API_KEY, fetch: opts.fetch });
   }
   if (offered?.provider === "openai" && env.OPENAI_API_KEY) {
-    return createOpenAIProvider({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL, fetch: opts.fetch });
+    return createOpenAIProvider({
+      apiKey: env.OPENAI_API_KEY,
+      baseURL: env.OPENAI_BASE_URL,
+      fetch: opts.fetch,
+    });
   }
   return createExtractiveProvider();
 }

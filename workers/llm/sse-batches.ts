@@ -21,7 +21,12 @@ export interface SseData {
 export async function* sseBatches(body: ReadableStream<Uint8Array>): AsyncGenerator<SseData[]> {
   let batch: SseData[] = [];
   const parser = createParser({
-    onEvent: (e) => void batch.push(e.event === undefined || e.event === "message" ? { data: e.data } : { data: e.data, event: e.event }),
+    onEvent: (e) =>
+      void batch.push(
+        e.event === undefined || e.event === "message"
+          ? { data: e.data }
+          : { data: e.data, event: e.event },
+      ),
   });
   const decoder = new TextDecoder();
   const reader = body.getReader();

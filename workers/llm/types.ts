@@ -41,7 +41,8 @@ export interface LLMProvider {
   stream(request: ChatRequest): AsyncIterable<StreamEvent>;
 }
 
-export type LLMErrorKind = "rate_limited" | "server" | "timeout" | "network" | "rejected" | "auth" | "interrupted";
+export type LLMErrorKind =
+  "rate_limited" | "server" | "timeout" | "network" | "rejected" | "auth" | "interrupted";
 
 /**
  * A provider failure, classified so the caller can decide: rate_limited/server/timeout/network/
@@ -53,7 +54,11 @@ export class LLMError extends Error {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
 
-  constructor(kind: LLMErrorKind, message: string, opts: { status?: number; retryAfterMs?: number } = {}) {
+  constructor(
+    kind: LLMErrorKind,
+    message: string,
+    opts: { status?: number; retryAfterMs?: number } = {},
+  ) {
     super(message);
     this.name = "LLMError";
     this.kind = kind;

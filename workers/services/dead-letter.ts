@@ -11,7 +11,12 @@ export interface DeadLetter {
   failed_at: string;
 }
 
-export async function sendToDeadLetter(env: Pick<WorkerEnv, "DEAD_LETTER_QUEUE">, queue: string, reason: string, body: unknown): Promise<void> {
+export async function sendToDeadLetter(
+  env: Pick<WorkerEnv, "DEAD_LETTER_QUEUE">,
+  queue: string,
+  reason: string,
+  body: unknown,
+): Promise<void> {
   const letter: DeadLetter = { queue, reason, body, failed_at: new Date().toISOString() };
   await env.DEAD_LETTER_QUEUE.send(letter);
 }

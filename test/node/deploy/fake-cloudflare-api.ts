@@ -19,8 +19,16 @@ export interface FakeCloudflare {
 
 const PAGE_SIZE = 2;
 
-export async function startFakeCloudflare(token: string, accountId: string): Promise<FakeCloudflare> {
-  const state = { queues: [] as string[], buckets: [] as string[], hyperdrive: [] as FakeCloudflare["hyperdrive"], requests: [] as string[] };
+export async function startFakeCloudflare(
+  token: string,
+  accountId: string,
+): Promise<FakeCloudflare> {
+  const state = {
+    queues: [] as string[],
+    buckets: [] as string[],
+    hyperdrive: [] as FakeCloudflare["hyperdrive"],
+    requests: [] as string[],
+  };
   const server: Server = createServer((req, res) => void handle(req, res));
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -28,11 +36,14 @@ export async function startFakeCloudflare(token: string, accountId: string): Pro
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify({ messages: [], ...body }));
     };
-    const fail = (status: number, code: number, message: string) => send(status, { success: false, errors: [{ code, message }], result: null });
-    const ok = (result: unknown, info?: object) => send(200, { success: true, errors: [], result, ...(info ? { result_info: info } : {}) });
+    const fail = (status: number, code: number, message: string) =>
+      send(status, { success: false, errors: [{ code, message }], result: null });
+    const ok = (result: unknown, info?: object) =>
+      send(200, { success: true, errors: [], result, ...(info ? { result_info: info } : {}) });
     const url = new URL(req.url ?? "/", "http://x");
     const prefix = `/client/v4/accounts/${accountId}/`;
-    if (req.headers.authorization !== `Bearer ${token}`) return fail(403, 10000, "Authentication error");
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return fail(403, 10000, "Authentication error");
     if (!url.pathname.startsWith(prefix)) return fail(404, 7003, "Could not route to this path");
     const path = url.pathname.slice(prefix.length);
     state.requests.push(`${req.method} ${path}`);
@@ -41,29 +52,44 @@ export async function startFakeCloudflare(token: string, accountId: string): Pro
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const page = <T>(items: T[]) => {
       const n = Number(url.searchParams.get("page") ?? "1");
-      return ok(items.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE), { page: n, per_page: PAGE_SIZE, total_pages: Math.max(1, Math.ceil(items.length / PAGE_SIZE)), total_count: items.length });
+      return ok(items.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE), {
+        page: n,
+        per_page: PAGE_SIZE,
+        total_pages: Math.max(1, Math.ceil(items.length / PAGE_SIZE)),
+        total_count: items.length,
+      });
     };
 
-    if (path === "queues" && req.method === "GET") return page(state.queues.map((q, i) => ({ queue_id: `q${i}`, queue_name: q })));
+    if (path === "queues" && req.method === "GET")
+      return page(state.queues.map((q, i) => ({ queue_id: `q${i}`, queue_name: q })));
     if (path === "queues" && req.method === "POST") {
       const name = String(body["queue_name"]);
-      if (state.queues.includes(name)) return fail(409, 11009, "A queue with this name already exists");
+      if (state.queues.includes(name))
+        return fail(409, 11009, "A queue with this name already exists");
       state.queues.push(name);
       return ok({ queue_id: `q${state.queues.length}`, queue_name: name });
     }
     if (path.startsWith("r2/buckets/") && req.method === "GET") {
       const name = decodeURIComponent(path.slice("r2/buckets/".length));
-      return state.buckets.includes(name) ? ok({ name, creation_date: new Date().toISOString() }) : fail(404, 10006, "The specified bucket does not exist.");
+      return state.buckets.includes(name)
+        ? ok({ name, creation_date: new Date().toISOString() })
+        : fail(404, 10006, "The specified bucket does not exist.");
     }
     if (path === "r2/buckets" && req.method === "POST") {
       const name = String(body["name"]);
-      if (state.buckets.includes(name)) return fail(409, 10004, "The bucket you tried to create already exists, and you own it.");
+      if (state.buckets.includes(name))
+        return fail(409, 10004, "The bucket you tried to create already exists, and you own it.");
       state.buckets.push(name);
       return ok({ name });
     }
-    if (path === "hyperdrive/configs" && req.method === "GET") return page(state.hyperdrive.map(({ id, name }) => ({ id, name })));
+    if (path === "hyperdrive/configs" && req.method === "GET")
+      return page(state.hyperdrive.map(({ id, name }) => ({ id, name })));
     if (path === "hyperdrive/configs" && req.method === "POST") {
-      const config = { id: crypto.randomUUID().replaceAll("-", ""), name: String(body["name"]), origin: body["origin"] };
+      const config = {
+        id: crypto.randomUUID().replaceAll("-", ""),
+        name: String(body["name"]),
+        origin: body["origin"],
+      };
       state.hyperdrive.push(config);
       return ok({ id: config.id, name: config.name });
     }

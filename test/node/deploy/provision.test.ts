@@ -25,7 +25,13 @@ describe("the resources wrangler.toml needs", () => {
   it("production binds five queues and the dead-letter queue, one bucket and one Hyperdrive config", () => {
     expect(planResources(read())).toEqual({
       workerName: "nooble",
-      queues: ["nooble-conversation", "nooble-dlq", "nooble-embedding", "nooble-execution", "nooble-ingestion"],
+      queues: [
+        "nooble-conversation",
+        "nooble-dlq",
+        "nooble-embedding",
+        "nooble-execution",
+        "nooble-ingestion",
+      ],
       buckets: ["nooble-documents"],
       hyperdrive: { name: "nooble-db", id: null },
     });
@@ -36,7 +42,9 @@ describe("the resources wrangler.toml needs", () => {
     const staging = read("staging");
     expect(staging.name).toBe("nooble-staging");
     const names = (c: Unstable_Config) => ({
-      objects: c.durable_objects.bindings.map((b) => `${b.name}:${b.class_name}:${b.script_name ?? ""}`),
+      objects: c.durable_objects.bindings.map(
+        (b) => `${b.name}:${b.class_name}:${b.script_name ?? ""}`,
+      ),
       producers: (c.queues.producers ?? []).map((p) => p.binding),
       consumers: (c.queues.consumers ?? []).length,
       buckets: c.r2_buckets.map((b) => b.binding),
@@ -52,7 +60,8 @@ describe("the resources wrangler.toml needs", () => {
     for (const bucket of b.buckets) expect(a.buckets).not.toContain(bucket);
     expect(b.hyperdrive?.name).toBe("nooble-staging-db");
     expect(staging.ratelimits[0]?.namespace_id).not.toBe(prod.ratelimits[0]?.namespace_id);
-    for (const c of staging.queues.consumers ?? []) expect(c.dead_letter_queue).toBe("nooble-dlq-staging");
+    for (const c of staging.queues.consumers ?? [])
+      expect(c.dead_letter_queue).toBe("nooble-dlq-staging");
   });
 });
 
@@ -68,10 +77,28 @@ describe("provisioning against the Cloudflare API", () => {
     expect(first.created).toHaveLength(plan.queues.length - 1 + 1 + 1);
     expect([...fake.queues].sort()).toEqual(plan.queues);
     expect(fake.buckets).toEqual(["nooble-documents-staging"]);
-    expect(fake.hyperdrive).toEqual([{ id: first.hyperdriveId, name: "nooble-staging-db", origin: { scheme: "postgres", host: "db.example.com", port: 6543, database: "postgres", user: "nooble", password: "s3cret" } }]);
+    expect(fake.hyperdrive).toEqual([
+      {
+        id: first.hyperdriveId,
+        name: "nooble-staging-db",
+        origin: {
+          scheme: "postgres",
+          host: "db.example.com",
+          port: 6543,
+          database: "postgres",
+          user: "nooble",
+          password: "s3cret",
+        },
+      },
+    ]);
 
     const before = fake.requests.length;
-    const again = await provision(api, { ...plan, hyperdrive: { name: "nooble-staging-db", id: first.hyperdriveId } }, undefined, () => {});
+    const again = await provision(
+      api,
+      { ...plan, hyperdrive: { name: "nooble-staging-db", id: first.hyperdriveId } },
+      undefined,
+      () => {},
+    );
     expect(again.created).toEqual([]);
     expect(again.hyperdriveId).toBe(first.hyperdriveId);
     expect(fake.requests.slice(before).every((r) => r.startsWith("GET "))).toBe(true);
@@ -81,29 +108,56 @@ describe("provisioning against the Cloudflare API", () => {
   it("reads every page of a long queue list before deciding what is missing", async () => {
     fake = await startFakeCloudflare(TOKEN, ACCOUNT);
     fake.queues.push("other-1", "other-2", "other-3", "nooble-dlq", "other-4");
-    const report = await provision(new CloudflareApi(TOKEN, ACCOUNT, fake.url), planResources(read()), DB, () => {});
+    const report = await provision(
+      new CloudflareApi(TOKEN, ACCOUNT, fake.url),
+      planResources(read()),
+      DB,
+      () => {},
+    );
     expect(report.existing).toContain("queue nooble-dlq");
     expect(fake.queues.filter((q) => q === "nooble-dlq")).toHaveLength(1);
   });
 
   it("says what to set when the Hyperdrive config is missing and no DATABASE_URL is given", async () => {
     fake = await startFakeCloudflare(TOKEN, ACCOUNT);
-    await expect(provision(new CloudflareApi(TOKEN, ACCOUNT, fake.url), planResources(read()), undefined, () => {})).rejects.toThrow(/set DATABASE_URL/);
+    await expect(
+      provision(
+        new CloudflareApi(TOKEN, ACCOUNT, fake.url),
+        planResources(read()),
+        undefined,
+        () => {},
+      ),
+    ).rejects.toThrow(/set DATABASE_URL/);
   });
 
   it("passes on the API's own reason when the token is refused", async () => {
     fake = await startFakeCloudflare(TOKEN, ACCOUNT);
-    await expect(provision(new CloudflareApi("wrong", ACCOUNT, fake.url), planResources(read()), DB, () => {})).rejects.toThrow("GET queues?page=1&per_page=100: HTTP 403: Authentication error [10000]");
+    await expect(
+      provision(new CloudflareApi("wrong", ACCOUNT, fake.url), planResources(read()), DB, () => {}),
+    ).rejects.toThrow("GET queues?page=1&per_page=100: HTTP 403: Authentication error [10000]");
   });
 });
 
 describe("writing the Hyperdrive id", () => {
   it("sets the id of the named environment's block only", () => {
-    const toml = ['[[hyperdrive]]', 'binding = "HYPERDRIVE"', 'id = "000"', "", "[env.staging]", "[[env.staging.hyperdrive]]", 'binding = "HYPERDRIVE"', "# note", 'id = "000"', ""].join("\n");
+    const toml = [
+      "[[hyperdrive]]",
+      'binding = "HYPERDRIVE"',
+      'id = "000"',
+      "",
+      "[env.staging]",
+      "[[env.staging.hyperdrive]]",
+      'binding = "HYPERDRIVE"',
+      "# note",
+      'id = "000"',
+      "",
+    ].join("\n");
     const staging = withHyperdriveId(toml, "staging", "abc");
     expect(staging.split("\n")[2]).toBe('id = "000"');
     expect(staging.split("\n")[8]).toBe('id = "abc"');
     expect(withHyperdriveId(toml, null, "def").split("\n")[2]).toBe('id = "def"');
-    expect(() => withHyperdriveId(toml, "preview", "x")).toThrow(/no \[\[env.preview.hyperdrive\]\] block/);
+    expect(() => withHyperdriveId(toml, "preview", "x")).toThrow(
+      /no \[\[env.preview.hyperdrive\]\] block/,
+    );
   });
 });

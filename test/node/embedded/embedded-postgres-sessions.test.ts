@@ -6,7 +6,10 @@
  */
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../../scripts/lib/embedded-postgres.ts";
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from "../../../scripts/lib/embedded-postgres.ts";
 
 let db: EmbeddedPostgres;
 let sql: postgres.Sql;
@@ -26,7 +29,10 @@ afterAll(async () => {
 describe("embedded Postgres with many connections at once", () => {
   it("answers 400 parameterised queries from 8 connections, each with its own result", async () => {
     const results = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => sql<{ v: number; s: string }[]>`select ${i}::int as v, ${"row-" + i}::text as s`),
+      Array.from(
+        { length: 400 },
+        (_, i) => sql<{ v: number; s: string }[]>`select ${i}::int as v, ${"row-" + i}::text as s`,
+      ),
     );
     results.forEach((rows, i) => expect(rows[0]).toEqual({ v: i, s: `row-${i}` }));
   });
@@ -40,13 +46,18 @@ describe("embedded Postgres with many connections at once", () => {
           await tx`insert into items (owner, label) values (${i}, ${"a"})`;
           await tx`insert into items (owner, label) values (${i}, ${"b"})`;
           await tx`update counters set n = n + 2 where id = 2`;
-          const [row] = await tx<{ c: number }[]>`select count(*)::int as c from items where owner = ${i}`;
+          const [row] = await tx<
+            { c: number }[]
+          >`select count(*)::int as c from items where owner = ${i}`;
           expect(row?.c).toBe(2);
         }),
       ),
     );
     const counters = await sql<{ id: number; n: number }[]>`select id, n from counters order by id`;
-    expect(counters).toEqual([{ id: 1, n: 40 }, { id: 2, n: 80 }]);
+    expect(counters).toEqual([
+      { id: 1, n: 40 },
+      { id: 2, n: 80 },
+    ]);
     const [{ c } = { c: -1 }] = await sql<{ c: number }[]>`select count(*)::int as c from items`;
     expect(c).toBe(80);
   });
@@ -57,11 +68,21 @@ describe("embedded Postgres with many connections at once", () => {
         await tx`insert into items (owner, label) values (${-1}, ${"doomed"})`;
         await tx`select 1/0`;
       })
-      .then(() => "committed", () => "rolled back");
-    const others = Promise.all(Array.from({ length: 20 }, (_, i) => sql`insert into items (owner, label) values (${1000 + i}, ${"kept"})`));
+      .then(
+        () => "committed",
+        () => "rolled back",
+      );
+    const others = Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => sql`insert into items (owner, label) values (${1000 + i}, ${"kept"})`,
+      ),
+    );
     expect(await failing).toBe("rolled back");
     await others;
-    const [{ doomed, kept } = { doomed: -1, kept: -1 }] = await sql<{ doomed: number; kept: number }[]>`
+    const [{ doomed, kept } = { doomed: -1, kept: -1 }] = await sql<
+      { doomed: number; kept: number }[]
+    >`
       select count(*) filter (where owner = -1)::int as doomed, count(*) filter (where owner >= 1000)::int as kept from items`;
     expect({ doomed, kept }).toEqual({ doomed: 0, kept: 20 });
   });

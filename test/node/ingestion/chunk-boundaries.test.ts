@@ -29,18 +29,26 @@ describe("chunkDocument boundaries", () => {
   });
 
   it("gives offsets into the sections joined by blank lines, and consecutive indexes", () => {
-    const doc = documentOf([{ text: sentences(40), heading_path: ["A"] }, { text: sentences(40, 41), heading_path: ["A", "B"] }]);
+    const doc = documentOf([
+      { text: sentences(40), heading_path: ["A"] },
+      { text: sentences(40, 41), heading_path: ["A", "B"] },
+    ]);
     const chunks = chunkDocument(doc, { chunk_size: 100, chunk_overlap: 10 });
     const text = joinedText(doc);
     expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
     for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
     expect(chunks.at(-1)?.heading_path).toEqual(["A", "B"]);
-    expect(chunks.find((c) => c.text.includes("Sentence 40 ") && c.text.includes("Sentence 41 "))).toBeUndefined();
+    expect(
+      chunks.find((c) => c.text.includes("Sentence 40 ") && c.text.includes("Sentence 41 ")),
+    ).toBeUndefined();
   });
 
   it("cuts between paragraphs rather than inside them when paragraphs fit", () => {
     const paragraphs = Array.from({ length: 12 }, (_, i) => sentences(5, i * 5 + 1));
-    const chunks = chunkDocument(documentOf([{ text: paragraphs.join("\n\n") }]), { chunk_size: 200, chunk_overlap: 0 });
+    const chunks = chunkDocument(documentOf([{ text: paragraphs.join("\n\n") }]), {
+      chunk_size: 200,
+      chunk_overlap: 0,
+    });
     for (const c of chunks) {
       expect(paragraphs.some((p) => c.text.startsWith(p))).toBe(true);
       expect(paragraphs.some((p) => c.text.endsWith(p))).toBe(true);
@@ -48,7 +56,10 @@ describe("chunkDocument boundaries", () => {
   });
 
   it("cuts a paragraph too long for one chunk at sentence ends", () => {
-    const chunks = chunkDocument(documentOf([{ text: sentences(60) }]), { chunk_size: 100, chunk_overlap: 0 });
+    const chunks = chunkDocument(documentOf([{ text: sentences(60) }]), {
+      chunk_size: 100,
+      chunk_overlap: 0,
+    });
     for (const c of chunks) expect(c.text).toMatch(/^Sentence \d+ .*well\.$/s);
   });
 

@@ -2,8 +2,18 @@
 import type { Chunk, ParsedDocument, ParsedSection } from "../../../workers/ingestion/types.ts";
 
 export function documentOf(sections: Partial<ParsedSection>[]): ParsedDocument {
-  const full = sections.map((s) => ({ text: s.text ?? "", page: s.page ?? null, heading_path: s.heading_path ?? [] }));
-  return { kind: "text", sections: full, pages: null, chars: full.reduce((n, s) => n + s.text.length, 0), warnings: [] };
+  const full = sections.map((s) => ({
+    text: s.text ?? "",
+    page: s.page ?? null,
+    heading_path: s.heading_path ?? [],
+  }));
+  return {
+    kind: "text",
+    sections: full,
+    pages: null,
+    chars: full.reduce((n, s) => n + s.text.length, 0),
+    warnings: [],
+  };
 }
 
 export function joinedText(doc: ParsedDocument): string {
@@ -12,7 +22,10 @@ export function joinedText(doc: ParsedDocument): string {
 
 /** Numbered sentences of about a dozen tokens: "Sentence 1 tells ..." */
 export function sentences(count: number, from = 1): string {
-  return Array.from({ length: count }, (_, i) => `Sentence ${from + i} tells a short story about chunking text well.`).join(" ");
+  return Array.from(
+    { length: count },
+    (_, i) => `Sentence ${from + i} tells a short story about chunking text well.`,
+  ).join(" ");
 }
 
 /** True when every non-space character of the text lies inside some chunk. */

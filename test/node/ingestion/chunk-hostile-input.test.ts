@@ -19,7 +19,9 @@ describe("chunkDocument on hostile input", () => {
     expect(chunks.length).toBeGreaterThan(400);
     expect(chunks.every((c) => c.token_count <= 512)).toBe(true);
     expect(coversText(joinedText(doc), chunks)).toBe(true);
-    expect(chunks[0]?.text).toMatch(/^CHAPTER I "Well, Prince, so Genoa and Lucca are now just family estates of the Buonapartes\./);
+    expect(chunks[0]?.text).toMatch(
+      /^CHAPTER I "Well, Prince, so Genoa and Lucca are now just family estates of the Buonapartes\./,
+    );
   });
 
   it("hard-cuts a megabyte with no whitespace or punctuation", () => {
@@ -40,6 +42,8 @@ describe("chunkDocument on hostile input", () => {
     const doc = documentOf([{ text: "one two three, four. Five!" }]);
     const tiny = chunkDocument(doc, { chunk_size: 1, chunk_overlap: 0 });
     expect(tiny.map((c) => c.text)).toEqual(["one", "two", "three", ",", "four", ".", "Five", "!"]);
-    expect(chunkDocument(doc, { chunk_size: 512, chunk_overlap: -5 }).map((c) => c.text)).toEqual(["one two three, four. Five!"]);
+    expect(chunkDocument(doc, { chunk_size: 512, chunk_overlap: -5 }).map((c) => c.text)).toEqual([
+      "one two three, four. Five!",
+    ]);
   });
 });

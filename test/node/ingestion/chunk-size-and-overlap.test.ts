@@ -15,13 +15,20 @@ describe("chunkDocument sizes and overlap", () => {
     const doc = await parseText(readEvalDoc("norwich-city.txt"));
     for (const chunk_size of [32, 128, 512, 2048]) {
       const chunks = chunkDocument(doc, { chunk_size, chunk_overlap: Math.floor(chunk_size / 10) });
-      expect(chunks.every((c) => c.token_count <= chunk_size && c.token_count === estimateTokens(c.text))).toBe(true);
+      expect(
+        chunks.every(
+          (c) => c.token_count <= chunk_size && c.token_count === estimateTokens(c.text),
+        ),
+      ).toBe(true);
       expect(coversText(joinedText(doc), chunks)).toBe(true);
     }
   });
 
   it("fills chunks close to chunk_size when the text allows it", () => {
-    const chunks = chunkDocument(documentOf([{ text: sentences(200) }]), { chunk_size: 200, chunk_overlap: 20 });
+    const chunks = chunkDocument(documentOf([{ text: sentences(200) }]), {
+      chunk_size: 200,
+      chunk_overlap: 20,
+    });
     const inner = chunks.slice(0, -1);
     expect(inner.every((c) => c.token_count >= 160)).toBe(true);
   });
@@ -43,8 +50,12 @@ describe("chunkDocument sizes and overlap", () => {
   });
 
   it("does not overlap when chunk_overlap is 0", () => {
-    const chunks = chunkDocument(documentOf([{ text: sentences(100) }]), { chunk_size: 100, chunk_overlap: 0 });
-    for (let i = 1; i < chunks.length; i++) expect(chunks[i]?.start).toBeGreaterThanOrEqual(chunks[i - 1]?.end ?? 0);
+    const chunks = chunkDocument(documentOf([{ text: sentences(100) }]), {
+      chunk_size: 100,
+      chunk_overlap: 0,
+    });
+    for (let i = 1; i < chunks.length; i++)
+      expect(chunks[i]?.start).toBeGreaterThanOrEqual(chunks[i - 1]?.end ?? 0);
   });
 
   it("limits an overlap larger than half a chunk to half a chunk", () => {
@@ -53,7 +64,9 @@ describe("chunkDocument sizes and overlap", () => {
     const text = joinedText(doc);
     expect(chunks.every((c) => c.token_count <= 100)).toBe(true);
     for (let i = 1; i < chunks.length; i++) {
-      expect(estimateTokens(text, chunks[i]?.start ?? 0, chunks[i - 1]?.end ?? 0)).toBeLessThanOrEqual(50);
+      expect(
+        estimateTokens(text, chunks[i]?.start ?? 0, chunks[i - 1]?.end ?? 0),
+      ).toBeLessThanOrEqual(50);
     }
   });
 });

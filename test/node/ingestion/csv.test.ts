@@ -9,12 +9,15 @@ import { manyRowCsv } from "../../support/hostile-files.ts";
 import { readEvalDoc } from "./eval-docs.ts";
 
 const csv = (text: string) => parseCsv(new TextEncoder().encode(text));
-const allText = (doc: { sections: { text: string }[] }) => doc.sections.map((s) => s.text).join("\n");
+const allText = (doc: { sections: { text: string }[] }) =>
+  doc.sections.map((s) => s.text).join("\n");
 
 describe("parseCsv", () => {
   it("writes every row with its column names and leaves empty cells out", async () => {
     const doc = await csv('Country,ISO,Capital\nFrance,FR,Paris\n"Korea, Republic of",KR,\n');
-    expect(allText(doc)).toBe("Country: France; ISO: FR; Capital: Paris\nCountry: Korea, Republic of; ISO: KR");
+    expect(allText(doc)).toBe(
+      "Country: France; ISO: FR; Capital: Paris\nCountry: Korea, Republic of; ISO: KR",
+    );
   });
 
   it("detects semicolons and tabs as delimiters", async () => {
@@ -23,7 +26,9 @@ describe("parseCsv", () => {
   });
 
   it("names columns by position when the first row is data", async () => {
-    expect(allText(await csv("1,2.5\n3,4\n"))).toBe("Column 1: 1; Column 2: 2.5\nColumn 1: 3; Column 2: 4");
+    expect(allText(await csv("1,2.5\n3,4\n"))).toBe(
+      "Column 1: 1; Column 2: 2.5\nColumn 1: 3; Column 2: 4",
+    );
   });
 
   it("groups rows into sections of a hundred", async () => {
@@ -34,7 +39,9 @@ describe("parseCsv", () => {
 
   it("finds Norway's currency in the real country-codes file", async () => {
     const doc = await parseCsv(readEvalDoc("country-codes.csv"));
-    const norway = allText(doc).split("\n").find((row) => row.includes("official_name_en: Norway"));
+    const norway = allText(doc)
+      .split("\n")
+      .find((row) => row.includes("official_name_en: Norway"));
     expect(norway).toContain("ISO4217-currency_alphabetic_code: NOK");
     expect(norway).toContain("Royaume de Norvège");
   });
@@ -64,6 +71,10 @@ describe("parseCsv", () => {
     const header = `${"x".repeat(300)},v`;
     const rows = Array.from({ length: 120_000 }, (_, i) => `${i},${i}`);
     const error = await csv(`${header}\n${rows.join("\n")}`).catch((err: unknown) => err);
-    expect(error).toMatchObject({ code: "DOCUMENT_TOO_LARGE", message: "this document has more than 32,000,000 characters of text, more than can be indexed at once; split it into smaller documents" });
+    expect(error).toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+      message:
+        "this document has more than 32,000,000 characters of text, more than can be indexed at once; split it into smaller documents",
+    });
   });
 });

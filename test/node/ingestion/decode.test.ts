@@ -19,23 +19,42 @@ function utf16(text: string, endian: "le" | "be", bom: boolean): Uint8Array {
 
 describe("decodeText", () => {
   it("follows UTF-8 and UTF-16 byte-order marks", () => {
-    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]))).toMatchObject({ text: "hi", charset: "utf-8" });
-    expect(decodeText(utf16("Grüße", "le", true))).toMatchObject({ text: "Grüße", charset: "utf-16le" });
-    expect(decodeText(utf16("Grüße", "be", true))).toMatchObject({ text: "Grüße", charset: "utf-16be" });
+    expect(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]))).toMatchObject({
+      text: "hi",
+      charset: "utf-8",
+    });
+    expect(decodeText(utf16("Grüße", "le", true))).toMatchObject({
+      text: "Grüße",
+      charset: "utf-16le",
+    });
+    expect(decodeText(utf16("Grüße", "be", true))).toMatchObject({
+      text: "Grüße",
+      charset: "utf-16be",
+    });
   });
 
   it("recognises UTF-16 without a byte-order mark", () => {
     const sentence = "This file has no BOM at all, just two bytes per character.";
-    expect(decodeText(utf16(sentence, "le", false))).toMatchObject({ text: sentence, charset: "utf-16le" });
-    expect(decodeText(utf16(sentence, "be", false))).toMatchObject({ text: sentence, charset: "utf-16be" });
+    expect(decodeText(utf16(sentence, "le", false))).toMatchObject({
+      text: sentence,
+      charset: "utf-16le",
+    });
+    expect(decodeText(utf16(sentence, "be", false))).toMatchObject({
+      text: sentence,
+      charset: "utf-16be",
+    });
   });
 
   it("reads Windows-1252 smart quotes, the euro sign and umlauts when the bytes are not UTF-8", () => {
-    const bytes = new Uint8Array([0x93, 0x53, 0x6f, 0x20, 0x73, 0x63, 0x68, 0xf6, 0x6e, 0x94, 0x20, 0x80, 0x35]);
+    const bytes = new Uint8Array([
+      0x93, 0x53, 0x6f, 0x20, 0x73, 0x63, 0x68, 0xf6, 0x6e, 0x94, 0x20, 0x80, 0x35,
+    ]);
     const decoded = decodeText(bytes);
     expect(decoded).toMatchObject({ text: "\u201cSo schön\u201d €5", charset: "windows-1252" });
     expect(decoded?.note).toContain("Windows-1252");
-    expect(decodeText(readEvalDoc("umlauts-non-utf8.md"))?.text).toBe("## können\n\nkönnen\n\näöüß\n");
+    expect(decodeText(readEvalDoc("umlauts-non-utf8.md"))?.text).toBe(
+      "## können\n\nkönnen\n\näöüß\n",
+    );
   });
 
   it("lets the byte-order mark beat a lying meta charset and says so", () => {
@@ -46,10 +65,24 @@ describe("decodeText", () => {
   });
 
   it("uses a declared charset only when the bytes are not valid UTF-8", () => {
-    const cyrillic = new Uint8Array([...new TextEncoder().encode('<meta charset="windows-1251"><p>'), 0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
-    expect(decodeText(cyrillic)).toMatchObject({ charset: "windows-1251", text: '<meta charset="windows-1251"><p>Привет' });
+    const cyrillic = new Uint8Array([
+      ...new TextEncoder().encode('<meta charset="windows-1251"><p>'),
+      0xcf,
+      0xf0,
+      0xe8,
+      0xe2,
+      0xe5,
+      0xf2,
+    ]);
+    expect(decodeText(cyrillic)).toMatchObject({
+      charset: "windows-1251",
+      text: '<meta charset="windows-1251"><p>Привет',
+    });
     const reallyUtf8 = new TextEncoder().encode('<meta charset="iso-8859-1"><p>Привет');
-    expect(decodeText(reallyUtf8)).toMatchObject({ charset: "utf-8", text: '<meta charset="iso-8859-1"><p>Привет' });
+    expect(decodeText(reallyUtf8)).toMatchObject({
+      charset: "utf-8",
+      text: '<meta charset="iso-8859-1"><p>Привет',
+    });
   });
 
   it("refuses bytes that are not text", () => {
@@ -60,7 +93,10 @@ describe("decodeText", () => {
 
 describe("repairMojibake", () => {
   it("turns double-encoded en dashes back into en dashes and leaves real Latin-1 text alone", () => {
-    expect(repairMojibake("1968\u00e2\u0080\u00932004")).toEqual({ text: "1968–2004", repaired: 1 });
+    expect(repairMojibake("1968\u00e2\u0080\u00932004")).toEqual({
+      text: "1968–2004",
+      repaired: 1,
+    });
     expect(repairMojibake("Ã la carte, Â©")).toEqual({ text: "Ã la carte, Â©", repaired: 0 });
   });
 });

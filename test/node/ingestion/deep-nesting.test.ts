@@ -11,13 +11,20 @@ import { ParseError } from "../../../workers/ingestion/types.ts";
 import { deeplyNestedHtml, deeplyNestedMarkdown } from "../../support/hostile-files.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-const textOf = (html: string) => htmlToSections(html).map((s) => s.text).join("\n\n");
+const textOf = (html: string) =>
+  htmlToSections(html)
+    .map((s) => s.text)
+    .join("\n\n");
 
 describe("deep nesting", () => {
   it("refuses the attack's 100k nested tags with the depth limit in the reason", async () => {
     const error = await parseHtml(bytes(deeplyNestedHtml(100_000))).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ code: "DOCUMENT_TOO_LARGE", message: "this document nests its HTML elements more than 10,000 levels deep, more than can be read safely" });
+    expect(error).toMatchObject({
+      code: "DOCUMENT_TOO_LARGE",
+      message:
+        "this document nests its HTML elements more than 10,000 levels deep, more than can be read safely",
+    });
   });
 
   it("reads text nested just under the depth limit", () => {

@@ -16,7 +16,9 @@ export interface ManifestEntry {
 }
 
 export function manifest(): ManifestEntry[] {
-  const parsed = JSON.parse(readFileSync(new URL("manifest.json", EVAL_DOCS), "utf8")) as { files: ManifestEntry[] };
+  const parsed = JSON.parse(readFileSync(new URL("manifest.json", EVAL_DOCS), "utf8")) as {
+    files: ManifestEntry[];
+  };
   return parsed.files;
 }
 

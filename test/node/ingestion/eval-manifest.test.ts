@@ -30,7 +30,8 @@ async function failure(entry: ManifestEntry): Promise<ParseError> {
     () => null,
     (err: unknown) => err,
   );
-  if (!(error instanceof ParseError)) throw new Error(`${entry.file} should fail with a ParseError, got ${String(error)}`);
+  if (!(error instanceof ParseError))
+    throw new Error(`${entry.file} should fail with a ParseError, got ${String(error)}`);
   expect(error.message.length).toBeGreaterThan(20);
   return error;
 }
@@ -41,42 +42,59 @@ describe("the eval manifest", () => {
   });
 
   const readable = files.filter((f) => f.expect === "text" || f.expect === "sniff");
-  it.each(readable.map((f) => [f.file, f] as const))("ingests %s with every must_contain string retrievable from one chunk", async (_name, entry) => {
-    const { kind, doc, chunks } = await ingest(entry);
-    expect(kind).toBe(realKind(entry));
-    const text = normaliseSpace(doc.sections.map((s) => s.text).join("\n\n"));
-    const chunkTexts = chunks.map((c) => normaliseSpace(c.text));
-    for (const needle of entry.must_contain.map(normaliseSpace)) {
-      expect(text).toContain(needle);
-      expect(chunkTexts.some((c) => c.includes(needle)), `"${needle}" is not whole in any chunk`).toBe(true);
-    }
-    expect(chunks.every((c) => c.token_count <= OPTIONS.chunk_size)).toBe(true);
-  });
+  it.each(readable.map((f) => [f.file, f] as const))(
+    "ingests %s with every must_contain string retrievable from one chunk",
+    async (_name, entry) => {
+      const { kind, doc, chunks } = await ingest(entry);
+      expect(kind).toBe(realKind(entry));
+      const text = normaliseSpace(doc.sections.map((s) => s.text).join("\n\n"));
+      const chunkTexts = chunks.map((c) => normaliseSpace(c.text));
+      for (const needle of entry.must_contain.map(normaliseSpace)) {
+        expect(text).toContain(needle);
+        expect(
+          chunkTexts.some((c) => c.includes(needle)),
+          `"${needle}" is not whole in any chunk`,
+        ).toBe(true);
+      }
+      expect(chunks.every((c) => c.token_count <= OPTIONS.chunk_size)).toBe(true);
+    },
+  );
 
   const empty = files.filter((f) => f.expect === "empty");
-  it.each(empty.map((f) => [f.file, f] as const))("reports no extractable text for %s", async (_name, entry) => {
-    const error = await failure(entry);
-    expect(error.code).toBe("NO_EXTRACTABLE_TEXT");
-    expect(error.message).toMatch(/no extractable text/);
-  });
+  it.each(empty.map((f) => [f.file, f] as const))(
+    "reports no extractable text for %s",
+    async (_name, entry) => {
+      const error = await failure(entry);
+      expect(error.code).toBe("NO_EXTRACTABLE_TEXT");
+      expect(error.message).toMatch(/no extractable text/);
+    },
+  );
 
   const imageOnly = files.filter((f) => f.expect === "no_text_layer");
-  it.each(imageOnly.map((f) => [f.file, f] as const))("says %s has no text layer and OCR is not available", async (_name, entry) => {
-    const error = await failure(entry);
-    expect(error.code).toBe("IMAGE_ONLY_PDF");
-    expect(error.message).toBe("this PDF has no text layer (scanned images); OCR is not available");
-  });
+  it.each(imageOnly.map((f) => [f.file, f] as const))(
+    "says %s has no text layer and OCR is not available",
+    async (_name, entry) => {
+      const error = await failure(entry);
+      expect(error.code).toBe("IMAGE_ONLY_PDF");
+      expect(error.message).toBe(
+        "this PDF has no text layer (scanned images); OCR is not available",
+      );
+    },
+  );
 
   const expectedErrors: Record<string, { code: ParseErrorCode; message: RegExp }> = {
     "password.pdf": { code: "ENCRYPTED_DOCUMENT", message: /password-protected/ },
     "empty.pdf": { code: "MALFORMED_DOCUMENT", message: /empty \(0 bytes\)/ },
   };
   const rejected = files.filter((f) => f.expect === "error");
-  it.each(rejected.map((f) => [f.file, f] as const))("rejects %s with a clear error", async (_name, entry) => {
-    const expected = expectedErrors[entry.file];
-    if (!expected) throw new Error(`no expected error written down for ${entry.file}`);
-    const error = await failure(entry);
-    expect(error.code).toBe(expected.code);
-    expect(error.message).toMatch(expected.message);
-  });
+  it.each(rejected.map((f) => [f.file, f] as const))(
+    "rejects %s with a clear error",
+    async (_name, entry) => {
+      const expected = expectedErrors[entry.file];
+      if (!expected) throw new Error(`no expected error written down for ${entry.file}`);
+      const error = await failure(entry);
+      expect(error.code).toBe(expected.code);
+      expect(error.message).toMatch(expected.message);
+    },
+  );
 });

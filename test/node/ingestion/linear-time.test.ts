@@ -26,7 +26,9 @@ describe("cleanText", () => {
   });
 
   it("reads a text file of 3,000 ever deeper indented lines (9 MB of spaces)", async () => {
-    const lines = Array.from({ length: 3_000 }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join("\n");
+    const lines = Array.from({ length: 3_000 }, (_, i) => `${"  ".repeat(i)}- item ${i}`).join(
+      "\n",
+    );
     const doc = await parseText(new TextEncoder().encode(lines));
     expect(doc.chars).toBe(lines.length);
   });

@@ -10,8 +10,12 @@ import { readEvalDoc } from "./eval-docs.ts";
 import { tinyPdf } from "./tiny-pdf.ts";
 
 async function parseError(bytes: Uint8Array): Promise<ParseError> {
-  const error = await parsePdf(bytes).then(() => null, (err: unknown) => err);
-  if (!(error instanceof ParseError)) throw new Error(`expected a ParseError, got ${String(error)}`);
+  const error = await parsePdf(bytes).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(error instanceof ParseError))
+    throw new Error(`expected a ParseError, got ${String(error)}`);
   return error;
 }
 
@@ -24,14 +28,25 @@ describe("parsePdf", () => {
   });
 
   it("joins the lines of a paragraph and rejoins words hyphenated across lines", async () => {
-    const doc = await parsePdf(tinyPdf([["Recent advances in document im-", "age analysis have been driven", "by neural networks."]]));
-    expect(doc.sections[0]?.text).toBe("Recent advances in document image analysis have been driven by neural networks.");
+    const doc = await parsePdf(
+      tinyPdf([
+        ["Recent advances in document im-", "age analysis have been driven", "by neural networks."],
+      ]),
+    );
+    expect(doc.sections[0]?.text).toBe(
+      "Recent advances in document image analysis have been driven by neural networks.",
+    );
   });
 
   it("names the pages that have no text layer in a warning", async () => {
     const doc = await parsePdf(tinyPdf([["First page."], null, null, ["Fourth page."]]));
-    expect(doc.sections.map((s) => [s.page, s.text])).toEqual([[1, "First page."], [4, "Fourth page."]]);
-    expect(doc.warnings).toEqual(["2 of 4 pages have no text layer (scanned or blank; OCR is not available): 2-3."]);
+    expect(doc.sections.map((s) => [s.page, s.text])).toEqual([
+      [1, "First page."],
+      [4, "Fourth page."],
+    ]);
+    expect(doc.warnings).toEqual([
+      "2 of 4 pages have no text layer (scanned or blank; OCR is not available): 2-3.",
+    ]);
   });
 
   it("opens a PDF encrypted with an empty user password", async () => {
@@ -53,8 +68,12 @@ describe("parsePdf", () => {
   });
 
   it("reports a damaged or empty file as malformed", async () => {
-    expect((await parseError(new TextEncoder().encode("%PDF-1.4\nthis is not really a PDF\n"))).code).toBe("MALFORMED_DOCUMENT");
-    expect((await parseError(new Uint8Array(0))).message).toBe("this PDF is empty (0 bytes) and cannot be read");
+    expect(
+      (await parseError(new TextEncoder().encode("%PDF-1.4\nthis is not really a PDF\n"))).code,
+    ).toBe("MALFORMED_DOCUMENT");
+    expect((await parseError(new Uint8Array(0))).message).toBe(
+      "this PDF is empty (0 bytes) and cannot be read",
+    );
   });
 
   it("leaves the caller's bytes intact", async () => {

@@ -18,11 +18,51 @@ function zip(names: string[]): Uint8Array {
   for (const name of names) {
     const offset = parts.length;
     const bytes = [...utf8(name)];
-    parts.push(...u32(0x04034b50), ...u16(20), ...u16(0), ...u16(0), ...u32(0), ...u32(0), ...u32(0), ...u32(0), ...u16(bytes.length), ...u16(0), ...bytes);
-    central.push(...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(0), ...u16(0), ...u32(0), ...u32(0), ...u32(0), ...u32(0));
-    central.push(...u16(bytes.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...bytes);
+    parts.push(
+      ...u32(0x04034b50),
+      ...u16(20),
+      ...u16(0),
+      ...u16(0),
+      ...u32(0),
+      ...u32(0),
+      ...u32(0),
+      ...u32(0),
+      ...u16(bytes.length),
+      ...u16(0),
+      ...bytes,
+    );
+    central.push(
+      ...u32(0x02014b50),
+      ...u16(20),
+      ...u16(20),
+      ...u16(0),
+      ...u16(0),
+      ...u32(0),
+      ...u32(0),
+      ...u32(0),
+      ...u32(0),
+    );
+    central.push(
+      ...u16(bytes.length),
+      ...u16(0),
+      ...u16(0),
+      ...u16(0),
+      ...u16(0),
+      ...u32(0),
+      ...u32(offset),
+      ...bytes,
+    );
   }
-  const eocd = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(names.length), ...u16(names.length), ...u32(central.length), ...u32(parts.length), ...u16(0)];
+  const eocd = [
+    ...u32(0x06054b50),
+    ...u16(0),
+    ...u16(0),
+    ...u16(names.length),
+    ...u16(names.length),
+    ...u32(central.length),
+    ...u32(parts.length),
+    ...u16(0),
+  ];
   return new Uint8Array([...parts, ...central, ...eocd]);
 }
 
@@ -37,8 +77,16 @@ function junk(length: number, seed: number): Uint8Array {
 
 describe("sniffKind", () => {
   it("reads a DOCX named .pdf as DOCX and a PDF named .txt as PDF", () => {
-    expect(sniffKind(readEvalDoc("misnamed-docx-tables.pdf"), "misnamed-docx-tables.pdf", "application/pdf")).toBe("docx");
-    expect(sniffKind(readEvalDoc("misnamed-pdf-memo.txt"), "misnamed-pdf-memo.txt", "text/plain")).toBe("pdf");
+    expect(
+      sniffKind(
+        readEvalDoc("misnamed-docx-tables.pdf"),
+        "misnamed-docx-tables.pdf",
+        "application/pdf",
+      ),
+    ).toBe("docx");
+    expect(
+      sniffKind(readEvalDoc("misnamed-pdf-memo.txt"), "misnamed-pdf-memo.txt", "text/plain"),
+    ).toBe("pdf");
   });
 
   it("finds a PDF header behind up to a kilobyte of leading junk", () => {
@@ -47,9 +95,24 @@ describe("sniffKind", () => {
   });
 
   it("refuses images, executables, random bytes and ZIP archives that are not Word documents", () => {
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...utf8("IHDR plain looking text after the header")]);
+    const png = new Uint8Array([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      0x0d,
+      0x0a,
+      0x1a,
+      0x0a,
+      ...utf8("IHDR plain looking text after the header"),
+    ]);
     expect(sniffKind(png, "photo.txt")).toBeNull();
-    expect(sniffKind(new Uint8Array([0x4d, 0x5a, ...utf8("This program cannot be run in DOS mode")]), "setup.md")).toBeNull();
+    expect(
+      sniffKind(
+        new Uint8Array([0x4d, 0x5a, ...utf8("This program cannot be run in DOS mode")]),
+        "setup.md",
+      ),
+    ).toBeNull();
     expect(sniffKind(junk(4096, 7), "notes.txt")).toBeNull();
     expect(sniffKind(junk(40, 11))).toBeNull();
     expect(sniffKind(zip(["xl/workbook.xml", "[Content_Types].xml"]), "sheet.docx")).toBeNull();
@@ -67,13 +130,17 @@ describe("sniffKind", () => {
     expect(sniffKind(utf8("a,b,c\n1,2,3\n4,5,6\n"))).toBe("csv");
     expect(sniffKind(utf8("name;city\nAnn;Oslo\nBo;Rome\n"))).toBe("csv");
     expect(sniffKind(utf8("name\tcity\nAnn\tOslo\n"), "people.tsv")).toBe("csv");
-    expect(sniffKind(utf8("Hello, world.\nThis line, unlike the first, has two commas.\nNone here.\n"))).toBe("text");
+    expect(
+      sniffKind(utf8("Hello, world.\nThis line, unlike the first, has two commas.\nNone here.\n")),
+    ).toBe("text");
   });
 
   it("takes Markdown from the name or from clear Markdown syntax", () => {
     expect(sniffKind(readEvalDoc("umlauts-non-utf8.md"), "umlauts-non-utf8.md")).toBe("markdown");
     expect(sniffKind(utf8("just a line"), "notes.md")).toBe("markdown");
-    expect(sniffKind(utf8("# Title\n\nSee [the docs](https://example.com).\n\n- one\n- two\n"))).toBe("markdown");
+    expect(
+      sniffKind(utf8("# Title\n\nSee [the docs](https://example.com).\n\n- one\n- two\n")),
+    ).toBe("markdown");
     expect(sniffKind(utf8("# not a heading, just a hash\nplain text otherwise\n"))).toBe("text");
   });
 

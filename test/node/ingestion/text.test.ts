@@ -13,7 +13,9 @@ describe("parseText", () => {
     const text = doc.sections[0]?.text ?? "";
     expect(text).not.toMatch(/\u00e2\u0080/);
     expect(text).toContain("–");
-    expect(doc.warnings).toContain("Repaired 152 characters that had been encoded twice (mojibake).");
+    expect(doc.warnings).toContain(
+      "Repaired 152 characters that had been encoded twice (mojibake).",
+    );
   });
 
   it("reads UTF-16 text with a byte-order mark", async () => {
@@ -23,8 +25,12 @@ describe("parseText", () => {
   });
 
   it("normalises line endings and drops control characters", async () => {
-    const doc = await parseText(new TextEncoder().encode("one\r\ntwo\u0007\rthree\n\n\n\nfour  \n"));
-    expect(doc.sections).toEqual([{ text: "one\ntwo\nthree\n\nfour", page: null, heading_path: [] }]);
+    const doc = await parseText(
+      new TextEncoder().encode("one\r\ntwo\u0007\rthree\n\n\n\nfour  \n"),
+    );
+    expect(doc.sections).toEqual([
+      { text: "one\ntwo\nthree\n\nfour", page: null, heading_path: [] },
+    ]);
     expect(doc.chars).toBe(19);
   });
 
@@ -37,7 +43,9 @@ describe("parseText", () => {
   });
 
   it("refuses binary content as malformed rather than storing garbage", async () => {
-    const error = await parseText(Uint8Array.from({ length: 64 }, (_, i) => (i * 7) % 20)).catch((err: unknown) => err);
+    const error = await parseText(Uint8Array.from({ length: 64 }, (_, i) => (i * 7) % 20)).catch(
+      (err: unknown) => err,
+    );
     expect(error).toMatchObject({ code: "MALFORMED_DOCUMENT" });
   });
 });

@@ -28,14 +28,18 @@ describe("estimateTokens", () => {
     const korean = "적립한도 없이 할인점·주유·온라인쇼핑몰 1.5% 빅포인트 적립";
     const japanese = "すべての人間は、生まれながらにして自由であり";
     const english = "All human beings are born free and equal";
-    expect(estimateTokens(korean) / korean.length).toBeGreaterThan(estimateTokens(english) / english.length);
+    expect(estimateTokens(korean) / korean.length).toBeGreaterThan(
+      estimateTokens(english) / english.length,
+    );
     expect(estimateTokens(japanese) / japanese.length).toBeGreaterThan(1);
   });
 
   it("is never more for a whole text than the sum over any cut", () => {
     const text = "Well, Prince, so Genoa and Lucca are 1,000 family estates — 日本語 😀 ünïcödé.";
     for (let cut = 0; cut <= text.length; cut++) {
-      expect(estimateTokens(text)).toBeLessThanOrEqual(estimateTokens(text, 0, cut) + estimateTokens(text, cut));
+      expect(estimateTokens(text)).toBeLessThanOrEqual(
+        estimateTokens(text, 0, cut) + estimateTokens(text, cut),
+      );
     }
   });
 });

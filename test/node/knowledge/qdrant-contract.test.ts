@@ -10,7 +10,15 @@ import { vectorStoreContract } from "../../worker/knowledge/vector-store-contrac
 
 const url = process.env.QDRANT_URL;
 if (url) {
-  vectorStoreContract("Qdrant (real server, from Node)", () => new QdrantStore({ url, apiKey: process.env.QDRANT_API_KEY, collection: `nooble_test_${Date.now().toString(36)}` }));
+  vectorStoreContract(
+    "Qdrant (real server, from Node)",
+    () =>
+      new QdrantStore({
+        url,
+        apiKey: process.env.QDRANT_API_KEY,
+        collection: `nooble_test_${Date.now().toString(36)}`,
+      }),
+  );
 } else {
   describe("Qdrant (real server, from Node)", () => {
     it.skip("runs only when QDRANT_URL is set", () => {});

@@ -8,10 +8,27 @@ import { fuseHits, listHits, normaliseSparse } from "../../../workers/knowledge/
 import type { AnswerPoint } from "../../../workers/knowledge/qdrant-hits.ts";
 
 const TENANT = "tenant-a";
-const payload = (name: string, model: string, tenant = TENANT) => ({ tenant_id: tenant, chunk_id: `${name}:0`, document_id: name, document_name: name, chunk_index: 0, text: `About ${name}.`, page: null, heading_path: [], embedding_model: model });
+const payload = (name: string, model: string, tenant = TENANT) => ({
+  tenant_id: tenant,
+  chunk_id: `${name}:0`,
+  document_id: name,
+  document_name: name,
+  chunk_index: 0,
+  text: `About ${name}.`,
+  page: null,
+  heading_path: [],
+  embedding_model: model,
+});
 const lists = (model: string) => {
-  const p = (name: string, score: number): AnswerPoint => ({ id: `id-${name}`, score, payload: payload(name, model) });
-  return { dense: [p("a", 0.9), p("b", 0.5), p("c", 0.1)], sparse: [p("c", 8), p("b", 4), p("d", 2)] };
+  const p = (name: string, score: number): AnswerPoint => ({
+    id: `id-${name}`,
+    score,
+    payload: payload(name, model),
+  });
+  return {
+    dense: [p("a", 0.9), p("b", 0.5), p("c", 0.1)],
+    sparse: [p("c", 8), p("b", 4), p("d", 2)],
+  };
 };
 const names = (hits: { document_id: string }[]) => hits.map((h) => h.document_id);
 
@@ -42,13 +59,20 @@ describe("fuseHits", () => {
   it("gives dense-mode hits their cosine as dense_score, and full-text hits none", () => {
     const { dense, sparse } = lists(LEXICAL_MODEL);
     expect(listHits(TENANT, dense).map((h) => h.dense_score)).toEqual(dense.map((p) => p.score));
-    for (const h of listHits(TENANT, sparse, normaliseSparse)) expect(h).not.toHaveProperty("dense_score");
+    for (const h of listHits(TENANT, sparse, normaliseSparse))
+      expect(h).not.toHaveProperty("dense_score");
   });
 
   it("leaves out another tenant's and malformed points before normalising, so they move nothing", () => {
     const { dense, sparse } = lists(LEXICAL_MODEL);
-    const intruders: AnswerPoint[] = [{ id: "x", score: 0.99, payload: payload("x", LEXICAL_MODEL, "tenant-b") }, { id: "y", score: 20, payload: { text: "no fields" } }, { id: "z", score: 0.95, payload: null }];
-    expect(fuseHits(TENANT, [...intruders, ...dense], [...intruders, ...sparse], 10)).toEqual(fuseHits(TENANT, dense, sparse, 10));
+    const intruders: AnswerPoint[] = [
+      { id: "x", score: 0.99, payload: payload("x", LEXICAL_MODEL, "tenant-b") },
+      { id: "y", score: 20, payload: { text: "no fields" } },
+      { id: "z", score: 0.95, payload: null },
+    ];
+    expect(fuseHits(TENANT, [...intruders, ...dense], [...intruders, ...sparse], 10)).toEqual(
+      fuseHits(TENANT, dense, sparse, 10),
+    );
   });
 
   it("answers at most top_k hits, and none when no list holds the tenant's points", () => {
@@ -62,8 +86,22 @@ describe("fuseHits", () => {
 describe("listHits", () => {
   it("keeps Qdrant's order, maps full-text scores into [0, 1) and keeps a dense hit's cosine", () => {
     const { sparse } = lists(LEXICAL_MODEL);
-    expect(listHits(TENANT, sparse, normaliseSparse).map((h) => [h.document_id, h.score])).toEqual([["c", 8 / 18], ["b", 4 / 14], ["d", 2 / 12]]);
+    expect(listHits(TENANT, sparse, normaliseSparse).map((h) => [h.document_id, h.score])).toEqual([
+      ["c", 8 / 18],
+      ["b", 4 / 14],
+      ["d", 2 / 12],
+    ]);
     const { dense } = lists(LEXICAL_MODEL);
-    expect(listHits(TENANT, dense)[0]).toEqual({ chunk_id: "a:0", document_id: "a", document_name: "a", chunk_index: 0, text: "About a.", page: null, heading_path: [], score: 0.9, dense_score: 0.9 });
+    expect(listHits(TENANT, dense)[0]).toEqual({
+      chunk_id: "a:0",
+      document_id: "a",
+      document_name: "a",
+      chunk_index: 0,
+      text: "About a.",
+      page: null,
+      heading_path: [],
+      score: 0.9,
+      dense_score: 0.9,
+    });
   });
 });

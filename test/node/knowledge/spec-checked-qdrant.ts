@@ -29,7 +29,8 @@ export async function startSpecCheckedQdrant(spec: QdrantSpec): Promise<SpecChec
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("the server has no TCP address");
+  if (address === null || typeof address === "string")
+    throw new Error("the server has no TCP address");
   const url = `http://127.0.0.1:${address.port}`;
   const fake = new FakeQdrant(url);
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -43,21 +44,40 @@ export async function startSpecCheckedQdrant(spec: QdrantSpec): Promise<SpecChec
     fake,
     violations,
     operations,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((err) => (err ? reject(err) : resolve())),
+      ),
   };
 }
 
-async function exchange(spec: QdrantSpec, fake: FakeQdrant, req: IncomingMessage, res: ServerResponse, violations: string[], operations: Set<string>): Promise<void> {
+async function exchange(
+  spec: QdrantSpec,
+  fake: FakeQdrant,
+  req: IncomingMessage,
+  res: ServerResponse,
+  violations: string[],
+  operations: Set<string>,
+): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  for await (const chunk of req)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   const text = Buffer.concat(chunks).toString("utf8");
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
-  const headers = Object.fromEntries(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])));
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])),
+  );
   const body: unknown = text ? JSON.parse(text) : undefined;
   const where = `${method} ${url.pathname}${url.search}`;
 
-  const check = spec.checkRequest({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body });
+  const check = spec.checkRequest({
+    method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+    body,
+  });
   if (check.operationId) operations.add(check.operationId);
   if (check.errors.length > 0 || !check.operationId) {
     violations.push(`request ${where}: ${check.errors.join("; ")}`);
@@ -65,12 +85,21 @@ async function exchange(spec: QdrantSpec, fake: FakeQdrant, req: IncomingMessage
     return;
   }
 
-  const answer = await fake.fetch(new URL(`${url.pathname}${url.search}`, fake.origin), { method, headers, ...(text ? { body: text } : {}) });
+  const answer = await fake.fetch(new URL(`${url.pathname}${url.search}`, fake.origin), {
+    method,
+    headers,
+    ...(text ? { body: text } : {}),
+  });
   const answerText = await answer.text();
   const answerBody: unknown = answerText ? JSON.parse(answerText) : undefined;
   const errors = spec.checkResponse(check.operationId, answer.status, answerBody);
-  if (errors.length > 0) violations.push(`answer ${answer.status} to ${where} (${check.operationId}): ${errors.join("; ")}`);
-  res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" });
+  if (errors.length > 0)
+    violations.push(
+      `answer ${answer.status} to ${where} (${check.operationId}): ${errors.join("; ")}`,
+    );
+  res.writeHead(answer.status, {
+    "content-type": answer.headers.get("content-type") ?? "application/json",
+  });
   res.end(answerText);
 }
 

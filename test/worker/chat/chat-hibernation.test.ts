@@ -6,7 +6,16 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ChatResponseDataSchema, ConnectionAckDataSchema } from "../../../shared/protocol/chat.ts";
-import { ask, executionAction, initChat, openSocket, publicAgent, recordConversationActions, sessionStub, stageTask } from "./helpers.ts";
+import {
+  ask,
+  executionAction,
+  initChat,
+  openSocket,
+  publicAgent,
+  recordConversationActions,
+  sessionStub,
+  stageTask,
+} from "./helpers.ts";
 
 const FIRST = "Where is your office located?";
 const SECOND = "And when are you open?";
@@ -22,7 +31,11 @@ describe("a chat session across evictions", () => {
 
     await evictDurableObject(sessionStub(chat.session_id), { webSockets: "hibernate" });
     const second = ChatResponseDataSchema.parse((await ask(socket, SECOND)).response.data);
-    expect(await sessionStub(chat.session_id).status()).toMatchObject({ message_count: 4, is_active: true, active_task_id: null });
+    expect(await sessionStub(chat.session_id).status()).toMatchObject({
+      message_count: 4,
+      is_active: true,
+      active_task_id: null,
+    });
 
     // The same question in a fresh session of the same agent: the difference is the first turn (about 4 characters a token).
     const fresh = await initChat(agent);
@@ -49,7 +62,10 @@ describe("a chat session across evictions", () => {
     const later = await openSocket(chat);
     const history = ConnectionAckDataSchema.parse(later.frames[0]?.data).history;
     expect(history.map((m) => [m.role, m.content])).toEqual([
-      ["user", FIRST], ["assistant", first.response.data["message"]], ["user", SECOND], ["assistant", second.response.data["message"]],
+      ["user", FIRST],
+      ["assistant", first.response.data["message"]],
+      ["user", SECOND],
+      ["assistant", second.response.data["message"]],
     ]);
     later.close();
   });
@@ -59,10 +75,16 @@ describe("a chat session across evictions", () => {
     const chat = await initChat(agent);
     const taskId = await stageTask(chat.session_id, { status: "queued", content: FIRST });
     const socket = await openSocket(chat);
-    expect(socket.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 0 });
+    expect(socket.frames[0]?.data["active_task"]).toEqual({
+      task_id: taskId,
+      attempt: 1,
+      chunks_sent: 0,
+    });
 
     await evictDurableObject(sessionStub(chat.session_id));
-    expect(await sessionStub(chat.session_id).acceptTask(executionAction(chat, taskId))).toBe("started");
+    expect(await sessionStub(chat.session_id).acceptTask(executionAction(chat, taskId))).toBe(
+      "started",
+    );
     const response = await socket.next("chat_response", (f) => f.task_id === taskId);
     const chunks = socket.chunks(taskId);
     expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
@@ -83,7 +105,11 @@ describe("a chat session across evictions", () => {
     const streams = await Promise.all(
       tabs.map(async (tab) => {
         await tab.next("chat_response", (f) => f.task_id === taskId);
-        return { processing: tab.ofType("chat_processing", taskId).length, chunks: tab.chunks(taskId), responses: tab.ofType("chat_response", taskId).length };
+        return {
+          processing: tab.ofType("chat_processing", taskId).length,
+          chunks: tab.chunks(taskId),
+          responses: tab.ofType("chat_response", taskId).length,
+        };
       }),
     );
     for (const stream of streams) {

@@ -34,7 +34,8 @@ async function addedTokens(agent: Agent, earlier: string[]) {
   return { turns, added: (turns.at(-1)?.promptTokens ?? 0) - (fresh?.promptTokens ?? 0) };
 }
 
-const chars = (turns: { question: string; answer: string }[]) => turns.reduce((n, t) => n + t.question.length + t.answer.length, 0);
+const chars = (turns: { question: string; answer: string }[]) =>
+  turns.reduce((n, t) => n + t.question.length + t.answer.length, 0);
 
 describe("history window in the prompt", () => {
   it("includes every earlier message when they fit in the default window of 10", async () => {

@@ -10,7 +10,11 @@ import { initRequest, publicAgent, sessionStub } from "./helpers.ts";
 describe("POST /api/v1/chat/init", () => {
   it("starts a session with a public agent and says where to connect", async () => {
     const { agent } = await publicAgent({ name: "Front Desk" });
-    const res = await initRequest({ agent_id: agent.id, user_id: "visitor-7", metadata: { page: "/pricing" } });
+    const res = await initRequest({
+      agent_id: agent.id,
+      user_id: "visitor-7",
+      metadata: { page: "/pricing" },
+    });
     expect(res.status).toBe(201);
     const body = ChatInitResponseSchema.parse(await res.json());
     expect(body).toMatchObject({ status: "initialized", agent_name: "Front Desk" });
@@ -19,13 +23,22 @@ describe("POST /api/v1/chat/init", () => {
     expect(body.websocket_url).toBe(`ws://nooble.test/ws/chat/${body.session_id}`);
 
     const status = await sessionStub(body.session_id).status();
-    expect(status).toMatchObject({ session_id: body.session_id, is_active: true, message_count: 0, active_task_id: null });
+    expect(status).toMatchObject({
+      session_id: body.session_id,
+      is_active: true,
+      message_count: 0,
+      active_task_id: null,
+    });
   });
 
   it("gives each init its own session", async () => {
     const { agent } = await publicAgent();
-    const first = ChatInitResponseSchema.parse(await (await initRequest({ agent_id: agent.id })).json());
-    const second = ChatInitResponseSchema.parse(await (await initRequest({ agent_id: agent.id })).json());
+    const first = ChatInitResponseSchema.parse(
+      await (await initRequest({ agent_id: agent.id })).json(),
+    );
+    const second = ChatInitResponseSchema.parse(
+      await (await initRequest({ agent_id: agent.id })).json(),
+    );
     expect(second.session_id).not.toBe(first.session_id);
     expect(second.session_token).not.toBe(first.session_token);
   });
@@ -45,7 +58,11 @@ describe("POST /api/v1/chat/init", () => {
 
   it("answers 404 for a public agent whose owner's profile is private", async () => {
     const { token, agent } = await publicAgent();
-    const patch = await api("/api/v1/profile", { method: "PATCH", token, json: { is_public: false } });
+    const patch = await api("/api/v1/profile", {
+      method: "PATCH",
+      token,
+      json: { is_public: false },
+    });
     expect(patch.status).toBe(200);
     await expectError(await initRequest({ agent_id: agent.id }), 404, "AGENT_NOT_FOUND");
   });
@@ -59,17 +76,37 @@ describe("POST /api/v1/chat/init", () => {
     expect(own.status).toBe(201);
     expect(ChatInitResponseSchema.parse(await own.json()).agent_name).toBe("Draft");
 
-    await expectError(await initRequest({ agent_id: privateAgent.id }, { token: stranger.token }), 404, "AGENT_NOT_FOUND");
-    await expectError(await initRequest({ agent_id: privateAgent.id }, { token: "not.a.jwt" }), 404, "AGENT_NOT_FOUND");
+    await expectError(
+      await initRequest({ agent_id: privateAgent.id }, { token: stranger.token }),
+      404,
+      "AGENT_NOT_FOUND",
+    );
+    await expectError(
+      await initRequest({ agent_id: privateAgent.id }, { token: "not.a.jwt" }),
+      404,
+      "AGENT_NOT_FOUND",
+    );
   });
 
   it("rejects a malformed body with 400 VALIDATION_FAILED", async () => {
     const { agent } = await publicAgent();
     await expectError(await initRequest({}), 400, "VALIDATION_FAILED");
     await expectError(await initRequest({ agent_id: 42 }), 400, "VALIDATION_FAILED");
-    await expectError(await initRequest({ agent_id: agent.id, unexpected: true }), 400, "VALIDATION_FAILED");
-    await expectError(await initRequest({ agent_id: agent.id, metadata: { nested: { too: "deep" } } }), 400, "VALIDATION_FAILED");
-    const notJson = await api("/api/v1/chat/init", { method: "POST", body: "{agent_id:", headers: { "content-type": "application/json" } });
+    await expectError(
+      await initRequest({ agent_id: agent.id, unexpected: true }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    await expectError(
+      await initRequest({ agent_id: agent.id, metadata: { nested: { too: "deep" } } }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    const notJson = await api("/api/v1/chat/init", {
+      method: "POST",
+      body: "{agent_id:",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.status).toBe(400);
   });
 });

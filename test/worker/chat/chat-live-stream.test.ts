@@ -11,7 +11,15 @@ import { describe, expect, it, vi } from "vitest";
 import { ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
 import { HELD_MODEL, holdModel } from "./held-model.ts";
 import type { HeldStream } from "./held-model.ts";
-import { executionAction, openSocket, recordConversationActions, sessionStub, sql, stageTask, startChat } from "./helpers.ts";
+import {
+  executionAction,
+  openSocket,
+  recordConversationActions,
+  sessionStub,
+  sql,
+  stageTask,
+  startChat,
+} from "./helpers.ts";
 import type { ChatSocket } from "./helpers.ts";
 
 recordConversationActions();
@@ -25,7 +33,10 @@ async function chatWithHeldModel() {
 }
 
 /** Sends a message and waits until the provider has been asked (the answer's stream is open). */
-async function sendAndHold(socket: ChatSocket, content: string): Promise<{ taskId: string; stream: HeldStream }> {
+async function sendAndHold(
+  socket: ChatSocket,
+  content: string,
+): Promise<{ taskId: string; stream: HeldStream }> {
   const from = socket.frames.length;
   const asked = held.streams.length;
   socket.send({ message_type: "chat_message", data: { content } });
@@ -37,7 +48,13 @@ async function sendAndHold(socket: ChatSocket, content: string): Promise<{ taskI
 }
 
 const storedChunks = async (sessionId: string, taskId: string) =>
-  (await sql<{ idx: number; content: string }>(sessionId, "select idx, content from chunks where task_id = ? order by idx", taskId)).map((c) => c.content);
+  (
+    await sql<{ idx: number; content: string }>(
+      sessionId,
+      "select idx, content from chunks where task_id = ? order by idx",
+      taskId,
+    )
+  ).map((c) => c.content);
 
 describe("an answer streaming from the session's memory", () => {
   it("resumes a second socket mid-answer from memory: each chunk once, byte-identical, no second LLM call", async () => {
@@ -47,9 +64,16 @@ describe("an answer streaming from the session's memory", () => {
     await socket.next("chat_streaming", (f) => f.task_id === taskId && f.data["chunk_index"] === 2);
 
     const late = await openSocket(chat);
-    expect(late.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 3 });
+    expect(late.frames[0]?.data["active_task"]).toEqual({
+      task_id: taskId,
+      attempt: 1,
+      chunks_sent: 3,
+    });
     const from = late.frames.length;
-    late.send({ message_type: "resume", data: { task_id: taskId, last_chunk_index: 0, attempt: 1 } });
+    late.send({
+      message_type: "resume",
+      data: { task_id: taskId, last_chunk_index: 0, attempt: 1 },
+    });
     await late.next("chat_streaming", (f) => f.data["chunk_index"] === 2, from);
 
     stream.finish(["four ", "five."]);
@@ -65,7 +89,13 @@ describe("an answer streaming from the session's memory", () => {
     const live = socket.chunks(taskId);
     expect(live.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(live.map((c) => c.content).join("")).toBe(message);
-    expect(await storedChunks(chat.session_id, taskId)).toEqual(["One ", "two ", "three ", "four ", "five."]);
+    expect(await storedChunks(chat.session_id, taskId)).toEqual([
+      "One ",
+      "two ",
+      "three ",
+      "four ",
+      "five.",
+    ]);
     expect(held.streams).toHaveLength(1);
     socket.close();
     late.close();
@@ -121,9 +151,18 @@ describe("an answer streaming from the session's memory", () => {
     it(`restarts an answer whose instance died mid-stream as attempt 2 by ${restartBy}; only attempt 2's chunks are stored`, async () => {
       held.reset();
       const chat = await startChat({ execution_config: { model: HELD_MODEL } });
-      const taskId = await stageTask(chat.session_id, { status: "running", attempt: 1, chunks: ["Once "], content: "Tell me a story" });
+      const taskId = await stageTask(chat.session_id, {
+        status: "running",
+        attempt: 1,
+        chunks: ["Once "],
+        content: "Tell me a story",
+      });
       const back = await openSocket(chat);
-      expect(back.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 1 });
+      expect(back.frames[0]?.data["active_task"]).toEqual({
+        task_id: taskId,
+        attempt: 1,
+        chunks_sent: 1,
+      });
 
       const stub = sessionStub(chat.session_id);
       if (restartBy === "the alarm") expect(await runDurableObjectAlarm(stub)).toBe(true);
@@ -133,8 +172,13 @@ describe("an answer streaming from the session's memory", () => {
 
       // The client held two chunks of attempt 1 ("Once ", "upon "): it is told to start over at attempt 2's first chunk.
       const from = back.frames.length;
-      back.send({ message_type: "resume", data: { task_id: taskId, last_chunk_index: 1, attempt: 1 } });
-      expect((await back.next("chat_processing", (f) => f.data["attempt"] === 2, from)).data).toEqual({ task_id: taskId, mode: "simple", attempt: 2 });
+      back.send({
+        message_type: "resume",
+        data: { task_id: taskId, last_chunk_index: 1, attempt: 1 },
+      });
+      expect(
+        (await back.next("chat_processing", (f) => f.data["attempt"] === 2, from)).data,
+      ).toEqual({ task_id: taskId, mode: "simple", attempt: 2 });
       held.streams[0]?.finish(["A ", "whole ", "story."]);
       const response = await back.next("chat_response", (f) => f.task_id === taskId, from);
       expect(ChatResponseDataSchema.parse(response.data).message).toBe("A whole story.");
@@ -143,7 +187,11 @@ describe("an answer streaming from the session's memory", () => {
       expect(second.map((c) => c.index)).toEqual([0, 1, 2, 3]);
       expect(second.map((c) => c.content).join("")).toBe("A whole story.");
       expect(await storedChunks(chat.session_id, taskId)).toEqual(["A ", "whole ", "story."]);
-      const [done] = await sql<{ status: string; attempt: number }>(chat.session_id, "select status, attempt from tasks where id = ?", taskId);
+      const [done] = await sql<{ status: string; attempt: number }>(
+        chat.session_id,
+        "select status, attempt from tasks where id = ?",
+        taskId,
+      );
       expect(done).toEqual({ status: "completed", attempt: 2 });
       expect(held.streams).toHaveLength(1);
       back.close();

@@ -17,11 +17,16 @@ recordConversationActions();
 const OFF_TOPIC = "Which towns sell the cheapest train tickets this week?";
 
 async function volcanoChat(queryConfig: Record<string, unknown>) {
-  const owner = await volcanoAgent("Volcano guide", { mode: "rag", search_mode: "hybrid", ...queryConfig });
+  const owner = await volcanoAgent("Volcano guide", {
+    mode: "rag",
+    search_mode: "hybrid",
+    ...queryConfig,
+  });
   return openSocket(await initChat(owner.agent));
 }
 
-const sourcesOf = (f: { data: Record<string, unknown> }) => f.data["sources"] as { document_name: string }[];
+const sourcesOf = (f: { data: Record<string, unknown> }) =>
+  f.data["sources"] as { document_name: string }[];
 
 describe("a question the knowledge does not cover", () => {
   it("retrieves nothing under the default threshold, and the answer says the knowledge base has nothing on it", async () => {
@@ -31,7 +36,9 @@ describe("a question the knowledge does not cover", () => {
     socket.close();
 
     expect(sourcesOf(offTopic.response)).toEqual([]);
-    expect(String(offTopic.response.data["message"])).toMatch(/knowledge base has nothing on that question/);
+    expect(String(offTopic.response.data["message"])).toMatch(
+      /knowledge base has nothing on that question/,
+    );
     expect(sourcesOf(covered.response)[0]?.document_name).toBe("vesuvius.txt");
     expect(String(covered.response.data["message"])).toMatch(/1944/);
   });

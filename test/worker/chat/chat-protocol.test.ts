@@ -24,7 +24,11 @@ describe("chat WebSocket protocol", () => {
     const first = socket.frames[0];
     expect(first?.message_type).toBe("connection_ack");
     expect(ConnectionAckDataSchema.parse(first?.data)).toEqual({
-      session_id: chat.session_id, agent_id: chat.agent.id, agent_name: "Helper", history: [], active_task: null,
+      session_id: chat.session_id,
+      agent_id: chat.agent.id,
+      agent_name: "Helper",
+      history: [],
+      active_task: null,
     });
     socket.close();
   });
@@ -36,15 +40,23 @@ describe("chat WebSocket protocol", () => {
 
     const processing = socket.ofType("chat_processing", taskId);
     expect(processing).toHaveLength(1);
-    expect(ChatProcessingDataSchema.parse(processing[0]?.data)).toEqual({ task_id: taskId, mode: "simple", attempt: 1 });
+    expect(ChatProcessingDataSchema.parse(processing[0]?.data)).toEqual({
+      task_id: taskId,
+      mode: "simple",
+      attempt: 1,
+    });
 
     const types = socket.frames.slice(1).map((f) => f.message_type);
     expect(types[0]).toBe("chat_processing");
     expect(types.at(-1)).toBe("chat_response");
-    const streaming = socket.ofType("chat_streaming", taskId).map((f) => ChatStreamingDataSchema.parse(f.data));
+    const streaming = socket
+      .ofType("chat_streaming", taskId)
+      .map((f) => ChatStreamingDataSchema.parse(f.data));
     expect(streaming.length).toBeGreaterThan(2);
     expect(streaming.map((s) => s.chunk_index)).toEqual(streaming.map((_, i) => i));
-    expect(streaming.filter((s) => s.is_final)).toEqual([{ content: "", chunk_index: streaming.length - 1, is_final: true, attempt: 1 }]);
+    expect(streaming.filter((s) => s.is_final)).toEqual([
+      { content: "", chunk_index: streaming.length - 1, is_final: true, attempt: 1 },
+    ]);
     expect(streaming.at(-1)?.is_final).toBe(true);
 
     const data = ChatResponseDataSchema.parse(response.data);
@@ -62,21 +74,52 @@ describe("chat WebSocket protocol", () => {
     const chat = await startChat();
     const socket = await openSocket(chat);
     const { taskId, response } = await ask(socket, "Persist me");
-    const creates = conversationActions().filter((a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create");
-    const messages = creates.map((a) => (a.data["messages"] as { role: string; content: string; seq: number }[]).map((m) => [m.role, m.content, m.seq]));
-    expect(messages).toEqual([[["user", "Persist me", 0], ["assistant", response.data["message"], 1]]]);
-    expect(creates.every((a) => a.task_id === taskId && a.tenant_id === chat.agent.owner_id && a.data["conversation_id"] === response.data["conversation_id"])).toBe(true);
+    const creates = conversationActions().filter(
+      (a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create",
+    );
+    const messages = creates.map((a) =>
+      (a.data["messages"] as { role: string; content: string; seq: number }[]).map((m) => [
+        m.role,
+        m.content,
+        m.seq,
+      ]),
+    );
+    expect(messages).toEqual([
+      [
+        ["user", "Persist me", 0],
+        ["assistant", response.data["message"], 1],
+      ],
+    ]);
+    expect(
+      creates.every(
+        (a) =>
+          a.task_id === taskId &&
+          a.tenant_id === chat.agent.owner_id &&
+          a.data["conversation_id"] === response.data["conversation_id"],
+      ),
+    ).toBe(true);
     socket.close();
   });
 
   it("hands a failed turn's visitor message to the conversation queue, so the owner still sees the question", async () => {
     const chat = await startChat();
     const socket = await openSocket(chat);
-    socket.send({ message_type: "chat_message", data: { content: "Think hard", execution_mode: "advanced" } });
+    socket.send({
+      message_type: "chat_message",
+      data: { content: "Think hard", execution_mode: "advanced" },
+    });
     const failed = await socket.next("chat_error");
-    await vi.waitFor(() => expect(conversationActions().some((a) => a.session_id === chat.session_id)).toBe(true));
-    const creates = conversationActions().filter((a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create");
-    expect(creates.map((a) => (a.data["messages"] as { role: string; content: string }[]).map((m) => [m.role, m.content]))).toEqual([[["user", "Think hard"]]]);
+    await vi.waitFor(() =>
+      expect(conversationActions().some((a) => a.session_id === chat.session_id)).toBe(true),
+    );
+    const creates = conversationActions().filter(
+      (a) => a.session_id === chat.session_id && a.action_type === "conversation.message.create",
+    );
+    expect(
+      creates.map((a) =>
+        (a.data["messages"] as { role: string; content: string }[]).map((m) => [m.role, m.content]),
+      ),
+    ).toEqual([[["user", "Think hard"]]]);
     expect(creates[0]?.task_id).toBe(failed.task_id);
     socket.close();
   });
@@ -94,7 +137,9 @@ describe("chat WebSocket protocol", () => {
       expect(new Date(f.timestamp).toISOString()).toBe(f.timestamp);
     }
     expect(new Set(socket.frames.map((f) => f.message_id)).size).toBe(socket.frames.length);
-    const turn = socket.frames.filter((f) => ["chat_processing", "chat_streaming", "chat_response"].includes(f.message_type));
+    const turn = socket.frames.filter((f) =>
+      ["chat_processing", "chat_streaming", "chat_response"].includes(f.message_type),
+    );
     expect(turn.every((f) => f.task_id === taskId)).toBe(true);
     socket.close();
   });
@@ -104,7 +149,12 @@ describe("chat WebSocket protocol", () => {
     const socket = await openSocket(chat);
     socket.send({ type: "user_message", content: "Do you ship abroad?" });
     const response = await socket.next("chat_response");
-    expect(ChatResponseDataSchema.parse(response.data).message).toBe(socket.chunks(String(response.task_id)).map((c) => c.content).join(""));
+    expect(ChatResponseDataSchema.parse(response.data).message).toBe(
+      socket
+        .chunks(String(response.task_id))
+        .map((c) => c.content)
+        .join(""),
+    );
     socket.close();
   });
 
@@ -129,17 +179,29 @@ describe("chat WebSocket protocol", () => {
   it("streams a task sent over REST to the open socket, and the history then holds the turn", async () => {
     const chat = await startChat();
     const socket = await openSocket(chat);
-    const res = await api(`/api/v1/chat/${chat.session_id}/task`, { method: "POST", token: chat.session_token, json: { user_message: "Sent over REST" } });
+    const res = await api(`/api/v1/chat/${chat.session_id}/task`, {
+      method: "POST",
+      token: chat.session_token,
+      json: { user_message: "Sent over REST" },
+    });
     expect(res.status).toBe(202);
     const { task_id, status } = (await res.json()) as { task_id: string; status: string };
     expect(status).toBe("processing");
     const response = await socket.next("chat_response", (f) => f.task_id === task_id);
-    expect(socket.chunks(task_id).map((c) => c.content).join("")).toBe(ChatResponseDataSchema.parse(response.data).message);
+    expect(
+      socket
+        .chunks(task_id)
+        .map((c) => c.content)
+        .join(""),
+    ).toBe(ChatResponseDataSchema.parse(response.data).message);
     socket.close();
 
     const again = await openSocket(chat);
     const history = ConnectionAckDataSchema.parse(again.frames[0]?.data).history;
-    expect(history.map((m) => [m.role, m.content])).toEqual([["user", "Sent over REST"], ["assistant", ChatResponseDataSchema.parse(response.data).message]]);
+    expect(history.map((m) => [m.role, m.content])).toEqual([
+      ["user", "Sent over REST"],
+      ["assistant", ChatResponseDataSchema.parse(response.data).message],
+    ]);
     again.close();
   });
 });

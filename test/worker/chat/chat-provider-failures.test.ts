@@ -17,9 +17,17 @@ recordConversationActions();
 
 const MODEL = "fake-model";
 const LLM_URL = "http://llm.test/v1";
-const settings = { OPENAI_API_KEY: "sk-test-provider-failures", OPENAI_BASE_URL: LLM_URL, OPENAI_MODELS: MODEL };
+const settings = {
+  OPENAI_API_KEY: "sk-test-provider-failures",
+  OPENAI_BASE_URL: LLM_URL,
+  OPENAI_MODELS: MODEL,
+};
 const workerEnv: WorkerEnv = env;
-const saved = { OPENAI_API_KEY: workerEnv.OPENAI_API_KEY, OPENAI_BASE_URL: workerEnv.OPENAI_BASE_URL, OPENAI_MODELS: workerEnv.OPENAI_MODELS };
+const saved = {
+  OPENAI_API_KEY: workerEnv.OPENAI_API_KEY,
+  OPENAI_BASE_URL: workerEnv.OPENAI_BASE_URL,
+  OPENAI_MODELS: workerEnv.OPENAI_MODELS,
+};
 
 let respond: (call: number) => Response = () => errorResponse(500, "no answer set");
 let wire = fakeFetch((call) => respond(call));
@@ -29,7 +37,10 @@ beforeAll(() => {
   Object.assign(env, settings);
   const realFetch = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation((input, init) =>
-    new Request(input, init).url.startsWith(LLM_URL) ? wire.fetch(input, init) : realFetch(input, init));
+    new Request(input, init).url.startsWith(LLM_URL)
+      ? wire.fetch(input, init)
+      : realFetch(input, init),
+  );
 });
 afterAll(() => {
   Object.assign(env, saved);
@@ -52,17 +63,29 @@ async function send(socket: ChatSocket, content: string) {
 
 describe("provider failures in a chat session", () => {
   it("restarts a stream cut mid-way as attempt 2: sockets are told, attempt 1's chunks are dropped", async () => {
-    const { chat, socket } = await chatWith((call) => (call === 1 ? sseResponse(openaiEvents(["Half ", "an "], { finish: false }), "error") : sseResponse(openaiEvents(["The ", "whole ", "answer."]))));
+    const { chat, socket } = await chatWith((call) =>
+      call === 1
+        ? sseResponse(openaiEvents(["Half ", "an "], { finish: false }), "error")
+        : sseResponse(openaiEvents(["The ", "whole ", "answer."])),
+    );
     const { end, taskId } = await send(socket, "Tell me");
     expect(end.message_type).toBe("chat_response");
-    expect(ChatResponseDataSchema.parse(end.data)).toMatchObject({ message: "The whole answer.", model: MODEL, usage: { prompt_tokens: 42, completion_tokens: 3 } });
+    expect(ChatResponseDataSchema.parse(end.data)).toMatchObject({
+      message: "The whole answer.",
+      model: MODEL,
+      usage: { prompt_tokens: 42, completion_tokens: 3 },
+    });
     expect(socket.ofType("chat_processing", taskId).map((f) => f.data["attempt"])).toEqual([1, 2]);
     const chunks = socket.chunks(taskId);
     expect(chunks.filter((c) => c.attempt === 1).map((c) => c.content)).toEqual(["Half ", "an "]);
     const second = chunks.filter((c) => c.attempt === 2);
     expect(second.map((c) => c.index)).toEqual([0, 1, 2, 3]);
     expect(second.map((c) => c.content).join("")).toBe("The whole answer.");
-    const stored = await sql<{ content: string }>(chat.session_id, "select content from chunks where task_id = ? order by idx", taskId);
+    const stored = await sql<{ content: string }>(
+      chat.session_id,
+      "select content from chunks where task_id = ? order by idx",
+      taskId,
+    );
     expect(stored.map((c) => c.content)).toEqual(["The ", "whole ", "answer."]);
     expect(wire.sent).toHaveLength(2);
     socket.close();
@@ -72,19 +95,33 @@ describe("provider failures in a chat session", () => {
     const { socket } = await chatWith(() => errorResponse(401, "Incorrect API key provided"));
     const { end } = await send(socket, "Hello");
     expect(end.message_type).toBe("chat_error");
-    expect(ChatErrorDataSchema.parse(end.data)).toMatchObject({ code: "LLM_AUTH_FAILED", retry_possible: false });
+    expect(ChatErrorDataSchema.parse(end.data)).toMatchObject({
+      code: "LLM_AUTH_FAILED",
+      retry_possible: false,
+    });
     expect(JSON.stringify(end.data)).not.toContain(settings.OPENAI_API_KEY);
     expect(wire.sent).toHaveLength(1);
     socket.close();
   });
 
   it("retries a 429 as long as it is asked, then ends in a retryable chat_error LLM_RATE_LIMITED", async () => {
-    const { chat, socket } = await chatWith(() => errorResponse(429, "Rate limit reached", { "retry-after": "0" }));
+    const { chat, socket } = await chatWith(() =>
+      errorResponse(429, "Rate limit reached", { "retry-after": "0" }),
+    );
     const { end, taskId } = await send(socket, "Hello");
-    expect(ChatErrorDataSchema.parse(end.data)).toMatchObject({ code: "LLM_RATE_LIMITED", retry_possible: true });
+    expect(ChatErrorDataSchema.parse(end.data)).toMatchObject({
+      code: "LLM_RATE_LIMITED",
+      retry_possible: true,
+    });
     expect(wire.sent).toHaveLength(3);
-    expect(socket.ofType("chat_processing", taskId).map((f) => f.data["attempt"])).toEqual([1, 2, 3]);
-    const [task] = await sql<{ status: string }>(chat.session_id, "select status from tasks where id = ?", taskId);
+    expect(socket.ofType("chat_processing", taskId).map((f) => f.data["attempt"])).toEqual([
+      1, 2, 3,
+    ]);
+    const [task] = await sql<{ status: string }>(
+      chat.session_id,
+      "select status from tasks where id = ?",
+      taskId,
+    );
     expect(task?.status).toBe("failed");
 
     respond = () => sseResponse(openaiEvents(["Back."]));

@@ -6,7 +6,15 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
-import { ask, expectErrorFrame, openSocket, recordConversationActions, sessionStub, stageTask, startChat } from "./helpers.ts";
+import {
+  ask,
+  expectErrorFrame,
+  openSocket,
+  recordConversationActions,
+  sessionStub,
+  stageTask,
+  startChat,
+} from "./helpers.ts";
 import type { ChatSocket } from "./helpers.ts";
 
 /** Sends a resume and collects what it brings, up to the response (or the first error). */
@@ -36,13 +44,24 @@ describe("resuming a streamed answer", () => {
       expect(ChatResponseDataSchema.parse(end.data).message).toBe(message);
       const streamed = frames.filter((f) => f.message_type === "chat_streaming");
       const indices = streamed.map((f) => Number(f.data["chunk_index"]));
-      expect(indices, `resume after ${k}`).toEqual(Array.from({ length: finalIndex - k }, (_, i) => k + 1 + i));
-      expect(streamed.map((f) => f.data["is_final"])).toEqual([...streamed.slice(1).map(() => false), true]);
-      const seen = live.slice(0, k + 1).map((c) => c.content).join("");
+      expect(indices, `resume after ${k}`).toEqual(
+        Array.from({ length: finalIndex - k }, (_, i) => k + 1 + i),
+      );
+      expect(streamed.map((f) => f.data["is_final"])).toEqual([
+        ...streamed.slice(1).map(() => false),
+        true,
+      ]);
+      const seen = live
+        .slice(0, k + 1)
+        .map((c) => c.content)
+        .join("");
       expect(seen + streamed.map((f) => String(f.data["content"])).join("")).toBe(message);
       expect(frames.some((f) => f.message_type === "chat_processing")).toBe(false);
     }
-    expect(await sessionStub(chat.session_id).status()).toMatchObject({ message_count: 2, active_task_id: null });
+    expect(await sessionStub(chat.session_id).status()).toMatchObject({
+      message_count: 2,
+      active_task_id: null,
+    });
     socket.close();
   });
 
@@ -53,8 +72,14 @@ describe("resuming a streamed answer", () => {
     const finalIndex = socket.chunks(taskId).length - 1;
     for (const k of [finalIndex, finalIndex + 5]) {
       const { end, frames } = await resume(socket, { task_id: taskId, last_chunk_index: k });
-      expect(end).toMatchObject({ message_type: "chat_response", data: { message_id: response.data["message_id"] } });
-      expect(frames.filter((f) => f.message_type === "chat_streaming"), `resume after ${k}`).toEqual([]);
+      expect(end).toMatchObject({
+        message_type: "chat_response",
+        data: { message_id: response.data["message_id"] },
+      });
+      expect(
+        frames.filter((f) => f.message_type === "chat_streaming"),
+        `resume after ${k}`,
+      ).toEqual([]);
     }
     socket.close();
   });
@@ -66,7 +91,9 @@ describe("resuming a streamed answer", () => {
     const finalIndex = socket.chunks(taskId).length - 1;
     const { frames } = await resume(socket, { task_id: taskId, last_chunk_index: finalIndex - 1 });
     const streamed = frames.filter((f) => f.message_type === "chat_streaming").map((f) => f.data);
-    expect(streamed).toEqual([{ content: "", chunk_index: finalIndex, is_final: true, attempt: 1 }]);
+    expect(streamed).toEqual([
+      { content: "", chunk_index: finalIndex, is_final: true, attempt: 1 },
+    ]);
     socket.close();
   });
 
@@ -79,20 +106,30 @@ describe("resuming a streamed answer", () => {
 
     const second = await openSocket(chat);
     const { frames } = await resume(second, { task_id: taskId, last_chunk_index: 1, attempt: 1 });
-    const rest = frames.filter((f) => f.message_type === "chat_streaming").map((f) => String(f.data["content"]));
+    const rest = frames
+      .filter((f) => f.message_type === "chat_streaming")
+      .map((f) => String(f.data["content"]));
     expect([...seen.map((c) => c.content), ...rest].join("")).toBe(response.data["message"]);
     second.close();
   });
 
   it("restarts from chunk 0 with chat_processing of the current attempt when the client holds an older attempt", async () => {
     const chat = await startChat();
-    const taskId = await stageTask(chat.session_id, { status: "running", attempt: 1, chunks: ["Stale ", "words "] });
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 1,
+      chunks: ["Stale ", "words "],
+    });
     const socket = await openSocket(chat);
     expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
     const response = await socket.next("chat_response", (f) => f.task_id === taskId);
 
     const { frames } = await resume(socket, { task_id: taskId, last_chunk_index: 1, attempt: 1 });
-    expect(frames[0]).toMatchObject({ message_type: "chat_processing", task_id: taskId, data: { task_id: taskId, mode: "simple", attempt: 2 } });
+    expect(frames[0]).toMatchObject({
+      message_type: "chat_processing",
+      task_id: taskId,
+      data: { task_id: taskId, mode: "simple", attempt: 2 },
+    });
     const streamed = frames.filter((f) => f.message_type === "chat_streaming");
     expect(streamed.map((f) => Number(f.data["chunk_index"]))).toEqual(streamed.map((_, i) => i));
     expect(streamed.every((f) => f.data["attempt"] === 2)).toBe(true);
@@ -102,11 +139,22 @@ describe("resuming a streamed answer", () => {
 
   it("sends the stored chunks of a task still running, with no final frame", async () => {
     const chat = await startChat();
-    const taskId = await stageTask(chat.session_id, { status: "running", attempt: 1, chunks: ["One ", "two ", "three "] });
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 1,
+      chunks: ["One ", "two ", "three "],
+    });
     const socket = await openSocket(chat);
-    expect(socket.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 3 });
+    expect(socket.frames[0]?.data["active_task"]).toEqual({
+      task_id: taskId,
+      attempt: 1,
+      chunks_sent: 3,
+    });
     const from = socket.frames.length;
-    socket.send({ message_type: "resume", data: { task_id: taskId, last_chunk_index: 0, attempt: 1 } });
+    socket.send({
+      message_type: "resume",
+      data: { task_id: taskId, last_chunk_index: 0, attempt: 1 },
+    });
     await socket.next("chat_streaming", (f) => f.data["chunk_index"] === 2, from);
     await socket.reply({ message_type: "ping" }, "pong");
     expect(socket.chunks(taskId)).toEqual([
@@ -122,10 +170,17 @@ describe("resuming a streamed answer", () => {
     const { end } = await resume(socket, { task_id: crypto.randomUUID(), last_chunk_index: -1 });
     expectErrorFrame(end, "NOT_FOUND");
 
-    socket.send({ message_type: "chat_message", data: { content: "Think hard", execution_mode: "advanced" } });
+    socket.send({
+      message_type: "chat_message",
+      data: { content: "Think hard", execution_mode: "advanced" },
+    });
     const failed = await socket.next("chat_error");
     const again = await resume(socket, { task_id: String(failed.task_id), last_chunk_index: -1 });
-    expect(again.end).toMatchObject({ message_type: "chat_error", task_id: failed.task_id, data: failed.data });
+    expect(again.end).toMatchObject({
+      message_type: "chat_error",
+      task_id: failed.task_id,
+      data: failed.data,
+    });
     socket.close();
   });
 });

@@ -28,7 +28,12 @@ async function converse(mode: "advanced" | "rag") {
   const followUp = await ask(socket, "When did it last erupt?");
   socket.close();
   const sources = (f: { data: Record<string, unknown> }) => f.data["sources"] as SourceOut[];
-  return { ids, first: sources(first.response), followUp: sources(followUp.response), answer: String(followUp.response.data["message"]) };
+  return {
+    ids,
+    first: sources(first.response),
+    followUp: sources(followUp.response),
+    answer: String(followUp.response.data["message"]),
+  };
 }
 
 describe("retrieval in a chat turn", () => {

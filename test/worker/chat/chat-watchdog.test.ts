@@ -6,7 +6,14 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
-import { openSocket, recordConversationActions, sessionStub, sql, stageTask, startChat } from "./helpers.ts";
+import {
+  openSocket,
+  recordConversationActions,
+  sessionStub,
+  sql,
+  stageTask,
+  startChat,
+} from "./helpers.ts";
 
 const STALL_MS = 60_000; // CHAT_TASK_STALL_MS in wrangler.toml
 const IDLE_MS = 1_800_000; // CHAT_IDLE_MS
@@ -24,46 +31,83 @@ describe("chat session watchdog", () => {
     expect((await stub.status())?.active_task_id).toBe(taskId);
     expect(socket.ofType("chat_error")).toEqual([]);
 
-    await sql(chat.session_id, "update tasks set created_at = ? where id = ?", Date.now() - STALL_MS - 1000, taskId);
+    await sql(
+      chat.session_id,
+      "update tasks set created_at = ? where id = ?",
+      Date.now() - STALL_MS - 1000,
+      taskId,
+    );
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const error = await socket.next("chat_error");
     expect(error.task_id).toBe(taskId);
-    expect(ChatErrorDataSchema.parse(error.data)).toMatchObject({ code: "TASK_STALLED", retry_possible: true });
+    expect(ChatErrorDataSchema.parse(error.data)).toMatchObject({
+      code: "TASK_STALLED",
+      retry_possible: true,
+    });
     expect(await stub.status()).toMatchObject({ active_task_id: null, is_active: true });
-    const [task] = await sql<{ status: string }>(chat.session_id, "select status from tasks where id = ?", taskId);
+    const [task] = await sql<{ status: string }>(
+      chat.session_id,
+      "select status from tasks where id = ?",
+      taskId,
+    );
     expect(task?.status).toBe("failed");
     socket.close();
   });
 
   it("restarts an interrupted run as attempt 2, dropping attempt 1's chunks, and streams the full answer", async () => {
     const chat = await startChat();
-    const taskId = await stageTask(chat.session_id, { status: "running", attempt: 1, chunks: ["Half an ", "answer from a dead run "] });
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 1,
+      chunks: ["Half an ", "answer from a dead run "],
+    });
     const socket = await openSocket(chat);
-    expect(socket.frames[0]?.data["active_task"]).toEqual({ task_id: taskId, attempt: 1, chunks_sent: 2 });
+    expect(socket.frames[0]?.data["active_task"]).toEqual({
+      task_id: taskId,
+      attempt: 1,
+      chunks_sent: 2,
+    });
 
     expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
     const response = await socket.next("chat_response", (f) => f.task_id === taskId);
-    expect(socket.ofType("chat_processing", taskId).map((f) => f.data)).toEqual([{ task_id: taskId, mode: "simple", attempt: 2 }]);
+    expect(socket.ofType("chat_processing", taskId).map((f) => f.data)).toEqual([
+      { task_id: taskId, mode: "simple", attempt: 2 },
+    ]);
     const chunks = socket.chunks(taskId);
     expect(chunks.every((c) => c.attempt === 2)).toBe(true);
     expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
     const message = ChatResponseDataSchema.parse(response.data).message;
     expect(chunks.map((c) => c.content).join("")).toBe(message);
 
-    const stored = await sql<{ content: string }>(chat.session_id, "select content from chunks where task_id = ? order by idx", taskId);
+    const stored = await sql<{ content: string }>(
+      chat.session_id,
+      "select content from chunks where task_id = ? order by idx",
+      taskId,
+    );
     expect(stored.map((c) => c.content).join("")).toBe(message);
-    const [task] = await sql<{ status: string; attempt: number }>(chat.session_id, "select status, attempt from tasks where id = ?", taskId);
+    const [task] = await sql<{ status: string; attempt: number }>(
+      chat.session_id,
+      "select status, attempt from tasks where id = ?",
+      taskId,
+    );
     expect(task).toEqual({ status: "completed", attempt: 2 });
     socket.close();
   });
 
   it("gives up on a task interrupted too many times with TASK_STALLED", async () => {
     const chat = await startChat();
-    const taskId = await stageTask(chat.session_id, { status: "running", attempt: 5, chunks: ["again "] });
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 5,
+      chunks: ["again "],
+    });
     const socket = await openSocket(chat);
     expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
     const error = await socket.next("chat_error");
-    expect(error).toMatchObject({ task_id: taskId, data: { code: "TASK_STALLED", retry_possible: true } });
+    expect(error).toMatchObject({
+      task_id: taskId,
+      data: { code: "TASK_STALLED", retry_possible: true },
+    });
     expect(socket.ofType("chat_processing")).toEqual([]);
     socket.close();
   });
@@ -77,20 +121,33 @@ describe("chat session watchdog", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await stub.status())?.is_active).toBe(true);
 
-    await sql(chat.session_id, "update session set last_activity_at = ?", Date.now() - IDLE_MS - 1000);
+    await sql(
+      chat.session_id,
+      "update session set last_activity_at = ?",
+      Date.now() - IDLE_MS - 1000,
+    );
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await stub.status())?.is_active).toBe(false);
     expect(await closed).toBe(1000);
-    const [row] = await sql<{ end_reason: string }>(chat.session_id, "select end_reason from session");
+    const [row] = await sql<{ end_reason: string }>(
+      chat.session_id,
+      "select end_reason from session",
+    );
     expect(row?.end_reason).toBe("idle");
-    const ends = conversationActions().filter((a) => a.session_id === chat.session_id && a.action_type === "conversation.session.end");
+    const ends = conversationActions().filter(
+      (a) => a.session_id === chat.session_id && a.action_type === "conversation.session.end",
+    );
     expect(ends.map((a) => a.data["reason"])).toEqual(["idle"]);
   });
 
   it("does not end an idle-looking session while a task is active", async () => {
     const chat = await startChat();
     await stageTask(chat.session_id, { status: "queued" });
-    await sql(chat.session_id, "update session set last_activity_at = ?", Date.now() - IDLE_MS - 1000);
+    await sql(
+      chat.session_id,
+      "update session set last_activity_at = ?",
+      Date.now() - IDLE_MS - 1000,
+    );
     const stub = sessionStub(chat.session_id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect((await stub.status())?.is_active).toBe(true);

@@ -26,7 +26,8 @@ export class HeldStream {
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        while (this.pending.length === 0 && this.end === "open") await new Promise((r) => setTimeout(r, 2));
+        while (this.pending.length === 0 && this.end === "open")
+          await new Promise((r) => setTimeout(r, 2));
         const next = this.pending.shift();
         if (next !== undefined) controller.enqueue(encoder.encode(next));
         else if (this.end === "cut") controller.error(new TypeError("Network connection lost."));
@@ -69,10 +70,18 @@ export interface HeldModel {
 export function holdModel(): HeldModel {
   const streams: HeldStream[] = [];
   const workerEnv: WorkerEnv = env;
-  const saved = { OPENAI_API_KEY: workerEnv.OPENAI_API_KEY, OPENAI_BASE_URL: workerEnv.OPENAI_BASE_URL, OPENAI_MODELS: workerEnv.OPENAI_MODELS };
+  const saved = {
+    OPENAI_API_KEY: workerEnv.OPENAI_API_KEY,
+    OPENAI_BASE_URL: workerEnv.OPENAI_BASE_URL,
+    OPENAI_MODELS: workerEnv.OPENAI_MODELS,
+  };
   beforeAll(() => {
     // The session's Durable Object runs in this isolate and reads this env object and fetch.
-    Object.assign(env, { OPENAI_API_KEY: "sk-test-held-model", OPENAI_BASE_URL: LLM_URL, OPENAI_MODELS: HELD_MODEL });
+    Object.assign(env, {
+      OPENAI_API_KEY: "sk-test-held-model",
+      OPENAI_BASE_URL: LLM_URL,
+      OPENAI_MODELS: HELD_MODEL,
+    });
     const realFetch = globalThis.fetch;
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
       if (!new Request(input, init).url.startsWith(LLM_URL)) return realFetch(input, init);

@@ -40,14 +40,19 @@ export function recordConversationActions(): () => DomainAction[] {
 }
 
 /** A fresh owner with one public agent (extra fields override the agent body). */
-export async function publicAgent(body: Record<string, unknown> = {}): Promise<{ token: string; userId: string; agent: Agent }> {
+export async function publicAgent(
+  body: Record<string, unknown> = {},
+): Promise<{ token: string; userId: string; agent: Agent }> {
   const owner = await signIn();
   const agent = await createAgent(owner.token, { is_public: true, ...body });
   return { token: owner.token, userId: owner.userId, agent };
 }
 
 /** POST /api/v1/chat/init with a unique client address unless headers say otherwise. */
-export function initRequest(body: unknown, init: { token?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+export function initRequest(
+  body: unknown,
+  init: { token?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   return api("/api/v1/chat/init", {
     method: "POST",
     json: body,
@@ -64,13 +69,18 @@ export async function initChat(agent: Agent): Promise<ChatInit & { agent: Agent 
 }
 
 /** A new session with a new public agent. */
-export async function startChat(agentBody: Record<string, unknown> = {}): Promise<ChatInit & { agent: Agent }> {
+export async function startChat(
+  agentBody: Record<string, unknown> = {},
+): Promise<ChatInit & { agent: Agent }> {
   const { agent } = await publicAgent(agentBody);
   return initChat(agent);
 }
 
 /** The `execution.chat.simple` action the session queues for `taskId`. */
-export function executionAction(chat: { session_id: string; agent: Agent }, taskId: string): DomainAction {
+export function executionAction(
+  chat: { session_id: string; agent: Agent },
+  taskId: string,
+): DomainAction {
   return createDomainAction({
     action_type: "execution.chat.simple",
     tenant_id: chat.agent.owner_id,
@@ -90,37 +100,71 @@ export function uniqueAddress(): string {
 }
 
 /** The session's Durable Object. */
-export const sessionStub = (sessionId: string) => env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
+export const sessionStub = (sessionId: string) =>
+  env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
 
 /** Runs SQL in the session's Durable Object storage (to stage or age rows) and returns the rows. */
-export function sql<T extends Record<string, SqlStorageValue>>(sessionId: string, query: string, ...bindings: SqlStorageValue[]): Promise<T[]> {
-  return runInDurableObject(sessionStub(sessionId), (_instance, state) => state.storage.sql.exec<T>(query, ...bindings).toArray());
+export function sql<T extends Record<string, SqlStorageValue>>(
+  sessionId: string,
+  query: string,
+  ...bindings: SqlStorageValue[]
+): Promise<T[]> {
+  return runInDurableObject(sessionStub(sessionId), (_instance, state) =>
+    state.storage.sql.exec<T>(query, ...bindings).toArray(),
+  );
 }
 
 /**
  * Stages a visitor message with a task in `status` (as if `submit` had run but the execution
  * queue never delivered it), optionally with chunks already streamed. Returns the task id.
  */
-export async function stageTask(sessionId: string, opts: { status: "queued" | "running"; attempt?: number; chunks?: string[]; content?: string }): Promise<string> {
+export async function stageTask(
+  sessionId: string,
+  opts: { status: "queued" | "running"; attempt?: number; chunks?: string[]; content?: string },
+): Promise<string> {
   const taskId = crypto.randomUUID();
   const messageId = crypto.randomUUID();
   const createdAt = Date.now();
   await runInDurableObject(sessionStub(sessionId), (_instance, state) => {
     const db = state.storage.sql;
-    const seq = db.exec<{ next: number }>("select coalesce(max(seq), -1) + 1 as next from messages").one().next;
-    db.exec("insert into messages (id, seq, role, content, task_id, created_at, metadata) values (?, ?, 'user', ?, ?, ?, ?)",
-      messageId, seq, opts.content ?? "What do you offer?", taskId, createdAt, JSON.stringify({ task_id: taskId, mode: "simple" }));
-    db.exec("insert into tasks (id, user_message_id, mode, status, attempt, created_at, updated_at) values (?, ?, 'simple', ?, ?, ?, ?)",
-      taskId, messageId, opts.status, opts.attempt ?? 0, createdAt, createdAt);
-    (opts.chunks ?? []).forEach((c, i) => db.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, i, c));
+    const seq = db
+      .exec<{ next: number }>("select coalesce(max(seq), -1) + 1 as next from messages")
+      .one().next;
+    db.exec(
+      "insert into messages (id, seq, role, content, task_id, created_at, metadata) values (?, ?, 'user', ?, ?, ?, ?)",
+      messageId,
+      seq,
+      opts.content ?? "What do you offer?",
+      taskId,
+      createdAt,
+      JSON.stringify({ task_id: taskId, mode: "simple" }),
+    );
+    db.exec(
+      "insert into tasks (id, user_message_id, mode, status, attempt, created_at, updated_at) values (?, ?, 'simple', ?, ?, ?, ?)",
+      taskId,
+      messageId,
+      opts.status,
+      opts.attempt ?? 0,
+      createdAt,
+      createdAt,
+    );
+    (opts.chunks ?? []).forEach((c, i) =>
+      db.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, i, c),
+    );
   });
   return taskId;
 }
 
 /** Opens the session's chat WebSocket through the Worker; `res` is the upgrade answer. */
-export async function connect(sessionId: string, token: string | null, headers: Record<string, string> = {}): Promise<{ res: Response; socket: ChatSocket | null }> {
+export async function connect(
+  sessionId: string,
+  token: string | null,
+  headers: Record<string, string> = {},
+): Promise<{ res: Response; socket: ChatSocket | null }> {
   const url = `${BASE}/ws/chat/${sessionId}${token === null ? "" : `?token=${encodeURIComponent(token)}`}`;
-  const res = await exports.default.fetch(new Request(url, { headers: { upgrade: "websocket", ...headers } }));
+  const res = await exports.default.fetch(
+    new Request(url, { headers: { upgrade: "websocket", ...headers } }),
+  );
   const ws = res.webSocket;
   if (!ws) return { res, socket: null };
   ws.accept();
@@ -128,7 +172,10 @@ export async function connect(sessionId: string, token: string | null, headers: 
 }
 
 /** Opens a socket that must succeed, and waits for its connection_ack. */
-export async function openSocket(chat: { session_id: string; session_token: string }): Promise<ChatSocket> {
+export async function openSocket(chat: {
+  session_id: string;
+  session_token: string;
+}): Promise<ChatSocket> {
   const { res, socket } = await connect(chat.session_id, chat.session_token);
   if (!socket) throw new Error(`WebSocket upgrade refused: ${res.status} ${await res.text()}`);
   await socket.next("connection_ack");
@@ -159,11 +206,18 @@ export class ChatSocket {
   }
 
   send(frame: unknown): void {
-    this.ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
+    this.ws.send(
+      typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame),
+    );
   }
 
   /** The first frame at or after `from` of `type` (or one of several types) matching `match`, received or coming. */
-  next(type: Frame["message_type"] | Frame["message_type"][], match: (f: Frame) => boolean = () => true, from = 0, timeoutMs = 10_000): Promise<Frame> {
+  next(
+    type: Frame["message_type"] | Frame["message_type"][],
+    match: (f: Frame) => boolean = () => true,
+    from = 0,
+    timeoutMs = 10_000,
+  ): Promise<Frame> {
     const types = Array.isArray(type) ? type : [type];
     const test = (f: Frame) => types.includes(f.message_type) && match(f);
     const seen = this.frames.slice(from).find(test);
@@ -178,7 +232,11 @@ export class ChatSocket {
       };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error(`no ${types.join("/")} frame; got ${this.frames.map((f) => `${f.message_type}${f.message_type === "error" || f.message_type === "chat_error" ? `(${String(f.data["code"])})` : ""}`).join(", ")}`));
+        reject(
+          new Error(
+            `no ${types.join("/")} frame; got ${this.frames.map((f) => `${f.message_type}${f.message_type === "error" || f.message_type === "chat_error" ? `(${String(f.data["code"])})` : ""}`).join(", ")}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -192,7 +250,9 @@ export class ChatSocket {
   }
 
   ofType(type: Frame["message_type"], taskId?: string): Frame[] {
-    return this.frames.filter((f) => f.message_type === type && (taskId === undefined || f.task_id === taskId));
+    return this.frames.filter(
+      (f) => f.message_type === type && (taskId === undefined || f.task_id === taskId),
+    );
   }
 
   /** The chat_streaming frames of a task, in arrival order. */
@@ -220,7 +280,10 @@ export class ChatSocket {
 }
 
 /** Sends a chat message and waits for its whole answer; returns the task id and the response frame. */
-export async function ask(socket: ChatSocket, content: string): Promise<{ taskId: string; response: Frame }> {
+export async function ask(
+  socket: ChatSocket,
+  content: string,
+): Promise<{ taskId: string; response: Frame }> {
   const from = socket.frames.length;
   socket.send({ message_type: "chat_message", data: { content } });
   const processing = await socket.next("chat_processing", () => true, from);

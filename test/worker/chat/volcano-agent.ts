@@ -7,7 +7,8 @@ import { publicAgent } from "./helpers.ts";
 
 export const VOLCANO_DOCS = {
   etna: "Mount Etna on Sicily erupted again in 2021: Etna's summit craters sent lava fountains and ash over Catania.",
-  vesuvius: "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated.",
+  vesuvius:
+    "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated.",
   bread: "Sourdough bread rises slowly with a wild yeast starter and a long fermentation.",
 };
 
@@ -16,7 +17,10 @@ export async function volcanoAgent(name: string, queryConfig: Record<string, unk
   const owner = await publicAgent({ name, query_config: queryConfig });
   const ids: Record<string, string> = {};
   for (const [key, text] of Object.entries(VOLCANO_DOCS)) {
-    const job = await ingestText(owner.token, text, { document_name: `${key}.txt`, agent_ids: [owner.agent.id] });
+    const job = await ingestText(owner.token, text, {
+      document_name: `${key}.txt`,
+      agent_ids: [owner.agent.id],
+    });
     await drain(job.job_id);
     ids[key] = job.document_id;
   }

@@ -16,13 +16,45 @@ describe("control characters and another tenant's ids", () => {
     const agent = await createAgent(a.token, { description: "Owned by A" });
     const { document_id } = await ingestText(a.token, "Volcanoes erupt.");
 
-    await expectError(await api(`/api/v1/agents/${agent.id}/search`, { method: "POST", token: b.token, json: { query: "\u0000" } }), 404, "AGENT_NOT_FOUND");
-    await expectError(await api(`/api/v1/documents/${document_id}/agents`, { method: "PUT", token: b.token, json: { agent_ids: ["x\u0000"] } }), 404, "DOCUMENT_NOT_FOUND");
+    await expectError(
+      await api(`/api/v1/agents/${agent.id}/search`, {
+        method: "POST",
+        token: b.token,
+        json: { query: "\u0000" },
+      }),
+      404,
+      "AGENT_NOT_FOUND",
+    );
+    await expectError(
+      await api(`/api/v1/documents/${document_id}/agents`, {
+        method: "PUT",
+        token: b.token,
+        json: { agent_ids: ["x\u0000"] },
+      }),
+      404,
+      "DOCUMENT_NOT_FOUND",
+    );
     // Free text is cleaned, not refused: the request reaches the lookup, which finds nothing of B's.
-    await expectError(await api(`/api/v1/agents/${agent.id}`, { method: "PATCH", token: b.token, json: { description: "a\u0000b" } }), 404, "AGENT_NOT_FOUND");
+    await expectError(
+      await api(`/api/v1/agents/${agent.id}`, {
+        method: "PATCH",
+        token: b.token,
+        json: { description: "a\u0000b" },
+      }),
+      404,
+      "AGENT_NOT_FOUND",
+    );
 
     const refusal = async (id: string) => {
-      const error = await expectError(await api(`/api/v1/agents/${id}`, { method: "PATCH", token: b.token, json: { name: "a\u0000b" } }), 400, "VALIDATION_FAILED");
+      const error = await expectError(
+        await api(`/api/v1/agents/${id}`, {
+          method: "PATCH",
+          token: b.token,
+          json: { name: "a\u0000b" },
+        }),
+        400,
+        "VALIDATION_FAILED",
+      );
       return { message: error.message, fields: error.fields };
     };
     expect(await refusal(agent.id)).toEqual(await refusal(crypto.randomUUID()));

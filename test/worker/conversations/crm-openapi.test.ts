@@ -13,15 +13,29 @@ const documented = () => {
 describe("conversation CRM OpenAPI", () => {
   it("documents the list, the export and the transcript with their query parameters", () => {
     const doc = documented();
-    expect(Object.keys(doc.paths ?? {})).toEqual(["/api/v1/conversations", "/api/v1/conversations/export", "/api/v1/conversations/{id}"]);
+    expect(Object.keys(doc.paths ?? {})).toEqual([
+      "/api/v1/conversations",
+      "/api/v1/conversations/export",
+      "/api/v1/conversations/{id}",
+    ]);
     const list = doc.paths?.["/api/v1/conversations"]?.get;
-    expect(list?.parameters?.map((p) => ("name" in p ? p.name : ""))).toEqual(["agent_id", "is_active", "from", "to", "limit", "offset"]);
+    expect(list?.parameters?.map((p) => ("name" in p ? p.name : ""))).toEqual([
+      "agent_id",
+      "is_active",
+      "from",
+      "to",
+      "limit",
+      "offset",
+    ]);
     const exported = doc.paths?.["/api/v1/conversations/export"]?.get?.responses?.["200"];
-    expect(exported && "content" in exported ? Object.keys(exported.content ?? {}) : []).toEqual(["text/csv", "application/json"]);
+    expect(exported && "content" in exported ? Object.keys(exported.content ?? {}) : []).toEqual([
+      "text/csv",
+      "application/json",
+    ]);
     expect(doc.paths?.["/api/v1/conversations/{id}"]?.get?.security).toEqual([{ bearerAuth: [] }]);
   });
 
-  it("routes /export to the export rather than to a conversation named \"export\"", () => {
+  it('routes /export to the export rather than to a conversation named "export"', () => {
     const routes = conversationRoutes.routes.filter((r) => r.method === "GET").map((r) => r.path);
     expect(routes.indexOf("/export")).toBeGreaterThanOrEqual(0);
     expect(routes.indexOf("/export")).toBeLessThan(routes.indexOf("/:id"));

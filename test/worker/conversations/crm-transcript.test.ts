@@ -12,7 +12,15 @@ const answerMetadata = {
   usage: { prompt_tokens: 120, completion_tokens: 40, total_tokens: 160 },
   latency_ms: 850,
   time_to_first_token_ms: 120,
-  sources: [{ document_id: "doc-1", document_name: "Handbook.pdf", page: 3, snippet: "Opening hours are 9 to 5.", score: 0.82 }],
+  sources: [
+    {
+      document_id: "doc-1",
+      document_name: "Handbook.pdf",
+      page: 3,
+      snippet: "Opening hours are 9 to 5.",
+      score: 0.82,
+    },
+  ],
   attempt: 1,
 };
 
@@ -25,7 +33,10 @@ describe("GET /api/v1/conversations/{id}", () => {
       { content: "When are you open?" },
       { content: "From 9 to 5 [1].", metadata: answerMetadata },
       { content: "On Sundays?" },
-      { content: "Closed on Sundays.", metadata: { ...answerMetadata, task_id: "task-2", sources: [] } },
+      {
+        content: "Closed on Sundays.",
+        metadata: { ...answerMetadata, task_id: "task-2", sources: [] },
+      },
     );
     if (!q1 || !a1 || !q2 || !a2) throw new Error("four messages expected");
     await deliver([session.create([q2, a2]), session.create([a1]), session.create([q1])]);
@@ -39,7 +50,14 @@ describe("GET /api/v1/conversations/{id}", () => {
       [2, "user", "On Sundays?"],
       [3, "assistant", "Closed on Sundays."],
     ]);
-    expect(detail.messages[1]).toEqual({ id: a1.id, role: "assistant", content: a1.content, seq: 1, created_at: a1.created_at, metadata: answerMetadata });
+    expect(detail.messages[1]).toEqual({
+      id: a1.id,
+      role: "assistant",
+      content: a1.content,
+      seq: 1,
+      created_at: a1.created_at,
+      metadata: answerMetadata,
+    });
     expect(detail).toMatchObject({
       counts: { user: 2, assistant: 2 },
       message_count: 4,
@@ -53,14 +71,28 @@ describe("GET /api/v1/conversations/{id}", () => {
   it("keeps unknown metadata fields the session adds later", async () => {
     const owner = await ownerWithAgent();
     const session = await chatSession(owner.userId, owner.agent.id);
-    await deliver([session.create(session.messages({ role: "assistant", content: "ok", metadata: { model: "x", cached: true } }))]);
-    const detail = ConversationDetailSchema.parse(await (await crm(`/${session.conversationId}`, owner.token)).json());
+    await deliver([
+      session.create(
+        session.messages({
+          role: "assistant",
+          content: "ok",
+          metadata: { model: "x", cached: true },
+        }),
+      ),
+    ]);
+    const detail = ConversationDetailSchema.parse(
+      await (await crm(`/${session.conversationId}`, owner.token)).json(),
+    );
     expect(detail.messages[0]?.metadata).toEqual({ model: "x", cached: true });
   });
 
   it("answers 404 CONVERSATION_NOT_FOUND for an unknown or malformed id", async () => {
     const owner = await ownerWithAgent();
-    await expectError(await crm(`/${crypto.randomUUID()}`, owner.token), 404, "CONVERSATION_NOT_FOUND");
+    await expectError(
+      await crm(`/${crypto.randomUUID()}`, owner.token),
+      404,
+      "CONVERSATION_NOT_FOUND",
+    );
     await expectError(await crm("/not-a-uuid", owner.token), 404, "CONVERSATION_NOT_FOUND");
   });
 });

@@ -24,12 +24,21 @@ describe("conversation consumer dead letters", () => {
   it("dead-letters an action type this service does not handle", async () => {
     const owner = await ownerWithAgent();
     const session = await chatSession(owner.userId, owner.agent.id);
-    const action = { ...session.create(session.messages({})), action_type: "conversation.message.delete" };
+    const action = {
+      ...session.create(session.messages({})),
+      action_type: "conversation.message.delete",
+    };
     const letters = recordDeadLetters();
 
     const result = await deliver([action]);
     expect(result.explicitAcks).toHaveLength(1);
-    expect(letters()).toEqual([{ reason: expect.stringContaining('unknown action type "conversation.message.delete"'), queue: "nooble-conversation", body: action }]);
+    expect(letters()).toEqual([
+      {
+        reason: expect.stringContaining('unknown action type "conversation.message.delete"'),
+        queue: "nooble-conversation",
+        body: action,
+      },
+    ]);
   });
 
   it("dead-letters a message.create whose data breaks the payload contract", async () => {
@@ -65,10 +74,16 @@ describe("conversation consumer dead letters", () => {
     const forged = await chatSession(attacker.userId, attacker.agent.id);
     const action = forged.create(forged.messages({ content: "planted" }));
     const letters = recordDeadLetters();
-    await deliver([{ ...action, data: { ...action.data, conversation_id: victims.conversationId } }]);
+    await deliver([
+      { ...action, data: { ...action.data, conversation_id: victims.conversationId } },
+    ]);
 
-    expect(letters()[0]?.reason).toBe(`conversation ${victims.conversationId} belongs to another tenant`);
-    const contents = await database()<{ content: string }[]>`select content from messages where conversation_id = ${victims.conversationId}`;
+    expect(letters()[0]?.reason).toBe(
+      `conversation ${victims.conversationId} belongs to another tenant`,
+    );
+    const contents = await database()<
+      { content: string }[]
+    >`select content from messages where conversation_id = ${victims.conversationId}`;
     expect(contents.map((r) => r.content)).toEqual(["private"]);
   });
 

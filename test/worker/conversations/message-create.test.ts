@@ -4,7 +4,8 @@ import { ConversationDetailSchema } from "../../../shared/api/conversations.ts";
 import { api, createAgent } from "../helpers.ts";
 import { chatSession, crm, database, deliver, ownerWithAgent } from "./support.ts";
 
-const transcript = async (token: string, id: string) => ConversationDetailSchema.parse(await (await crm(`/${id}`, token)).json());
+const transcript = async (token: string, id: string) =>
+  ConversationDetailSchema.parse(await (await crm(`/${id}`, token)).json());
 
 describe("conversation.message.create", () => {
   it("creates the conversation with the session, agent and visitor the action names", async () => {
@@ -12,7 +13,12 @@ describe("conversation.message.create", () => {
     const startedAt = new Date("2026-03-01T10:00:00.000Z");
     const session = await chatSession(owner.userId, owner.agent.id, {
       startedAt,
-      visitor: { visitor_id: "v-42", user_agent: "Firefox/140", country: "DE", referrer_origin: "https://blog.example" },
+      visitor: {
+        visitor_id: "v-42",
+        user_agent: "Firefox/140",
+        country: "DE",
+        referrer_origin: "https://blog.example",
+      },
     });
     await deliver([session.create(session.messages({ content: "Hi" }, { content: "Hello!" }))]);
 
@@ -27,7 +33,12 @@ describe("conversation.message.create", () => {
       last_message_at: "2026-03-01T10:00:02.000Z",
       ended_at: null,
       duration_ms: 2000,
-      visitor: { visitor_id: "v-42", user_agent: "Firefox/140", country: "DE", referrer: "https://blog.example" },
+      visitor: {
+        visitor_id: "v-42",
+        user_agent: "Firefox/140",
+        country: "DE",
+        referrer: "https://blog.example",
+      },
     });
   });
 
@@ -35,7 +46,10 @@ describe("conversation.message.create", () => {
     const owner = await ownerWithAgent();
     const session = await chatSession(owner.userId, owner.agent.id);
     await deliver([session.create(session.messages({ content: "before" }))]);
-    expect((await api(`/api/v1/agents/${owner.agent.id}`, { method: "DELETE", token: owner.token })).status).toBe(200);
+    expect(
+      (await api(`/api/v1/agents/${owner.agent.id}`, { method: "DELETE", token: owner.token }))
+        .status,
+    ).toBe(200);
 
     const result = await deliver([session.create(session.messages({ content: "after" }))]);
     expect(result.explicitAcks).toHaveLength(1);
@@ -51,7 +65,10 @@ describe("conversation.message.create", () => {
     const session = await chatSession(owner.userId, doomed.id);
 
     await deliver([session.create(session.messages({ content: "anyone there?" }))]);
-    expect(await transcript(owner.token, session.conversationId)).toMatchObject({ agent_id: null, message_count: 1 });
+    expect(await transcript(owner.token, session.conversationId)).toMatchObject({
+      agent_id: null,
+      message_count: 1,
+    });
   });
 
   it("never links a conversation to another tenant's agent", async () => {
@@ -60,7 +77,9 @@ describe("conversation.message.create", () => {
     const session = await chatSession(owner.userId, other.agent.id);
 
     await deliver([session.create(session.messages({}))]);
-    const [row] = await database()<{ agent_id: string | null }[]>`select agent_id from conversations where id = ${session.conversationId}`;
+    const [row] = await database()<
+      { agent_id: string | null }[]
+    >`select agent_id from conversations where id = ${session.conversationId}`;
     expect(row).toEqual({ agent_id: null });
   });
 
@@ -68,7 +87,9 @@ describe("conversation.message.create", () => {
     const owner = await ownerWithAgent();
     const session = await chatSession(owner.userId, owner.agent.id);
 
-    const result = await deliver([session.create(session.messages({ content: "a\u0000b", metadata: { model: "m\u0000x" } }))]);
+    const result = await deliver([
+      session.create(session.messages({ content: "a\u0000b", metadata: { model: "m\u0000x" } })),
+    ]);
     expect(result.explicitAcks).toHaveLength(1);
     const [message] = (await transcript(owner.token, session.conversationId)).messages;
     expect(message).toMatchObject({ content: "ab", metadata: { model: "mx" } });

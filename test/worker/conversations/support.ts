@@ -9,11 +9,18 @@ import { vi } from "vitest";
 import { z } from "zod";
 import { createDomainAction } from "../../../shared/actions.ts";
 import { CONVERSATION_ACTIONS } from "../../../shared/conversation.ts";
-import type { MessageMetadata, PersistedMessage, VisitorInfo } from "../../../shared/conversation.ts";
+import type {
+  MessageMetadata,
+  PersistedMessage,
+  VisitorInfo,
+} from "../../../shared/conversation.ts";
 import { openDatabase } from "../../../workers/db/client.ts";
 import type { WorkerEnv } from "../../../workers/env.ts";
 import { conversationIdFor } from "../../../workers/ids.ts";
-import { CONVERSATION_QUEUE_NAME, handleConversationBatch } from "../../../workers/services/conversation/consumer.ts";
+import {
+  CONVERSATION_QUEUE_NAME,
+  handleConversationBatch,
+} from "../../../workers/services/conversation/consumer.ts";
 import { api, createAgent, signIn } from "../helpers.ts";
 
 /** Calls a CRM route (`/api/v1/conversations...`) through the Worker as the owner of `token`. */
@@ -38,17 +45,37 @@ export interface MessageSpec {
 }
 
 /** A visitor's chat session: numbers messages as the ChatSession does and wraps them in DomainActions. */
-export async function chatSession(tenantId: string, agentId: string, opts: { startedAt?: Date; visitor?: VisitorInfo } = {}) {
+export async function chatSession(
+  tenantId: string,
+  agentId: string,
+  opts: { startedAt?: Date; visitor?: VisitorInfo } = {},
+) {
   const sessionId = `session-${crypto.randomUUID()}`;
   const conversationId = await conversationIdFor(tenantId, sessionId, agentId);
   const startedAt = opts.startedAt ?? new Date();
-  const visitor = opts.visitor ?? { visitor_id: "visitor-1", user_agent: "Mozilla/5.0 test", country: "FR", referrer_origin: "https://example.com" };
+  const visitor = opts.visitor ?? {
+    visitor_id: "visitor-1",
+    user_agent: "Mozilla/5.0 test",
+    country: "FR",
+    referrer_origin: "https://example.com",
+  };
   let seq = 0;
   const envelope = (actionType: string) => ({
-    action_type: actionType, tenant_id: tenantId, session_id: sessionId, task_id: `task-${crypto.randomUUID()}`,
-    agent_id: agentId, origin_service: "chat-session", trace_id: `trace-${crypto.randomUUID()}`,
+    action_type: actionType,
+    tenant_id: tenantId,
+    session_id: sessionId,
+    task_id: `task-${crypto.randomUUID()}`,
+    agent_id: agentId,
+    origin_service: "chat-session",
+    trace_id: `trace-${crypto.randomUUID()}`,
   });
-  const common = { conversation_id: conversationId, session_id: sessionId, agent_id: agentId, started_at: startedAt.toISOString(), visitor };
+  const common = {
+    conversation_id: conversationId,
+    session_id: sessionId,
+    agent_id: agentId,
+    started_at: startedAt.toISOString(),
+    visitor,
+  };
   return {
     sessionId,
     conversationId,
@@ -57,28 +84,57 @@ export async function chatSession(tenantId: string, agentId: string, opts: { sta
       return specs.map((spec) => {
         const n = seq++;
         return {
-          id: crypto.randomUUID(), seq: n, role: spec.role ?? (n % 2 === 0 ? "user" : "assistant"),
-          content: spec.content ?? `message ${n}`, created_at: new Date(startedAt.getTime() + (n + 1) * 1000).toISOString(), metadata: spec.metadata ?? {},
+          id: crypto.randomUUID(),
+          seq: n,
+          role: spec.role ?? (n % 2 === 0 ? "user" : "assistant"),
+          content: spec.content ?? `message ${n}`,
+          created_at: new Date(startedAt.getTime() + (n + 1) * 1000).toISOString(),
+          metadata: spec.metadata ?? {},
         };
       });
     },
-    create: (messages: PersistedMessage[]) => createDomainAction({ ...envelope(CONVERSATION_ACTIONS.messageCreate), data: { ...common, messages } }),
+    create: (messages: PersistedMessage[]) =>
+      createDomainAction({
+        ...envelope(CONVERSATION_ACTIONS.messageCreate),
+        data: { ...common, messages },
+      }),
     end: (endedAt: Date, reason: "deleted" | "idle" | "expired" = "deleted") =>
-      createDomainAction({ ...envelope(CONVERSATION_ACTIONS.sessionEnd), data: { ...common, ended_at: endedAt.toISOString(), reason } }),
+      createDomainAction({
+        ...envelope(CONVERSATION_ACTIONS.sessionEnd),
+        data: { ...common, ended_at: endedAt.toISOString(), reason },
+      }),
   };
 }
 
 /** Delivers `bodies` as one batch to the consumer (as the queue would, with `attempts`) and returns what it acked and retried. */
-export async function deliver(bodies: readonly unknown[], opts: { attempts?: number; env?: WorkerEnv } = {}) {
-  const batch = createMessageBatch(CONVERSATION_QUEUE_NAME, bodies.map((body) => ({ id: crypto.randomUUID(), timestamp: new Date(), attempts: opts.attempts ?? 1, body })));
+export async function deliver(
+  bodies: readonly unknown[],
+  opts: { attempts?: number; env?: WorkerEnv } = {},
+) {
+  const batch = createMessageBatch(
+    CONVERSATION_QUEUE_NAME,
+    bodies.map((body) => ({
+      id: crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: opts.attempts ?? 1,
+      body,
+    })),
+  );
   const retries = batch.messages.map((m) => vi.spyOn(m, "retry"));
   const ctx = createExecutionContext();
   await handleConversationBatch(batch, opts.env ?? env);
   const result = await getQueueResult(batch, ctx);
-  return { ...result, retryDelays: retries.flatMap((spy) => spy.mock.calls.map(([options]) => options?.delaySeconds)) };
+  return {
+    ...result,
+    retryDelays: retries.flatMap((spy) => spy.mock.calls.map(([options]) => options?.delaySeconds)),
+  };
 }
 
-export const DeadLetterSchema = z.object({ reason: z.string(), queue: z.literal(CONVERSATION_QUEUE_NAME), body: z.unknown() });
+export const DeadLetterSchema = z.object({
+  reason: z.string(),
+  queue: z.literal(CONVERSATION_QUEUE_NAME),
+  body: z.unknown(),
+});
 
 /** Records what is sent to the dead-letter queue from now on (the real binding still receives it). */
 export function recordDeadLetters() {
@@ -113,7 +169,9 @@ export function shuffle<T>(items: readonly T[], random: () => number): T[] {
  * test/worker/tenant-isolation.test.ts: `{ id }` of a conversation with one turn.
  */
 export async function seedConversation(token: string): Promise<{ id: string }> {
-  const profile = z.object({ id: z.string() }).parse(await (await api("/api/v1/profile", { token })).json());
+  const profile = z
+    .object({ id: z.string() })
+    .parse(await (await api("/api/v1/profile", { token })).json());
   const agent = await createAgent(token);
   const session = await chatSession(profile.id, agent.id);
   await deliver([session.create(session.messages({ content: "hello" }, { content: "hi there" }))]);

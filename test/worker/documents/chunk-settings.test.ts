@@ -8,14 +8,22 @@
 import { describe, expect, it } from "vitest";
 import type { DocumentView } from "../../../shared/api/documents.ts";
 import { api, createAgent, expectError, signIn } from "../helpers.ts";
-import { drain, holdPipelineQueues, ingestText, sentences, storedChunks } from "../ingestion/pipeline.ts";
+import {
+  drain,
+  holdPipelineQueues,
+  ingestText,
+  sentences,
+  storedChunks,
+} from "../ingestion/pipeline.ts";
 import type { Started } from "../ingestion/pipeline.ts";
 import { ingested } from "./support.ts";
 
 holdPipelineQueues();
 
 const TEXT = sentences(300, "glacier");
-const rag = (chunk_size: number, chunk_overlap: number) => ({ rag_config: { chunk_size, chunk_overlap } });
+const rag = (chunk_size: number, chunk_overlap: number) => ({
+  rag_config: { chunk_size, chunk_overlap },
+});
 
 async function documentOf(token: string, id: string): Promise<DocumentView> {
   const res = await api(`/api/v1/documents/${id}`, { token });
@@ -43,8 +51,16 @@ describe("chunk settings from the agents", () => {
     const largeChunks = await storedChunks(owner.userId, forLarge.document_id);
     expect(smallChunks.length).toBeGreaterThan(3 * largeChunks.length);
     expect(longest(smallChunks)).toBeLessThan(longest(largeChunks));
-    expect((await documentOf(owner.token, forSmall.document_id)).chunking).toEqual({ chunk_size: 128, chunk_overlap: 16, source: "agents" });
-    expect((await documentOf(owner.token, forLarge.document_id)).chunking).toEqual({ chunk_size: 1024, chunk_overlap: 64, source: "agents" });
+    expect((await documentOf(owner.token, forSmall.document_id)).chunking).toEqual({
+      chunk_size: 128,
+      chunk_overlap: 16,
+      source: "agents",
+    });
+    expect((await documentOf(owner.token, forLarge.document_id)).chunking).toEqual({
+      chunk_size: 1024,
+      chunk_overlap: 64,
+      source: "agents",
+    });
   });
 
   it("re-chunks with the agent's new setting on re-index", async () => {
@@ -53,7 +69,11 @@ describe("chunk settings from the agents", () => {
     const doc = await ingested(owner.token, "notes.txt", TEXT, { agent_ids: [agent.id] });
     const before = (await storedChunks(owner.userId, doc.document_id)).length;
 
-    const patched = await api(`/api/v1/agents/${agent.id}`, { method: "PATCH", token: owner.token, json: rag(128, 16) });
+    const patched = await api(`/api/v1/agents/${agent.id}`, {
+      method: "PATCH",
+      token: owner.token,
+      json: rag(128, 16),
+    });
     expect(patched.status).toBe(200);
     // Changing the agent alone re-chunks nothing.
     expect((await storedChunks(owner.userId, doc.document_id)).length).toBe(before);
@@ -61,21 +81,41 @@ describe("chunk settings from the agents", () => {
 
     const after = await storedChunks(owner.userId, doc.document_id);
     expect(after.length).toBeGreaterThan(3 * before);
-    expect(await documentOf(owner.token, doc.document_id)).toMatchObject({ chunk_count: after.length, chunking: { chunk_size: 128, chunk_overlap: 16, source: "agents" } });
+    expect(await documentOf(owner.token, doc.document_id)).toMatchObject({
+      chunk_count: after.length,
+      chunking: { chunk_size: 128, chunk_overlap: 16, source: "agents" },
+    });
   });
 
   it("uses the smallest chunk size when several agents share a document", async () => {
     const owner = await signIn();
-    const agents = [await createAgent(owner.token, rag(1024, 64)), await createAgent(owner.token, rag(256, 32)), await createAgent(owner.token, rag(512, 0))];
-    const doc = await ingested(owner.token, "shared.txt", TEXT, { agent_ids: agents.map((a) => a.id) });
-    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({ chunk_size: 256, chunk_overlap: 32, source: "agents" });
+    const agents = [
+      await createAgent(owner.token, rag(1024, 64)),
+      await createAgent(owner.token, rag(256, 32)),
+      await createAgent(owner.token, rag(512, 0)),
+    ];
+    const doc = await ingested(owner.token, "shared.txt", TEXT, {
+      agent_ids: agents.map((a) => a.id),
+    });
+    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({
+      chunk_size: 256,
+      chunk_overlap: 32,
+      source: "agents",
+    });
   });
 
   it("keeps values sent with the upload, also on re-index", async () => {
     const owner = await signIn();
     const agent = await createAgent(owner.token, rag(128, 16));
-    const doc = await ingested(owner.token, "sent.txt", TEXT, { agent_ids: [agent.id], chunk_size: 1024 });
-    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({ chunk_size: 1024, chunk_overlap: 16, source: "upload" });
+    const doc = await ingested(owner.token, "sent.txt", TEXT, {
+      agent_ids: [agent.id],
+      chunk_size: 1024,
+    });
+    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({
+      chunk_size: 1024,
+      chunk_overlap: 16,
+      source: "upload",
+    });
     const count = (await storedChunks(owner.userId, doc.document_id)).length;
     await reindexed(owner.token, doc.document_id);
     expect((await storedChunks(owner.userId, doc.document_id)).length).toBe(count);
@@ -87,26 +127,44 @@ describe("chunk settings from the agents", () => {
     const agent = await createAgent(owner.token, rag(128, 16));
     const doc = await ingested(owner.token, "later.txt", TEXT);
     const count = (await storedChunks(owner.userId, doc.document_id)).length;
-    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({ chunk_size: 512, chunk_overlap: 50, source: "default" });
+    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({
+      chunk_size: 512,
+      chunk_overlap: 50,
+      source: "default",
+    });
 
-    const res = await api(`/api/v1/documents/${doc.document_id}/agents`, { method: "PUT", token: owner.token, json: { agent_ids: [agent.id] } });
+    const res = await api(`/api/v1/documents/${doc.document_id}/agents`, {
+      method: "PUT",
+      token: owner.token,
+      json: { agent_ids: [agent.id] },
+    });
     expect(((await res.json()) as DocumentView).chunking.source).toBe("default");
     expect((await storedChunks(owner.userId, doc.document_id)).length).toBe(count);
 
     await reindexed(owner.token, doc.document_id);
     expect((await storedChunks(owner.userId, doc.document_id)).length).toBeGreaterThan(count);
-    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({ chunk_size: 128, chunk_overlap: 16, source: "agents" });
+    expect((await documentOf(owner.token, doc.document_id)).chunking).toEqual({
+      chunk_size: 128,
+      chunk_overlap: 16,
+      source: "agents",
+    });
   });
 
   it("never reads another owner's agent: uploading with its id answers 404", async () => {
     const owner = await signIn();
     const foreign = await createAgent((await signIn()).token, rag(128, 16));
-    const res = await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { content: TEXT, agent_ids: [foreign.id] } });
+    const res = await api("/api/v1/ingest", {
+      method: "POST",
+      token: owner.token,
+      json: { content: TEXT, agent_ids: [foreign.id] },
+    });
     await expectError(res, 404, "AGENT_NOT_FOUND");
   });
 
   it("refuses an overlap sent without room in the chunk size sent", async () => {
     const owner = await signIn();
-    await expect(ingestText(owner.token, TEXT, { chunk_size: 128, chunk_overlap: 128 })).rejects.toThrow(/400/);
+    await expect(
+      ingestText(owner.token, TEXT, { chunk_size: 128, chunk_overlap: 128 }),
+    ).rejects.toThrow(/400/);
   });
 });

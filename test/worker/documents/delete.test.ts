@@ -4,26 +4,48 @@
  */
 import { describe, expect, it } from "vitest";
 import { api, createAgent, expectError, signIn } from "../helpers.ts";
-import { deliver, documentRows, holdPipelineQueues, ingestText, r2Keys, sentences, status, storedChunks, take } from "../ingestion/pipeline.ts";
+import {
+  deliver,
+  documentRows,
+  holdPipelineQueues,
+  ingestText,
+  r2Keys,
+  sentences,
+  status,
+  storedChunks,
+  take,
+} from "../ingestion/pipeline.ts";
 import { foundBy, ingested } from "./support.ts";
 
 holdPipelineQueues();
 
-const remove = (token: string, id: string) => api(`/api/v1/documents/${id}`, { method: "DELETE", token });
+const remove = (token: string, id: string) =>
+  api(`/api/v1/documents/${id}`, { method: "DELETE", token });
 
 describe("deleting a document", () => {
   it("removes its chunks, its original and its row, with the real counts, and only its own", async () => {
     const owner = await signIn();
     const agent = await createAgent(owner.token);
-    const doomed = await ingested(owner.token, "doomed.txt", sentences(200, "zebra"), { agent_ids: [agent.id], chunk_size: 64, chunk_overlap: 0 });
-    const kept = await ingested(owner.token, "kept.txt", sentences(20, "zebra"), { agent_ids: [agent.id] });
+    const doomed = await ingested(owner.token, "doomed.txt", sentences(200, "zebra"), {
+      agent_ids: [agent.id],
+      chunk_size: 64,
+      chunk_overlap: 0,
+    });
+    const kept = await ingested(owner.token, "kept.txt", sentences(20, "zebra"), {
+      agent_ids: [agent.id],
+    });
     const chunks = (await storedChunks(owner.userId, doomed.document_id)).length;
     expect(chunks).toBeGreaterThan(64);
     expect(await foundBy(owner.token, agent.id, "zebra")).toEqual(["doomed.txt", "kept.txt"]);
 
     const res = await remove(owner.token, doomed.document_id);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: doomed.document_id, deleted: true, chunks_deleted: chunks, files_deleted: 1 });
+    expect(await res.json()).toEqual({
+      id: doomed.document_id,
+      deleted: true,
+      chunks_deleted: chunks,
+      files_deleted: 1,
+    });
     expect(await storedChunks(owner.userId, doomed.document_id)).toEqual([]);
     expect(await r2Keys(owner.userId, doomed.document_id)).toEqual([]);
     expect((await documentRows(owner.userId)).map((r) => r.id)).toEqual([kept.document_id]);
@@ -42,7 +64,11 @@ describe("deleting a document", () => {
     expect(handedOver).toBe(1 + batches.length); // the original and every batch until the job ends
 
     const res = await remove(owner.token, job.document_id);
-    expect(await res.json()).toMatchObject({ deleted: true, chunks_deleted: 64, files_deleted: handedOver });
+    expect(await res.json()).toMatchObject({
+      deleted: true,
+      chunks_deleted: 64,
+      files_deleted: handedOver,
+    });
     expect(await r2Keys(owner.userId)).toEqual([]);
     expect(await documentRows(owner.userId)).toEqual([]);
     expect((await status(owner.token, job.job_id)).stage).toBe("cancelled");

@@ -7,7 +7,18 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { WorkerEnv } from "../../../workers/env.ts";
 import { api, expectError, signIn } from "../helpers.ts";
-import { deliver, documentRows, drain, holdPipelineQueues, ingestText, r2Keys, sentences, status, storedChunks, take } from "./pipeline.ts";
+import {
+  deliver,
+  documentRows,
+  drain,
+  holdPipelineQueues,
+  ingestText,
+  r2Keys,
+  sentences,
+  status,
+  storedChunks,
+  take,
+} from "./pipeline.ts";
 
 holdPipelineQueues();
 
@@ -19,13 +30,22 @@ async function started() {
   return { ...owner, ...job };
 }
 
-const cancel = (token: string, jobId: string) => api(`/api/v1/ingest/${jobId}`, { method: "DELETE", token });
+const cancel = (token: string, jobId: string) =>
+  api(`/api/v1/ingest/${jobId}`, { method: "DELETE", token });
 
 async function expectCancelledAndClean(run: Awaited<ReturnType<typeof started>>) {
-  expect(await status(run.token, run.job_id)).toMatchObject({ status: "error", stage: "cancelled", error: { code: "INGESTION_CANCELLED" } });
+  expect(await status(run.token, run.job_id)).toMatchObject({
+    status: "error",
+    stage: "cancelled",
+    error: { code: "INGESTION_CANCELLED" },
+  });
   expect(await storedChunks(run.userId, run.document_id)).toEqual([]);
-  expect(await r2Keys(run.userId)).toEqual([`tenants/${run.userId}/documents/${run.document_id}/original`]);
-  expect(await documentRows(run.userId)).toEqual([expect.objectContaining({ status: "failed", error: "Cancelled by the owner", chunk_count: 0 })]);
+  expect(await r2Keys(run.userId)).toEqual([
+    `tenants/${run.userId}/documents/${run.document_id}/original`,
+  ]);
+  expect(await documentRows(run.userId)).toEqual([
+    expect.objectContaining({ status: "failed", error: "Cancelled by the owner", chunk_count: 0 }),
+  ]);
 }
 
 describe("cancelling an ingestion job", () => {
@@ -39,7 +59,12 @@ describe("cancelling an ingestion job", () => {
 
     const res = await cancel(run.token, run.job_id);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ job_id: run.job_id, status: "error", stage: "cancelled", progress: 1 });
+    expect(await res.json()).toMatchObject({
+      job_id: run.job_id,
+      status: "error",
+      stage: "cancelled",
+      progress: 1,
+    });
     await expectCancelledAndClean(run);
 
     expect(await deliver("embedding", batches)).toEqual({ acks: batches.length, retries: 0 });
@@ -86,7 +111,10 @@ describe("cancelling an ingestion job", () => {
     expect(done.status).toBe("completed");
     const res = await cancel(run.token, run.job_id);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "completed", total_chunks: done.total_chunks });
+    expect(await res.json()).toMatchObject({
+      status: "completed",
+      total_chunks: done.total_chunks,
+    });
     expect((await storedChunks(run.userId, run.document_id)).length).toBe(done.total_chunks);
   });
 

@@ -4,7 +4,10 @@
  * cross-reference table; the O and U entries are fixed bytes, so no password opens it.
  */
 export function encryptedPdf(): Uint8Array {
-  const hex32 = (seed: number) => Array.from({ length: 32 }, (_, i) => ((i * 73 + seed) % 256).toString(16).padStart(2, "0")).join("");
+  const hex32 = (seed: number) =>
+    Array.from({ length: 32 }, (_, i) =>
+      ((i * 73 + seed) % 256).toString(16).padStart(2, "0"),
+    ).join("");
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -13,7 +13,11 @@ import { documentRows, holdPipelineQueues, ingestText, r2Keys, uploadFile } from
 holdPipelineQueues();
 
 const ingestJson = (token: string, body: Record<string, unknown>) =>
-  api("/api/v1/ingest", { method: "POST", token, json: { document_name: "notes.txt", content: "Opening hours are nine to five.", ...body } });
+  api("/api/v1/ingest", {
+    method: "POST",
+    token,
+    json: { document_name: "notes.txt", content: "Opening hours are nine to five.", ...body },
+  });
 
 async function documentOf(token: string, id: string) {
   const res = await api(`/api/v1/documents/${id}`, { token });
@@ -27,23 +31,41 @@ describe("ingest agent_id", () => {
     const [a, b] = [await createAgent(owner.token), await createAgent(owner.token)];
     const single = await ingestText(owner.token, "Prices start at ten euros.", { agent_id: a.id });
     expect((await documentOf(owner.token, single.document_id)).agent_ids).toEqual([a.id]);
-    const both = await ingestText(owner.token, "Shipping takes two days.", { agent_id: b.id.toUpperCase(), agent_ids: [a.id, b.id] });
-    expect((await documentOf(owner.token, both.document_id)).agent_ids.sort()).toEqual([a.id, b.id].sort());
+    const both = await ingestText(owner.token, "Shipping takes two days.", {
+      agent_id: b.id.toUpperCase(),
+      agent_ids: [a.id, b.id],
+    });
+    expect((await documentOf(owner.token, both.document_id)).agent_ids.sort()).toEqual(
+      [a.id, b.id].sort(),
+    );
 
-    const upload = await uploadFile(owner.token, "Returns within thirty days.", "returns.txt", { agent_id: a.id, "agent_ids[]": [b.id, a.id] });
+    const upload = await uploadFile(owner.token, "Returns within thirty days.", "returns.txt", {
+      agent_id: a.id,
+      "agent_ids[]": [b.id, a.id],
+    });
     expect(upload.status).toBe(202);
     const { document_id } = (await upload.json()) as { document_id: string };
-    expect((await documentOf(owner.token, document_id)).agent_ids.sort()).toEqual([a.id, b.id].sort());
+    expect((await documentOf(owner.token, document_id)).agent_ids.sort()).toEqual(
+      [a.id, b.id].sort(),
+    );
   });
 
   it("answers 404 AGENT_NOT_FOUND for another tenant's agent, as agent_ids does, and stores nothing", async () => {
     const owner = await signIn();
     const stranger = await signIn();
     const foreign = await createAgent(stranger.token);
-    for (const body of [{ agent_id: foreign.id }, { agent_ids: [foreign.id] }, { agent_id: crypto.randomUUID() }]) {
+    for (const body of [
+      { agent_id: foreign.id },
+      { agent_ids: [foreign.id] },
+      { agent_id: crypto.randomUUID() },
+    ]) {
       await expectError(await ingestJson(owner.token, body), 404, "AGENT_NOT_FOUND");
     }
-    await expectError(await uploadFile(owner.token, "Secret plans.", "plans.txt", { agent_id: foreign.id }), 404, "AGENT_NOT_FOUND");
+    await expectError(
+      await uploadFile(owner.token, "Secret plans.", "plans.txt", { agent_id: foreign.id }),
+      404,
+      "AGENT_NOT_FOUND",
+    );
     expect(await documentRows(owner.userId)).toEqual([]);
     expect(await r2Keys(owner.userId)).toEqual([]);
   });
@@ -51,9 +73,27 @@ describe("ingest agent_id", () => {
   it("refuses an agent_id that is not an id, or several in multipart, naming agent_id", async () => {
     const owner = await signIn();
     const agent = await createAgent(owner.token);
-    expect(fieldPaths(await expectError(await ingestJson(owner.token, { agent_id: "front-desk" }), 400, "VALIDATION_FAILED"))).toEqual(["agent_id"]);
-    expect(fieldPaths(await expectError(await ingestJson(owner.token, { agent_id: [agent.id] }), 400, "VALIDATION_FAILED"))).toEqual(["agent_id"]);
-    const twice = await uploadFile(owner.token, "Text.", "t.txt", { agent_id: [agent.id, agent.id] });
+    expect(
+      fieldPaths(
+        await expectError(
+          await ingestJson(owner.token, { agent_id: "front-desk" }),
+          400,
+          "VALIDATION_FAILED",
+        ),
+      ),
+    ).toEqual(["agent_id"]);
+    expect(
+      fieldPaths(
+        await expectError(
+          await ingestJson(owner.token, { agent_id: [agent.id] }),
+          400,
+          "VALIDATION_FAILED",
+        ),
+      ),
+    ).toEqual(["agent_id"]);
+    const twice = await uploadFile(owner.token, "Text.", "t.txt", {
+      agent_id: [agent.id, agent.id],
+    });
     expect(fieldPaths(await expectError(twice, 400, "VALIDATION_FAILED"))).toEqual(["agent_id"]);
   });
 });
@@ -63,14 +103,21 @@ describe("ingest metadata", () => {
     const owner = await signIn();
     const metadata = { source: "crm", year: 2024, public: true, reviewer: null };
     const json = await ingestText(owner.token, "The handbook.", { metadata });
-    const upload = await uploadFile(owner.token, "The price list.", "prices.txt", { metadata: JSON.stringify({ source: "upload", pages: 3 }) });
+    const upload = await uploadFile(owner.token, "The price list.", "prices.txt", {
+      metadata: JSON.stringify({ source: "upload", pages: 3 }),
+    });
     expect(upload.status).toBe(202);
     const { document_id } = (await upload.json()) as { document_id: string };
     const plain = await ingestText(owner.token, "No metadata here.");
 
     expect((await documentOf(owner.token, json.document_id)).metadata).toEqual(metadata);
-    expect((await documentOf(owner.token, document_id)).metadata).toEqual({ source: "upload", pages: 3 });
-    const list = DocumentListSchema.parse(await (await api("/api/v1/documents", { token: owner.token })).json());
+    expect((await documentOf(owner.token, document_id)).metadata).toEqual({
+      source: "upload",
+      pages: 3,
+    });
+    const list = DocumentListSchema.parse(
+      await (await api("/api/v1/documents", { token: owner.token })).json(),
+    );
     const byId = new Map(list.documents.map((d) => [d.id, d.metadata]));
     expect(byId.get(json.document_id)).toEqual(metadata);
     expect(byId.get(plain.document_id)).toEqual({});
@@ -81,7 +128,9 @@ describe("ingest metadata", () => {
   it("refuses metadata that is not an object, has too many keys or too long a key or value, naming the field", async () => {
     const owner = await signIn();
     const longKey = "k".repeat(METADATA_LIMITS.maxKeyChars + 1);
-    const tooMany = Object.fromEntries(Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, i]));
+    const tooMany = Object.fromEntries(
+      Array.from({ length: METADATA_LIMITS.maxKeys + 1 }, (_, i) => [`k${i}`, i]),
+    );
     const cases: [unknown, string][] = [
       ["source=crm", "metadata"],
       [[1, 2], "metadata"],
@@ -91,12 +140,25 @@ describe("ingest metadata", () => {
       [{ nested: { a: 1 } }, "metadata.nested"],
     ];
     for (const [metadata, field] of cases) {
-      const error = await expectError(await ingestJson(owner.token, { metadata }), 400, "VALIDATION_FAILED");
+      const error = await expectError(
+        await ingestJson(owner.token, { metadata }),
+        400,
+        "VALIDATION_FAILED",
+      );
       expect(fieldPaths(error), field).toEqual([field]);
       expect(error.message).toContain(field);
     }
-    for (const [text, field] of [["{not json", "metadata"], ['"a string"', "metadata"], [JSON.stringify(tooMany), "metadata"], [JSON.stringify({ note: "x".repeat(501) }), "metadata.note"]] as const) {
-      const error = await expectError(await uploadFile(owner.token, "Text.", "t.txt", { metadata: text }), 400, "VALIDATION_FAILED");
+    for (const [text, field] of [
+      ["{not json", "metadata"],
+      ['"a string"', "metadata"],
+      [JSON.stringify(tooMany), "metadata"],
+      [JSON.stringify({ note: "x".repeat(501) }), "metadata.note"],
+    ] as const) {
+      const error = await expectError(
+        await uploadFile(owner.token, "Text.", "t.txt", { metadata: text }),
+        400,
+        "VALIDATION_FAILED",
+      );
       expect(fieldPaths(error), text.slice(0, 30)).toEqual([field]);
     }
     expect(await documentRows(owner.userId)).toEqual([]);

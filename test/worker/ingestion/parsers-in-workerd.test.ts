@@ -9,7 +9,8 @@ import { parseDocument } from "../../../workers/ingestion/parse.ts";
 import { sniffKind } from "../../../workers/ingestion/sniff.ts";
 import { DOCX_TABLES_BASE64, PDF_MEMO_BASE64, fromBase64 } from "./fixtures.ts";
 
-const allText = (doc: { sections: { text: string }[] }) => doc.sections.map((s) => s.text).join("\n\n");
+const allText = (doc: { sections: { text: string }[] }) =>
+  doc.sections.map((s) => s.text).join("\n\n");
 
 describe("parsers inside workerd", () => {
   it("extracts the text of a PDF with unpdf, keeping its page number", async () => {
@@ -18,7 +19,9 @@ describe("parsers inside workerd", () => {
     const doc = await parseDocument(bytes, "pdf");
     expect(doc.pages).toBe(1);
     expect(doc.sections[0]?.page).toBe(1);
-    expect(allText(doc).replace(/\s+/g, " ")).toContain("There were 20,000 bottles of water, 10,000 blankets, and 200 laptops");
+    expect(allText(doc).replace(/\s+/g, " ")).toContain(
+      "There were 20,000 bottles of water, 10,000 blankets, and 200 laptops",
+    );
   });
 
   it("turns a DOCX into Markdown tables with mammoth", async () => {
@@ -30,11 +33,16 @@ describe("parsers inside workerd", () => {
   });
 
   it("reads Windows-1252 HTML without scripts or navigation", async () => {
-    const html = '<html><body><nav>Menu</nav><script>var x = 1;</script><h1>Café</h1><p>Preis: 15,50 \u20ac &amp; mehr</p></body></html>';
-    const bytes = new Uint8Array([...html].map((c) => (c === "\u20ac" ? 0x80 : c === "é" ? 0xe9 : c.charCodeAt(0))));
+    const html =
+      "<html><body><nav>Menu</nav><script>var x = 1;</script><h1>Café</h1><p>Preis: 15,50 \u20ac &amp; mehr</p></body></html>";
+    const bytes = new Uint8Array(
+      [...html].map((c) => (c === "\u20ac" ? 0x80 : c === "é" ? 0xe9 : c.charCodeAt(0))),
+    );
     expect(sniffKind(bytes)).toBe("html");
     const doc = await parseDocument(bytes, "html");
-    expect(doc.sections).toEqual([{ text: "Café\n\nPreis: 15,50 € & mehr", page: null, heading_path: ["Café"] }]);
+    expect(doc.sections).toEqual([
+      { text: "Café\n\nPreis: 15,50 € & mehr", page: null, heading_path: ["Café"] },
+    ]);
     expect(doc.warnings.join(" ")).toContain("Windows-1252");
   });
 

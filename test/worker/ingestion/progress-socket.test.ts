@@ -19,7 +19,12 @@ interface ProgressFrame {
 }
 
 const connect = (jobId: string, token: string | null) =>
-  exports.default.fetch(new Request(`${BASE}/ws/ingest/${jobId}${token === null ? "" : `?token=${encodeURIComponent(token)}`}`, { headers: { upgrade: "websocket" } }));
+  exports.default.fetch(
+    new Request(
+      `${BASE}/ws/ingest/${jobId}${token === null ? "" : `?token=${encodeURIComponent(token)}`}`,
+      { headers: { upgrade: "websocket" } },
+    ),
+  );
 
 /**
  * Opens the progress socket and collects its frames; `final` resolves with the first
@@ -39,13 +44,16 @@ async function listen(jobId: string, token: string) {
     });
   });
   const closed = new Promise<{ code: number; reason: string; framesBefore: number }>((resolve) => {
-    ws.addEventListener("close", (ev) => resolve({ code: ev.code, reason: ev.reason, framesBefore: frames.length }));
+    ws.addEventListener("close", (ev) =>
+      resolve({ code: ev.code, reason: ev.reason, framesBefore: frames.length }),
+    );
   });
   return { frames, final, closed, close: () => ws.close(1000, "done") };
 }
 
 /** Stages in the order first seen, without repeats. */
-const stagesOf = (frames: ProgressFrame[]) => frames.map((f) => f.data.stage).filter((s, i, all) => s !== all[i - 1]);
+const stagesOf = (frames: ProgressFrame[]) =>
+  frames.map((f) => f.data.stage).filter((s, i, all) => s !== all[i - 1]);
 
 describe("ingestion progress socket", () => {
   it("streams stored, parsing, chunking, embedding and a final completed frame, progress never going back", async () => {
@@ -56,7 +64,11 @@ describe("ingestion progress socket", () => {
     const final = await socket.final;
     // The job closes the socket itself after the final frame, with a normal close.
     const closed = await socket.closed;
-    expect(closed).toMatchObject({ code: 1000, reason: "The ingestion job has ended.", framesBefore: socket.frames.length });
+    expect(closed).toMatchObject({
+      code: 1000,
+      reason: "The ingestion job has ended.",
+      framesBefore: socket.frames.length,
+    });
     socket.close();
 
     for (const f of socket.frames) {
@@ -64,13 +76,25 @@ describe("ingestion progress socket", () => {
       expect(f.task_id).toBe(job.job_id);
       expect(IngestionProgressSchema.safeParse(f.data).success).toBe(true);
     }
-    expect(stagesOf(socket.frames)).toEqual(["stored", "parsing", "chunking", "embedding", "completed"]);
+    expect(stagesOf(socket.frames)).toEqual([
+      "stored",
+      "parsing",
+      "chunking",
+      "embedding",
+      "completed",
+    ]);
     const progress = socket.frames.map((f) => f.data.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     const embedding = socket.frames.filter((f) => f.data.stage === "embedding");
     expect(embedding.length).toBeGreaterThan(2); // one frame per batch: "k of n"
     expect(embedding.at(-1)?.data.message).toMatch(/^Embedded and indexed (\d+) of \1 batches$/);
-    expect(final.data).toMatchObject({ status: "completed", progress: 1, error: null, job_id: job.job_id, document_id: job.document_id });
+    expect(final.data).toMatchObject({
+      status: "completed",
+      progress: 1,
+      error: null,
+      job_id: job.job_id,
+      document_id: job.document_id,
+    });
     expect(final.data.total_chunks).toBeGreaterThan(128);
     expect(final.data.chunks_processed).toBe(final.data.total_chunks);
     expect(socket.frames.at(-1)).toBe(final);
@@ -83,7 +107,12 @@ describe("ingestion progress socket", () => {
     await drain(job.job_id);
     const final = await socket.final;
     socket.close();
-    expect(final.data).toMatchObject({ status: "error", stage: "failed", progress: 1, error: { code: "NO_EXTRACTABLE_TEXT" } });
+    expect(final.data).toMatchObject({
+      status: "error",
+      stage: "failed",
+      progress: 1,
+      error: { code: "NO_EXTRACTABLE_TEXT" },
+    });
     expect(final.data.error?.message).toMatch(/no extractable text/i);
   });
 
@@ -104,7 +133,14 @@ describe("ingestion progress socket", () => {
     const job = await ingestText(owner.token, sentences(20));
     await expectError(await connect(job.job_id, null), 401, "UNAUTHENTICATED");
     await expectError(await connect(job.job_id, (await signIn()).token), 404, "JOB_NOT_FOUND");
-    await expectError(await connect(job.job_id, await mintToken({ sub: owner.userId }, { secret: "another-secret-0123456789abcdef0123" })), 401, "UNAUTHENTICATED");
+    await expectError(
+      await connect(
+        job.job_id,
+        await mintToken({ sub: owner.userId }, { secret: "another-secret-0123456789abcdef0123" }),
+      ),
+      401,
+      "UNAUTHENTICATED",
+    );
     await expectError(await connect(crypto.randomUUID(), owner.token), 404, "JOB_NOT_FOUND");
     await drain(job.job_id);
   });

@@ -11,7 +11,19 @@ import { chunkDocument } from "../../../workers/ingestion/chunk.ts";
 import { parseDocument } from "../../../workers/ingestion/parse.ts";
 import { chunkId } from "../../../workers/services/ingestion/actions.ts";
 import { signIn } from "../helpers.ts";
-import { deliver, documentRows, drain, holdPipelineQueues, ingestText, jobStub, r2Keys, sentences, status, storedChunks, take } from "./pipeline.ts";
+import {
+  deliver,
+  documentRows,
+  drain,
+  holdPipelineQueues,
+  ingestText,
+  jobStub,
+  r2Keys,
+  sentences,
+  status,
+  storedChunks,
+  take,
+} from "./pipeline.ts";
 
 holdPipelineQueues();
 
@@ -35,16 +47,32 @@ async function expectExactlyOnce(run: Awaited<ReturnType<typeof start>>) {
   const expected = await expectedChunks();
   expect(expected.length).toBeGreaterThan(128); // at least three embedding batches
   const progress = await status(run.token, run.job_id);
-  expect(progress).toMatchObject({ status: "completed", total_chunks: expected.length, chunks_processed: expected.length });
+  expect(progress).toMatchObject({
+    status: "completed",
+    total_chunks: expected.length,
+    chunks_processed: expected.length,
+  });
   const rows = await storedChunks(run.userId, run.document_id);
   expect(rows.map((r) => r.text)).toEqual(expected);
   expect(rows.map((r) => r.id)).toEqual(expected.map((_, i) => chunkId(run.document_id, i)));
-  expect(await documentRows(run.userId)).toEqual([expect.objectContaining({ id: run.document_id, status: "completed", chunk_count: expected.length })]);
-  expect(await r2Keys(run.userId)).toEqual([`tenants/${run.userId}/documents/${run.document_id}/original`]);
+  expect(await documentRows(run.userId)).toEqual([
+    expect.objectContaining({
+      id: run.document_id,
+      status: "completed",
+      chunk_count: expected.length,
+    }),
+  ]);
+  expect(await r2Keys(run.userId)).toEqual([
+    `tenants/${run.userId}/documents/${run.document_id}/original`,
+  ]);
 }
 
 /** `env` with one method of one binding replaced, for a crash at a chosen point. */
-function envWith(binding: "DOCUMENTS" | "EMBEDDING_QUEUE", method: string, replacement: (...args: never[]) => unknown): WorkerEnv {
+function envWith(
+  binding: "DOCUMENTS" | "EMBEDDING_QUEUE",
+  method: string,
+  replacement: (...args: never[]) => unknown,
+): WorkerEnv {
   const real = env[binding];
   const wrapped = new Proxy(real, {
     get: (target, prop) => {
@@ -63,7 +91,12 @@ function envWithJobFailing(method: string): WorkerEnv {
     idFromName: (name: string) => ns.idFromName(name),
     get: (id: DurableObjectId) => {
       const stub = ns.get(id);
-      return new Proxy(stub, { get: (target, prop) => (prop === method ? () => Promise.reject(new Error("crashed before reporting")) : (Reflect.get(target, prop) as unknown)) });
+      return new Proxy(stub, {
+        get: (target, prop) =>
+          prop === method
+            ? () => Promise.reject(new Error("crashed before reporting"))
+            : (Reflect.get(target, prop) as unknown),
+      });
     },
   };
   return { ...env, INGESTION_JOB: namespace as unknown as WorkerEnv["INGESTION_JOB"] };
@@ -79,7 +112,8 @@ describe("ingestion under duplicate and interrupted deliveries", () => {
     // The second delivery found the job chunked and queued the pending batches again.
     expect(batches.length % 2).toBe(0);
     const doubled = [...batches, ...batches].reverse();
-    for (let i = 0; i < doubled.length; i += 5) expect((await deliver("embedding", doubled.slice(i, i + 5))).retries).toBe(0);
+    for (let i = 0; i < doubled.length; i += 5)
+      expect((await deliver("embedding", doubled.slice(i, i + 5))).retries).toBe(0);
     expect(await deliver("ingestion", [process])).toEqual({ acks: 1, retries: 0 });
     expect(take("embedding", run.job_id)).toEqual([]);
     await expectExactlyOnce(run);
@@ -93,7 +127,10 @@ describe("ingestion under duplicate and interrupted deliveries", () => {
       if (++puts === 2) return Promise.reject(new Error("crashed mid-stage"));
       return env.DOCUMENTS.put(...(args as unknown as Parameters<R2Bucket["put"]>));
     });
-    expect(await deliver("ingestion", [process], { env: crashing })).toEqual({ acks: 0, retries: 1 });
+    expect(await deliver("ingestion", [process], { env: crashing })).toEqual({
+      acks: 0,
+      retries: 1,
+    });
     expect(take("embedding", run.job_id)).toEqual([]);
     expect((await status(run.token, run.job_id)).status).toBe("processing");
     await deliver("ingestion", [process], { attempts: 2 });
@@ -104,8 +141,13 @@ describe("ingestion under duplicate and interrupted deliveries", () => {
   it("queues the batches again when the stage crashed after chunking but before queueing them", async () => {
     const run = await start();
     const [process] = take("ingestion", run.job_id);
-    const crashing = envWith("EMBEDDING_QUEUE", "sendBatch", () => Promise.reject(new Error("queue unavailable")));
-    expect(await deliver("ingestion", [process], { env: crashing })).toEqual({ acks: 0, retries: 1 });
+    const crashing = envWith("EMBEDDING_QUEUE", "sendBatch", () =>
+      Promise.reject(new Error("queue unavailable")),
+    );
+    expect(await deliver("ingestion", [process], { env: crashing })).toEqual({
+      acks: 0,
+      retries: 1,
+    });
     expect((await status(run.token, run.job_id)).stage).toBe("embedding");
     await deliver("ingestion", [process], { attempts: 2 });
     await drain(run.job_id);
@@ -117,7 +159,10 @@ describe("ingestion under duplicate and interrupted deliveries", () => {
     await deliver("ingestion", take("ingestion", run.job_id));
     const batches = take("embedding", run.job_id);
     const crashing = envWithJobFailing("batchDone");
-    expect(await deliver("embedding", batches.slice(0, 2), { env: crashing })).toEqual({ acks: 0, retries: 2 });
+    expect(await deliver("embedding", batches.slice(0, 2), { env: crashing })).toEqual({
+      acks: 0,
+      retries: 2,
+    });
     const partial = await storedChunks(run.userId, run.document_id);
     expect(partial.length).toBe(128);
     expect((await status(run.token, run.job_id)).chunks_processed).toBe(0);

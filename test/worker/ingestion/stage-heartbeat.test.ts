@@ -9,7 +9,15 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { WorkerEnv } from "../../../workers/env.ts";
 import { signIn } from "../helpers.ts";
-import { deliver, holdPipelineQueues, ingestText, jobStub, sentences, status, take } from "./pipeline.ts";
+import {
+  deliver,
+  holdPipelineQueues,
+  ingestText,
+  jobStub,
+  sentences,
+  status,
+  take,
+} from "./pipeline.ts";
 
 holdPipelineQueues();
 
@@ -18,7 +26,8 @@ function slowStorage(hold: RegExp, gate: Promise<void>): WorkerEnv {
   const documents = new Proxy(env.DOCUMENTS, {
     get: (target, prop) => {
       const value: unknown = Reflect.get(target, prop);
-      if (prop !== "get" || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+      if (prop !== "get" || typeof value !== "function")
+        return typeof value === "function" ? value.bind(target) : value;
       return async (key: string, ...rest: unknown[]) => {
         if (hold.test(key)) await gate;
         return (value as (...a: unknown[]) => unknown).call(target, key, ...rest);
@@ -44,7 +53,9 @@ describe("a running stage's heartbeat", () => {
     const since = (await jobStub(run.job_id).getState())?.alive_at ?? 0;
     let open = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const delivered = deliver("ingestion", take("ingestion", run.job_id), { env: slowStorage(/\/original$/, gate) });
+    const delivered = deliver("ingestion", take("ingestion", run.job_id), {
+      env: slowStorage(/\/original$/, gate),
+    });
     const first = await heartbeatAfter(run.job_id, since);
     expect(await heartbeatAfter(run.job_id, first)).toBeGreaterThan(first); // it keeps beating while it waits
     open();
@@ -58,7 +69,9 @@ describe("a running stage's heartbeat", () => {
     await deliver("ingestion", take("ingestion", run.job_id));
     const since = (await jobStub(run.job_id).getState())?.alive_at ?? 0;
     const [batch] = take("embedding", run.job_id);
-    expect(await deliver("embedding", [batch], { env: { ...env, INGESTION_WATCHDOG_MS: "100" } })).toEqual({ acks: 1, retries: 0 });
+    expect(
+      await deliver("embedding", [batch], { env: { ...env, INGESTION_WATCHDOG_MS: "100" } }),
+    ).toEqual({ acks: 1, retries: 0 });
     expect((await jobStub(run.job_id).getState())?.alive_at).toBeGreaterThan(since);
   });
 });

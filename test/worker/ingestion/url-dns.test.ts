@@ -10,10 +10,16 @@ import type { Resolver } from "../../../workers/ingestion/dns-resolve.ts";
 import { fetchPublicUrl, UrlFetchError } from "../../../workers/ingestion/url-fetch.ts";
 import type { FetchFn } from "../../../workers/ingestion/url-fetch.ts";
 
-const dnsJson = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/dns-json" } });
+const dnsJson = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/dns-json" },
+  });
 
 /** A DoH endpoint answering from a table of name -> type -> answer records, recording each question. */
-function fakeDoh(table: Record<string, { A?: string[]; AAAA?: string[]; CNAME?: string; status?: number }>) {
+function fakeDoh(
+  table: Record<string, { A?: string[]; AAAA?: string[]; CNAME?: string; status?: number }>,
+) {
   const asked: Array<{ url: URL; accept: string | null }> = [];
   const fetch: FetchFn = (input, init) => {
     const url = new URL(input);
@@ -24,16 +30,35 @@ function fakeDoh(table: Record<string, { A?: string[]; AAAA?: string[]; CNAME?: 
     if (!entry) return Promise.resolve(dnsJson({ Status: 3, Question: [{ name, type: 1 }] }));
     const records = [
       ...(entry.CNAME ? [{ name, type: 5, TTL: 60, data: `${entry.CNAME}.` }] : []),
-      ...(entry[type] ?? []).map((data) => ({ name: entry.CNAME ?? name, type: type === "A" ? 1 : 28, TTL: 60, data })),
+      ...(entry[type] ?? []).map((data) => ({
+        name: entry.CNAME ?? name,
+        type: type === "A" ? 1 : 28,
+        TTL: 60,
+        data,
+      })),
     ];
-    return Promise.resolve(dnsJson({ Status: entry.status ?? 0, TC: false, RD: true, RA: true, AD: false, CD: false, Answer: records }));
+    return Promise.resolve(
+      dnsJson({
+        Status: entry.status ?? 0,
+        TC: false,
+        RD: true,
+        RA: true,
+        AD: false,
+        CD: false,
+        Answer: records,
+      }),
+    );
   };
   return { fetch, asked };
 }
 
 async function failure(promise: Promise<unknown>): Promise<UrlFetchError> {
-  const err: unknown = await promise.then(() => null, (e: unknown) => e);
-  if (!(err instanceof UrlFetchError)) throw new Error(`expected a UrlFetchError, got ${String(err)}`);
+  const err: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof UrlFetchError))
+    throw new Error(`expected a UrlFetchError, got ${String(err)}`);
   return err;
 }
 
@@ -49,10 +74,25 @@ function untouchable() {
 
 describe("dohResolver", () => {
   it("asks for A and AAAA with accept: application/dns-json and returns both, skipping the CNAME chain", async () => {
-    const doh = fakeDoh({ "docs.example.com": { CNAME: "cdn.example.net", A: ["93.184.215.14"], AAAA: ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"] } });
-    const addresses = await dohResolver({ url: "https://dns.example/dns-query", fetch: doh.fetch })("docs.example.com");
+    const doh = fakeDoh({
+      "docs.example.com": {
+        CNAME: "cdn.example.net",
+        A: ["93.184.215.14"],
+        AAAA: ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+      },
+    });
+    const addresses = await dohResolver({ url: "https://dns.example/dns-query", fetch: doh.fetch })(
+      "docs.example.com",
+    );
     expect(addresses).toEqual(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]);
-    expect(doh.asked.map((q) => `${q.url.origin}${q.url.pathname}?${q.url.searchParams.get("name")}/${q.url.searchParams.get("type")}`).sort()).toEqual([
+    expect(
+      doh.asked
+        .map(
+          (q) =>
+            `${q.url.origin}${q.url.pathname}?${q.url.searchParams.get("name")}/${q.url.searchParams.get("type")}`,
+        )
+        .sort(),
+    ).toEqual([
       "https://dns.example/dns-query?docs.example.com/A",
       "https://dns.example/dns-query?docs.example.com/AAAA",
     ]);
@@ -71,7 +111,10 @@ describe("dohResolver", () => {
       () => Promise.reject(new TypeError("Network connection lost.")),
     ];
     for (const fetch of cases) {
-      const err: unknown = await dohResolver({ fetch })("example.com").then(() => null, (e: unknown) => e);
+      const err: unknown = await dohResolver({ fetch })("example.com").then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(DnsLookupError);
     }
   });
@@ -89,36 +132,71 @@ describe("fetchPublicUrl checks where a host name resolves", () => {
     ["one private address among public ones", { A: ["93.184.215.14", "10.0.0.7"] }, "private"],
   ];
 
-  it.each(PRIVATE)("refuses a name resolving to %s, without a request to it", async (_label, answers, words) => {
-    const doh = fakeDoh({ "innocent.example.com": answers });
-    const remote = untouchable();
-    const err = await failure(fetchPublicUrl("https://innocent.example.com/report.pdf", { fetch: remote.fetch, resolve: dohResolver({ fetch: doh.fetch }) }));
-    expect(err.code).toBe("URL_NOT_ALLOWED");
-    expect(err.message).toMatch(/^This URL cannot be ingested: innocent\.example\.com resolves to /);
-    expect(err.message).toContain(words);
-    expect(remote.calls).toEqual([]);
-  });
+  it.each(PRIVATE)(
+    "refuses a name resolving to %s, without a request to it",
+    async (_label, answers, words) => {
+      const doh = fakeDoh({ "innocent.example.com": answers });
+      const remote = untouchable();
+      const err = await failure(
+        fetchPublicUrl("https://innocent.example.com/report.pdf", {
+          fetch: remote.fetch,
+          resolve: dohResolver({ fetch: doh.fetch }),
+        }),
+      );
+      expect(err.code).toBe("URL_NOT_ALLOWED");
+      expect(err.message).toMatch(
+        /^This URL cannot be ingested: innocent\.example\.com resolves to /,
+      );
+      expect(err.message).toContain(words);
+      expect(remote.calls).toEqual([]);
+    },
+  );
 
   it("refuses a redirect to a name that resolves to a private address, at that hop", async () => {
-    const doh = fakeDoh({ "files.example.com": { A: ["93.184.215.14"] }, "rebind.example.org": { A: ["127.0.0.1"] } });
+    const doh = fakeDoh({
+      "files.example.com": { A: ["93.184.215.14"] },
+      "rebind.example.org": { A: ["127.0.0.1"] },
+    });
     const calls: string[] = [];
     const fetch: FetchFn = (url) => {
       calls.push(url);
-      return Promise.resolve(new Response(null, { status: 302, headers: { location: "http://rebind.example.org:8080/admin" } }));
+      return Promise.resolve(
+        new Response(null, {
+          status: 302,
+          headers: { location: "http://rebind.example.org:8080/admin" },
+        }),
+      );
     };
-    const err = await failure(fetchPublicUrl("https://files.example.com/doc", { fetch, resolve: dohResolver({ fetch: doh.fetch }) }));
+    const err = await failure(
+      fetchPublicUrl("https://files.example.com/doc", {
+        fetch,
+        resolve: dohResolver({ fetch: doh.fetch }),
+      }),
+    );
     expect(err.code).toBe("URL_NOT_ALLOWED");
-    expect(err.message).toBe("The URL redirected to an address that cannot be fetched: rebind.example.org resolves to 127.0.0.1, which is not a public address: it is a loopback (127.0.0.0/8) address.");
+    expect(err.message).toBe(
+      "The URL redirected to an address that cannot be fetched: rebind.example.org resolves to 127.0.0.1, which is not a public address: it is a loopback (127.0.0.0/8) address.",
+    );
     expect(calls).toEqual(["https://files.example.com/doc"]);
   });
 
   it("fetches nothing when the name cannot be looked up, or has no address", async () => {
     const remote = untouchable();
-    const down: Resolver = () => Promise.reject(new DnsLookupError("the DNS resolver answered HTTP 503"));
-    const lookup = await failure(fetchPublicUrl("https://example.com/doc", { fetch: remote.fetch, resolve: down }));
+    const down: Resolver = () =>
+      Promise.reject(new DnsLookupError("the DNS resolver answered HTTP 503"));
+    const lookup = await failure(
+      fetchPublicUrl("https://example.com/doc", { fetch: remote.fetch, resolve: down }),
+    );
     expect(lookup.code).toBe("URL_FETCH_FAILED");
-    expect(lookup.message).toBe("Could not look up the address of example.com: the DNS resolver answered HTTP 503. Try again later, or upload the file instead.");
-    const missing = await failure(fetchPublicUrl("https://nowhere.example.com/doc", { fetch: remote.fetch, resolve: dohResolver({ fetch: fakeDoh({}).fetch }) }));
+    expect(lookup.message).toBe(
+      "Could not look up the address of example.com: the DNS resolver answered HTTP 503. Try again later, or upload the file instead.",
+    );
+    const missing = await failure(
+      fetchPublicUrl("https://nowhere.example.com/doc", {
+        fetch: remote.fetch,
+        resolve: dohResolver({ fetch: fakeDoh({}).fetch }),
+      }),
+    );
     expect(missing.code).toBe("URL_FETCH_FAILED");
     expect(missing.message).toContain("has no address");
     expect(remote.calls).toEqual([]);

@@ -112,7 +112,8 @@ describe("checkUrl", () => {
 });
 
 /** Every name resolves to one public address (example.com's): the host checks pass. */
-const publicDns: Resolver = () => Promise.resolve(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]);
+const publicDns: Resolver = () =>
+  Promise.resolve(["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"]);
 
 type Reply = Response | (() => Promise<Response>);
 
@@ -128,11 +129,16 @@ function fakeRemote(routes: Record<string, Reply>) {
   return { fetch, calls };
 }
 
-const redirect = (location: string, status = 302) => new Response(null, { status, headers: { location } });
+const redirect = (location: string, status = 302) =>
+  new Response(null, { status, headers: { location } });
 
 async function failure(promise: Promise<unknown>): Promise<UrlFetchError> {
-  const err: unknown = await promise.then(() => null, (e: unknown) => e);
-  if (!(err instanceof UrlFetchError)) throw new Error(`expected a UrlFetchError, got ${String(err)}`);
+  const err: unknown = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof UrlFetchError))
+    throw new Error(`expected a UrlFetchError, got ${String(err)}`);
   return err;
 }
 
@@ -155,30 +161,59 @@ describe("fetchPublicUrl", () => {
   it("follows public redirects manually and returns the body, type, final URL and file name", async () => {
     const remote = fakeRemote({
       "https://example.com/share": redirect("https://cdn.example.net/files/Q3%20report.pdf", 301),
-      "https://cdn.example.net/files/Q3%20report.pdf": new Response("%PDF-1.7", { headers: { "content-type": "application/pdf" } }),
+      "https://cdn.example.net/files/Q3%20report.pdf": new Response("%PDF-1.7", {
+        headers: { "content-type": "application/pdf" },
+      }),
     });
-    const doc = await fetchPublicUrl("https://example.com/share", { fetch: remote.fetch, resolve: publicDns });
+    const doc = await fetchPublicUrl("https://example.com/share", {
+      fetch: remote.fetch,
+      resolve: publicDns,
+    });
     expect(new TextDecoder().decode(doc.bytes)).toBe("%PDF-1.7");
-    expect(doc).toMatchObject({ contentType: "application/pdf", finalUrl: "https://cdn.example.net/files/Q3%20report.pdf", filename: "Q3 report.pdf" });
+    expect(doc).toMatchObject({
+      contentType: "application/pdf",
+      finalUrl: "https://cdn.example.net/files/Q3%20report.pdf",
+      filename: "Q3 report.pdf",
+    });
     expect(remote.calls.map((c) => c.init.redirect)).toEqual(["manual", "manual"]);
   });
 
   it("takes the file name from Content-Disposition, preferring filename*", async () => {
     const disposition = `attachment; filename="fallback.txt"; filename*=UTF-8''Pr%C3%A9sentation%20finale.docx`;
-    const remote = fakeRemote({ "https://example.com/dl?id=7": new Response("x", { headers: { "content-disposition": disposition } }) });
-    expect((await fetchPublicUrl("https://example.com/dl?id=7", { fetch: remote.fetch, resolve: publicDns })).filename).toBe("Présentation finale.docx");
+    const remote = fakeRemote({
+      "https://example.com/dl?id=7": new Response("x", {
+        headers: { "content-disposition": disposition },
+      }),
+    });
+    expect(
+      (
+        await fetchPublicUrl("https://example.com/dl?id=7", {
+          fetch: remote.fetch,
+          resolve: publicDns,
+        })
+      ).filename,
+    ).toBe("Présentation finale.docx");
   });
 
   it("refuses a private first URL without making any request", async () => {
     const remote = fakeRemote({});
-    const err = await failure(fetchPublicUrl("http://169.254.169.254/latest/meta-data/", { fetch: remote.fetch, resolve: publicDns }));
+    const err = await failure(
+      fetchPublicUrl("http://169.254.169.254/latest/meta-data/", {
+        fetch: remote.fetch,
+        resolve: publicDns,
+      }),
+    );
     expect(err.code).toBe("URL_NOT_ALLOWED");
     expect(remote.calls).toHaveLength(0);
   });
 
   it("refuses a redirect to a private address and never requests it", async () => {
-    const remote = fakeRemote({ "https://example.com/doc": redirect("http://[::ffff:127.0.0.1]:8080/admin") });
-    const err = await failure(fetchPublicUrl("https://example.com/doc", { fetch: remote.fetch, resolve: publicDns }));
+    const remote = fakeRemote({
+      "https://example.com/doc": redirect("http://[::ffff:127.0.0.1]:8080/admin"),
+    });
+    const err = await failure(
+      fetchPublicUrl("https://example.com/doc", { fetch: remote.fetch, resolve: publicDns }),
+    );
     expect(err.code).toBe("URL_NOT_ALLOWED");
     expect(err.message).toContain("redirected to an address that cannot be fetched");
     expect(remote.calls.map((c) => c.url)).toEqual(["https://example.com/doc"]);
@@ -190,26 +225,65 @@ describe("fetchPublicUrl", () => {
       "https://example.com/files/doc.txt": new Response("hello"),
       "https://example.com/sneaky": redirect("//169.254.169.254/latest/meta-data/"),
     });
-    expect((await fetchPublicUrl("https://example.com/a/start", { fetch: remote.fetch, resolve: publicDns })).finalUrl).toBe("https://example.com/files/doc.txt");
-    expect((await failure(fetchPublicUrl("https://example.com/sneaky", { fetch: remote.fetch, resolve: publicDns }))).code).toBe("URL_NOT_ALLOWED");
+    expect(
+      (
+        await fetchPublicUrl("https://example.com/a/start", {
+          fetch: remote.fetch,
+          resolve: publicDns,
+        })
+      ).finalUrl,
+    ).toBe("https://example.com/files/doc.txt");
+    expect(
+      (
+        await failure(
+          fetchPublicUrl("https://example.com/sneaky", { fetch: remote.fetch, resolve: publicDns }),
+        )
+      ).code,
+    ).toBe("URL_NOT_ALLOWED");
   });
 
   it("follows up to maxRedirects hops and refuses one more", async () => {
     const chain = (length: number) => {
-      const routes: Record<string, Reply> = { [`https://example.com/${length}`]: new Response("end") };
+      const routes: Record<string, Reply> = {
+        [`https://example.com/${length}`]: new Response("end"),
+      };
       for (let i = 0; i < length; i++) routes[`https://example.com/${i}`] = redirect(`/${i + 1}`);
       return fakeRemote(routes);
     };
-    expect((await fetchPublicUrl("https://example.com/0", { maxRedirects: 3, fetch: chain(3).fetch, resolve: publicDns })).finalUrl).toBe("https://example.com/3");
-    const err = await failure(fetchPublicUrl("https://example.com/0", { maxRedirects: 3, fetch: chain(4).fetch, resolve: publicDns }));
+    expect(
+      (
+        await fetchPublicUrl("https://example.com/0", {
+          maxRedirects: 3,
+          fetch: chain(3).fetch,
+          resolve: publicDns,
+        })
+      ).finalUrl,
+    ).toBe("https://example.com/3");
+    const err = await failure(
+      fetchPublicUrl("https://example.com/0", {
+        maxRedirects: 3,
+        fetch: chain(4).fetch,
+        resolve: publicDns,
+      }),
+    );
     expect(err.code).toBe("URL_FETCH_FAILED");
     expect(err.message).toContain("more than 3 times");
   });
 
   it("refuses a declared Content-Length over the cap without reading the body", async () => {
     const { body, seen } = endlessBody(new Uint8Array(1024));
-    const remote = fakeRemote({ "https://example.com/big.pdf": new Response(body, { headers: { "content-length": String(10 * 1024 * 1024) } }) });
-    const err = await failure(fetchPublicUrl("https://example.com/big.pdf", { maxBytes: 1024 * 1024, fetch: remote.fetch, resolve: publicDns }));
+    const remote = fakeRemote({
+      "https://example.com/big.pdf": new Response(body, {
+        headers: { "content-length": String(10 * 1024 * 1024) },
+      }),
+    });
+    const err = await failure(
+      fetchPublicUrl("https://example.com/big.pdf", {
+        maxBytes: 1024 * 1024,
+        fetch: remote.fetch,
+        resolve: publicDns,
+      }),
+    );
     expect(err.code).toBe("URL_TOO_LARGE");
     expect(err.message).toContain("10 MB");
     expect(seen.pulled).toBeLessThanOrEqual(1024);
@@ -218,7 +292,13 @@ describe("fetchPublicUrl", () => {
   it("stops streaming and cancels the body once it passes the cap", async () => {
     const { body, seen } = endlessBody(new Uint8Array(64 * 1024));
     const remote = fakeRemote({ "https://example.com/stream": new Response(body) });
-    const err = await failure(fetchPublicUrl("https://example.com/stream", { maxBytes: 200 * 1024, fetch: remote.fetch, resolve: publicDns }));
+    const err = await failure(
+      fetchPublicUrl("https://example.com/stream", {
+        maxBytes: 200 * 1024,
+        fetch: remote.fetch,
+        resolve: publicDns,
+      }),
+    );
     expect(err.code).toBe("URL_TOO_LARGE");
     expect(seen.cancelled).toBe(true);
     expect(seen.pulled).toBeLessThan(1024 * 1024);
@@ -231,7 +311,13 @@ describe("fetchPublicUrl", () => {
         signal = init.signal ?? undefined;
         signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
       });
-    const err = await failure(fetchPublicUrl("https://example.com/slow", { timeoutMs: 20, fetch: hang, resolve: publicDns }));
+    const err = await failure(
+      fetchPublicUrl("https://example.com/slow", {
+        timeoutMs: 20,
+        fetch: hang,
+        resolve: publicDns,
+      }),
+    );
     expect(err.code).toBe("URL_TIMEOUT");
     expect(signal?.aborted).toBe(true);
   });
@@ -239,20 +325,46 @@ describe("fetchPublicUrl", () => {
   it("times out a body that stalls after the headers", async () => {
     const stalled = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new Uint8Array(10)) });
     const remote = fakeRemote({ "https://example.com/stall": new Response(stalled) });
-    expect((await failure(fetchPublicUrl("https://example.com/stall", { timeoutMs: 20, fetch: remote.fetch, resolve: publicDns }))).code).toBe("URL_TIMEOUT");
+    expect(
+      (
+        await failure(
+          fetchPublicUrl("https://example.com/stall", {
+            timeoutMs: 20,
+            fetch: remote.fetch,
+            resolve: publicDns,
+          }),
+        )
+      ).code,
+    ).toBe("URL_TIMEOUT");
   });
 
   it("names the remote's HTTP status when it is not a success", async () => {
-    const remote = fakeRemote({ "https://example.com/gone.pdf": new Response("nope", { status: 404, statusText: "Not Found" }) });
-    const err = await failure(fetchPublicUrl("https://example.com/gone.pdf", { fetch: remote.fetch, resolve: publicDns }));
+    const remote = fakeRemote({
+      "https://example.com/gone.pdf": new Response("nope", {
+        status: 404,
+        statusText: "Not Found",
+      }),
+    });
+    const err = await failure(
+      fetchPublicUrl("https://example.com/gone.pdf", { fetch: remote.fetch, resolve: publicDns }),
+    );
     expect(err.code).toBe("URL_FETCH_FAILED");
-    expect(err.message).toBe("example.com answered HTTP 404 Not Found for this URL; check the address.");
+    expect(err.message).toBe(
+      "example.com answered HTTP 404 Not Found for this URL; check the address.",
+    );
   });
 
   it("reports a network failure as one line naming the host, without a stack", async () => {
-    const remote = fakeRemote({ "https://example.com/x": () => Promise.reject(new TypeError("Network connection lost.\n    at internal")) });
-    const err = await failure(fetchPublicUrl("https://example.com/x", { fetch: remote.fetch, resolve: publicDns }));
+    const remote = fakeRemote({
+      "https://example.com/x": () =>
+        Promise.reject(new TypeError("Network connection lost.\n    at internal")),
+    });
+    const err = await failure(
+      fetchPublicUrl("https://example.com/x", { fetch: remote.fetch, resolve: publicDns }),
+    );
     expect(err.code).toBe("URL_FETCH_FAILED");
-    expect(err.message).toBe("Could not download from example.com: Network connection lost. Check the address, or upload the file instead.");
+    expect(err.message).toBe(
+      "Could not download from example.com: Network connection lost. Check the address, or upload the file instead.",
+    );
   });
 });

@@ -48,7 +48,11 @@ describe("URL ingestion through the route", () => {
     const owner = await signIn();
     const fetchSpy = vi.spyOn(globalThis, "fetch");
     for (const url of REFUSED) {
-      const error = await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url } }), 400, "URL_NOT_ALLOWED");
+      const error = await expectError(
+        await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url } }),
+        400,
+        "URL_NOT_ALLOWED",
+      );
       expect(error.message, url).toMatch(/^This URL cannot be ingested: /);
       expect(error.fields?.[0]?.field, url).toBe("url");
     }
@@ -59,8 +63,24 @@ describe("URL ingestion through the route", () => {
 
   it("refuses a URL and content sent together, and a URL that is not a URL", async () => {
     const owner = await signIn();
-    await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url: "https://example.com/a.txt", content: "hello" } }), 400, "VALIDATION_FAILED");
-    await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url: "not a url" } }), 400, "URL_NOT_ALLOWED");
+    await expectError(
+      await api("/api/v1/ingest", {
+        method: "POST",
+        token: owner.token,
+        json: { url: "https://example.com/a.txt", content: "hello" },
+      }),
+      400,
+      "VALIDATION_FAILED",
+    );
+    await expectError(
+      await api("/api/v1/ingest", {
+        method: "POST",
+        token: owner.token,
+        json: { url: "not a url" },
+      }),
+      400,
+      "URL_NOT_ALLOWED",
+    );
     expect(await documentRows(owner.userId)).toEqual([]);
   });
 
@@ -72,13 +92,26 @@ describe("URL ingestion through the route", () => {
       requested.push(url.origin + url.pathname);
       if (url.origin === "https://cloudflare-dns.com") {
         const type = url.searchParams.get("type");
-        const answer = type === "A" ? [{ name: "docs.attacker.example", type: 1, TTL: 0, data: "127.0.0.1" }] : [];
+        const answer =
+          type === "A"
+            ? [{ name: "docs.attacker.example", type: 1, TTL: 0, data: "127.0.0.1" }]
+            : [];
         return Promise.resolve(Response.json({ Status: 0, Answer: answer }));
       }
       return Promise.resolve(new Response("internal admin page"));
     });
-    const error = await expectError(await api("/api/v1/ingest", { method: "POST", token: owner.token, json: { url: "http://docs.attacker.example:8080/page" } }), 400, "URL_NOT_ALLOWED");
-    expect(error.message).toBe("This URL cannot be ingested: docs.attacker.example resolves to 127.0.0.1, which is not a public address: it is a loopback (127.0.0.0/8) address.");
+    const error = await expectError(
+      await api("/api/v1/ingest", {
+        method: "POST",
+        token: owner.token,
+        json: { url: "http://docs.attacker.example:8080/page" },
+      }),
+      400,
+      "URL_NOT_ALLOWED",
+    );
+    expect(error.message).toBe(
+      "This URL cannot be ingested: docs.attacker.example resolves to 127.0.0.1, which is not a public address: it is a loopback (127.0.0.0/8) address.",
+    );
     expect(requested.filter((u) => !u.startsWith("https://cloudflare-dns.com"))).toEqual([]);
     expect(requested).toContain("https://cloudflare-dns.com/dns-query");
     expect(await documentRows(owner.userId)).toEqual([]);

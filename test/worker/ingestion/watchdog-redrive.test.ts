@@ -10,7 +10,20 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { watchdogMs } from "../../../workers/services/ingestion/watchdog.ts";
 import { signIn } from "../helpers.ts";
-import { ageJob, deliver, documentRows, drain, holdPipelineQueues, ingestText, jobStub, r2Keys, sentences, status, storedChunks, take } from "./pipeline.ts";
+import {
+  ageJob,
+  deliver,
+  documentRows,
+  drain,
+  holdPipelineQueues,
+  ingestText,
+  jobStub,
+  r2Keys,
+  sentences,
+  status,
+  storedChunks,
+  take,
+} from "./pipeline.ts";
 
 holdPipelineQueues();
 
@@ -45,13 +58,21 @@ describe("the ingestion watchdog re-drives lost work", () => {
     expect(take("ingestion", run.job_id)).toHaveLength(1); // lost in the crash
     await silenceThenAlarm(run.job_id);
     const resent = take("ingestion", run.job_id);
-    expect(resent.map((a) => a.data)).toEqual([{ job_id: run.job_id, document_id: run.document_id }]);
-    expect(await status(run.token, run.job_id)).toMatchObject({ status: "processing", stage: "stored", message: WAITING_AGAIN });
+    expect(resent.map((a) => a.data)).toEqual([
+      { job_id: run.job_id, document_id: run.document_id },
+    ]);
+    expect(await status(run.token, run.job_id)).toMatchObject({
+      status: "processing",
+      stage: "stored",
+      message: WAITING_AGAIN,
+    });
     await deliver("ingestion", resent);
     await drain(run.job_id);
     const done = await status(run.token, run.job_id);
     expect(done).toMatchObject({ status: "completed", chunks_processed: done.total_chunks });
-    expect(await documentRows(run.userId)).toEqual([expect.objectContaining({ status: "completed", chunk_count: done.total_chunks })]);
+    expect(await documentRows(run.userId)).toEqual([
+      expect.objectContaining({ status: "completed", chunk_count: done.total_chunks }),
+    ]);
   });
 
   it("re-sends only the embedding batches not yet done, and every chunk is stored once", async () => {
@@ -64,8 +85,12 @@ describe("the ingestion watchdog re-drives lost work", () => {
     expect(batchIndexes(run.job_id)).toEqual(batches.slice(2).map((a) => a.data["batch_index"]));
     await startedThenCrashed(run.job_id); // lost again: the same batches, attempt 3
     const again = take("embedding", run.job_id);
-    expect(again.map((a) => a.data["batch_index"])).toEqual(batches.slice(2).map((a) => a.data["batch_index"]));
-    expect((await status(run.token, run.job_id)).message).toBe("Resuming after an interruption (attempt 3 of 3)");
+    expect(again.map((a) => a.data["batch_index"])).toEqual(
+      batches.slice(2).map((a) => a.data["batch_index"]),
+    );
+    expect((await status(run.token, run.job_id)).message).toBe(
+      "Resuming after an interruption (attempt 3 of 3)",
+    );
     await deliver("embedding", again);
     const done = await status(run.token, run.job_id);
     expect(done).toMatchObject({ status: "completed", chunks_processed: done.total_chunks });
@@ -79,7 +104,9 @@ describe("the ingestion watchdog re-drives lost work", () => {
     await startedThenCrashed(run.job_id);
     await deliver("embedding", take("embedding", run.job_id).slice(0, 1));
     await startedThenCrashed(run.job_id);
-    expect((await status(run.token, run.job_id)).message).toBe("Resuming after an interruption (attempt 2 of 3)");
+    expect((await status(run.token, run.job_id)).message).toBe(
+      "Resuming after an interruption (attempt 2 of 3)",
+    );
     expect(batchIndexes(run.job_id)).toEqual(batches.slice(1).map((a) => a.data["batch_index"]));
   });
 
@@ -92,12 +119,20 @@ describe("the ingestion watchdog re-drives lost work", () => {
     expect(take("ingestion", run.job_id)).toHaveLength(2);
     await startedThenCrashed(run.job_id);
     const failed = await status(run.token, run.job_id);
-    expect(failed).toMatchObject({ status: "error", stage: "failed", error: { code: "INGESTION_STALLED" } });
-    expect(failed.message).toMatch(/^Processing was interrupted 3 times without making progress\. Re-index the document/);
+    expect(failed).toMatchObject({
+      status: "error",
+      stage: "failed",
+      error: { code: "INGESTION_STALLED" },
+    });
+    expect(failed.message).toMatch(
+      /^Processing was interrupted 3 times without making progress\. Re-index the document/,
+    );
     // The row is owed: the next alarm queues the process action, whose consumer writes it.
     expect(await runDurableObjectAlarm(jobStub(run.job_id))).toBe(true);
     await drain(run.job_id);
-    expect(await documentRows(run.userId)).toEqual([expect.objectContaining({ status: "failed", error: failed.message, chunk_count: 0 })]);
+    expect(await documentRows(run.userId)).toEqual([
+      expect.objectContaining({ status: "failed", error: failed.message, chunk_count: 0 }),
+    ]);
   });
 
   it("fails instead of re-sending when a pending batch's chunks are gone from R2", async () => {
@@ -107,8 +142,17 @@ describe("the ingestion watchdog re-drives lost work", () => {
     await env.DOCUMENTS.delete(String(first?.data["batch_key"]));
     await silenceThenAlarm(run.job_id);
     expect(take("embedding", run.job_id)).toEqual([]);
-    expect(await status(run.token, run.job_id)).toMatchObject({ stage: "failed", error: { code: "INGESTION_STALLED", message: "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again." } });
-    expect(await r2Keys(run.userId)).toEqual([`tenants/${run.userId}/documents/${run.document_id}/original`]);
+    expect(await status(run.token, run.job_id)).toMatchObject({
+      stage: "failed",
+      error: {
+        code: "INGESTION_STALLED",
+        message:
+          "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.",
+      },
+    });
+    expect(await r2Keys(run.userId)).toEqual([
+      `tenants/${run.userId}/documents/${run.document_id}/original`,
+    ]);
   });
 
   it("sends work that never started again without spending attempts, until it has waited 30 minutes", async () => {
@@ -118,9 +162,19 @@ describe("the ingestion watchdog re-drives lost work", () => {
     // The batches wait in a queue behind other uploads: nothing starts them for five periods.
     for (let i = 0; i < 5; i++) await silenceThenAlarm(run.job_id);
     expect(take("embedding", run.job_id)).toHaveLength(5 * batches);
-    expect(await status(run.token, run.job_id)).toMatchObject({ status: "processing", stage: "embedding", message: WAITING_AGAIN });
+    expect(await status(run.token, run.job_id)).toMatchObject({
+      status: "processing",
+      stage: "embedding",
+      message: WAITING_AGAIN,
+    });
     await silenceThenAlarm(run.job_id, 31 * 60_000);
-    expect(await status(run.token, run.job_id)).toMatchObject({ stage: "failed", error: { code: "INGESTION_STALLED", message: "Processing did not start within 30 minutes. Re-index the document to try again." } });
+    expect(await status(run.token, run.job_id)).toMatchObject({
+      stage: "failed",
+      error: {
+        code: "INGESTION_STALLED",
+        message: "Processing did not start within 30 minutes. Re-index the document to try again.",
+      },
+    });
   });
 
   it("leaves a stage that is still beating alone, however long since its last progress", async () => {
@@ -129,7 +183,10 @@ describe("the ingestion watchdog re-drives lost work", () => {
     await jobStub(run.job_id).heartbeat();
     expect(await runDurableObjectAlarm(jobStub(run.job_id))).toBe(true);
     expect(take("ingestion", run.job_id)).toHaveLength(1); // only the upload's own
-    expect(await status(run.token, run.job_id)).toMatchObject({ stage: "stored", message: "File stored; waiting to be processed" });
+    expect(await status(run.token, run.job_id)).toMatchObject({
+      stage: "stored",
+      message: "File stored; waiting to be processed",
+    });
   });
 
   it("a duplicate process action leaves a stage another delivery is running, but a failed stage's retry goes on", async () => {

@@ -15,7 +15,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LEXICAL_MODEL } from "../../../workers/embeddings/lexical.ts";
 import { KnowledgeBaseStore } from "../../../workers/knowledge/kb-store.ts";
 import { QdrantStore } from "../../../workers/knowledge/qdrant-store.ts";
-import type { ChunkRecord, SearchQuery, VectorStore } from "../../../workers/knowledge/vector-store.ts";
+import type {
+  ChunkRecord,
+  SearchQuery,
+  VectorStore,
+} from "../../../workers/knowledge/vector-store.ts";
 import { FakeQdrant } from "./fake-qdrant.ts";
 
 const fake = new FakeQdrant();
@@ -45,7 +49,18 @@ const FIXTURE: [string, string, number][] = [
 ];
 
 const chunks = (): ChunkRecord[] =>
-  FIXTURE.map(([name, text, c]) => ({ id: `doc-${name}:0`, document_id: `doc-${name}`, document_name: name, chunk_index: 0, text, page: null, heading_path: [], agent_ids: ["agent"], collection_id: null, vector: withCosine(c) }));
+  FIXTURE.map(([name, text, c]) => ({
+    id: `doc-${name}:0`,
+    document_id: `doc-${name}`,
+    document_name: name,
+    chunk_index: 0,
+    text,
+    page: null,
+    heading_path: [],
+    agent_ids: ["agent"],
+    collection_id: null,
+    vector: withCosine(c),
+  }));
 
 async function hybridOrder(store: VectorStore, model: string): Promise<string[]> {
   const tenant = `parity-${crypto.randomUUID()}`;
@@ -57,10 +72,13 @@ describe("hybrid ranking in the KnowledgeBase and in Qdrant", () => {
   it.each([
     [LEXICAL_MODEL, ["A", "M", "D", "L", "F1", "F2", "F3", "F4", "F5", "F6"]],
     ["text-embedding-3-small", ["A", "D", "M", "L", "F1", "F2", "F3", "F4", "F5", "F6"]],
-  ])("orders the same chunks identically in both stores for %s vectors", async (model, expected) => {
-    const kb = await hybridOrder(new KnowledgeBaseStore(env.KNOWLEDGE_BASE), model);
-    const qdrant = await hybridOrder(new QdrantStore({ url: fake.origin }), model);
-    expect(qdrant).toEqual(kb);
-    expect(kb).toEqual(expected);
-  });
+  ])(
+    "orders the same chunks identically in both stores for %s vectors",
+    async (model, expected) => {
+      const kb = await hybridOrder(new KnowledgeBaseStore(env.KNOWLEDGE_BASE), model);
+      const qdrant = await hybridOrder(new QdrantStore({ url: fake.origin }), model);
+      expect(qdrant).toEqual(kb);
+      expect(kb).toEqual(expected);
+    },
+  );
 });

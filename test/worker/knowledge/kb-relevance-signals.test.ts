@@ -15,18 +15,45 @@ const store = new KnowledgeBaseStore(env.KNOWLEDGE_BASE);
 
 async function add(tenant: string, doc: string, text: string) {
   const [vector] = await embedder.embed([text]);
-  await store.upsert(tenant, embedder, [{ id: `${doc}:0`, document_id: doc, document_name: doc, chunk_index: 0, text, page: null, heading_path: [], agent_ids: ["agent"], collection_id: null, vector: vector ?? [] }]);
+  await store.upsert(tenant, embedder, [
+    {
+      id: `${doc}:0`,
+      document_id: doc,
+      document_name: doc,
+      chunk_index: 0,
+      text,
+      page: null,
+      heading_path: [],
+      agent_ids: ["agent"],
+      collection_id: null,
+      vector: vector ?? [],
+    },
+  ]);
 }
 
 async function search(tenant: string, text: string, mode: SearchMode) {
   const [vector] = await embedder.embed([text]);
-  return store.search(tenant, { text, mode, top_k: 5, agent_id: "agent", ...(mode === "fulltext" ? {} : { vector }) });
+  return store.search(tenant, {
+    text,
+    mode,
+    top_k: 5,
+    agent_id: "agent",
+    ...(mode === "fulltext" ? {} : { vector }),
+  });
 }
 
 async function library() {
   const tenant = `signals-${crypto.randomUUID()}`;
-  await add(tenant, "volcano", "Vesuvius last erupted in 1944; the towns around Naples will be evacuated when it erupts again.");
-  await add(tenant, "bread", "Sourdough bread rises slowly with a wild yeast starter in many towns.");
+  await add(
+    tenant,
+    "volcano",
+    "Vesuvius last erupted in 1944; the towns around Naples will be evacuated when it erupts again.",
+  );
+  await add(
+    tenant,
+    "bread",
+    "Sourdough bread rises slowly with a wild yeast starter in many towns.",
+  );
   await add(tenant, "orbit", "A geostationary satellite orbits the Earth once per sidereal day.");
   return tenant;
 }
@@ -43,7 +70,11 @@ describe("relevance signals on KnowledgeBase hits", () => {
         expect(h.text_score).toBeGreaterThanOrEqual(0);
         expect(h.text_score).toBeLessThanOrEqual(1);
         if (mode === "fulltext") expect(h.dense_score).toBeUndefined();
-        else expect(h.dense_score).toBeCloseTo(dense.find((d) => d.chunk_id === h.chunk_id)?.score ?? Number.NaN, 5);
+        else
+          expect(h.dense_score).toBeCloseTo(
+            dense.find((d) => d.chunk_id === h.chunk_id)?.score ?? Number.NaN,
+            5,
+          );
       }
     }
     expect(dense[0]).toMatchObject({ document_id: "volcano", text_score: 1 });
@@ -60,7 +91,9 @@ describe("relevance signals on KnowledgeBase hits", () => {
   it("counts terms afresh after a write", async () => {
     const tenant = await library();
     const question = "satellite launch";
-    const orbitScore = async () => (await search(tenant, question, "fulltext")).find((h) => h.document_id === "orbit")?.text_score ?? Number.NaN;
+    const orbitScore = async () =>
+      (await search(tenant, question, "fulltext")).find((h) => h.document_id === "orbit")
+        ?.text_score ?? Number.NaN;
     // "launch" is in no chunk: the heavier term, and the orbit chunk lacks it.
     expect(await orbitScore()).toBeLessThan(0.4);
     await add(tenant, "rocket", "The rocket launch was delayed by rain.");

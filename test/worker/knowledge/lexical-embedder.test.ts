@@ -1,6 +1,10 @@
 /** The offline lexical embedding: deterministic, unit length, and closer for texts that share words. */
 import { describe, expect, it } from "vitest";
-import { LEXICAL_DIMENSIONS, LEXICAL_MODEL, createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
+import {
+  LEXICAL_DIMENSIONS,
+  LEXICAL_MODEL,
+  createLexicalEmbedder,
+} from "../../../workers/embeddings/lexical.ts";
 
 const embedder = createLexicalEmbedder();
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] ?? 0), 0);
@@ -25,7 +29,11 @@ describe("the lexical embedder", () => {
   });
 
   it("returns unit vectors, and all zeros for text without content words", async () => {
-    const [v, empty, stop] = await embedder.embed(["Glaciers carve deep U-shaped valleys over millennia.", "", "the of and to"]);
+    const [v, empty, stop] = await embedder.embed([
+      "Glaciers carve deep U-shaped valleys over millennia.",
+      "",
+      "the of and to",
+    ]);
     expect(norm(v ?? [])).toBeCloseTo(1, 6);
     expect(empty?.every((x) => x === 0)).toBe(true);
     expect(stop?.every((x) => x === 0)).toBe(true);

@@ -16,7 +16,9 @@ const fake = new FakeQdrant();
 const realFetch = globalThis.fetch.bind(globalThis);
 beforeAll(() => {
   vi.spyOn(globalThis, "fetch").mockImplementation((input, init) =>
-    new Request(input, init).url.startsWith(fake.origin) ? fake.fetch(input, init) : realFetch(input, init),
+    new Request(input, init).url.startsWith(fake.origin)
+      ? fake.fetch(input, init)
+      : realFetch(input, init),
   );
 });
 afterAll(() => {
@@ -25,8 +27,18 @@ afterAll(() => {
 
 vectorStoreContract("Qdrant (in-memory fake)", () => new QdrantStore({ url: fake.origin }));
 
-const real = z.object({ QDRANT_URL: z.string().optional(), QDRANT_API_KEY: z.string().optional() }).parse(env);
+const real = z
+  .object({ QDRANT_URL: z.string().optional(), QDRANT_API_KEY: z.string().optional() })
+  .parse(env);
 if (real.QDRANT_URL) {
   const url = real.QDRANT_URL;
-  vectorStoreContract("Qdrant (real server)", () => new QdrantStore({ url, apiKey: real.QDRANT_API_KEY, collection: `nooble_test_${crypto.randomUUID().slice(0, 8)}` }));
+  vectorStoreContract(
+    "Qdrant (real server)",
+    () =>
+      new QdrantStore({
+        url,
+        apiKey: real.QDRANT_API_KEY,
+        collection: `nooble_test_${crypto.randomUUID().slice(0, 8)}`,
+      }),
+  );
 }

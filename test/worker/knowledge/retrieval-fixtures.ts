@@ -31,7 +31,11 @@ function qrels(raw: string): Map<string, Set<string>> {
   return out;
 }
 
-const lines = (raw: string) => raw.split("\n").filter((l) => l.trim() !== "").map((l): unknown => JSON.parse(l));
+const lines = (raw: string) =>
+  raw
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l): unknown => JSON.parse(l));
 
 export const scifact = {
   corpus: (): EvalDoc[] => lines(scifactCorpus).map((l) => DocSchema.parse(l)),

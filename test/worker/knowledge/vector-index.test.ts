@@ -7,7 +7,10 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { KnowledgeBaseSql } from "../../../durable-objects/knowledge-base/knowledge-base.sql.ts";
-import { MemoryBudget, VectorIndex } from "../../../durable-objects/knowledge-base/knowledge-base.search.ts";
+import {
+  MemoryBudget,
+  VectorIndex,
+} from "../../../durable-objects/knowledge-base/knowledge-base.search.ts";
 import { createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
 import { scifact } from "./retrieval-fixtures.ts";
 
@@ -19,12 +22,37 @@ describe("the vector index", () => {
     const vectors = await embedder.embed(docs.map((d) => `${d.title}\n${d.text}`));
     const queries = scifact.queries().slice(0, 30);
     const queryVectors = await embedder.embed(queries);
-    const stub = env.KNOWLEDGE_BASE.get(env.KNOWLEDGE_BASE.idFromName(`index-${crypto.randomUUID()}`));
+    const stub = env.KNOWLEDGE_BASE.get(
+      env.KNOWLEDGE_BASE.idFromName(`index-${crypto.randomUUID()}`),
+    );
     await runInDurableObject(stub, (_instance, state) => {
       const store = new KnowledgeBaseSql(state.storage.sql);
-      docs.forEach((d, i) => store.upsertChunk({ id: d.id, document_id: d.id, document_name: d.title, chunk_index: 0, text: d.text, page: null, heading_path: [], agent_ids: [], collection_id: i % 2 ? "odd" : null, vector: Float32Array.from(vectors[i] ?? []) }));
-      const resident = VectorIndex.build(store, embedder.dimensions, store.chunkCount(), () => true);
-      const streamed = VectorIndex.build(store, embedder.dimensions, store.chunkCount(), () => false);
+      docs.forEach((d, i) =>
+        store.upsertChunk({
+          id: d.id,
+          document_id: d.id,
+          document_name: d.title,
+          chunk_index: 0,
+          text: d.text,
+          page: null,
+          heading_path: [],
+          agent_ids: [],
+          collection_id: i % 2 ? "odd" : null,
+          vector: Float32Array.from(vectors[i] ?? []),
+        }),
+      );
+      const resident = VectorIndex.build(
+        store,
+        embedder.dimensions,
+        store.chunkCount(),
+        () => true,
+      );
+      const streamed = VectorIndex.build(
+        store,
+        embedder.dimensions,
+        store.chunkCount(),
+        () => false,
+      );
       expect(resident.resident).toBe(true);
       expect(streamed.resident).toBe(false);
       expect(resident.bytes).toBeGreaterThan(300 * embedder.dimensions);
@@ -34,8 +62,22 @@ describe("the vector index", () => {
         expect(a.map((h) => h.seq)).toEqual(b.map((h) => h.seq));
         a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]?.score ?? NaN, 9));
         expect(a.length).toBeGreaterThan(0);
-        const odd = resident.search(store, q, 10, resident.rowFilter((_doc, coll) => coll === "odd"));
-        expect(odd.map((h) => h.seq)).toEqual(streamed.search(store, q, 10, streamed.rowFilter((_doc, coll) => coll === "odd")).map((h) => h.seq));
+        const odd = resident.search(
+          store,
+          q,
+          10,
+          resident.rowFilter((_doc, coll) => coll === "odd"),
+        );
+        expect(odd.map((h) => h.seq)).toEqual(
+          streamed
+            .search(
+              store,
+              q,
+              10,
+              streamed.rowFilter((_doc, coll) => coll === "odd"),
+            )
+            .map((h) => h.seq),
+        );
       }
     });
   });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from "vitest";
 import { createOpenAIProvider } from "../../../workers/llm/openai.ts";
 import { LLMError } from "../../../workers/llm/types.ts";
-import { chatRequest, collect, fakeFetch, OPENAI_KEY, openaiEvents, sseResponse } from "./fixtures.ts";
+import {
+  chatRequest,
+  collect,
+  fakeFetch,
+  OPENAI_KEY,
+  openaiEvents,
+  sseResponse,
+} from "./fixtures.ts";
 
 const WORDS = ["The", " answer", " is", " 42."];
 const request = chatRequest({ model: "gpt-4o-mini" });
@@ -30,7 +37,11 @@ describe("OpenAI-compatible provider streaming", () => {
 
   it("sends the request to OPENAI_BASE_URL when one is configured", async () => {
     const wire = fakeFetch(() => sseResponse(openaiEvents(WORDS)));
-    const provider = createOpenAIProvider({ apiKey: OPENAI_KEY, baseURL: "http://ollama.internal:11434/v1", fetch: wire.fetch });
+    const provider = createOpenAIProvider({
+      apiKey: OPENAI_KEY,
+      baseURL: "http://ollama.internal:11434/v1",
+      fetch: wire.fetch,
+    });
     await collect(provider.stream(chatRequest({ model: "llama3.2" })));
 
     expect(wire.sent[0]?.url.href).toBe("http://ollama.internal:11434/v1/chat/completions");
@@ -39,7 +50,9 @@ describe("OpenAI-compatible provider streaming", () => {
 
   it("yields each content delta in order, then the usage from the final chunk without choices", async () => {
     const wire = fakeFetch(() => sseResponse(openaiEvents(WORDS)));
-    const { received, error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request));
+    const { received, error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request),
+    );
 
     expect(error).toBeUndefined();
     expect(received).toEqual([
@@ -50,15 +63,21 @@ describe("OpenAI-compatible provider streaming", () => {
 
   it("finishes without a usage event when a compatible server sends no usage", async () => {
     const wire = fakeFetch(() => sseResponse(openaiEvents(WORDS, { usage: false })));
-    const { received, error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request));
+    const { received, error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request),
+    );
 
     expect(error).toBeUndefined();
     expect(received.map((e) => e.type)).toEqual(["delta", "delta", "delta", "delta"]);
   });
 
   it("reports a body that closes without a finish_reason or [DONE] as interrupted, after the deltas it already yielded", async () => {
-    const wire = fakeFetch(() => sseResponse(openaiEvents(WORDS.slice(0, 3), { finish: false }), "close"));
-    const { text, received, error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request));
+    const wire = fakeFetch(() =>
+      sseResponse(openaiEvents(WORDS.slice(0, 3), { finish: false }), "close"),
+    );
+    const { text, received, error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request),
+    );
 
     expect(text).toBe("The answer is");
     expect(received.some((e) => e.type === "usage")).toBe(false);
@@ -67,8 +86,12 @@ describe("OpenAI-compatible provider streaming", () => {
   });
 
   it("reports an error thrown by the body stream as interrupted, after the deltas it already yielded", async () => {
-    const wire = fakeFetch(() => sseResponse(openaiEvents(WORDS.slice(0, 2), { finish: false }), "error"));
-    const { text, error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request));
+    const wire = fakeFetch(() =>
+      sseResponse(openaiEvents(WORDS.slice(0, 2), { finish: false }), "error"),
+    );
+    const { text, error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream(request),
+    );
 
     expect(text).toBe("The answer");
     expect(error).toMatchObject({ kind: "interrupted" });
@@ -80,7 +103,10 @@ describe("OpenAI-compatible provider streaming", () => {
     const received: string[] = [];
     let failure: unknown;
     try {
-      for await (const event of createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: wire.fetch }).stream({ ...request, signal: controller.signal })) {
+      for await (const event of createOpenAIProvider({
+        apiKey: OPENAI_KEY,
+        fetch: wire.fetch,
+      }).stream({ ...request, signal: controller.signal })) {
         if (event.type === "delta") received.push(event.text);
         if (received.length === 2) controller.abort();
       }

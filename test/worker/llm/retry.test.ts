@@ -4,7 +4,15 @@ import { createGroqProvider } from "../../../workers/llm/groq.ts";
 import { isRetryable, withRetries } from "../../../workers/llm/retry.ts";
 import { LLMError } from "../../../workers/llm/types.ts";
 import type { LLMErrorKind } from "../../../workers/llm/types.ts";
-import { chatRequest, collect, errorResponse, fakeFetch, GROQ_KEY, groqEvents, sseResponse } from "./fixtures.ts";
+import {
+  chatRequest,
+  collect,
+  errorResponse,
+  fakeFetch,
+  GROQ_KEY,
+  groqEvents,
+  sseResponse,
+} from "./fixtures.ts";
 
 /** A sleep that records what it was asked to wait and returns at once. */
 function recordingSleep() {
@@ -26,7 +34,9 @@ function failingWith(...failures: Error[]) {
 describe("withRetries", () => {
   it("waits the retry-after a 429 asked for, then returns the next attempt's result", async () => {
     const { waits, sleep } = recordingSleep();
-    const call = failingWith(new LLMError("rate_limited", "slow down", { status: 429, retryAfterMs: 1500 }));
+    const call = failingWith(
+      new LLMError("rate_limited", "slow down", { status: 429, retryAfterMs: 1500 }),
+    );
     await expect(withRetries(call.fn, { sleep })).resolves.toBe("ok");
     expect(call.calls()).toBe(2);
     expect(waits).toEqual([1500]);
@@ -35,7 +45,13 @@ describe("withRetries", () => {
   it("backs off exponentially up to maxDelayMs when the provider gave no retry-after", async () => {
     const { waits, sleep } = recordingSleep();
     const call = failingWith(...[1, 2, 3].map(() => new LLMError("server", "500")));
-    await withRetries(call.fn, { sleep, maxAttempts: 4, baseDelayMs: 500, maxDelayMs: 800, random: () => 0.5 });
+    await withRetries(call.fn, {
+      sleep,
+      maxAttempts: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 800,
+      random: () => 0.5,
+    });
     expect(waits).toEqual([375, 600, 600]);
   });
 
@@ -73,20 +89,43 @@ describe("withRetries", () => {
   });
 
   it("treats only provider failures a new attempt can fix as retryable", () => {
-    const kinds: LLMErrorKind[] = ["rate_limited", "server", "timeout", "network", "interrupted", "rejected", "auth"];
-    expect(kinds.map((k) => isRetryable(new LLMError(k, k)))).toEqual([true, true, true, true, true, false, false]);
+    const kinds: LLMErrorKind[] = [
+      "rate_limited",
+      "server",
+      "timeout",
+      "network",
+      "interrupted",
+      "rejected",
+      "auth",
+    ];
+    expect(kinds.map((k) => isRetryable(new LLMError(k, k)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(isRetryable(new Error("plain"))).toBe(false);
   });
 
   it("streams Groq's answer on the second attempt after a 429 with retry-after", async () => {
     const { waits, sleep } = recordingSleep();
-    const wire = fakeFetch((call) => (call === 1 ? errorResponse(429, "Rate limit reached", { "retry-after": "2" }) : sseResponse(groqEvents(["Hi", "!"]))));
+    const wire = fakeFetch((call) =>
+      call === 1
+        ? errorResponse(429, "Rate limit reached", { "retry-after": "2" })
+        : sseResponse(groqEvents(["Hi", "!"])),
+    );
     const provider = createGroqProvider({ apiKey: GROQ_KEY, fetch: wire.fetch });
-    const answer = await withRetries(async () => {
-      const { text, error } = await collect(provider.stream(chatRequest()));
-      if (error) throw error;
-      return text;
-    }, { sleep });
+    const answer = await withRetries(
+      async () => {
+        const { text, error } = await collect(provider.stream(chatRequest()));
+        if (error) throw error;
+        return text;
+      },
+      { sleep },
+    );
     expect(answer).toBe("Hi!");
     expect(wire.sent).toHaveLength(2);
     expect(waits).toEqual([2000]);

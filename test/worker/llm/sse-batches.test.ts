@@ -22,7 +22,8 @@ function bodyOf(reads: Uint8Array[], onCancel?: () => void): ReadableStream<Uint
 }
 
 const encode = (s: string) => new TextEncoder().encode(s);
-const frames = (events: unknown[]) => events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("") + "data: [DONE]\n\n";
+const frames = (events: unknown[]) =>
+  events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("") + "data: [DONE]\n\n";
 
 async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -33,7 +34,9 @@ async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {
 describe("sseBatches", () => {
   it("yields the events each read completes, together, and holds a split event until its end arrives", async () => {
     const text = "data: one\n\ndata: two\n\ndata: thr";
-    const batches = await drain(sseBatches(bodyOf([encode(text), encode("ee\n\n"), encode(": a comment\n\n")])));
+    const batches = await drain(
+      sseBatches(bodyOf([encode(text), encode("ee\n\n"), encode(": a comment\n\n")])),
+    );
     expect(batches).toEqual([[{ data: "one" }, { data: "two" }], [{ data: "three" }]]);
   });
 
@@ -45,13 +48,18 @@ describe("sseBatches", () => {
   });
 
   it("keeps the event type of named events such as error", async () => {
-    const batches = await drain(sseBatches(bodyOf([encode('event: error\ndata: {"error":{"message":"overloaded"}}\n\n')])));
+    const batches = await drain(
+      sseBatches(bodyOf([encode('event: error\ndata: {"error":{"message":"overloaded"}}\n\n')])),
+    );
     expect(batches).toEqual([[{ data: '{"error":{"message":"overloaded"}}', event: "error" }]]);
   });
 
   it("cancels the body when the reader stops early, letting the connection go", async () => {
     let cancelled = false;
-    const body = bodyOf([encode("data: a\n\n"), encode("data: b\n\n")], () => void (cancelled = true));
+    const body = bodyOf(
+      [encode("data: a\n\n"), encode("data: b\n\n")],
+      () => void (cancelled = true),
+    );
     for await (const batch of sseBatches(body)) {
       expect(batch).toEqual([{ data: "a" }]);
       break;
@@ -68,8 +76,15 @@ describe("a completion stream arriving in uneven reads", () => {
     // First read: the role chunk and the first three tokens, plus half of the fourth; then the rest.
     const cut = new TextDecoder().decode(all).indexOf(" answer") + 3;
     const head = encode(new TextDecoder().decode(all).slice(0, cut));
-    const response = () => new Response(bodyOf([head, all.slice(head.length)]), { headers: { "content-type": "text/event-stream" } });
-    const { received, text, error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(chatRequest()));
+    const response = () =>
+      new Response(bodyOf([head, all.slice(head.length)]), {
+        headers: { "content-type": "text/event-stream" },
+      });
+    const { received, text, error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(
+        chatRequest(),
+      ),
+    );
 
     expect(error).toBeUndefined();
     expect(text).toBe(words.join(""));
@@ -77,21 +92,36 @@ describe("a completion stream arriving in uneven reads", () => {
       { type: "delta", text: "Batched" },
       { type: "delta", text: " answer é☕" },
     ]);
-    expect(received.at(-1)).toMatchObject({ type: "usage", usage: { completion_tokens: words.length } });
+    expect(received.at(-1)).toMatchObject({
+      type: "usage",
+      usage: { completion_tokens: words.length },
+    });
   });
 
   it("reports an event that is not JSON as an interrupted answer", async () => {
-    const body = encode(`data: ${JSON.stringify(openaiEvents(["Hi"], { finish: false })[1])}\n\ndata: {not json\n\n`);
-    const response = () => new Response(bodyOf([body]), { headers: { "content-type": "text/event-stream" } });
-    const { error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(chatRequest()));
+    const body = encode(
+      `data: ${JSON.stringify(openaiEvents(["Hi"], { finish: false })[1])}\n\ndata: {not json\n\n`,
+    );
+    const response = () =>
+      new Response(bodyOf([body]), { headers: { "content-type": "text/event-stream" } });
+    const { error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(
+        chatRequest(),
+      ),
+    );
     expect(error).toMatchObject({ kind: "interrupted" });
     expect(String(error)).toContain("not JSON");
   });
 
   it("reports a chunk that is not a chat completion as an interrupted answer", async () => {
     const body = encode(frames([{ choices: "nope" }]));
-    const response = () => new Response(bodyOf([body]), { headers: { "content-type": "text/event-stream" } });
-    const { error } = await collect(createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(chatRequest()));
+    const response = () =>
+      new Response(bodyOf([body]), { headers: { "content-type": "text/event-stream" } });
+    const { error } = await collect(
+      createOpenAIProvider({ apiKey: OPENAI_KEY, fetch: fakeFetch(response).fetch }).stream(
+        chatRequest(),
+      ),
+    );
     expect(error).toMatchObject({ kind: "interrupted" });
     expect(String(error)).toContain("not a chat completion");
   });

@@ -17,17 +17,37 @@ import type { Secrets, WorkerEnv } from "../../../workers/env.ts";
 import { KnowledgeBaseStore } from "../../../workers/knowledge/kb-store.ts";
 import type { ChatTurn } from "../../../workers/llm/types.ts";
 import { retrieveForTurn } from "../../../workers/services/query/retrieve.ts";
-import { REWRITE_INSTRUCTIONS, cleanRewrite, deterministicRewrite } from "../../../workers/services/query/rewrite.ts";
+import {
+  REWRITE_INSTRUCTIONS,
+  cleanRewrite,
+  deterministicRewrite,
+} from "../../../workers/services/query/rewrite.ts";
 import { errorResponse, fakeFetch, GROQ_KEY, groqEvents, sseResponse } from "../llm/fixtures.ts";
 
-const NO_KEYS: Secrets = { GROQ_API_KEY: undefined, GROQ_MODELS: undefined, OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODELS: undefined, QDRANT_URL: undefined };
+const NO_KEYS: Secrets = {
+  GROQ_API_KEY: undefined,
+  GROQ_MODELS: undefined,
+  OPENAI_API_KEY: undefined,
+  OPENAI_BASE_URL: undefined,
+  OPENAI_MODELS: undefined,
+  QDRANT_URL: undefined,
+};
 const offline: WorkerEnv = { ...env, ...NO_KEYS };
 const withGroq: WorkerEnv = { ...env, ...NO_KEYS, GROQ_API_KEY: GROQ_KEY };
 
 const DOCS = [
-  { id: "doc-etna", text: "Mount Etna on Sicily erupted again in 2021: Etna's summit craters sent lava fountains and ash over Catania." },
-  { id: "doc-vesuvius", text: "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated." },
-  { id: "doc-bread", text: "Sourdough bread rises slowly with a wild yeast starter and a long fermentation." },
+  {
+    id: "doc-etna",
+    text: "Mount Etna on Sicily erupted again in 2021: Etna's summit craters sent lava fountains and ash over Catania.",
+  },
+  {
+    id: "doc-vesuvius",
+    text: "Vesuvius last erupted in 1944; when it erupts again the towns around Naples will be evacuated.",
+  },
+  {
+    id: "doc-bread",
+    text: "Sourdough bread rises slowly with a wild yeast starter and a long fermentation.",
+  },
 ];
 
 const HISTORY: ChatTurn[] = [
@@ -36,7 +56,10 @@ const HISTORY: ChatTurn[] = [
 ];
 const FOLLOW_UP = "When did it last erupt?";
 
-async function agentWithDocuments(model: string, mode: "advanced" | "rag" = "advanced"): Promise<AgentSnapshot> {
+async function agentWithDocuments(
+  model: string,
+  mode: "advanced" | "rag" = "advanced",
+): Promise<AgentSnapshot> {
   const agent: AgentSnapshot = {
     id: crypto.randomUUID(),
     tenant_id: crypto.randomUUID(),
@@ -51,7 +74,18 @@ async function agentWithDocuments(model: string, mode: "advanced" | "rag" = "adv
   await new KnowledgeBaseStore(env.KNOWLEDGE_BASE).upsert(
     agent.tenant_id,
     embedder,
-    DOCS.map((d, i) => ({ id: `${d.id}:0`, document_id: d.id, document_name: `${d.id}.txt`, chunk_index: 0, text: d.text, page: null, heading_path: [], agent_ids: [agent.id], collection_id: null, vector: vectors[i] ?? [] })),
+    DOCS.map((d, i) => ({
+      id: `${d.id}:0`,
+      document_id: d.id,
+      document_name: `${d.id}.txt`,
+      chunk_index: 0,
+      text: d.text,
+      page: null,
+      heading_path: [],
+      agent_ids: [agent.id],
+      collection_id: null,
+      vector: vectors[i] ?? [],
+    })),
   );
   return agent;
 }
@@ -59,7 +93,9 @@ async function agentWithDocuments(model: string, mode: "advanced" | "rag" = "adv
 describe("advanced query mode", () => {
   it("asks the agent's model for a standalone query and searches what it answers", async () => {
     const agent = await agentWithDocuments("llama-3.1-8b-instant");
-    const wire = fakeFetch(() => sseResponse(groqEvents(["When", " did", " Mount", " Etna", " last", " erupt?"])));
+    const wire = fakeFetch(() =>
+      sseResponse(groqEvents(["When", " did", " Mount", " Etna", " last", " erupt?"])),
+    );
 
     const turn = await retrieveForTurn(withGroq, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
 
@@ -67,10 +103,17 @@ describe("advanced query mode", () => {
     const [sent] = wire.sent;
     expect(sent?.url.href).toBe("https://api.groq.com/openai/v1/chat/completions");
     expect(sent?.headers.get("authorization")).toBe(`Bearer ${GROQ_KEY}`);
-    expect(sent?.body).toMatchObject({ model: "llama-3.1-8b-instant", temperature: 0, max_tokens: 128 });
+    expect(sent?.body).toMatchObject({
+      model: "llama-3.1-8b-instant",
+      temperature: 0,
+      max_tokens: 128,
+    });
     expect(sent?.body.messages).toEqual([
       { role: "system", content: REWRITE_INSTRUCTIONS },
-      { role: "user", content: `Conversation:\nUser: Tell me about Mount Etna.\nAssistant: It is an active volcano on Sicily [1].\n\nLast message: ${FOLLOW_UP}\n\nStandalone query:` },
+      {
+        role: "user",
+        content: `Conversation:\nUser: Tell me about Mount Etna.\nAssistant: It is an active volcano on Sicily [1].\n\nLast message: ${FOLLOW_UP}\n\nStandalone query:`,
+      },
     ]);
     expect(turn.query).toEqual({ query: "When did Mount Etna last erupt?", method: "llm" });
     expect(turn.passages[0]?.document_id).toBe("doc-etna");
@@ -104,7 +147,9 @@ describe("advanced query mode", () => {
 
     const turn = await retrieveForTurn(offline, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
     // The same turn again finds the same passages (the rewrite is deterministic).
-    const { passages } = await retrieveForTurn(offline, agent, FOLLOW_UP, HISTORY, { fetch: wire.fetch });
+    const { passages } = await retrieveForTurn(offline, agent, FOLLOW_UP, HISTORY, {
+      fetch: wire.fetch,
+    });
 
     expect(wire.sent).toHaveLength(0);
     expect(turn.query).toEqual({ query: `${FOLLOW_UP} mount etna`, method: "deterministic" });
@@ -126,7 +171,9 @@ describe("advanced query mode", () => {
 
 describe("rewrite helpers", () => {
   it("takes the model's first line without labels or quotes", () => {
-    expect(cleanRewrite('\n  Standalone query: "When did Mount Etna last erupt?"\nBecause the user...')).toBe("When did Mount Etna last erupt?");
+    expect(
+      cleanRewrite('\n  Standalone query: "When did Mount Etna last erupt?"\nBecause the user...'),
+    ).toBe("When did Mount Etna last erupt?");
     expect(cleanRewrite("   \n ")).toBe("");
   });
 
@@ -135,7 +182,11 @@ describe("rewrite helpers", () => {
       { role: "user", content: "Please explain the lava flows of Mount Etna" },
       { role: "assistant", content: "Basalt lava [1]." },
     ];
-    expect(deterministicRewrite("How fast is the lava?", history)).toBe("How fast is the lava? flows mount etna");
-    expect(deterministicRewrite("How fast?", [{ role: "assistant", content: "Hello!" }])).toBe("How fast?");
+    expect(deterministicRewrite("How fast is the lava?", history)).toBe(
+      "How fast is the lava? flows mount etna",
+    );
+    expect(deterministicRewrite("How fast?", [{ role: "assistant", content: "Hello!" }])).toBe(
+      "How fast?",
+    );
   });
 });

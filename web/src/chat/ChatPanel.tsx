@@ -16,7 +16,13 @@ import { ServerFrameSchema, type ParsedServerFrame } from "../../../shared/proto
 import { api, errorMessage } from "../lib/api.ts";
 import { openSocket, type ManagedSocket } from "../lib/socket.ts";
 import { MessageList } from "./MessageList.tsx";
-import { forgetSession, loadSession, saveSession, sessionKey, type StoredSession } from "./session-store.ts";
+import {
+  forgetSession,
+  loadSession,
+  saveSession,
+  sessionKey,
+  type StoredSession,
+} from "./session-store.ts";
 import { createTranscript } from "./transcript.ts";
 import "./chat.css";
 
@@ -96,7 +102,10 @@ export function ChatPanel(props: ChatPanelProps) {
           send({ message_type: "chat_message", data: { content: text } });
         } else if (unsent) {
           if (!draft()) setDraft(unsent);
-          setNotice({ kind: "error", text: "Your last message did not reach the server. It is back in the box below: send it again." });
+          setNotice({
+            kind: "error",
+            text: "Your last message did not reach the server. It is back in the box below: send it again.",
+          });
         }
         return;
       }
@@ -119,7 +128,11 @@ export function ChatPanel(props: ChatPanelProps) {
         if (text !== null) {
           if (!draft()) setDraft(text);
         } else if (f.task_id) {
-          transcript.fail(f.task_id, { code: f.data.code, message: "This answer could not be recovered.", retry_possible: true });
+          transcript.fail(f.task_id, {
+            code: f.data.code,
+            message: "This answer could not be recovered.",
+            retry_possible: true,
+          });
           return;
         }
         setNotice({ kind: "error", text: f.data.message });
@@ -152,11 +165,17 @@ export function ChatPanel(props: ChatPanelProps) {
     forgetSession(key());
     if (everAcked) {
       setConnection("ended");
-      setNotice({ kind: "info", text: "This conversation has ended. Start a new one to keep chatting." });
+      setNotice({
+        kind: "info",
+        text: "This conversation has ended. Start a new one to keep chatting.",
+      });
     } else {
       transcript.clear();
       setConnection("idle");
-      setNotice({ kind: "info", text: "Your earlier conversation has expired, so this is a new one." });
+      setNotice({
+        kind: "info",
+        text: "Your earlier conversation has expired, so this is a new one.",
+      });
     }
   };
 
@@ -170,7 +189,8 @@ export function ChatPanel(props: ChatPanelProps) {
       url: () => `${s.websocket_url}?token=${encodeURIComponent(s.session_token)}`,
       schema: ServerFrameSchema,
       onFrame,
-      onInvalid: (raw, error) => console.warn("chat: a frame did not match the protocol", raw, error),
+      onInvalid: (raw, error) =>
+        console.warn("chat: a frame did not match the protocol", raw, error),
       onStatus: (status) => {
         if (session !== s) return;
         if (status === "reconnecting") {
@@ -202,7 +222,12 @@ export function ChatPanel(props: ChatPanelProps) {
         auth: props.ownerToken === true,
         schema: ChatInitResponseSchema,
       });
-      const s: StoredSession = { session_id: init.session_id, session_token: init.session_token, websocket_url: init.websocket_url, expires_at: init.expires_at };
+      const s: StoredSession = {
+        session_id: init.session_id,
+        session_token: init.session_token,
+        websocket_url: init.websocket_url,
+        expires_at: init.expires_at,
+      };
       saveSession(key(), s);
       connect(s);
       return true;
@@ -283,7 +308,12 @@ export function ChatPanel(props: ChatPanelProps) {
     if (scroller && pinned) scroller.scrollTop = scroller.scrollHeight;
   });
 
-  const Heading = (p: { children: string }) => (props.headingLevel === 3 ? <h3 class="chat-title">{p.children}</h3> : <h2 class="chat-title">{p.children}</h2>);
+  const Heading = (p: { children: string }) =>
+    props.headingLevel === 3 ? (
+      <h3 class="chat-title">{p.children}</h3>
+    ) : (
+      <h2 class="chat-title">{p.children}</h2>
+    );
   const empty = () => transcript.state.messages.length === 0;
   const suggestions = () => props.suggestions ?? starterSuggestions(props.agent, props.ownerName);
 
@@ -291,7 +321,9 @@ export function ChatPanel(props: ChatPanelProps) {
     <section class="chat-panel" aria-label={`Chat with ${props.agent.name}`}>
       <header class="chat-header">
         <div>
-          <Heading>{props.ownerToken ? `Test chat: ${props.agent.name}` : `Chat with ${props.agent.name}`}</Heading>
+          <Heading>
+            {props.ownerToken ? `Test chat: ${props.agent.name}` : `Chat with ${props.agent.name}`}
+          </Heading>
           <Show when={props.agent.description}>
             <p class="muted chat-description">{props.agent.description}</p>
           </Show>
@@ -307,24 +339,43 @@ export function ChatPanel(props: ChatPanelProps) {
         class="chat-scroller"
         ref={scroller}
         onScroll={() => {
-          if (scroller) pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+          if (scroller)
+            pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
         }}
       >
-        <Show when={!empty()} fallback={<p class="muted chat-empty">Ask {props.agent.name} anything. Answers come with the sources they are based on.</p>}>
-          <MessageList messages={transcript.state.messages} agentName={props.agent.name} onRetry={retry} />
+        <Show
+          when={!empty()}
+          fallback={
+            <p class="muted chat-empty">
+              Ask {props.agent.name} anything. Answers come with the sources they are based on.
+            </p>
+          }
+        >
+          <MessageList
+            messages={transcript.state.messages}
+            agentName={props.agent.name}
+            onRetry={retry}
+          />
         </Show>
       </div>
 
       <div class="chat-status" role="status">
         <Show when={connection() === "reconnecting"}>Connection lost. Reconnecting…</Show>
-        <Show when={connection() === "starting" || (connection() === "connecting" && !everAcked)}>Connecting…</Show>
+        <Show when={connection() === "starting" || (connection() === "connecting" && !everAcked)}>
+          Connecting…
+        </Show>
       </div>
 
       <Show when={notice()}>
         {(n) => (
           <div class={`chat-notice ${n().kind}`} role={n().kind === "error" ? "alert" : "status"}>
             <span>{n().text}</span>
-            <button type="button" class="small-button" onClick={() => setNotice(null)} aria-label="Dismiss this message">
+            <button
+              type="button"
+              class="small-button"
+              onClick={() => setNotice(null)}
+              aria-label="Dismiss this message"
+            >
               Dismiss
             </button>
           </div>
@@ -375,7 +426,11 @@ export function ChatPanel(props: ChatPanelProps) {
               }
             }}
           />
-          <button type="submit" class="primary" disabled={transcript.busy() || connection() === "starting" || !draft().trim()}>
+          <button
+            type="submit"
+            class="primary"
+            disabled={transcript.busy() || connection() === "starting" || !draft().trim()}
+          >
             Send
           </button>
         </form>

@@ -13,7 +13,9 @@ export interface CitationsProps {
 }
 
 export function sourceLabel(source: Source): string {
-  return source.page !== null && source.page !== undefined ? `${source.document_name}, page ${source.page}` : source.document_name;
+  return source.page !== null && source.page !== undefined
+    ? `${source.document_name}, page ${source.page}`
+    : source.document_name;
 }
 
 export function Citations(props: CitationsProps) {
@@ -40,7 +42,11 @@ export function Citations(props: CitationsProps) {
                   </span>{" "}
                   {sourceLabel(source)}
                 </button>
-                <blockquote class="citation-snippet" id={`${id}-${i()}-snippet`} hidden={!props.isOpen(i())}>
+                <blockquote
+                  class="citation-snippet"
+                  id={`${id}-${i()}-snippet`}
+                  hidden={!props.isOpen(i())}
+                >
                   {source.snippet}
                 </blockquote>
               </li>

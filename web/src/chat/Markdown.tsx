@@ -87,7 +87,8 @@ export function Markdown(props: MarkdownProps) {
       ref={el}
       class={`markdown ${props.class ?? ""}`}
       onClick={(event) => {
-        const target = event.target instanceof Element ? event.target.closest<HTMLElement>("[data-cite]") : null;
+        const target =
+          event.target instanceof Element ? event.target.closest<HTMLElement>("[data-cite]") : null;
         if (target?.dataset.cite) props.onCite?.(Number(target.dataset.cite));
       }}
     />

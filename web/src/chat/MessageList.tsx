@@ -15,7 +15,11 @@ export interface MessageListProps {
   onRetry?: (key: string) => void;
 }
 
-export function MessageView(props: { message: ChatMessage; agentName: string; onRetry?: (key: string) => void }) {
+export function MessageView(props: {
+  message: ChatMessage;
+  agentName: string;
+  onRetry?: (key: string) => void;
+}) {
   const [open, setOpen] = createSignal<ReadonlySet<number>>(new Set());
   const toggle = (i: number, force?: boolean) =>
     setOpen((prev) => {
@@ -26,8 +30,14 @@ export function MessageView(props: { message: ChatMessage; agentName: string; on
     });
   const m = () => props.message;
   return (
-    <li class={`chat-message ${m().role}`} data-status={m().status} aria-busy={m().status === "streaming"}>
-      <span class="visually-hidden">{m().role === "user" ? "You said:" : `${props.agentName} said:`}</span>
+    <li
+      class={`chat-message ${m().role}`}
+      data-status={m().status}
+      aria-busy={m().status === "streaming"}
+    >
+      <span class="visually-hidden">
+        {m().role === "user" ? "You said:" : `${props.agentName} said:`}
+      </span>
       <Switch>
         <Match when={m().role === "user"}>
           <p class="chat-bubble user-text">{m().content}</p>
@@ -52,7 +62,11 @@ export function MessageView(props: { message: ChatMessage; agentName: string; on
                 onCite={(n) => toggle(n - 1, true)}
               />
             </Show>
-            <Citations sources={m().sources} isOpen={(i) => open().has(i)} onToggle={(i) => toggle(i)} />
+            <Citations
+              sources={m().sources}
+              isOpen={(i) => open().has(i)}
+              onToggle={(i) => toggle(i)}
+            />
             <Show when={m().status === "error" && m().error}>
               {(error) => (
                 <div class="chat-error" role="alert">
@@ -90,7 +104,11 @@ export function TypingIndicator(props: { name: string }) {
 export function MessageList(props: MessageListProps) {
   return (
     <ol class="chat-messages" aria-label="Conversation" role="log">
-      <For each={props.messages}>{(message) => <MessageView message={message} agentName={props.agentName} onRetry={props.onRetry} />}</For>
+      <For each={props.messages}>
+        {(message) => (
+          <MessageView message={message} agentName={props.agentName} onRetry={props.onRetry} />
+        )}
+      </For>
     </ol>
   );
 }

@@ -12,7 +12,12 @@
  */
 import { createStore, produce } from "solid-js/store";
 import type { Source } from "../../../shared/conversation.ts";
-import type { ChatErrorData, ChatResponseData, ChatStreamingData, ConnectionAckData } from "../../../shared/protocol/chat.ts";
+import type {
+  ChatErrorData,
+  ChatResponseData,
+  ChatStreamingData,
+  ConnectionAckData,
+} from "../../../shared/protocol/chat.ts";
 
 export type MessageStatus = "pending" | "sent" | "streaming" | "done" | "error";
 
@@ -49,7 +54,8 @@ const localKey = (prefix: string) => `${prefix}-${++localKeys}`;
 export function createTranscript() {
   const [state, setState] = createStore<{ messages: ChatMessage[] }>({ messages: [] });
 
-  const assistantFor = (taskId: string) => state.messages.findIndex((m) => m.role === "assistant" && m.taskId === taskId);
+  const assistantFor = (taskId: string) =>
+    state.messages.findIndex((m) => m.role === "assistant" && m.taskId === taskId);
 
   /** The assistant message of `taskId`, created (empty, streaming) when missing. */
   const ensureAssistant = (taskId: string, attempt: number): number => {
@@ -57,13 +63,28 @@ export function createTranscript() {
     if (index >= 0) return index;
     setState("messages", (list) => [
       ...list,
-      { key: localKey("answer"), role: "assistant", content: "", sources: [], status: "streaming", taskId, attempt, nextChunk: 0 },
+      {
+        key: localKey("answer"),
+        role: "assistant",
+        content: "",
+        sources: [],
+        status: "streaming",
+        taskId,
+        attempt,
+        nextChunk: 0,
+      },
     ]);
     return state.messages.length - 1;
   };
 
   const restartAttempt = (index: number, attempt: number) =>
-    setState("messages", index, { content: "", attempt, nextChunk: 0, status: "streaming", error: undefined });
+    setState("messages", index, {
+      content: "",
+      attempt,
+      nextChunk: 0,
+      status: "streaming",
+      error: undefined,
+    });
 
   return {
     state,
@@ -76,7 +97,10 @@ export function createTranscript() {
 
     /** The visitor's message, shown at once; confirmed by the next `chat_processing`. */
     addPending(text: string) {
-      setState("messages", (list) => [...list, { key: localKey("mine"), role: "user", content: text, sources: [], status: "pending" }]);
+      setState("messages", (list) => [
+        ...list,
+        { key: localKey("mine"), role: "user", content: text, sources: [], status: "pending" },
+      ]);
     },
 
     /** The server refused the pending message (an `error` frame): it leaves the transcript. */
@@ -94,7 +118,9 @@ export function createTranscript() {
      */
     acknowledge(ack: ConnectionAckData): AckResult {
       const active = ack.active_task;
-      const streaming = active ? state.messages.find((m) => m.role === "assistant" && m.taskId === active.task_id) : undefined;
+      const streaming = active
+        ? state.messages.find((m) => m.role === "assistant" && m.taskId === active.task_id)
+        : undefined;
       const pending = state.messages.find((m) => m.status === "pending");
       const lastUser = ack.history.findLast((m) => m.role === "user");
       const delivered = pending && lastUser && lastUser.content === pending.content.trim();
@@ -107,13 +133,27 @@ export function createTranscript() {
       }));
       let resume: ResumeRequest | null = null;
       if (active) {
-        const keep = streaming && streaming.attempt === active.attempt && streaming.status === "streaming";
+        const keep =
+          streaming && streaming.attempt === active.attempt && streaming.status === "streaming";
         messages.push(
           keep
             ? { ...streaming, sources: [...streaming.sources] }
-            : { key: localKey("answer"), role: "assistant", content: "", sources: [], status: "streaming", taskId: active.task_id, attempt: active.attempt, nextChunk: 0 },
+            : {
+                key: localKey("answer"),
+                role: "assistant",
+                content: "",
+                sources: [],
+                status: "streaming",
+                taskId: active.task_id,
+                attempt: active.attempt,
+                nextChunk: 0,
+              },
         );
-        resume = { task_id: active.task_id, last_chunk_index: (keep ? (streaming.nextChunk ?? 0) : 0) - 1, attempt: active.attempt };
+        resume = {
+          task_id: active.task_id,
+          last_chunk_index: (keep ? (streaming.nextChunk ?? 0) : 0) - 1,
+          attempt: active.attempt,
+        };
       }
       setState("messages", messages);
       return { resume, unsent: pending && !delivered && !active ? pending.content : null };
@@ -139,8 +179,13 @@ export function createTranscript() {
       if (data.attempt > attempt) restartAttempt(index, data.attempt);
       const next = state.messages[index]?.nextChunk ?? 0;
       if (data.chunk_index < next) return null; // already shown
-      if (data.chunk_index > next) return { task_id: taskId, last_chunk_index: next - 1, attempt: data.attempt };
-      setState("messages", index, (m) => ({ content: m.content + data.content, nextChunk: next + 1, status: "streaming" }));
+      if (data.chunk_index > next)
+        return { task_id: taskId, last_chunk_index: next - 1, attempt: data.attempt };
+      setState("messages", index, (m) => ({
+        content: m.content + data.content,
+        nextChunk: next + 1,
+        status: "streaming",
+      }));
       return null;
     },
 
@@ -163,16 +208,27 @@ export function createTranscript() {
     /** `chat_error`: the answer failed; the message says why (and whether trying again can help). */
     fail(taskId: string | null, data: ChatErrorData) {
       const error = { code: data.code, message: data.message, retryPossible: data.retry_possible };
-      const index = taskId ? assistantFor(taskId) : state.messages.findLastIndex((m) => m.status === "streaming");
+      const index = taskId
+        ? assistantFor(taskId)
+        : state.messages.findLastIndex((m) => m.status === "streaming");
       if (index >= 0) {
         setState("messages", index, { status: "error", error });
         return;
       }
       const pending = state.messages.findIndex((m) => m.status === "pending");
-      if (pending >= 0) setState("messages", pending, { status: "sent", taskId: taskId ?? undefined });
+      if (pending >= 0)
+        setState("messages", pending, { status: "sent", taskId: taskId ?? undefined });
       setState("messages", (list) => [
         ...list,
-        { key: localKey("answer"), role: "assistant", content: "", sources: [], status: "error", taskId: taskId ?? undefined, error },
+        {
+          key: localKey("answer"),
+          role: "assistant",
+          content: "",
+          sources: [],
+          status: "error",
+          taskId: taskId ?? undefined,
+          error,
+        },
       ]);
     },
 

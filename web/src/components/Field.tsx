@@ -9,18 +9,27 @@ export interface FieldProps {
   hint?: string;
   error?: string | undefined;
   /** Renders the control; receives the id and aria attributes to spread on it. */
-  children: (attrs: { id: string; "aria-invalid": boolean; "aria-describedby": string | undefined }) => JSX.Element;
+  children: (attrs: {
+    id: string;
+    "aria-invalid": boolean;
+    "aria-describedby": string | undefined;
+  }) => JSX.Element;
 }
 
 export function Field(props: FieldProps) {
   const id = createUniqueId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
-  const describedBy = () => [props.hint ? hintId : "", props.error ? errorId : ""].filter(Boolean).join(" ") || undefined;
+  const describedBy = () =>
+    [props.hint ? hintId : "", props.error ? errorId : ""].filter(Boolean).join(" ") || undefined;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      {props.children({ id, "aria-invalid": Boolean(props.error), "aria-describedby": describedBy() })}
+      {props.children({
+        id,
+        "aria-invalid": Boolean(props.error),
+        "aria-describedby": describedBy(),
+      })}
       <Show when={props.hint}>
         <div class="field-hint" id={hintId}>
           {props.hint}

@@ -7,7 +7,12 @@
 import { onCleanup, onMount } from "solid-js";
 import type { JSX } from "solid-js";
 
-export function ModalDialog(props: { labelledBy: string; busy?: boolean; onClose: () => void; children: JSX.Element }) {
+export function ModalDialog(props: {
+  labelledBy: string;
+  busy?: boolean;
+  onClose: () => void;
+  children: JSX.Element;
+}) {
   let dialog: HTMLDialogElement | undefined;
   const opener = document.activeElement as HTMLElement | null;
 

@@ -57,10 +57,23 @@ export async function api<T = unknown>(path: string, options: RequestOptions<T> 
   try {
     const method = options.method ?? (body ? "POST" : "GET");
     // fetch cannot report how much of a request body has gone; XMLHttpRequest can.
-    response = options.onUploadProgress ? await sendWithProgress(path, method, headers, body, options.onUploadProgress, options.signal) : await fetch(path, { method, headers, body, signal: options.signal });
+    response = options.onUploadProgress
+      ? await sendWithProgress(
+          path,
+          method,
+          headers,
+          body,
+          options.onUploadProgress,
+          options.signal,
+        )
+      : await fetch(path, { method, headers, body, signal: options.signal });
   } catch (err) {
     if (err instanceof DOMException && err.name === "AbortError") throw err;
-    throw new ApiError(0, "NETWORK_ERROR", "The server could not be reached. Check your connection and try again.");
+    throw new ApiError(
+      0,
+      "NETWORK_ERROR",
+      "The server could not be reached. Check your connection and try again.",
+    );
   }
   if (!response.ok) {
     const error = await errorFrom(response);
@@ -73,7 +86,14 @@ export async function api<T = unknown>(path: string, options: RequestOptions<T> 
 }
 
 /** A request through XMLHttpRequest, reporting upload progress, answered as a fetch Response. */
-function sendWithProgress(path: string, method: string, headers: Record<string, string>, body: BodyInit | undefined, onProgress: (fraction: number) => void, signal?: AbortSignal): Promise<Response> {
+function sendWithProgress(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body: BodyInit | undefined,
+  onProgress: (fraction: number) => void,
+  signal?: AbortSignal,
+): Promise<Response> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(method, path);
@@ -83,13 +103,22 @@ function sendWithProgress(path: string, method: string, headers: Record<string, 
     };
     xhr.onload = () => {
       const responseHeaders = new Headers();
-      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+      for (const line of xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)) {
         const at = line.indexOf(":");
         if (at > 0) responseHeaders.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
       }
       // 204/205/304 may not carry a body in a Response.
       const noBody = xhr.status === 204 || xhr.status === 205 || xhr.status === 304;
-      resolve(new Response(noBody ? null : xhr.responseText, { status: xhr.status, statusText: xhr.statusText, headers: responseHeaders }));
+      resolve(
+        new Response(noBody ? null : xhr.responseText, {
+          status: xhr.status,
+          statusText: xhr.statusText,
+          headers: responseHeaders,
+        }),
+      );
     };
     xhr.onerror = () => reject(new TypeError("network error"));
     xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
@@ -103,16 +132,30 @@ function sendWithProgress(path: string, method: string, headers: Record<string, 
 
 async function errorFrom(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; fields?: FieldError[] } };
-    if (body.error?.code) return new ApiError(response.status, body.error.code, body.error.message ?? response.statusText, body.error.fields ?? []);
+    const body = (await response.json()) as {
+      error?: { code?: string; message?: string; fields?: FieldError[] };
+    };
+    if (body.error?.code)
+      return new ApiError(
+        response.status,
+        body.error.code,
+        body.error.message ?? response.statusText,
+        body.error.fields ?? [],
+      );
   } catch {
     // not JSON: fall through to a generic message
   }
-  return new ApiError(response.status, "HTTP_" + response.status, `The server answered ${response.status} ${response.statusText}.`);
+  return new ApiError(
+    response.status,
+    "HTTP_" + response.status,
+    `The server answered ${response.status} ${response.statusText}.`,
+  );
 }
 
 /** A query string from the defined, non-empty values of an object. */
-export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+export function query(
+  params: Record<string, string | number | boolean | undefined | null>,
+): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== "") search.set(key, String(value));

@@ -49,10 +49,13 @@ function writeDevSession(session: DevSession | null): void {
 
 async function supabaseClient(): Promise<SupabaseClient | null> {
   const config = await clientConfig();
-  if (config.auth_mode !== "supabase" || !config.supabase_url || !config.supabase_anon_key) return null;
+  if (config.auth_mode !== "supabase" || !config.supabase_url || !config.supabase_anon_key)
+    return null;
   const { supabase_url: url, supabase_anon_key: key } = config;
   supabase ??= import("@supabase/supabase-js").then(({ createClient }) => {
-    const client = createClient(url, key, { auth: { persistSession: true, autoRefreshToken: true } });
+    const client = createClient(url, key, {
+      auth: { persistSession: true, autoRefreshToken: true },
+    });
     client.auth.onAuthStateChange((_event, session) => {
       setUser(session?.user ? { id: session.user.id, email: session.user.email ?? "" } : null);
     });
@@ -105,7 +108,11 @@ export async function signInDev(email: string): Promise<SignedInUser> {
     throw new Error(message ?? `Sign-in failed (${response.status}).`);
   }
   const parsed = DevSignInResponseSchema.parse(body);
-  writeDevSession({ token: parsed.access_token, expiresAt: Date.now() + parsed.expires_in * 1000, user: parsed.user });
+  writeDevSession({
+    token: parsed.access_token,
+    expiresAt: Date.now() + parsed.expires_in * 1000,
+    user: parsed.user,
+  });
   return parsed.user;
 }
 
@@ -115,7 +122,10 @@ export async function signInWithPassword(email: string, password: string): Promi
   if (error) throw new Error(error.message);
 }
 
-export async function signUpWithPassword(email: string, password: string): Promise<{ confirmEmail: boolean }> {
+export async function signUpWithPassword(
+  email: string,
+  password: string,
+): Promise<{ confirmEmail: boolean }> {
   const client = await requireSupabase();
   const { data, error } = await client.auth.signUp({ email, password });
   if (error) throw new Error(error.message);
@@ -124,7 +134,9 @@ export async function signUpWithPassword(email: string, password: string): Promi
 
 export async function sendPasswordReset(email: string): Promise<void> {
   const client = await requireSupabase();
-  const { error } = await client.auth.resetPasswordForEmail(email, { redirectTo: `${location.origin}/reset-password` });
+  const { error } = await client.auth.resetPasswordForEmail(email, {
+    redirectTo: `${location.origin}/reset-password`,
+  });
   if (error) throw new Error(error.message);
 }
 

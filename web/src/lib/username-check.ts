@@ -7,9 +7,16 @@ import { createSignal, onCleanup } from "solid-js";
 import { UsernameAvailabilitySchema } from "../../../shared/api/profile.ts";
 import { api, query } from "./api.ts";
 
-export type Availability = { state: "idle" } | { state: "checking" } | { state: "available" } | { state: "taken"; reason: string } | { state: "error"; reason: string };
+export type Availability =
+  | { state: "idle" }
+  | { state: "checking" }
+  | { state: "available" }
+  | { state: "taken"; reason: string }
+  | { state: "error"; reason: string };
 
-export function createUsernameCheck(options: { delayMs?: number; current?: () => string | undefined } = {}) {
+export function createUsernameCheck(
+  options: { delayMs?: number; current?: () => string | undefined } = {},
+) {
   const [availability, setAvailability] = createSignal<Availability>({ state: "idle" });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let latest = 0;
@@ -26,11 +33,22 @@ export function createUsernameCheck(options: { delayMs?: number; current?: () =>
     const ticket = ++latest;
     timer = setTimeout(async () => {
       try {
-        const result = await api(`/api/v1/public/username-available${query({ username })}`, { auth: false, schema: UsernameAvailabilitySchema });
+        const result = await api(`/api/v1/public/username-available${query({ username })}`, {
+          auth: false,
+          schema: UsernameAvailabilitySchema,
+        });
         if (ticket !== latest) return;
-        setAvailability(result.available ? { state: "available" } : { state: "taken", reason: result.reason ?? "not available" });
+        setAvailability(
+          result.available
+            ? { state: "available" }
+            : { state: "taken", reason: result.reason ?? "not available" },
+        );
       } catch (err) {
-        if (ticket === latest) setAvailability({ state: "error", reason: err instanceof Error ? err.message : String(err) });
+        if (ticket === latest)
+          setAvailability({
+            state: "error",
+            reason: err instanceof Error ? err.message : String(err),
+          });
       }
     }, options.delayMs ?? 300);
   };

@@ -16,7 +16,9 @@ export default function AgentsPage() {
   const [search, setSearch] = createSignal("");
   const [debounced, setDebounced] = createSignal("");
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const [agents, { refetch }] = createResource(debounced, (q) => listAgents(q.trim() ? { search: q.trim() } : {}));
+  const [agents, { refetch }] = createResource(debounced, (q) =>
+    listAgents(q.trim() ? { search: q.trim() } : {}),
+  );
   const [deleting, setDeleting] = createSignal<Agent>();
   const [actionError, setActionError] = createSignal<string>();
   const [notice, setNotice] = createSignal<string>();
@@ -40,7 +42,10 @@ export default function AgentsPage() {
 
   return (
     <section aria-labelledby="agents-title">
-      <PageHeader title="Agents" description="Each agent answers from the documents you give it, with its own prompt and model.">
+      <PageHeader
+        title="Agents"
+        description="Each agent answers from the documents you give it, with its own prompt and model."
+      >
         <A class="button primary" href="/dashboard/agents/new">
           Create agent
         </A>
@@ -50,18 +55,38 @@ export default function AgentsPage() {
       </h2>
       <div class="toolbar">
         <Field label="Search agents">
-          {(attrs) => <input {...attrs} type="search" placeholder="Name or description" value={search()} onInput={(e) => onSearch(e.currentTarget.value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="search"
+              placeholder="Name or description"
+              value={search()}
+              onInput={(e) => onSearch(e.currentTarget.value)}
+            />
+          )}
         </Field>
       </div>
       <ActionStatus notice={notice()} error={actionError()} />
       <LoadError what="your agents" error={agents.error} retry={refetch} />
-      <Show when={valueOf(agents)} fallback={<Show when={!agents.error}><p class="muted">Loading agents…</p></Show>}>
+      <Show
+        when={valueOf(agents)}
+        fallback={
+          <Show when={!agents.error}>
+            <p class="muted">Loading agents…</p>
+          </Show>
+        }
+      >
         {(list) => (
           <Show
             when={list().agents.length}
             fallback={
               <div class="card empty">
-                <Show when={debounced().trim()} fallback={<p>You have no agents yet. Create one from a template or from scratch.</p>}>
+                <Show
+                  when={debounced().trim()}
+                  fallback={
+                    <p>You have no agents yet. Create one from a template or from scratch.</p>
+                  }
+                >
                   <p>No agent matches “{debounced()}”.</p>
                 </Show>
               </div>
@@ -78,23 +103,39 @@ export default function AgentsPage() {
                       <h3>
                         <A href={`/dashboard/agents/${agent.id}`}>{agent.name}</A>
                       </h3>
-                      <span class={`badge ${agent.is_public ? "success" : ""}`}>{agent.is_public ? "Public" : "Private"}</span>
+                      <span class={`badge ${agent.is_public ? "success" : ""}`}>
+                        {agent.is_public ? "Public" : "Private"}
+                      </span>
                       <Show when={!agent.is_active}>
                         <span class="badge warning">Paused</span>
                       </Show>
                     </div>
                     <p class="muted clamp">{agent.description ?? "No description."}</p>
                     <p class="small muted">
-                      {agent.execution_config.model} · {agent.query_config.mode} · updated {formatDate(agent.updated_at)}
+                      {agent.execution_config.model} · {agent.query_config.mode} · updated{" "}
+                      {formatDate(agent.updated_at)}
                     </p>
                     <div class="row">
-                      <button type="button" onClick={() => navigate(`/dashboard/agents/${agent.id}`)} aria-label={`Edit ${agent.name}`}>
+                      <button
+                        type="button"
+                        onClick={() => navigate(`/dashboard/agents/${agent.id}`)}
+                        aria-label={`Edit ${agent.name}`}
+                      >
                         Edit
                       </button>
-                      <button type="button" onClick={() => void duplicate(agent)} aria-label={`Duplicate ${agent.name}`}>
+                      <button
+                        type="button"
+                        onClick={() => void duplicate(agent)}
+                        aria-label={`Duplicate ${agent.name}`}
+                      >
                         Duplicate
                       </button>
-                      <button type="button" class="danger" onClick={() => setDeleting(agent)} aria-label={`Delete ${agent.name}`}>
+                      <button
+                        type="button"
+                        class="danger"
+                        onClick={() => setDeleting(agent)}
+                        aria-label={`Delete ${agent.name}`}
+                      >
                         Delete
                       </button>
                     </div>
@@ -118,7 +159,10 @@ export default function AgentsPage() {
               await refetch();
             }}
           >
-            <p>The agent stops answering at once and leaves your public page. Its past conversations stay in the CRM, unlinked. This cannot be undone.</p>
+            <p>
+              The agent stops answering at once and leaves your public page. Its past conversations
+              stay in the CRM, unlinked. This cannot be undone.
+            </p>
           </ConfirmDialog>
         )}
       </Show>

@@ -23,7 +23,14 @@ export default function ConversationPage() {
         <PageHeader title="Conversation" />
         <LoadError what="this conversation" error={conversation.error} retry={refetch} />
       </Show>
-      <Show when={valueOf(conversation)} fallback={<Show when={!conversation.error}><p class="muted">Loading transcript…</p></Show>}>
+      <Show
+        when={valueOf(conversation)}
+        fallback={
+          <Show when={!conversation.error}>
+            <p class="muted">Loading transcript…</p>
+          </Show>
+        }
+      >
         {(c) => (
           <>
             <PageHeader title={`Conversation with ${c().agent_name ?? "a deleted agent"}`}>
@@ -53,7 +60,14 @@ export default function ConversationPage() {
               <Show when={c().visitor.country || c().visitor.referrer}>
                 <div>
                   <dt>Visitor</dt>
-                  <dd>{[c().visitor.country, c().visitor.referrer ? `from ${c().visitor.referrer}` : null].filter(Boolean).join(", ")}</dd>
+                  <dd>
+                    {[
+                      c().visitor.country,
+                      c().visitor.referrer ? `from ${c().visitor.referrer}` : null,
+                    ]
+                      .filter(Boolean)
+                      .join(", ")}
+                  </dd>
                 </div>
               </Show>
             </dl>
@@ -72,8 +86,12 @@ export default function ConversationPage() {
                           <span class="muted">
                             {[
                               m.metadata.model,
-                              m.metadata.latency_ms !== undefined ? `answered in ${formatDuration(m.metadata.latency_ms)}` : null,
-                              m.metadata.time_to_first_token_ms !== undefined ? `first word after ${formatDuration(m.metadata.time_to_first_token_ms)}` : null,
+                              m.metadata.latency_ms !== undefined
+                                ? `answered in ${formatDuration(m.metadata.latency_ms)}`
+                                : null,
+                              m.metadata.time_to_first_token_ms !== undefined
+                                ? `first word after ${formatDuration(m.metadata.time_to_first_token_ms)}`
+                                : null,
                               m.metadata.usage ? `${m.metadata.usage.total_tokens} tokens` : null,
                             ]
                               .filter(Boolean)
@@ -85,14 +103,18 @@ export default function ConversationPage() {
                       <Show when={m.metadata.sources?.length}>
                         <details>
                           <summary>
-                            {m.metadata.sources?.length} source{m.metadata.sources?.length === 1 ? "" : "s"}
+                            {m.metadata.sources?.length} source
+                            {m.metadata.sources?.length === 1 ? "" : "s"}
                           </summary>
                           <ol class="sources">
                             <For each={m.metadata.sources}>
                               {(s) => (
                                 <li>
                                   <strong>{s.document_name}</strong>
-                                  <Show when={s.page !== null && s.page !== undefined}> (page {s.page})</Show>
+                                  <Show when={s.page !== null && s.page !== undefined}>
+                                    {" "}
+                                    (page {s.page})
+                                  </Show>
                                   <span class="muted"> · score {s.score.toFixed(3)}</span>
                                   <blockquote class="muted">{s.snippet}</blockquote>
                                 </li>

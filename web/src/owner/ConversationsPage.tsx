@@ -29,7 +29,11 @@ export default function ConversationsPage() {
   const page = () => Math.max(0, Number(params.page ?? 0) || 0);
   const filter = (): ConversationFilter => ({
     ...(params.agent ? { agent_id: params.agent } : {}),
-    ...(params.state === "active" ? { is_active: "true" as const } : params.state === "ended" ? { is_active: "false" as const } : {}),
+    ...(params.state === "active"
+      ? { is_active: "true" as const }
+      : params.state === "ended"
+        ? { is_active: "false" as const }
+        : {}),
     ...(params.from ? { from: params.from } : {}),
     ...(params.to ? { to: params.to } : {}),
   });
@@ -46,7 +50,11 @@ export default function ConversationsPage() {
     setExportNote(undefined);
     try {
       const result = await downloadConversationExport(format, filter());
-      setExportNote(result.truncated ? `Downloaded ${result.filename}; it was cut off at the export limit, so narrow the dates for the rest.` : `Downloaded ${result.filename}.`);
+      setExportNote(
+        result.truncated
+          ? `Downloaded ${result.filename}; it was cut off at the export limit, so narrow the dates for the rest.`
+          : `Downloaded ${result.filename}.`,
+      );
     } catch (e) {
       setExportError(errorMessage(e));
     } finally {
@@ -56,7 +64,10 @@ export default function ConversationsPage() {
 
   return (
     <section class="stack">
-      <PageHeader title="Conversations" description="Every conversation visitors had with your agents.">
+      <PageHeader
+        title="Conversations"
+        description="Every conversation visitors had with your agents."
+      >
         <button type="button" disabled={exporting()} onClick={() => void exportAs("csv")}>
           Export CSV
         </button>
@@ -75,7 +86,10 @@ export default function ConversationsPage() {
       <form class="filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <Field label="Agent">
           {(attrs) => (
-            <select {...attrs} onChange={(e) => setFilter({ agent: e.currentTarget.value || undefined })}>
+            <select
+              {...attrs}
+              onChange={(e) => setFilter({ agent: e.currentTarget.value || undefined })}
+            >
               <option value="" selected={!params.agent}>
                 All agents
               </option>
@@ -91,7 +105,10 @@ export default function ConversationsPage() {
         </Field>
         <Field label="State">
           {(attrs) => (
-            <select {...attrs} onChange={(e) => setFilter({ state: e.currentTarget.value || undefined })}>
+            <select
+              {...attrs}
+              onChange={(e) => setFilter({ state: e.currentTarget.value || undefined })}
+            >
               <option value="" selected={!params.state}>
                 All
               </option>
@@ -105,26 +122,70 @@ export default function ConversationsPage() {
           )}
         </Field>
         <Field label="From">
-          {(attrs) => <input {...attrs} type="date" value={params.from ?? ""} max={params.to} onChange={(e) => setFilter({ from: e.currentTarget.value || undefined })} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="date"
+              value={params.from ?? ""}
+              max={params.to}
+              onChange={(e) => setFilter({ from: e.currentTarget.value || undefined })}
+            />
+          )}
         </Field>
         <Field label="To" hint="Includes the whole day (UTC).">
-          {(attrs) => <input {...attrs} type="date" value={params.to ?? ""} min={params.from} onChange={(e) => setFilter({ to: e.currentTarget.value || undefined })} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="date"
+              value={params.to ?? ""}
+              min={params.from}
+              onChange={(e) => setFilter({ to: e.currentTarget.value || undefined })}
+            />
+          )}
         </Field>
       </form>
       <Show when={filtered()}>
-        <button type="button" class="small-button" onClick={() => setParams({ agent: undefined, state: undefined, from: undefined, to: undefined, page: undefined })}>
+        <button
+          type="button"
+          class="small-button"
+          onClick={() =>
+            setParams({
+              agent: undefined,
+              state: undefined,
+              from: undefined,
+              to: undefined,
+              page: undefined,
+            })
+          }
+        >
           Clear filters
         </button>
       </Show>
       <LoadError what="conversations" error={list.error} retry={refetch} />
-      <Show when={valueOf(list)} fallback={<Show when={!list.error}><p class="muted">Loading conversations…</p></Show>}>
+      <Show
+        when={valueOf(list)}
+        fallback={
+          <Show when={!list.error}>
+            <p class="muted">Loading conversations…</p>
+          </Show>
+        }
+      >
         {(data) => (
           <>
             <p class="muted" aria-live="polite">
               {data().total} conversation{data().total === 1 ? "" : "s"}
               {filtered() ? " match these filters" : " in all"}
             </p>
-            <Show when={data().conversations.length} fallback={<p class="card empty">{filtered() ? "No conversation matches these filters." : "No conversations yet. When visitors chat with a public agent, they appear here."}</p>}>
+            <Show
+              when={data().conversations.length}
+              fallback={
+                <p class="card empty">
+                  {filtered()
+                    ? "No conversation matches these filters."
+                    : "No conversations yet. When visitors chat with a public agent, they appear here."}
+                </p>
+              }
+            >
               <div class="table-wrap">
                 <table>
                   <caption class="visually-hidden">Conversations</caption>
@@ -143,7 +204,10 @@ export default function ConversationsPage() {
                       {(c) => (
                         <tr>
                           <td>
-                            <A href={`/dashboard/conversations/${c.id}`} aria-label={`Open conversation started ${formatDate(c.started_at)}${c.agent_name ? ` with ${c.agent_name}` : ""}`}>
+                            <A
+                              href={`/dashboard/conversations/${c.id}`}
+                              aria-label={`Open conversation started ${formatDate(c.started_at)}${c.agent_name ? ` with ${c.agent_name}` : ""}`}
+                            >
                               {formatDate(c.started_at)}
                             </A>
                           </td>
@@ -154,7 +218,9 @@ export default function ConversationsPage() {
                           <td>{c.message_count}</td>
                           <td>{formatDuration(c.duration_ms)}</td>
                           <td>
-                            <span class={`badge ${c.is_active ? "success" : ""}`}>{c.is_active ? "active" : "ended"}</span>
+                            <span class={`badge ${c.is_active ? "success" : ""}`}>
+                              {c.is_active ? "active" : "ended"}
+                            </span>
                           </td>
                         </tr>
                       )}

@@ -21,7 +21,10 @@ export default function KnowledgePage() {
 
   return (
     <div class="stack">
-      <PageHeader title="Knowledge" description="Documents your agents answer from. Each is parsed, cut into passages and indexed for search." />
+      <PageHeader
+        title="Knowledge"
+        description="Documents your agents answer from. Each is parsed, cut into passages and indexed for search."
+      />
       <LoadError what="your agents" error={agents.error} />
       <UploadPanel agents={valueOf(agents) ?? []} tracker={tracker} onAccepted={bump} />
       <DocumentTable
@@ -29,7 +32,12 @@ export default function KnowledgePage() {
         version={version()}
         onReindexed={(doc, job) => {
           const key = tracker.begin(doc.name);
-          tracker.track(key, { job_id: job.job_id, document_id: job.document_id, name: doc.name, websocket_url: job.websocket_url });
+          tracker.track(key, {
+            job_id: job.job_id,
+            document_id: job.document_id,
+            name: doc.name,
+            websocket_url: job.websocket_url,
+          });
         }}
       />
       <Show when={valueOf(agents)?.length}>

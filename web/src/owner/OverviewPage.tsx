@@ -32,7 +32,12 @@ export default function OverviewPage() {
     </Show>
   );
 
-  const stat = (label: string, value: () => number | undefined, href: string, detail?: () => JSX.Element) => (
+  const stat = (
+    label: string,
+    value: () => number | undefined,
+    href: string,
+    detail?: () => JSX.Element,
+  ) => (
     <A class="card stat" href={href}>
       <div class="stat-value">{figure(value())}</div>
       <div class="stat-label">{label}</div>
@@ -57,12 +62,24 @@ export default function OverviewPage() {
       </PageHeader>
       <LoadError what="the numbers" error={stats.error} retry={refetch} />
       <div class="grid-4" aria-busy={stats.loading}>
-        {stat("Agents", () => totals()?.agents, "/dashboard/agents", () => (
-          <Show when={totals()}>{(t) => <div class="muted small">{t().public_agents.toLocaleString()} public</div>}</Show>
-        ))}
+        {stat(
+          "Agents",
+          () => totals()?.agents,
+          "/dashboard/agents",
+          () => (
+            <Show when={totals()}>
+              {(t) => <div class="muted small">{t().public_agents.toLocaleString()} public</div>}
+            </Show>
+          ),
+        )}
         {stat("Documents", () => totals()?.documents, "/dashboard/knowledge")}
         {stat("Conversations", () => totals()?.conversations, "/dashboard/conversations")}
-        {stat("Messages", () => totals()?.messages, "/dashboard/conversations", () => exact(totals()?.messages, "messages"))}
+        {stat(
+          "Messages",
+          () => totals()?.messages,
+          "/dashboard/conversations",
+          () => exact(totals()?.messages, "messages"),
+        )}
       </div>
       <section class="card stack" aria-labelledby="tokens-title" aria-busy={stats.loading}>
         <h2 id="tokens-title">Token usage</h2>
@@ -73,12 +90,22 @@ export default function OverviewPage() {
         </div>
         <p class="muted small">
           As reported by the models for your agents' answers, since the start.
-          <Show when={recentTokens() !== undefined}> {recentTokens()?.toLocaleString()} of them in the last {DAYS} days.</Show>
+          <Show when={recentTokens() !== undefined}>
+            {" "}
+            {recentTokens()?.toLocaleString()} of them in the last {DAYS} days.
+          </Show>
         </p>
       </section>
       <section class="card" aria-labelledby="per-day-title">
         <h2 id="per-day-title">Conversations per day, last {DAYS} days</h2>
-        <Show when={valueOf(stats)} fallback={<Show when={!stats.error}><p class="muted">Loading…</p></Show>}>
+        <Show
+          when={valueOf(stats)}
+          fallback={
+            <Show when={!stats.error}>
+              <p class="muted">Loading…</p>
+            </Show>
+          }
+        >
           {(s) => <ConversationsChart days={conversationsPerDay(s())} />}
         </Show>
       </section>

@@ -30,11 +30,16 @@ export default function OwnerLayout(props: RouteSectionProps) {
   createEffect(() => {
     if (!checked()) return;
     if (!user()) {
-      navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+      navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, {
+        replace: true,
+      });
       return;
     }
     const pending = takePendingUsername();
-    if (pending) void api("/api/v1/profile", { method: "PATCH", body: { username: pending } }).catch(() => undefined);
+    if (pending)
+      void api("/api/v1/profile", { method: "PATCH", body: { username: pending } }).catch(
+        () => undefined,
+      );
   });
 
   return (

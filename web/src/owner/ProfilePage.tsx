@@ -40,10 +40,12 @@ function stateOf(p: Profile): FormState {
 
 export function validateProfile(f: FormState): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!USERNAME_PATTERN.test(f.username.trim().toLowerCase())) errors.username = "3 to 30 characters: a-z, 0-9, _ and -";
+  if (!USERNAME_PATTERN.test(f.username.trim().toLowerCase()))
+    errors.username = "3 to 30 characters: a-z, 0-9, _ and -";
   if (f.display_name.trim().length > 80) errors.display_name = "must be at most 80 characters";
   if (f.description.length > 1000) errors.description = "must be at most 1000 characters";
-  if (f.avatar_url.trim() && !isHttpUrl(f.avatar_url.trim())) errors.avatar_url = "must be an http(s) URL";
+  if (f.avatar_url.trim() && !isHttpUrl(f.avatar_url.trim()))
+    errors.avatar_url = "must be an http(s) URL";
   for (const k of SOCIAL_KEYS) {
     const v = (f.social_links[k] ?? "").trim();
     if (v && !isHttpUrl(v)) errors[`social_links.${k}`] = "must be an http(s) URL";
@@ -55,10 +57,23 @@ export default function ProfilePage() {
   const [profile, { mutate }] = createResource(getProfile);
   return (
     <section>
-      <PageHeader title="Profile" description="Your public page: who you are and which agents visitors can talk to." />
+      <PageHeader
+        title="Profile"
+        description="Your public page: who you are and which agents visitors can talk to."
+      />
       <LoadError what="your profile" error={profile.error} />
-      <Show when={valueOf(profile)?.id} keyed fallback={<Show when={!profile.error}><p class="muted">Loading…</p></Show>}>
-        {(_id: string) => <ProfileForm initial={valueOf(profile) as Profile} onSaved={(p) => mutate(p)} />}
+      <Show
+        when={valueOf(profile)?.id}
+        keyed
+        fallback={
+          <Show when={!profile.error}>
+            <p class="muted">Loading…</p>
+          </Show>
+        }
+      >
+        {(_id: string) => (
+          <ProfileForm initial={valueOf(profile) as Profile} onSaved={(p) => mutate(p)} />
+        )}
       </Show>
     </section>
   );
@@ -133,7 +148,8 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
       props.onSaved(updated);
       setNotice("Profile saved.");
     } catch (e) {
-      if (e instanceof ApiError && e.fields.length) setErrors(Object.fromEntries(e.fields.map((f) => [f.field, f.message])));
+      if (e instanceof ApiError && e.fields.length)
+        setErrors(Object.fromEntries(e.fields.map((f) => [f.field, f.message])));
       setFormError(errorMessage(e));
     } finally {
       setBusy(false);
@@ -146,13 +162,47 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
         <fieldset class="card">
           <legend>About you</legend>
           <Field label="Display name" error={errors().display_name}>
-            {(attrs) => <input {...attrs} maxlength={80} autocomplete="name" value={form.display_name} onInput={(e) => edit(() => setForm("display_name", e.currentTarget.value), "display_name")} />}
+            {(attrs) => (
+              <input
+                {...attrs}
+                maxlength={80}
+                autocomplete="name"
+                value={form.display_name}
+                onInput={(e) =>
+                  edit(() => setForm("display_name", e.currentTarget.value), "display_name")
+                }
+              />
+            )}
           </Field>
           <Field label="Bio" hint="Up to 1000 characters." error={errors().description}>
-            {(attrs) => <textarea {...attrs} rows={4} maxlength={1000} value={form.description} onInput={(e) => edit(() => setForm("description", e.currentTarget.value), "description")} />}
+            {(attrs) => (
+              <textarea
+                {...attrs}
+                rows={4}
+                maxlength={1000}
+                value={form.description}
+                onInput={(e) =>
+                  edit(() => setForm("description", e.currentTarget.value), "description")
+                }
+              />
+            )}
           </Field>
-          <Field label="Avatar URL" hint="A link to a square image (https://…)." error={errors().avatar_url}>
-            {(attrs) => <input {...attrs} type="url" inputmode="url" value={form.avatar_url} onInput={(e) => edit(() => setForm("avatar_url", e.currentTarget.value), "avatar_url")} />}
+          <Field
+            label="Avatar URL"
+            hint="A link to a square image (https://…)."
+            error={errors().avatar_url}
+          >
+            {(attrs) => (
+              <input
+                {...attrs}
+                type="url"
+                inputmode="url"
+                value={form.avatar_url}
+                onInput={(e) =>
+                  edit(() => setForm("avatar_url", e.currentTarget.value), "avatar_url")
+                }
+              />
+            )}
           </Field>
         </fieldset>
         <fieldset class="card">
@@ -168,7 +218,12 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
                       inputmode="url"
                       placeholder="https://"
                       value={form.social_links[k] ?? ""}
-                      onInput={(e) => edit(() => setForm("social_links", k, e.currentTarget.value), `social_links.${k}`)}
+                      onInput={(e) =>
+                        edit(
+                          () => setForm("social_links", k, e.currentTarget.value),
+                          `social_links.${k}`,
+                        )
+                      }
                     />
                   )}
                 </Field>
@@ -194,7 +249,12 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
               />
             )}
           </Field>
-          <CheckField label="Public page" hint="Off hides your page and all its agents from visitors." checked={form.is_public} onChange={(v) => edit(() => setForm("is_public", v), "is_public")} />
+          <CheckField
+            label="Public page"
+            hint="Off hides your page and all its agents from visitors."
+            checked={form.is_public}
+            onChange={(v) => edit(() => setForm("is_public", v), "is_public")}
+          />
         </fieldset>
         <ErrorAlert message={formError()} />
         <div class="row">
@@ -211,7 +271,9 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
           <h2>Share</h2>
           <CopyField label="Your public page" value={shareUrl()} />
           <Show when={!saved().is_public}>
-            <p class="muted small">Your page is hidden: visitors see “not found” until you make it public.</p>
+            <p class="muted small">
+              Your page is hidden: visitors see “not found” until you make it public.
+            </p>
           </Show>
         </div>
         <div class="card">

@@ -57,7 +57,14 @@ export default function SettingsPage() {
           <For each={THEMES}>
             {(t) => (
               <label class="check">
-                <input type="radio" name="theme" value={t.value} checked={theme() === t.value} onChange={() => setTheme(t.value)} /> {t.label}
+                <input
+                  type="radio"
+                  name="theme"
+                  value={t.value}
+                  checked={theme() === t.value}
+                  onChange={() => setTheme(t.value)}
+                />{" "}
+                {t.label}
               </label>
             )}
           </For>
@@ -69,16 +76,47 @@ export default function SettingsPage() {
           <dt>Email</dt>
           <dd>{user()?.email}</dd>
           <dt>Sign-in</dt>
-          <dd>{valueOf(config)?.auth_mode === "supabase" ? "Email and password" : valueOf(config)?.auth_mode === "dev" ? "Development sign-in (this machine only, no password)" : "…"}</dd>
+          <dd>
+            {valueOf(config)?.auth_mode === "supabase"
+              ? "Email and password"
+              : valueOf(config)?.auth_mode === "dev"
+                ? "Development sign-in (this machine only, no password)"
+                : "…"}
+          </dd>
         </dl>
         <Show when={valueOf(config)?.auth_mode === "supabase"}>
-          <form class="stack" novalidate onSubmit={(e) => void changePassword(e)} aria-labelledby="password-title">
+          <form
+            class="stack"
+            novalidate
+            onSubmit={(e) => void changePassword(e)}
+            aria-labelledby="password-title"
+          >
             <h3 id="password-title">Change password</h3>
-            <Field label="New password" hint={`At least ${MIN_PASSWORD} characters.`} error={errors().password}>
-              {(attrs) => <input {...attrs} type="password" autocomplete="new-password" value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
+            <Field
+              label="New password"
+              hint={`At least ${MIN_PASSWORD} characters.`}
+              error={errors().password}
+            >
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="password"
+                  autocomplete="new-password"
+                  value={password()}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                />
+              )}
             </Field>
             <Field label="Repeat the new password" error={errors().confirm}>
-              {(attrs) => <input {...attrs} type="password" autocomplete="new-password" value={confirm()} onInput={(e) => setConfirm(e.currentTarget.value)} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="password"
+                  autocomplete="new-password"
+                  value={confirm()}
+                  onInput={(e) => setConfirm(e.currentTarget.value)}
+                />
+              )}
             </Field>
             <ErrorAlert message={error()} />
             <div class="row">

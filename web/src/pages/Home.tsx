@@ -10,7 +10,10 @@ export function Home() {
   return (
     <main class="container stack" id="main">
       <h1>Nooble</h1>
-      <p>Build AI agents that answer from your own documents, publish them on your public page, and read every conversation.</p>
+      <p>
+        Build AI agents that answer from your own documents, publish them on your public page, and
+        read every conversation.
+      </p>
       <div class="row">
         <Show
           when={user()}

@@ -41,19 +41,54 @@ export default function ResetPassword() {
           </p>
         </Match>
         <Match when={user()}>
-          <form class="card" onSubmit={run(async () => { await updatePassword(password()); navigate("/dashboard"); })}>
+          <form
+            class="card"
+            onSubmit={run(async () => {
+              await updatePassword(password());
+              navigate("/dashboard");
+            })}
+          >
             <Field label="New password" hint="At least 8 characters.">
-              {(attrs) => <input {...attrs} type="password" autocomplete="new-password" minlength={8} required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="password"
+                  autocomplete="new-password"
+                  minlength={8}
+                  required
+                  value={password()}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                />
+              )}
             </Field>
-            <button class="primary" type="submit">Save the new password</button>
+            <button class="primary" type="submit">
+              Save the new password
+            </button>
           </form>
         </Match>
         <Match when={config()?.auth_mode === "supabase"}>
-          <form class="card" onSubmit={run(async () => { await sendPasswordReset(email()); setStatus("If that address has an account, a reset link is on its way."); })}>
+          <form
+            class="card"
+            onSubmit={run(async () => {
+              await sendPasswordReset(email());
+              setStatus("If that address has an account, a reset link is on its way.");
+            })}
+          >
             <Field label="Email">
-              {(attrs) => <input {...attrs} type="email" autocomplete="email" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="email"
+                  autocomplete="email"
+                  required
+                  value={email()}
+                  onInput={(e) => setEmail(e.currentTarget.value)}
+                />
+              )}
             </Field>
-            <button class="primary" type="submit">Send the reset link</button>
+            <button class="primary" type="submit">
+              Send the reset link
+            </button>
           </form>
         </Match>
       </Switch>
@@ -61,7 +96,9 @@ export default function ResetPassword() {
         <p role="status">{status()}</p>
       </Show>
       <Show when={error()}>
-        <p class="error" role="alert">{error()}</p>
+        <p class="error" role="alert">
+          {error()}
+        </p>
       </Show>
     </main>
   );

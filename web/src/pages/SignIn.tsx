@@ -50,22 +50,43 @@ export default function SignIn() {
       <Switch>
         <Match when={config()?.auth_mode === "none"}>
           <p class="error" role="alert">
-            Sign-in is not configured on this server: set SUPABASE_URL and SUPABASE_ANON_KEY, or run it with <code>npm run dev</code>.
+            Sign-in is not configured on this server: set SUPABASE_URL and SUPABASE_ANON_KEY, or run
+            it with <code>npm run dev</code>.
           </p>
         </Match>
         <Match when={config()}>
           {(c) => (
             <form onSubmit={submit} class="card" novalidate={false}>
               <Show when={c().auth_mode === "dev"}>
-                <p class="muted">Development sign-in: any email address signs you in on this machine, no password.</p>
+                <p class="muted">
+                  Development sign-in: any email address signs you in on this machine, no password.
+                </p>
               </Show>
               <Field label="Email">
-                {(attrs) => <input {...attrs} type="email" name="email" autocomplete="email" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />}
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="email"
+                    name="email"
+                    autocomplete="email"
+                    required
+                    value={email()}
+                    onInput={(e) => setEmail(e.currentTarget.value)}
+                  />
+                )}
               </Field>
               <Show when={c().auth_mode === "supabase"}>
                 <Field label="Password">
                   {(attrs) => (
-                    <input {...attrs} type="password" name="password" autocomplete="current-password" required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />
+                    <input
+                      {...attrs}
+                      type="password"
+                      name="password"
+                      autocomplete="current-password"
+                      required
+                      value={password()}
+                      onInput={(e) => setPassword(e.currentTarget.value)}
+                    />
                   )}
                 </Field>
               </Show>
@@ -75,7 +96,8 @@ export default function SignIn() {
               </button>
               <Show when={c().auth_mode === "supabase"}>
                 <p>
-                  <A href="/sign-up">Create an account</A> · <A href="/reset-password">Forgot your password?</A>
+                  <A href="/sign-up">Create an account</A> ·{" "}
+                  <A href="/reset-password">Forgot your password?</A>
                 </p>
               </Show>
             </form>

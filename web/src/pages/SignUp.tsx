@@ -55,16 +55,26 @@ export default function SignUp() {
       <Switch>
         <Match when={config() && config()?.auth_mode !== "supabase"}>
           <p>
-            This server has no account sign-up: {config()?.auth_mode === "dev" ? "in development any email signs in." : "sign-in is not configured."}{" "}
+            This server has no account sign-up:{" "}
+            {config()?.auth_mode === "dev"
+              ? "in development any email signs in."
+              : "sign-in is not configured."}{" "}
             <A href="/sign-in">Go to sign-in</A>
           </p>
         </Match>
         <Match when={confirmSent()}>
-          <p role="status">Check your email to confirm the account, then sign in. Your username is kept for you on this browser.</p>
+          <p role="status">
+            Check your email to confirm the account, then sign in. Your username is kept for you on
+            this browser.
+          </p>
         </Match>
         <Match when={config()?.auth_mode === "supabase"}>
           <form class="card" onSubmit={submit}>
-            <Field label="Username" hint={usernameMessage() ?? "Your public page will be at /your-username."} error={usernameError()}>
+            <Field
+              label="Username"
+              hint={usernameMessage() ?? "Your public page will be at /your-username."}
+              error={usernameError()}
+            >
               {(attrs) => (
                 <input
                   {...attrs}
@@ -80,10 +90,29 @@ export default function SignUp() {
               )}
             </Field>
             <Field label="Email">
-              {(attrs) => <input {...attrs} type="email" autocomplete="email" required value={email()} onInput={(e) => setEmail(e.currentTarget.value)} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="email"
+                  autocomplete="email"
+                  required
+                  value={email()}
+                  onInput={(e) => setEmail(e.currentTarget.value)}
+                />
+              )}
             </Field>
             <Field label="Password" hint="At least 8 characters.">
-              {(attrs) => <input {...attrs} type="password" autocomplete="new-password" minlength={8} required value={password()} onInput={(e) => setPassword(e.currentTarget.value)} />}
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  type="password"
+                  autocomplete="new-password"
+                  minlength={8}
+                  required
+                  value={password()}
+                  onInput={(e) => setPassword(e.currentTarget.value)}
+                />
+              )}
             </Field>
             <ErrorAlert message={error()} />
             <button class="primary" type="submit">

@@ -17,7 +17,10 @@ export const SOCIAL_LABELS: Record<keyof SocialLinks, string> = {
   youtube: "YouTube",
 };
 
-export type ProfileHeaderData = Pick<PublicProfile, "username" | "display_name" | "description" | "avatar_url" | "social_links">;
+export type ProfileHeaderData = Pick<
+  PublicProfile,
+  "username" | "display_name" | "description" | "avatar_url" | "social_links"
+>;
 
 export function displayName(profile: Pick<PublicProfile, "display_name" | "username">): string {
   return profile.display_name?.trim() || profile.username;
@@ -25,11 +28,17 @@ export function displayName(profile: Pick<PublicProfile, "display_name" | "usern
 
 function initials(name: string): string {
   const parts = name.split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() || "?";
+  return (
+    ((parts[0]?.[0] ?? "") + (parts.length > 1 ? (parts.at(-1)?.[0] ?? "") : "")).toUpperCase() ||
+    "?"
+  );
 }
 
 /** `headingLevel`: h1 on the public page; a lower level where the header is embedded (the preview). */
-export function ProfileHeader(props: { profile: ProfileHeaderData; headingLevel?: "h1" | "h2" | "h3" }) {
+export function ProfileHeader(props: {
+  profile: ProfileHeaderData;
+  headingLevel?: "h1" | "h2" | "h3";
+}) {
   const name = () => displayName(props.profile);
   const links = () =>
     (Object.keys(SOCIAL_LABELS) as (keyof SocialLinks)[])
@@ -45,7 +54,16 @@ export function ProfileHeader(props: { profile: ProfileHeaderData; headingLevel?
           </span>
         }
       >
-        {(src) => <img class="profile-avatar" src={src()} alt="" width="96" height="96" referrerPolicy="no-referrer" />}
+        {(src) => (
+          <img
+            class="profile-avatar"
+            src={src()}
+            alt=""
+            width="96"
+            height="96"
+            referrerPolicy="no-referrer"
+          />
+        )}
       </Show>
       <div class="profile-text">
         <Dynamic component={props.headingLevel ?? "h1"} class="profile-name">

@@ -7,7 +7,11 @@
  */
 import { A, useParams, useSearchParams } from "@solidjs/router";
 import { For, Match, Show, Switch, createEffect, createMemo, createResource } from "solid-js";
-import { PublicProfileSchema, type PublicAgent, type PublicProfile } from "../../../shared/api/profile.ts";
+import {
+  PublicProfileSchema,
+  type PublicAgent,
+  type PublicProfile,
+} from "../../../shared/api/profile.ts";
 import { ChatPanel } from "../chat/ChatPanel.tsx";
 import { ApiError, api, errorMessage } from "../lib/api.ts";
 import { NotFound } from "../pages/NotFound.tsx";
@@ -16,14 +20,21 @@ import "./public.css";
 
 async function fetchProfile(username: string): Promise<PublicProfile | null> {
   try {
-    return await api(`/api/v1/public/profiles/${encodeURIComponent(username)}`, { auth: false, schema: PublicProfileSchema });
+    return await api(`/api/v1/public/profiles/${encodeURIComponent(username)}`, {
+      auth: false,
+      schema: PublicProfileSchema,
+    });
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
 }
 
-function AgentPicker(props: { agents: PublicAgent[]; selected: string | undefined; onSelect: (id: string) => void }) {
+function AgentPicker(props: {
+  agents: PublicAgent[];
+  selected: string | undefined;
+  onSelect: (id: string) => void;
+}) {
   return (
     <ul class="agent-picker">
       <For each={props.agents}>
@@ -88,7 +99,9 @@ export default function PublicProfilePage() {
         </main>
       </Match>
       <Match when={profile() === null}>
-        <NotFound what={`There is no public page for “${params.username}”. Check the address, or the page may have been made private.`} />
+        <NotFound
+          what={`There is no public page for “${params.username}”. Check the address, or the page may have been made private.`}
+        />
       </Match>
       <Match when={profile()}>
         {(p) => (
@@ -101,17 +114,26 @@ export default function PublicProfilePage() {
               <div class="public-layout">
                 <section class="public-agents" aria-labelledby="agents-title">
                   <h2 id="agents-title">Agents</h2>
-                  <AgentPicker agents={agents()} selected={selected()?.id} onSelect={(id) => setSearch({ agent: id })} />
+                  <AgentPicker
+                    agents={agents()}
+                    selected={selected()?.id}
+                    onSelect={(id) => setSearch({ agent: id })}
+                  />
                 </section>
                 <div class="public-chat">
-                  <Show when={selected()} keyed fallback={<p class="muted public-pick">Pick an agent to start chatting.</p>}>
+                  <Show
+                    when={selected()}
+                    keyed
+                    fallback={<p class="muted public-pick">Pick an agent to start chatting.</p>}
+                  >
                     {(agent) => <ChatPanel agent={agent} ownerName={p().display_name} />}
                   </Show>
                 </div>
               </div>
             </Show>
             <footer class="public-footer muted">
-              Answers are written by software from {displayName(p())}'s documents and can be wrong: check the cited sources. Made with <A href="/">Nooble</A>.
+              Answers are written by software from {displayName(p())}'s documents and can be wrong:
+              check the cited sources. Made with <A href="/">Nooble</A>.
             </footer>
           </main>
         )}

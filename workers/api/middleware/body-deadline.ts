@@ -36,12 +36,19 @@ export function bodyDeadline(limitsFor: (c: Context<AppEnv>) => BodyDeadline) {
       c.set("bodyFailure", error);
       return error;
     };
-    c.req.raw = new Request(c.req.raw, { body: withDeadline(body, limits, timedOut), duplex: "half" } as RequestInit);
+    c.req.raw = new Request(c.req.raw, {
+      body: withDeadline(body, limits, timedOut),
+      duplex: "half",
+    } as RequestInit);
     return next();
   });
 }
 
-function withDeadline(body: ReadableStream<Uint8Array>, limits: BodyDeadline, timedOut: (what: "idle" | "total") => AppError): ReadableStream<Uint8Array> {
+function withDeadline(
+  body: ReadableStream<Uint8Array>,
+  limits: BodyDeadline,
+  timedOut: (what: "idle" | "total") => AppError,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   const started = Date.now();
   return new ReadableStream<Uint8Array>({
@@ -52,7 +59,9 @@ function withDeadline(body: ReadableStream<Uint8Array>, limits: BodyDeadline, ti
       const expired = new Promise<"expired">((resolve) => {
         timer = setTimeout(() => resolve("expired"), wait);
       });
-      const result = await Promise.race([reader.read(), expired]).finally(() => clearTimeout(timer));
+      const result = await Promise.race([reader.read(), expired]).finally(() =>
+        clearTimeout(timer),
+      );
       if (result === "expired") {
         const error = timedOut(wait < limits.idleMs ? "total" : "idle");
         void reader.cancel(error.message).catch(() => undefined);

@@ -16,7 +16,12 @@ import type { AppEnv } from "../../env.ts";
 export const CORS_ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 export const CORS_ALLOW_HEADERS = ["authorization", "content-type", "traceparent"];
 /** Response headers a page may read: the request id to quote, and the export's file name and cut-off. */
-export const CORS_EXPOSE_HEADERS = ["x-request-id", "content-disposition", "x-export-truncated", "x-export-message-limit"];
+export const CORS_EXPOSE_HEADERS = [
+  "x-request-id",
+  "content-disposition",
+  "x-export-truncated",
+  "x-export-message-limit",
+];
 
 const allowedCors = cors({
   origin: (origin, c) => corsAllowedOrigin(origin, c.req.url, c.env),

@@ -16,7 +16,11 @@ export const requireOwner = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header("authorization");
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match?.[1]) {
-    throw new AppError("UNAUTHENTICATED", 401, "Sign in first: send `Authorization: Bearer <access token>`.");
+    throw new AppError(
+      "UNAUTHENTICATED",
+      401,
+      "Sign in first: send `Authorization: Bearer <access token>`.",
+    );
   }
   const tenant = await verifyAccessToken(match[1], c.env);
   c.set("tenant", tenant);

@@ -10,8 +10,20 @@ export const templateRoutes = createRouter();
 templateRoutes.use("*", requireOwner);
 templateRoutes.openapi(
   createRoute({
-    method: "get", path: "/", tags: ["agents"], summary: "Agent templates (the five personas)", security: bearerSecurity,
-    responses: { 200: { description: "Templates", content: { "application/json": { schema: z.object({ templates: z.array(AgentTemplateSchema) }) } } }, ...errorResponses(401) },
+    method: "get",
+    path: "/",
+    tags: ["agents"],
+    summary: "Agent templates (the five personas)",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "Templates",
+        content: {
+          "application/json": { schema: z.object({ templates: z.array(AgentTemplateSchema) }) },
+        },
+      },
+      ...errorResponses(401),
+    },
   }),
   async (c) => c.json({ templates: await listTemplates(c.var.db(), defaultModel(c.env)) }, 200),
 );
@@ -20,8 +32,18 @@ export const modelRoutes = createRouter();
 modelRoutes.use("*", requireOwner);
 modelRoutes.openapi(
   createRoute({
-    method: "get", path: "/", tags: ["agents"], summary: "Models from the providers configured on this server", security: bearerSecurity,
-    responses: { 200: { description: "Models, and the one new agents get when they name none", content: { "application/json": { schema: ModelListSchema } } }, ...errorResponses(401) },
+    method: "get",
+    path: "/",
+    tags: ["agents"],
+    summary: "Models from the providers configured on this server",
+    security: bearerSecurity,
+    responses: {
+      200: {
+        description: "Models, and the one new agents get when they name none",
+        content: { "application/json": { schema: ModelListSchema } },
+      },
+      ...errorResponses(401),
+    },
   }),
   (c) => c.json({ models: availableModels(c.env), default_model: defaultModel(c.env) }, 200),
 );

@@ -9,7 +9,12 @@ const route = createRoute({
   path: "/",
   tags: ["system"],
   summary: "Public settings for the web app (sign-in mode)",
-  responses: { 200: { description: "The settings", content: { "application/json": { schema: ClientConfigSchema } } } },
+  responses: {
+    200: {
+      description: "The settings",
+      content: { "application/json": { schema: ClientConfigSchema } },
+    },
+  },
 });
 
 export function authMode(env: WorkerEnv): "supabase" | "dev" | "none" {

@@ -10,7 +10,12 @@ import {
   EXPORT_MESSAGE_LIMIT,
 } from "../../../shared/api/conversations.ts";
 import type { ConversationFilterQuery } from "../../../shared/api/conversations.ts";
-import { countExportRows, forEachExportPage, getConversation, listConversations } from "../../db/conversations.ts";
+import {
+  countExportRows,
+  forEachExportPage,
+  getConversation,
+  listConversations,
+} from "../../db/conversations.ts";
 import type { ConversationFilter } from "../../db/conversations.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { JsonExportWriter, csvHeader, csvLines } from "../../services/conversation/export.ts";
@@ -27,11 +32,24 @@ const instantOf = (v: string) => new Date(isBareDate(v) ? `${v}T00:00:00Z` : v);
 /** A bare date is a whole UTC day: `from` starts with it, `to` includes it. */
 function filterOf(q: ConversationFilterQuery): ConversationFilter {
   const from = q.from === undefined ? undefined : instantOf(q.from);
-  const to = q.to === undefined ? undefined : new Date(instantOf(q.to).getTime() + (isBareDate(q.to) ? DAY_MS : 0));
+  const to =
+    q.to === undefined
+      ? undefined
+      : new Date(instantOf(q.to).getTime() + (isBareDate(q.to) ? DAY_MS : 0));
   if (from && to && from >= to) {
-    throw new AppError("VALIDATION_FAILED", 400, "The request is not valid: from must be before to", [{ field: "from", message: "must be before to" }]);
+    throw new AppError(
+      "VALIDATION_FAILED",
+      400,
+      "The request is not valid: from must be before to",
+      [{ field: "from", message: "must be before to" }],
+    );
   }
-  return { agentId: q.agent_id?.toLowerCase(), isActive: q.is_active === undefined ? undefined : q.is_active === "true", from, to };
+  return {
+    agentId: q.agent_id?.toLowerCase(),
+    isActive: q.is_active === undefined ? undefined : q.is_active === "true",
+    from,
+    to,
+  };
 }
 
 export const conversationRoutes = createRouter();
@@ -39,14 +57,29 @@ conversationRoutes.use("*", requireOwner);
 
 conversationRoutes.openapi(
   createRoute({
-    method: "get", path: "/", tags: ["conversations"], summary: "Your agents' conversations, newest first", security: bearerSecurity,
+    method: "get",
+    path: "/",
+    tags: ["conversations"],
+    summary: "Your agents' conversations, newest first",
+    security: bearerSecurity,
     request: { query: ConversationListQuerySchema },
-    responses: { 200: { description: "A page of conversations and the total matching the filters", ...json(ConversationListSchema) }, ...errorResponses(400, 401) },
+    responses: {
+      200: {
+        description: "A page of conversations and the total matching the filters",
+        ...json(ConversationListSchema),
+      },
+      ...errorResponses(400, 401),
+    },
   }),
   async (c) => {
     const q = c.req.valid("query");
     const page = { limit: q.limit, offset: q.offset };
-    const { conversations, total } = await listConversations(c.var.db(), c.var.tenant.id, filterOf(q), page);
+    const { conversations, total } = await listConversations(
+      c.var.db(),
+      c.var.tenant.id,
+      filterOf(q),
+      page,
+    );
     return c.json({ conversations, total, ...page }, 200);
   },
 );
@@ -54,14 +87,21 @@ conversationRoutes.openapi(
 // Registered before /{id}, which would otherwise take "export" for an id.
 conversationRoutes.openapi(
   createRoute({
-    method: "get", path: "/export", tags: ["conversations"], security: bearerSecurity,
+    method: "get",
+    path: "/export",
+    tags: ["conversations"],
+    security: bearerSecurity,
     summary: `Download conversations as CSV (one row per message) or JSON; at most ${EXPORT_MESSAGE_LIMIT} messages`,
-    description: "Same filters as the list. A cut-off export carries `X-Export-Truncated: true` (and `truncated: true` in JSON).",
+    description:
+      "Same filters as the list. A cut-off export carries `X-Export-Truncated: true` (and `truncated: true` in JSON).",
     request: { query: ConversationExportQuerySchema },
     responses: {
       200: {
         description: "The export, as an attachment",
-        content: { "text/csv": { schema: z.string() }, "application/json": { schema: ConversationExportSchema } },
+        content: {
+          "text/csv": { schema: z.string() },
+          "application/json": { schema: ConversationExportSchema },
+        },
       },
       ...errorResponses(400, 401),
     },
@@ -71,9 +111,14 @@ conversationRoutes.openapi(
     const filter = filterOf(q);
     const tenantId = c.var.tenant.id;
     const sql = c.var.db();
-    const truncated = (await countExportRows(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT + 1)) > EXPORT_MESSAGE_LIMIT;
+    const truncated =
+      (await countExportRows(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT + 1)) >
+      EXPORT_MESSAGE_LIMIT;
     const day = new Date().toISOString().slice(0, 10);
-    c.header("content-type", q.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+    c.header(
+      "content-type",
+      q.format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+    );
     c.header("content-disposition", `attachment; filename="conversations-${day}.${q.format}"`);
     c.header("cache-control", "no-store");
     c.header("x-export-message-limit", String(EXPORT_MESSAGE_LIMIT));
@@ -87,18 +132,24 @@ conversationRoutes.openapi(
         };
         if (q.format === "csv") {
           await write(csvHeader());
-          await forEachExportPage(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT, (rows) => write(csvLines(rows)));
+          await forEachExportPage(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT, (rows) =>
+            write(csvLines(rows)),
+          );
         } else {
           const writer = new JsonExportWriter(write);
           await writer.start();
-          await forEachExportPage(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT, (rows) => writer.page(rows));
+          await forEachExportPage(sql, tenantId, filter, EXPORT_MESSAGE_LIMIT, (rows) =>
+            writer.page(rows),
+          );
           await writer.finish({ truncated, message_limit: EXPORT_MESSAGE_LIMIT });
         }
         log.info("conversations exported", { format: q.format, truncated });
       },
       // The status line is already sent: the body stops short, and the log says why.
       async (err) => {
-        log.error("conversation export failed mid-stream", { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        log.error("conversation export failed mid-stream", {
+          error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        });
       },
     );
   },
@@ -106,9 +157,19 @@ conversationRoutes.openapi(
 
 conversationRoutes.openapi(
   createRoute({
-    method: "get", path: "/{id}", tags: ["conversations"], summary: "One conversation with its messages in order", security: bearerSecurity,
+    method: "get",
+    path: "/{id}",
+    tags: ["conversations"],
+    summary: "One conversation with its messages in order",
+    security: bearerSecurity,
     request: { params: IdParam },
-    responses: { 200: { description: "The transcript, counts and duration", ...json(ConversationDetailSchema) }, ...errorResponses(401, 404) },
+    responses: {
+      200: {
+        description: "The transcript, counts and duration",
+        ...json(ConversationDetailSchema),
+      },
+      ...errorResponses(401, 404),
+    },
   }),
   async (c) => {
     const id = c.req.valid("param").id;
@@ -117,6 +178,9 @@ conversationRoutes.openapi(
     const conversation = await getConversation(c.var.db(), c.var.tenant.id, id.toLowerCase());
     if (!conversation) throw conversationNotFound();
     const count = (role: string) => conversation.messages.filter((m) => m.role === role).length;
-    return c.json({ ...conversation, counts: { user: count("user"), assistant: count("assistant") } }, 200);
+    return c.json(
+      { ...conversation, counts: { user: count("user"), assistant: count("assistant") } },
+      200,
+    );
   },
 );

@@ -14,10 +14,16 @@ const route = createRoute({
   path: "/sign-in",
   tags: ["development"],
   summary: "Development sign-in (ENVIRONMENT=development only)",
-  description: "Mints an access token with the same claims as Supabase Auth, signed with the local secret. 404 outside development.",
-  request: { body: { required: true, content: { "application/json": { schema: DevSignInSchema } } } },
+  description:
+    "Mints an access token with the same claims as Supabase Auth, signed with the local secret. 404 outside development.",
+  request: {
+    body: { required: true, content: { "application/json": { schema: DevSignInSchema } } },
+  },
   responses: {
-    200: { description: "Signed in", content: { "application/json": { schema: DevSignInResponseSchema } } },
+    200: {
+      description: "Signed in",
+      content: { "application/json": { schema: DevSignInResponseSchema } },
+    },
     ...errorResponses(400, 404),
   },
 });
@@ -25,7 +31,8 @@ const route = createRoute({
 export const devRoutes = createRouter();
 
 devRoutes.use("*", async (c, next) => {
-  if (c.env.ENVIRONMENT !== "development") throw new AppError("ROUTE_NOT_FOUND", 404, `No route for ${c.req.method} ${c.req.path}.`);
+  if (c.env.ENVIRONMENT !== "development")
+    throw new AppError("ROUTE_NOT_FOUND", 404, `No route for ${c.req.method} ${c.req.path}.`);
   await next();
 });
 
@@ -33,10 +40,22 @@ devRoutes.openapi(route, async (c) => {
   const { email } = c.req.valid("json");
   const secret = c.env.SUPABASE_JWT_SECRET;
   if (!secret) {
-    throw new AppError("INTERNAL_ERROR", 500, "Dev sign-in needs SUPABASE_JWT_SECRET; `npm run dev` generates one in .dev.vars.");
+    throw new AppError(
+      "INTERNAL_ERROR",
+      500,
+      "Dev sign-in needs SUPABASE_JWT_SECRET; `npm run dev` generates one in .dev.vars.",
+    );
   }
   const normalized = email.toLowerCase();
   const { token, userId } = await mintDevToken(c.env, normalized, secret);
   await ensureProfile(c.var.db(), userId, normalized);
-  return c.json({ access_token: token, token_type: "bearer" as const, expires_in: DEV_TOKEN_TTL_SECONDS, user: { id: userId, email: normalized } }, 200);
+  return c.json(
+    {
+      access_token: token,
+      token_type: "bearer" as const,
+      expires_in: DEV_TOKEN_TTL_SECONDS,
+      user: { id: userId, email: normalized },
+    },
+    200,
+  );
 });

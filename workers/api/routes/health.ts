@@ -14,10 +14,18 @@ import { createRouter } from "../router.ts";
 /** How long one dependency may take before it counts as down. */
 export const CHECK_TIMEOUT_MS = 2000;
 
-const CheckSchema = z.string().describe('"ok", or why the dependency is down: "unreachable", "timed out after 2000 ms", "HTTP <status>"');
+const CheckSchema = z
+  .string()
+  .describe(
+    '"ok", or why the dependency is down: "unreachable", "timed out after 2000 ms", "HTTP <status>"',
+  );
 const HealthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
-  checks: z.object({ postgres: CheckSchema, r2: CheckSchema, qdrant: CheckSchema.optional().describe("Only when QDRANT_URL is set") }),
+  checks: z.object({
+    postgres: CheckSchema,
+    r2: CheckSchema,
+    qdrant: CheckSchema.optional().describe("Only when QDRANT_URL is set"),
+  }),
   environment: z.string(),
 });
 
@@ -27,8 +35,14 @@ const route = createRoute({
   tags: ["system"],
   summary: "Liveness and dependency checks (Postgres, R2, Qdrant when configured)",
   responses: {
-    200: { description: "Every dependency answers", content: { "application/json": { schema: HealthSchema } } },
-    503: { description: "A dependency is down; `checks` names it", content: { "application/json": { schema: HealthSchema } } },
+    200: {
+      description: "Every dependency answers",
+      content: { "application/json": { schema: HealthSchema } },
+    },
+    503: {
+      description: "A dependency is down; `checks` names it",
+      content: { "application/json": { schema: HealthSchema } },
+    },
   },
 });
 
@@ -38,7 +52,10 @@ class CheckFailed extends Error {}
 async function check(c: Context<AppEnv>, name: string, run: () => Promise<void>): Promise<string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CheckFailed(`timed out after ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new CheckFailed(`timed out after ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([run(), timeout]);
@@ -52,7 +69,10 @@ async function check(c: Context<AppEnv>, name: string, run: () => Promise<void>)
 }
 
 async function qdrantReady(url: string, apiKey: string | undefined): Promise<void> {
-  const res = await fetch(new URL("/readyz", url), { headers: apiKey ? { "api-key": apiKey } : {}, signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+  const res = await fetch(new URL("/readyz", url), {
+    headers: apiKey ? { "api-key": apiKey } : {},
+    signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
+  });
   await res.body?.cancel();
   if (!res.ok) throw new CheckFailed(`HTTP ${res.status}`);
 }
@@ -66,9 +86,18 @@ export const healthRoutes = createRouter().openapi(route, async (c) => {
     check(c, "r2", async () => {
       await c.env.DOCUMENTS.head("health/probe");
     }),
-    qdrantUrl ? check(c, "qdrant", () => qdrantReady(qdrantUrl, c.env.QDRANT_API_KEY)) : Promise.resolve(undefined),
+    qdrantUrl
+      ? check(c, "qdrant", () => qdrantReady(qdrantUrl, c.env.QDRANT_API_KEY))
+      : Promise.resolve(undefined),
   ]);
   const checks = { postgres, r2, ...(qdrant === undefined ? {} : { qdrant }) };
   const healthy = Object.values(checks).every((v) => v === "ok");
-  return c.json({ status: healthy ? ("ok" as const) : ("degraded" as const), checks, environment: c.env.ENVIRONMENT }, healthy ? 200 : 503);
+  return c.json(
+    {
+      status: healthy ? ("ok" as const) : ("degraded" as const),
+      checks,
+      environment: c.env.ENVIRONMENT,
+    },
+    healthy ? 200 : 503,
+  );
 });

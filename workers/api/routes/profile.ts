@@ -12,14 +12,20 @@ import { notFound } from "../../errors.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { bearerSecurity, createRouter, errorResponses, json } from "../router.ts";
 
-
 export const profileRoutes = createRouter();
 profileRoutes.use("*", requireOwner);
 
 profileRoutes.openapi(
   createRoute({
-    method: "get", path: "/", tags: ["profile"], summary: "Your profile", security: bearerSecurity,
-    responses: { 200: { description: "The profile", ...json(ProfileSchema) }, ...errorResponses(401) },
+    method: "get",
+    path: "/",
+    tags: ["profile"],
+    summary: "Your profile",
+    security: bearerSecurity,
+    responses: {
+      200: { description: "The profile", ...json(ProfileSchema) },
+      ...errorResponses(401),
+    },
   }),
   async (c) => {
     const profile = await getProfile(c.var.db(), c.var.tenant.id);
@@ -30,9 +36,16 @@ profileRoutes.openapi(
 
 profileRoutes.openapi(
   createRoute({
-    method: "patch", path: "/", tags: ["profile"], summary: "Change your profile", security: bearerSecurity,
+    method: "patch",
+    path: "/",
+    tags: ["profile"],
+    summary: "Change your profile",
+    security: bearerSecurity,
     request: { body: { required: true, ...json(UpdateProfileSchema) } },
-    responses: { 200: { description: "The updated profile", ...json(ProfileSchema) }, ...errorResponses(400, 401, 409, 413) },
+    responses: {
+      200: { description: "The updated profile", ...json(ProfileSchema) },
+      ...errorResponses(400, 401, 409, 413),
+    },
   }),
   async (c) => {
     const profile = await updateProfile(c.var.db(), c.var.tenant.id, c.req.valid("json"));
@@ -43,17 +56,36 @@ profileRoutes.openapi(
 
 profileRoutes.openapi(
   createRoute({
-    method: "get", path: "/username-available", tags: ["profile"], summary: "Is a username free?", security: bearerSecurity,
+    method: "get",
+    path: "/username-available",
+    tags: ["profile"],
+    summary: "Is a username free?",
+    security: bearerSecurity,
     request: { query: UsernameAvailabilityQuerySchema },
-    responses: { 200: { description: "Availability", ...json(UsernameAvailabilitySchema) }, ...errorResponses(400, 401) },
+    responses: {
+      200: { description: "Availability", ...json(UsernameAvailabilitySchema) },
+      ...errorResponses(400, 401),
+    },
   }),
   async (c) => {
     const username = c.req.valid("query").username.trim().toLowerCase();
     const valid = UsernameSchema.safeParse(username);
     if (!valid.success) {
-      return c.json({ username, available: false, reason: valid.error.issues[0]?.message ?? "not a valid username" }, 200);
+      return c.json(
+        {
+          username,
+          available: false,
+          reason: valid.error.issues[0]?.message ?? "not a valid username",
+        },
+        200,
+      );
     }
     const free = await isUsernameFree(c.var.db(), c.var.tenant.id, username);
-    return c.json(free ? { username, available: true } : { username, available: false, reason: "already taken" }, 200);
+    return c.json(
+      free
+        ? { username, available: true }
+        : { username, available: false, reason: "already taken" },
+      200,
+    );
   },
 );

@@ -13,12 +13,21 @@ import postgres from "postgres";
 import type { Sql } from "postgres";
 import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { DomainAction } from "../../../shared/actions.ts";
-import { CONVERSATION_ACTIONS, MessageCreateDataSchema, SessionEndDataSchema } from "../../../shared/conversation.ts";
+import {
+  CONVERSATION_ACTIONS,
+  MessageCreateDataSchema,
+  SessionEndDataSchema,
+} from "../../../shared/conversation.ts";
 import type { MessageCreateData, SessionEndData } from "../../../shared/conversation.ts";
 import { fieldErrorsFromIssues } from "../../../shared/errors.ts";
 import type { z } from "zod";
 import { PG_FOREIGN_KEY_VIOLATION, isPgError, openDatabase } from "../../db/client.ts";
-import { ConversationOwnerMismatch, endConversation, ownerExists, storeMessages } from "../../db/conversations.ts";
+import {
+  ConversationOwnerMismatch,
+  endConversation,
+  ownerExists,
+  storeMessages,
+} from "../../db/conversations.ts";
 import { createLogger } from "../../log.ts";
 import type { Logger } from "../../log.ts";
 import type { WorkerEnv } from "../../env.ts";
@@ -51,21 +60,36 @@ const describeIssues = (issues: readonly z.core.$ZodIssue[]) =>
 /** Parses the envelope, then the payload its action type promises. */
 export function parseConversationAction(body: unknown): ParsedAction {
   const envelope = DomainActionSchema.safeParse(body);
-  if (!envelope.success) return { ok: false, reason: `not a valid DomainAction: ${describeIssues(envelope.error.issues)}` };
+  if (!envelope.success)
+    return {
+      ok: false,
+      reason: `not a valid DomainAction: ${describeIssues(envelope.error.issues)}`,
+    };
   const action = envelope.data;
   switch (action.action_type) {
     case CONVERSATION_ACTIONS.messageCreate: {
       const data = MessageCreateDataSchema.safeParse(action.data);
-      if (!data.success) return { ok: false, reason: `invalid ${action.action_type} data: ${describeIssues(data.error.issues)}` };
+      if (!data.success)
+        return {
+          ok: false,
+          reason: `invalid ${action.action_type} data: ${describeIssues(data.error.issues)}`,
+        };
       return { ok: true, action, kind: "message.create", data: data.data };
     }
     case CONVERSATION_ACTIONS.sessionEnd: {
       const data = SessionEndDataSchema.safeParse(action.data);
-      if (!data.success) return { ok: false, reason: `invalid ${action.action_type} data: ${describeIssues(data.error.issues)}` };
+      if (!data.success)
+        return {
+          ok: false,
+          reason: `invalid ${action.action_type} data: ${describeIssues(data.error.issues)}`,
+        };
       return { ok: true, action, kind: "session.end", data: data.data };
     }
     default:
-      return { ok: false, reason: `unknown action type "${action.action_type}" for the conversation service` };
+      return {
+        ok: false,
+        reason: `unknown action type "${action.action_type}" for the conversation service`,
+      };
   }
 }
 
@@ -73,9 +97,14 @@ export function parseConversationAction(body: unknown): ParsedAction {
 class PoisonMessage extends Error {}
 
 /** Postgres refused the data itself (class 22 data exception, class 23 integrity): retrying changes nothing. */
-const refusedData = (err: unknown) => err instanceof postgres.PostgresError && /^2[23]/.test(err.code);
+const refusedData = (err: unknown) =>
+  err instanceof postgres.PostgresError && /^2[23]/.test(err.code);
 
-async function apply(sql: Sql, parsed: Extract<ParsedAction, { ok: true }>, log: Logger): Promise<void> {
+async function apply(
+  sql: Sql,
+  parsed: Extract<ParsedAction, { ok: true }>,
+  log: Logger,
+): Promise<void> {
   const tenantId = parsed.action.tenant_id;
   try {
     if (parsed.kind === "message.create") {
@@ -90,18 +119,28 @@ async function apply(sql: Sql, parsed: Extract<ParsedAction, { ok: true }>, log:
     // The owner's profile is gone (or never was): nothing to attach the conversation to. Any other
     // foreign key (an agent deleted between lookup and insert) resolves itself on the next attempt.
     if (isPgError(err, PG_FOREIGN_KEY_VIOLATION)) {
-      if (!(await ownerExists(sql, tenantId))) throw new PoisonMessage(`owner profile ${tenantId} does not exist`);
+      if (!(await ownerExists(sql, tenantId)))
+        throw new PoisonMessage(`owner profile ${tenantId} does not exist`);
       throw err;
     }
-    if (refusedData(err)) throw new PoisonMessage(`the database refused the data: ${errorText(err)}`);
+    if (refusedData(err))
+      throw new PoisonMessage(`the database refused the data: ${errorText(err)}`);
     throw err;
   }
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+const errorText = (err: unknown) =>
+  err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 
 /** Ids a log line can carry even for a body that did not parse. */
-const LOGGED_IDS = new Set(["trace_id", "tenant_id", "session_id", "task_id", "action_id", "action_type"]);
+const LOGGED_IDS = new Set([
+  "trace_id",
+  "tenant_id",
+  "session_id",
+  "task_id",
+  "action_id",
+  "action_type",
+]);
 function idsOf(body: unknown): Record<string, string> {
   if (typeof body !== "object" || body === null) return {};
   const ids: Record<string, string> = {};
@@ -112,7 +151,10 @@ function idsOf(body: unknown): Record<string, string> {
 }
 
 /** Handles one batch from `nooble-conversation`: every message ends acked, retried or dead-lettered. */
-export async function handleConversationBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+export async function handleConversationBatch(
+  batch: MessageBatch<unknown>,
+  env: WorkerEnv,
+): Promise<void> {
   const base = createLogger({ queue: CONVERSATION_QUEUE_NAME });
   let sql: Sql | undefined;
   const db = () => (sql ??= openDatabase(env.HYPERDRIVE.connectionString));
@@ -128,12 +170,16 @@ export async function handleConversationBatch(batch: MessageBatch<unknown>, env:
     } catch (err) {
       // Not acked, not lost: the queue delivers it again (and dead-letters it itself in the end).
       msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-      log.error("dead-letter queue refused a message; retrying it", { reason, error: errorText(err) });
+      log.error("dead-letter queue refused a message; retrying it", {
+        reason,
+        error: errorText(err),
+      });
     }
   };
 
   const retryLater = async (msg: Message<unknown>, reason: string, log: Logger) => {
-    if (msg.attempts >= MAX_ATTEMPTS) return deadLetter(msg, `gave up after ${msg.attempts} attempts: ${reason}`, log);
+    if (msg.attempts >= MAX_ATTEMPTS)
+      return deadLetter(msg, `gave up after ${msg.attempts} attempts: ${reason}`, log);
     const delaySeconds = retryDelaySeconds(msg.attempts);
     msg.retry({ delaySeconds });
     log.warn("message will be retried", { reason, delay_seconds: delaySeconds });
@@ -146,7 +192,10 @@ export async function handleConversationBatch(batch: MessageBatch<unknown>, env:
       await deadLetter(msg, parsed.reason, log);
       continue;
     }
-    const actionLog = log.with({ conversation_id: parsed.data.conversation_id, agent_id: parsed.data.agent_id });
+    const actionLog = log.with({
+      conversation_id: parsed.data.conversation_id,
+      agent_id: parsed.data.agent_id,
+    });
     if (unreachable !== undefined) {
       await retryLater(msg, unreachable, actionLog);
       continue;

@@ -20,7 +20,8 @@ export function csvCell(value: string | number | null): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvLine = (cells: readonly (string | number | null)[]) => `${cells.map(csvCell).join(",")}\r\n`;
+export const csvLine = (cells: readonly (string | number | null)[]) =>
+  `${cells.map(csvCell).join(",")}\r\n`;
 
 export const csvHeader = () => csvLine(CSV_COLUMNS);
 
@@ -28,7 +29,14 @@ export const csvHeader = () => csvLine(CSV_COLUMNS);
 export function csvLines(rows: readonly ExportRow[]): string {
   return rows
     .map(({ conversation: c, message: m }) =>
-      csvLine([c.id, c.agent_name, c.started_at, m?.role ?? null, m?.content ?? null, m?.created_at ?? null]),
+      csvLine([
+        c.id,
+        c.agent_name,
+        c.started_at,
+        m?.role ?? null,
+        m?.content ?? null,
+        m?.created_at ?? null,
+      ]),
     )
     .join("");
 }

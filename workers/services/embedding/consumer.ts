@@ -13,7 +13,12 @@ import type { WorkerEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import { createLogger } from "../../log.ts";
 import { AppError } from "../../errors.ts";
-import { ChunkBatchSchema, EmbedBatchDataSchema, INGESTION_ACTIONS, chunkId } from "../ingestion/actions.ts";
+import {
+  ChunkBatchSchema,
+  EmbedBatchDataSchema,
+  INGESTION_ACTIONS,
+  chunkId,
+} from "../ingestion/actions.ts";
 import { recordOutcome } from "../ingestion/outcome.ts";
 import { withHeartbeat } from "../ingestion/watchdog.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
@@ -21,7 +26,10 @@ import { retryDelaySeconds, sendToDeadLetter } from "../dead-letter.ts";
 
 const QUEUE = "nooble-embedding";
 
-export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: WorkerEnv): Promise<void> {
+export async function handleEmbeddingBatch(
+  batch: MessageBatch<unknown>,
+  env: WorkerEnv,
+): Promise<void> {
   const log = createLogger({ component: "embedding-consumer" });
   // One client for the batch; the runtime closes its sockets when the invocation ends.
   let sql: Sql | undefined;
@@ -30,9 +38,19 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
   const store = selectVectorStore(env);
   for (const msg of batch.messages) {
     const action = DomainActionSchema.safeParse(msg.body);
-    const data = action.success && action.data.action_type === INGESTION_ACTIONS.embedBatch ? EmbedBatchDataSchema.safeParse(action.data.data) : null;
+    const data =
+      action.success && action.data.action_type === INGESTION_ACTIONS.embedBatch
+        ? EmbedBatchDataSchema.safeParse(action.data.data)
+        : null;
     if (!action.success || !data?.success) {
-      await sendToDeadLetter(env, QUEUE, action.success ? `not an ${INGESTION_ACTIONS.embedBatch} action with {job_id, document_id, batch_index, batch_key}` : "invalid DomainAction", msg.body);
+      await sendToDeadLetter(
+        env,
+        QUEUE,
+        action.success
+          ? `not an ${INGESTION_ACTIONS.embedBatch} action with {job_id, document_id, batch_index, batch_key}`
+          : "invalid DomainAction",
+        msg.body,
+      );
       msg.ack();
       continue;
     }
@@ -42,7 +60,12 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
     try {
       const state = await job.getState();
       if (!state || state.tenant_id !== tenantId || state.document_id !== document_id) {
-        await sendToDeadLetter(env, QUEUE, "the job does not exist or belongs to another document", msg.body);
+        await sendToDeadLetter(
+          env,
+          QUEUE,
+          "the job does not exist or belongs to another document",
+          msg.body,
+        );
         msg.ack();
         continue;
       }
@@ -67,18 +90,22 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
       await withHeartbeat(env, job, async () => {
         const vectors = await embedder.embed(chunks.map((c) => c.text));
         const agentIds = await documentAgentIds(db(), tenantId, document_id);
-        await store.upsert(tenantId, { model: embedder.model, dimensions: embedder.dimensions }, chunks.map((c, i) => ({
-          id: chunkId(document_id, c.index),
-          document_id,
-          document_name: state.document_name,
-          chunk_index: c.index,
-          text: c.text,
-          page: c.page,
-          heading_path: c.heading_path,
-          agent_ids: agentIds,
-          collection_id: state.collection_id,
-          vector: vectors[i] ?? [],
-        })));
+        await store.upsert(
+          tenantId,
+          { model: embedder.model, dimensions: embedder.dimensions },
+          chunks.map((c, i) => ({
+            id: chunkId(document_id, c.index),
+            document_id,
+            document_name: state.document_name,
+            chunk_index: c.index,
+            text: c.text,
+            page: c.page,
+            heading_path: c.heading_path,
+            agent_ids: agentIds,
+            collection_id: state.collection_id,
+            vector: vectors[i] ?? [],
+          })),
+        );
       });
       const after = await job.batchDone(batch_index, chunks.length);
       if (after && after.stage !== "completed" && after.stage !== "embedding") {
@@ -94,9 +121,22 @@ export async function handleEmbeddingBatch(batch: MessageBatch<unknown>, env: Wo
         msg.ack();
         continue;
       }
-      log.warn("embedding batch failed; retrying", { job_id, tenant_id: tenantId, batch_index, attempts: msg.attempts, error: String(err) });
+      log.warn("embedding batch failed; retrying", {
+        job_id,
+        tenant_id: tenantId,
+        batch_index,
+        attempts: msg.attempts,
+        error: String(err),
+      });
       if (msg.attempts >= 5) {
-        await recordOutcome(db(), job, await job.fail("INTERNAL_ERROR", "Embedding failed repeatedly. Re-index the document to try again."));
+        await recordOutcome(
+          db(),
+          job,
+          await job.fail(
+            "INTERNAL_ERROR",
+            "Embedding failed repeatedly. Re-index the document to try again.",
+          ),
+        );
         msg.ack();
       } else {
         msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });

@@ -14,7 +14,10 @@ export interface PromptInput {
 
 export function formatPassages(passages: Passage[]): string {
   return passages
-    .map((p, i) => `[${i + 1}] ${p.document_name}${p.page ? `, page ${p.page}` : ""}\n${p.text.trim()}`)
+    .map(
+      (p, i) =>
+        `[${i + 1}] ${p.document_name}${p.page ? `, page ${p.page}` : ""}\n${p.text.trim()}`,
+    )
     .join("\n\n");
 }
 
@@ -26,7 +29,11 @@ export function buildPrompt(input: PromptInput): ChatTurn[] {
       "If they do not cover the question, say that your knowledge base does not cover it instead of guessing." +
       `\n\n<knowledge>\n${formatPassages(input.passages)}\n</knowledge>`;
   }
-  return [{ role: "system", content: system }, ...input.history, { role: "user", content: input.userMessage }];
+  return [
+    { role: "system", content: system },
+    ...input.history,
+    { role: "user", content: input.userMessage },
+  ];
 }
 
 /** The last `window` turns (a window of 0 keeps no history). */

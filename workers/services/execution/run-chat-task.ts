@@ -70,12 +70,23 @@ export class ChatTaskError extends Error {
 
 export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise<ChatTaskResult> {
   if (input.mode === "advanced") {
-    throw new ChatTaskError("MODE_UNAVAILABLE", "Advanced (reasoning with tools) mode is not available yet. Send the message in simple mode.", false);
+    throw new ChatTaskError(
+      "MODE_UNAVAILABLE",
+      "Advanced (reasoning with tools) mode is not available yet. Send the message in simple mode.",
+      false,
+    );
   }
   const { agent } = input;
   const exec = agent.execution_config;
-  const provider = selectProvider(input.env, exec.model, input.fetch ? { fetch: input.fetch } : undefined);
-  const retrieved: Retrieved = agent.query_config.mode === "simple" || !input.retrieve ? { passages: [] } : await input.retrieve(input.userMessage, agent);
+  const provider = selectProvider(
+    input.env,
+    exec.model,
+    input.fetch ? { fetch: input.fetch } : undefined,
+  );
+  const retrieved: Retrieved =
+    agent.query_config.mode === "simple" || !input.retrieve
+      ? { passages: [] }
+      : await input.retrieve(input.userMessage, agent);
   const { passages, searchQuery } = retrieved;
   const messages = buildPrompt({
     systemPrompt: agent.system_prompt,
@@ -131,7 +142,12 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
         }
       }
     } catch (err) {
-      const failure = stalled ? new LLMError("timeout", `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`) : err;
+      const failure = stalled
+        ? new LLMError(
+            "timeout",
+            `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`,
+          )
+        : err;
       input.onAttemptFailed?.(attempt, failure);
       throw failure;
     } finally {
@@ -141,13 +157,22 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
   };
 
   try {
-    const { text, usage } = await withRetries(once, { maxAttempts: input.maxAttempts ?? 3, ...(input.sleep ? { sleep: input.sleep } : {}) });
+    const { text, usage } = await withRetries(once, {
+      maxAttempts: input.maxAttempts ?? 3,
+      ...(input.sleep ? { sleep: input.sleep } : {}),
+    });
     return {
       text,
       usage: usage ?? estimateUsage(messages, text),
       model: exec.model,
       provider: provider.name,
-      sources: passages.map((p) => ({ document_id: p.document_id, document_name: p.document_name, page: p.page ?? null, snippet: p.text.slice(0, 300), score: p.score })),
+      sources: passages.map((p) => ({
+        document_id: p.document_id,
+        document_name: p.document_name,
+        page: p.page ?? null,
+        snippet: p.text.slice(0, 300),
+        score: p.score,
+      })),
       attempts: attempt,
       timeToFirstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
     };
@@ -159,7 +184,11 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
 function estimateUsage(messages: ChatTurn[], answer: string): Usage {
   const prompt = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
   const completion = Math.ceil(answer.length / 4);
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
 }
 
 export function toChatTaskError(err: unknown): ChatTaskError {
@@ -167,16 +196,40 @@ export function toChatTaskError(err: unknown): ChatTaskError {
   if (err instanceof LLMError) {
     switch (err.kind) {
       case "rate_limited":
-        return new ChatTaskError("LLM_RATE_LIMITED", "The language model is busy right now. Try again in a moment.", true);
+        return new ChatTaskError(
+          "LLM_RATE_LIMITED",
+          "The language model is busy right now. Try again in a moment.",
+          true,
+        );
       case "timeout":
-        return new ChatTaskError("LLM_TIMEOUT", "The language model took too long to answer. Try again.", true);
+        return new ChatTaskError(
+          "LLM_TIMEOUT",
+          "The language model took too long to answer. Try again.",
+          true,
+        );
       case "rejected":
-        return new ChatTaskError("LLM_REQUEST_REJECTED", "The language model refused this request. Try rephrasing your message.", false);
+        return new ChatTaskError(
+          "LLM_REQUEST_REJECTED",
+          "The language model refused this request. Try rephrasing your message.",
+          false,
+        );
       case "auth":
-        return new ChatTaskError("LLM_AUTH_FAILED", "This agent's language model is not set up correctly. The owner has been told.", false);
+        return new ChatTaskError(
+          "LLM_AUTH_FAILED",
+          "This agent's language model is not set up correctly. The owner has been told.",
+          false,
+        );
       default:
-        return new ChatTaskError("LLM_UNAVAILABLE", "The language model could not be reached. Try again.", true);
+        return new ChatTaskError(
+          "LLM_UNAVAILABLE",
+          "The language model could not be reached. Try again.",
+          true,
+        );
     }
   }
-  return new ChatTaskError("INTERNAL_ERROR", "Something went wrong while answering. Try again.", true);
+  return new ChatTaskError(
+    "INTERNAL_ERROR",
+    "Something went wrong while answering. Try again.",
+    true,
+  );
 }

@@ -7,7 +7,12 @@ export const INGESTION_ACTIONS = {
 } as const;
 
 export const ProcessDataSchema = z.object({ job_id: z.string().min(1), document_id: z.uuid() });
-export const EmbedBatchDataSchema = z.object({ job_id: z.string().min(1), document_id: z.uuid(), batch_index: z.number().int().min(0), batch_key: z.string().min(1) });
+export const EmbedBatchDataSchema = z.object({
+  job_id: z.string().min(1),
+  document_id: z.uuid(),
+  batch_index: z.number().int().min(0),
+  batch_key: z.string().min(1),
+});
 
 /** A chunk as handed from the ingestion stage to the embedding stage (through R2). */
 export const BatchChunkSchema = z.object({
@@ -22,4 +27,5 @@ export const ChunkBatchSchema = z.object({ chunks: z.array(BatchChunkSchema) });
 export const CHUNKS_PER_BATCH = 64;
 
 /** A chunk's stable id: re-indexing or a redelivered batch overwrites instead of duplicating. */
-export const chunkId = (documentId: string, index: number) => `${documentId}:${String(index).padStart(6, "0")}`;
+export const chunkId = (documentId: string, index: number) =>
+  `${documentId}:${String(index).padStart(6, "0")}`;

@@ -33,12 +33,23 @@ export interface AgentChunking {
   chunk_overlap: number;
 }
 
-export function resolveChunking(explicit: ExplicitChunking, agents: AgentChunking[]): DocumentChunking {
+export function resolveChunking(
+  explicit: ExplicitChunking,
+  agents: AgentChunking[],
+): DocumentChunking {
   const smallest = agents.reduce<AgentChunking | null>(
-    (best, a) => (!best || a.chunk_size < best.chunk_size || (a.chunk_size === best.chunk_size && a.chunk_overlap < best.chunk_overlap) ? a : best),
+    (best, a) =>
+      !best ||
+      a.chunk_size < best.chunk_size ||
+      (a.chunk_size === best.chunk_size && a.chunk_overlap < best.chunk_overlap)
+        ? a
+        : best,
     null,
   );
-  const base = smallest ?? { chunk_size: CONFIG_LIMITS.chunkSize.default, chunk_overlap: CONFIG_LIMITS.chunkOverlap.default };
+  const base = smallest ?? {
+    chunk_size: CONFIG_LIMITS.chunkSize.default,
+    chunk_overlap: CONFIG_LIMITS.chunkOverlap.default,
+  };
   const fromUpload = explicit.chunk_size !== undefined || explicit.chunk_overlap !== undefined;
   return {
     chunk_size: explicit.chunk_size ?? base.chunk_size,

@@ -7,9 +7,16 @@
 import type { Sql } from "postgres";
 import { setDocumentStatus } from "../../db/documents.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
-import type { IngestionJob, JobState } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
+import type {
+  IngestionJob,
+  JobState,
+} from "../../../durable-objects/ingestion-job/ingestion-job.ts";
 
-export async function recordOutcome(sql: Sql, job: DurableObjectStub<IngestionJob>, s: JobState | null): Promise<void> {
+export async function recordOutcome(
+  sql: Sql,
+  job: DurableObjectStub<IngestionJob>,
+  s: JobState | null,
+): Promise<void> {
   if (!s || !isTerminal(s) || !s.row_pending) return;
   await setDocumentStatus(sql, s.tenant_id, s.document_id, {
     status: s.stage === "completed" ? "completed" : "failed",

@@ -28,10 +28,17 @@ export interface IngestSettings extends ExplicitChunking {
   metadata: Metadata;
 }
 
-export const originalKey = (tenantId: string, documentId: string) => `tenants/${tenantId}/documents/${documentId}/original`;
+export const originalKey = (tenantId: string, documentId: string) =>
+  `tenants/${tenantId}/documents/${documentId}/original`;
 
 /** Creates the job for a document whose original is already in R2 and queues its processing. */
-export async function startJob(env: WorkerEnv, tenantId: string, doc: Pick<StoredDocument, "id" | "name" | "content_type" | "collection_id" | "chunking">, jobId: string, r2Key: string): Promise<void> {
+export async function startJob(
+  env: WorkerEnv,
+  tenantId: string,
+  doc: Pick<StoredDocument, "id" | "name" | "content_type" | "collection_id" | "chunking">,
+  jobId: string,
+  r2Key: string,
+): Promise<void> {
   const job = env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(jobId));
   await job.initialize({
     job_id: jobId,
@@ -44,28 +51,44 @@ export async function startJob(env: WorkerEnv, tenantId: string, doc: Pick<Store
     chunk_overlap: doc.chunking.chunk_overlap,
     collection_id: doc.collection_id,
   });
-  await env.INGESTION_QUEUE.send(createDomainAction({
-    action_type: INGESTION_ACTIONS.process,
-    tenant_id: tenantId,
-    session_id: jobId,
-    task_id: jobId,
-    origin_service: "api",
-    trace_id: jobId,
-    data: { job_id: jobId, document_id: doc.id },
-  }));
+  await env.INGESTION_QUEUE.send(
+    createDomainAction({
+      action_type: INGESTION_ACTIONS.process,
+      tenant_id: tenantId,
+      session_id: jobId,
+      task_id: jobId,
+      origin_service: "api",
+      trace_id: jobId,
+      data: { job_id: jobId, document_id: doc.id },
+    }),
+  );
 }
 
-export async function startIngestion(env: WorkerEnv, sql: Sql, tenantId: string, bytes: Uint8Array, source: IngestSource, settings: IngestSettings): Promise<{ document: StoredDocument; jobId: string }> {
+export async function startIngestion(
+  env: WorkerEnv,
+  sql: Sql,
+  tenantId: string,
+  bytes: Uint8Array,
+  source: IngestSource,
+  settings: IngestSettings,
+): Promise<{ document: StoredDocument; jobId: string }> {
   const documentId = crypto.randomUUID();
   const jobId = crypto.randomUUID();
   const key = originalKey(tenantId, documentId);
   await env.DOCUMENTS.put(key, bytes, {
     httpMetadata: { contentType: source.contentType },
-    customMetadata: { tenant_id: tenantId, document_id: documentId, name: source.name.slice(0, 500) },
+    customMetadata: {
+      tenant_id: tenantId,
+      document_id: documentId,
+      name: source.name.slice(0, 500),
+    },
   });
   let document: StoredDocument | null = null;
   try {
-    const explicit = { ...(settings.chunk_size === undefined ? {} : { chunk_size: settings.chunk_size }), ...(settings.chunk_overlap === undefined ? {} : { chunk_overlap: settings.chunk_overlap }) };
+    const explicit = {
+      ...(settings.chunk_size === undefined ? {} : { chunk_size: settings.chunk_size }),
+      ...(settings.chunk_overlap === undefined ? {} : { chunk_overlap: settings.chunk_overlap }),
+    };
     document = await insertDocument(sql, tenantId, {
       id: documentId,
       name: source.name,

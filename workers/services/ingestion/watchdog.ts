@@ -30,8 +30,18 @@ export interface HeartbeatTarget {
  * period): a duplicate process action (a re-drive racing a slow queue) leaves it alone
  * instead of parsing the same file twice at once.
  */
-export function busyElsewhere(s: { stage: string; alive_at: number }, env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">>, now = Date.now()): boolean {
-  if (s.stage === "stored" || s.stage === "completed" || s.stage === "failed" || s.stage === "cancelled") return false;
+export function busyElsewhere(
+  s: { stage: string; alive_at: number },
+  env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">>,
+  now = Date.now(),
+): boolean {
+  if (
+    s.stage === "stored" ||
+    s.stage === "completed" ||
+    s.stage === "failed" ||
+    s.stage === "cancelled"
+  )
+    return false;
   return now - s.alive_at < watchdogMs(env) / 2;
 }
 
@@ -41,7 +51,11 @@ export function busyElsewhere(s: { stage: string; alive_at: number }, env: Parti
  * the stage awaits something (I/O, an async parser); a stage that holds the CPU for a whole
  * watchdog period may be re-driven, which is harmless (every report to the job is idempotent).
  */
-export async function withHeartbeat<T>(env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">>, job: HeartbeatTarget, stage: () => Promise<T>): Promise<T> {
+export async function withHeartbeat<T>(
+  env: Partial<Pick<WorkerEnv, "INGESTION_WATCHDOG_MS">>,
+  job: HeartbeatTarget,
+  stage: () => Promise<T>,
+): Promise<T> {
   const beat = () => job.heartbeat().catch(() => undefined);
   await beat();
   const timer = setInterval(() => void beat(), Math.max(25, Math.floor(watchdogMs(env) / 4)));

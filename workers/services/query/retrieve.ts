@@ -34,7 +34,11 @@ export interface SearchRequest {
  * when given, turns the query into the one searched, and only runs when there is something
  * to search (an agent without documents costs no rewrite).
  */
-export async function searchKnowledge(env: WorkerEnv, req: SearchRequest, rewrite?: (query: string) => Promise<string>): Promise<SearchHit[]> {
+export async function searchKnowledge(
+  env: WorkerEnv,
+  req: SearchRequest,
+  rewrite?: (query: string) => Promise<string>,
+): Promise<SearchHit[]> {
   const store = selectVectorStore(env);
   const info = await store.collectionInfo(req.tenantId);
   if (!info || info.chunks === 0) return [];
@@ -44,10 +48,17 @@ export async function searchKnowledge(env: WorkerEnv, req: SearchRequest, rewrit
   if (mode !== "fulltext") {
     const embedder = selectEmbedder(env);
     // Vectors made by another model are not comparable: fall back to words alone.
-    if (embedder.model === info.embedding_model && embedder.dimensions === info.dimensions) vector = (await embedder.embed([text]))[0];
+    if (embedder.model === info.embedding_model && embedder.dimensions === info.dimensions)
+      vector = (await embedder.embed([text]))[0];
     else mode = "fulltext";
   }
-  const hits = await store.search(req.tenantId, { text, ...(vector ? { vector } : {}), mode, top_k: req.topK, agent_id: req.agentId });
+  const hits = await store.search(req.tenantId, {
+    text,
+    ...(vector ? { vector } : {}),
+    mode,
+    top_k: req.topK,
+    agent_id: req.agentId,
+  });
   const threshold = req.similarityThreshold;
   const judged = hits.map((h) => withSignals(h, text, mode));
   return threshold === undefined ? judged : judged.filter((h) => passesThreshold(h, threshold));
@@ -68,17 +79,37 @@ export interface TurnRetrieval {
  * oldest first, without this message) is optional: without it `advanced` searches the message
  * as it is.
  */
-export async function retrieveForTurn(env: WorkerEnv, agent: AgentSnapshot, message: string, history: ChatTurn[] = [], opts: RewriteOptions = {}): Promise<TurnRetrieval> {
+export async function retrieveForTurn(
+  env: WorkerEnv,
+  agent: AgentSnapshot,
+  message: string,
+  history: ChatTurn[] = [],
+  opts: RewriteOptions = {},
+): Promise<TurnRetrieval> {
   const config = agent.query_config;
   const asIs: RewrittenQuery = { query: message, method: "none" };
   if (config.mode === "simple") return { passages: [], query: asIs };
   let query = asIs;
-  const rewrite = async () => (query = await rewriteQuery(env, agent, message, history, opts)).query;
+  const rewrite = async () =>
+    (query = await rewriteQuery(env, agent, message, history, opts)).query;
   const hits = await searchKnowledge(
     env,
-    { tenantId: agent.tenant_id, agentId: agent.id, query: message, topK: config.top_k, mode: searchModeFor(config), similarityThreshold: config.similarity_threshold },
+    {
+      tenantId: agent.tenant_id,
+      agentId: agent.id,
+      query: message,
+      topK: config.top_k,
+      mode: searchModeFor(config),
+      similarityThreshold: config.similarity_threshold,
+    },
     config.mode === "advanced" ? rewrite : undefined,
   );
-  const passages = hits.map((h) => ({ document_id: h.document_id, document_name: h.document_name, page: h.page, text: h.text, score: h.score }));
+  const passages = hits.map((h) => ({
+    document_id: h.document_id,
+    document_name: h.document_name,
+    page: h.page,
+    text: h.text,
+    score: h.score,
+  }));
   return { passages, query };
 }

@@ -41,19 +41,35 @@ const REWRITE_TIMEOUT_MS = 5_000;
 /** Words of the previous message carried into a deterministic rewrite. */
 const CARRIED_WORDS = 8;
 /** Conversational words that say nothing about the subject. */
-const FILLER = new Set("tell know explain please thank thanks like want need give show describe help hello also more another something anything".split(" "));
+const FILLER = new Set(
+  "tell know explain please thank thanks like want need give show describe help hello also more another something anything".split(
+    " ",
+  ),
+);
 
 export const REWRITE_INSTRUCTIONS =
   "You rewrite the last message of a conversation as one standalone search query for a document search. " +
   "Replace pronouns and references with what they refer to in the conversation; keep names, numbers and technical terms. " +
   "Do not answer the question. Reply with the query only, on one line.";
 
-export async function rewriteQuery(env: WorkerEnv, agent: AgentSnapshot, message: string, history: ChatTurn[], opts: RewriteOptions = {}): Promise<RewrittenQuery> {
+export async function rewriteQuery(
+  env: WorkerEnv,
+  agent: AgentSnapshot,
+  message: string,
+  history: ChatTurn[],
+  opts: RewriteOptions = {},
+): Promise<RewrittenQuery> {
   if (!history.some((t) => t.role === "user")) return { query: message, method: "none" };
-  const provider = selectProvider(env, agent.execution_config.model, opts.fetch ? { fetch: opts.fetch } : undefined);
+  const provider = selectProvider(
+    env,
+    agent.execution_config.model,
+    opts.fetch ? { fetch: opts.fetch } : undefined,
+  );
   if (provider.name !== "extractive") {
     const recent = history.slice(-HISTORY_TURNS).filter((t) => t.role !== "system");
-    const transcript = recent.map((t) => `${t.role === "user" ? "User" : "Assistant"}: ${t.content.slice(0, TURN_CHARS)}`).join("\n");
+    const transcript = recent
+      .map((t) => `${t.role === "user" ? "User" : "Assistant"}: ${t.content.slice(0, TURN_CHARS)}`)
+      .join("\n");
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), opts.timeoutMs ?? REWRITE_TIMEOUT_MS);
     try {
@@ -62,7 +78,10 @@ export async function rewriteQuery(env: WorkerEnv, agent: AgentSnapshot, message
         model: agent.execution_config.model,
         messages: [
           { role: "system", content: REWRITE_INSTRUCTIONS },
-          { role: "user", content: `Conversation:\n${transcript}\n\nLast message: ${message.slice(0, TURN_CHARS)}\n\nStandalone query:` },
+          {
+            role: "user",
+            content: `Conversation:\n${transcript}\n\nLast message: ${message.slice(0, TURN_CHARS)}\n\nStandalone query:`,
+          },
         ],
         temperature: 0,
         max_tokens: 128,
@@ -84,9 +103,17 @@ export async function rewriteQuery(env: WorkerEnv, agent: AgentSnapshot, message
 
 /** The model's answer as a query: first non-empty line, no label, no quotes, bounded. */
 export function cleanRewrite(text: string): string {
-  const line = text.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? "";
+  const line =
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "") ?? "";
   const unlabelled = line.replace(/^(standalone\s+)?(search\s+)?query\s*:\s*/i, "");
-  return unlabelled.replace(/^["'“”‘’`]+|["'“”‘’`]+$/g, "").replace(/\s+/g, " ").trim().slice(0, MAX_QUERY_CHARS);
+  return unlabelled
+    .replace(/^["'“”‘’`]+|["'“”‘’`]+$/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, MAX_QUERY_CHARS);
 }
 
 /** The message, then up to eight content words of the previous user message it lacks. */

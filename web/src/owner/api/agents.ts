@@ -1,6 +1,11 @@
 /** The owner's agents: list, read, create, change, duplicate, delete; templates and models to build from. */
 import { z } from "zod";
-import { AgentListSchema, AgentSchema, AgentTemplateSchema, ModelListSchema } from "../../../../shared/api/agents.ts";
+import {
+  AgentListSchema,
+  AgentSchema,
+  AgentTemplateSchema,
+  ModelListSchema,
+} from "../../../../shared/api/agents.ts";
 import type { Agent, CreateAgent, UpdateAgent } from "../../../../shared/api/agents.ts";
 import { api, query } from "../../lib/api.ts";
 
@@ -17,11 +22,19 @@ export function createAgent(body: CreateAgent): Promise<Agent> {
 }
 
 export function updateAgent(id: string, body: UpdateAgent): Promise<Agent> {
-  return api(`/api/v1/agents/${encodeURIComponent(id)}`, { method: "PATCH", body, schema: AgentSchema });
+  return api(`/api/v1/agents/${encodeURIComponent(id)}`, {
+    method: "PATCH",
+    body,
+    schema: AgentSchema,
+  });
 }
 
 export function duplicateAgent(id: string, name?: string): Promise<Agent> {
-  return api(`/api/v1/agents/${encodeURIComponent(id)}/duplicate`, { method: "POST", body: name ? { name } : {}, schema: AgentSchema });
+  return api(`/api/v1/agents/${encodeURIComponent(id)}/duplicate`, {
+    method: "POST",
+    body: name ? { name } : {},
+    schema: AgentSchema,
+  });
 }
 
 export async function deleteAgent(id: string): Promise<void> {

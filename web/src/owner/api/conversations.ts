@@ -1,5 +1,8 @@
 /** The conversation CRM: list with filters and totals, one transcript, export as a file. */
-import { ConversationDetailSchema, ConversationListSchema } from "../../../../shared/api/conversations.ts";
+import {
+  ConversationDetailSchema,
+  ConversationListSchema,
+} from "../../../../shared/api/conversations.ts";
 import type { ConversationDetail, ConversationList } from "../../../../shared/api/conversations.ts";
 import { ApiError, api, query } from "../../lib/api.ts";
 import { accessToken } from "../../lib/auth.ts";
@@ -12,16 +15,23 @@ export interface ConversationFilter {
   to?: string;
 }
 
-export function listConversations(filter: ConversationFilter & { limit?: number; offset?: number } = {}): Promise<ConversationList> {
+export function listConversations(
+  filter: ConversationFilter & { limit?: number; offset?: number } = {},
+): Promise<ConversationList> {
   return api(`/api/v1/conversations${query({ ...filter })}`, { schema: ConversationListSchema });
 }
 
 export function getConversation(id: string): Promise<ConversationDetail> {
-  return api(`/api/v1/conversations/${encodeURIComponent(id)}`, { schema: ConversationDetailSchema });
+  return api(`/api/v1/conversations/${encodeURIComponent(id)}`, {
+    schema: ConversationDetailSchema,
+  });
 }
 
 /** Fetches the export with the bearer token and hands it to the browser as a download. */
-export async function downloadConversationExport(format: "csv" | "json", filter: ConversationFilter): Promise<{ filename: string; truncated: boolean }> {
+export async function downloadConversationExport(
+  format: "csv" | "json",
+  filter: ConversationFilter,
+): Promise<{ filename: string; truncated: boolean }> {
   const token = await accessToken();
   const response = await fetch(`/api/v1/conversations/export${query({ ...filter, format })}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},

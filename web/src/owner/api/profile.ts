@@ -12,5 +12,7 @@ export function updateProfile(body: UpdateProfile): Promise<Profile> {
 }
 
 export function usernameAvailable(username: string) {
-  return api(`/api/v1/profile/username-available${query({ username })}`, { schema: UsernameAvailabilitySchema });
+  return api(`/api/v1/profile/username-available${query({ username })}`, {
+    schema: UsernameAvailabilitySchema,
+  });
 }

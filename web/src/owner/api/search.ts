@@ -6,6 +6,13 @@ import { api } from "../../lib/api.ts";
 
 export type SearchAnswer = z.infer<typeof AgentSearchResponseSchema>;
 
-export function searchAgentKnowledge(agentId: string, body: { query: string; top_k: number; mode?: (typeof SEARCH_MODES)[number] }): Promise<SearchAnswer> {
-  return api(`/api/v1/agents/${encodeURIComponent(agentId)}/search`, { method: "POST", body, schema: AgentSearchResponseSchema });
+export function searchAgentKnowledge(
+  agentId: string,
+  body: { query: string; top_k: number; mode?: (typeof SEARCH_MODES)[number] },
+): Promise<SearchAnswer> {
+  return api(`/api/v1/agents/${encodeURIComponent(agentId)}/search`, {
+    method: "POST",
+    body,
+    schema: AgentSearchResponseSchema,
+  });
 }

@@ -6,11 +6,21 @@
 import { For, Show, createSignal, type JSX } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import type { AgentTemplate, Model } from "../../../../shared/api/agents.ts";
-import { CONFIG_LIMITS, QUERY_MODES, SEARCH_MODES, SIMILARITY_THRESHOLD_MEANING } from "../../../../shared/config.ts";
+import {
+  CONFIG_LIMITS,
+  QUERY_MODES,
+  SEARCH_MODES,
+  SIMILARITY_THRESHOLD_MEANING,
+} from "../../../../shared/config.ts";
 import { Field } from "../../components/Field.tsx";
 import { ApiError, errorMessage } from "../../lib/api.ts";
 import { CheckField } from "./CheckField.tsx";
-import { FIELD_PATHS, emptyValues, validateAgentForm, valuesFromTemplate } from "./agent-form-values.ts";
+import {
+  FIELD_PATHS,
+  emptyValues,
+  validateAgentForm,
+  valuesFromTemplate,
+} from "./agent-form-values.ts";
 import type { AgentFormValues, FieldErrors, QueryMode, SearchMode } from "./agent-form-values.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 
@@ -43,7 +53,8 @@ const SEARCH_LABELS: Record<SearchMode, string> = {
   hybrid: "Hybrid (both)",
 };
 
-const range = (r: { min: number; max: number; default: number }, unit = "") => `${r.min} to ${r.max}${unit}, default ${r.default}`;
+const range = (r: { min: number; max: number; default: number }, unit = "") =>
+  `${r.min} to ${r.max}${unit}, default ${r.default}`;
 
 /** Chunks are counted in tokens (workers/ingestion/chunk.ts), not characters: say what a token is and when a change applies. */
 const CHUNK_SIZE_HINT =
@@ -76,7 +87,13 @@ export function AgentForm(props: AgentFormProps) {
     setTemplateId(id);
     const template = props.templates?.find((t) => t.id === id);
     const keep = { name: values.name, is_public: values.is_public, is_active: values.is_active };
-    setValues(reconcile(template ? valuesFromTemplate(template, keep) : { ...emptyValues(props.defaultModel), ...keep }));
+    setValues(
+      reconcile(
+        template
+          ? valuesFromTemplate(template, keep)
+          : { ...emptyValues(props.defaultModel), ...keep },
+      ),
+    );
     setErrors({});
   };
 
@@ -119,26 +136,55 @@ export function AgentForm(props: AgentFormProps) {
     }
   };
 
-  const numberInput = (key: keyof AgentFormValues, r: { min: number; max: number }, step: string) => (attrs: { id: string; "aria-invalid": boolean; "aria-describedby": string | undefined }) => (
-    <input {...attrs} type="number" inputmode="decimal" min={r.min} max={r.max} step={step} value={String(values[key])} onInput={(e) => set(key, e.currentTarget.value as never)} />
-  );
+  const numberInput =
+    (key: keyof AgentFormValues, r: { min: number; max: number }, step: string) =>
+    (attrs: { id: string; "aria-invalid": boolean; "aria-describedby": string | undefined }) => (
+      <input
+        {...attrs}
+        type="number"
+        inputmode="decimal"
+        min={r.min}
+        max={r.max}
+        step={step}
+        value={String(values[key])}
+        onInput={(e) => set(key, e.currentTarget.value as never)}
+      />
+    );
 
   const models = () => {
     const list = props.models.map((m) => ({ id: m.id, label: `${m.label} (${m.provider})` }));
-    if (values.model && !list.some((m) => m.id === values.model)) list.unshift({ id: values.model, label: `${values.model} (not available on this server)` });
+    if (values.model && !list.some((m) => m.id === values.model))
+      list.unshift({ id: values.model, label: `${values.model} (not available on this server)` });
     return list;
   };
 
   return (
-    <form ref={form} class="agent-form stack" novalidate onSubmit={submit} aria-label={props.mode === "create" ? "New agent" : "Agent settings"}>
+    <form
+      ref={form}
+      class="agent-form stack"
+      novalidate
+      onSubmit={submit}
+      aria-label={props.mode === "create" ? "New agent" : "Agent settings"}
+    >
       <Show when={props.mode === "create" && props.templates}>
         <fieldset class="card">
           <legend>Start from</legend>
-          <Field label="Template" hint={chosenTemplate()?.description ?? "A blank agent with the default settings."}>
+          <Field
+            label="Template"
+            hint={chosenTemplate()?.description ?? "A blank agent with the default settings."}
+          >
             {(attrs) => (
               <select {...attrs} onChange={(e) => chooseTemplate(e.currentTarget.value)}>
-                <option value="" selected={!templateId()}>Custom (blank)</option>
-                <For each={props.templates}>{(t) => <option value={t.id} selected={t.id === templateId()}>{t.name}</option>}</For>
+                <option value="" selected={!templateId()}>
+                  Custom (blank)
+                </option>
+                <For each={props.templates}>
+                  {(t) => (
+                    <option value={t.id} selected={t.id === templateId()}>
+                      {t.name}
+                    </option>
+                  )}
+                </For>
               </select>
             )}
           </Field>
@@ -148,14 +194,40 @@ export function AgentForm(props: AgentFormProps) {
       <fieldset class="card">
         <legend>Basics</legend>
         <Field label="Name" error={err("name")}>
-          {(attrs) => <input {...attrs} name="name" required maxlength={100} value={values.name} onInput={(e) => set("name", e.currentTarget.value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              name="name"
+              required
+              maxlength={100}
+              value={values.name}
+              onInput={(e) => set("name", e.currentTarget.value)}
+            />
+          )}
         </Field>
-        <Field label="Description" hint="Shown to visitors on your public page." error={err("description")}>
-          {(attrs) => <textarea {...attrs} name="description" rows={2} maxlength={2000} value={values.description} onInput={(e) => set("description", e.currentTarget.value)} />}
+        <Field
+          label="Description"
+          hint="Shown to visitors on your public page."
+          error={err("description")}
+        >
+          {(attrs) => (
+            <textarea
+              {...attrs}
+              name="description"
+              rows={2}
+              maxlength={2000}
+              value={values.description}
+              onInput={(e) => set("description", e.currentTarget.value)}
+            />
+          )}
         </Field>
         <Field
           label="System prompt"
-          hint={(chosenTemplate()?.system_prompt ?? props.templatePrompt) ? "Leave empty to use the template's prompt (shown greyed)." : "How the agent should behave. Leave empty for the default."}
+          hint={
+            (chosenTemplate()?.system_prompt ?? props.templatePrompt)
+              ? "Leave empty to use the template's prompt (shown greyed)."
+              : "How the agent should behave. Leave empty for the default."
+          }
           error={err("system_prompt_override")}
         >
           {(attrs) => (
@@ -174,21 +246,39 @@ export function AgentForm(props: AgentFormProps) {
 
       <fieldset class="card">
         <legend>Model</legend>
-        <Field label="Model" hint="From the providers configured on this server." error={err("model")}>
+        <Field
+          label="Model"
+          hint="From the providers configured on this server."
+          error={err("model")}
+        >
           {(attrs) => (
             <select {...attrs} name="model" onChange={(e) => set("model", e.currentTarget.value)}>
-              <For each={models()}>{(m) => <option value={m.id} selected={m.id === values.model}>{m.label}</option>}</For>
+              <For each={models()}>
+                {(m) => (
+                  <option value={m.id} selected={m.id === values.model}>
+                    {m.label}
+                  </option>
+                )}
+              </For>
             </select>
           )}
         </Field>
         <div class="grid-2">
-          <Field label="Temperature" hint={range(CONFIG_LIMITS.temperature)} error={err("temperature")}>
+          <Field
+            label="Temperature"
+            hint={range(CONFIG_LIMITS.temperature)}
+            error={err("temperature")}
+          >
             {numberInput("temperature", CONFIG_LIMITS.temperature, "0.1")}
           </Field>
           <Field label="Max tokens" hint={range(CONFIG_LIMITS.maxTokens)} error={err("max_tokens")}>
             {numberInput("max_tokens", CONFIG_LIMITS.maxTokens, "1")}
           </Field>
-          <Field label="History window" hint={`Earlier messages sent with each question: ${range(CONFIG_LIMITS.historyWindow)}`} error={err("history_window")}>
+          <Field
+            label="History window"
+            hint={`Earlier messages sent with each question: ${range(CONFIG_LIMITS.historyWindow)}`}
+            error={err("history_window")}
+          >
             {numberInput("history_window", CONFIG_LIMITS.historyWindow, "1")}
           </Field>
         </div>
@@ -198,23 +288,51 @@ export function AgentForm(props: AgentFormProps) {
         <legend>Knowledge (RAG)</legend>
         <Field label="RAG mode" error={err("mode")}>
           {(attrs) => (
-            <select {...attrs} name="mode" onChange={(e) => set("mode", e.currentTarget.value as QueryMode)}>
-              <For each={QUERY_MODES}>{(m) => <option value={m} selected={m === values.mode}>{MODE_LABELS[m]}</option>}</For>
+            <select
+              {...attrs}
+              name="mode"
+              onChange={(e) => set("mode", e.currentTarget.value as QueryMode)}
+            >
+              <For each={QUERY_MODES}>
+                {(m) => (
+                  <option value={m} selected={m === values.mode}>
+                    {MODE_LABELS[m]}
+                  </option>
+                )}
+              </For>
             </select>
           )}
         </Field>
         <div class="grid-2">
           <Field label="Search mode" error={err("search_mode")}>
             {(attrs) => (
-              <select {...attrs} name="search_mode" onChange={(e) => set("search_mode", e.currentTarget.value as SearchMode)}>
-                <For each={SEARCH_MODES}>{(m) => <option value={m} selected={m === values.search_mode}>{SEARCH_LABELS[m]}</option>}</For>
+              <select
+                {...attrs}
+                name="search_mode"
+                onChange={(e) => set("search_mode", e.currentTarget.value as SearchMode)}
+              >
+                <For each={SEARCH_MODES}>
+                  {(m) => (
+                    <option value={m} selected={m === values.search_mode}>
+                      {SEARCH_LABELS[m]}
+                    </option>
+                  )}
+                </For>
               </select>
             )}
           </Field>
-          <Field label="Top K" hint={`Passages retrieved per question: ${range(CONFIG_LIMITS.topK)}`} error={err("top_k")}>
+          <Field
+            label="Top K"
+            hint={`Passages retrieved per question: ${range(CONFIG_LIMITS.topK)}`}
+            error={err("top_k")}
+          >
             {numberInput("top_k", CONFIG_LIMITS.topK, "1")}
           </Field>
-          <Field label="Similarity threshold" hint={`${SIMILARITY_THRESHOLD_MEANING} ${range(CONFIG_LIMITS.similarityThreshold)}.`} error={err("similarity_threshold")}>
+          <Field
+            label="Similarity threshold"
+            hint={`${SIMILARITY_THRESHOLD_MEANING} ${range(CONFIG_LIMITS.similarityThreshold)}.`}
+            error={err("similarity_threshold")}
+          >
             {numberInput("similarity_threshold", CONFIG_LIMITS.similarityThreshold, "0.05")}
           </Field>
         </div>
@@ -226,13 +344,21 @@ export function AgentForm(props: AgentFormProps) {
           <Field label="Top P" hint={range(CONFIG_LIMITS.topP)} error={err("top_p")}>
             {numberInput("top_p", CONFIG_LIMITS.topP, "0.05")}
           </Field>
-          <Field label="Max iterations" hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`} error={err("max_iterations")}>
+          <Field
+            label="Max iterations"
+            hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`}
+            error={err("max_iterations")}
+          >
             {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
           </Field>
           <Field label="Chunk size (tokens)" hint={CHUNK_SIZE_HINT} error={err("chunk_size")}>
             {numberInput("chunk_size", CONFIG_LIMITS.chunkSize, "1")}
           </Field>
-          <Field label="Chunk overlap (tokens)" hint={CHUNK_OVERLAP_HINT} error={err("chunk_overlap")}>
+          <Field
+            label="Chunk overlap (tokens)"
+            hint={CHUNK_OVERLAP_HINT}
+            error={err("chunk_overlap")}
+          >
             {numberInput("chunk_overlap", CONFIG_LIMITS.chunkOverlap, "1")}
           </Field>
         </div>
@@ -240,14 +366,32 @@ export function AgentForm(props: AgentFormProps) {
 
       <fieldset class="card">
         <legend>Visibility</legend>
-        <CheckField label="Public" name="is_public" hint="Listed on your public page for anyone to chat with." checked={values.is_public} onChange={(v) => set("is_public", v)} />
-        <CheckField label="Active" name="is_active" hint="Answers chats; an inactive agent is paused." checked={values.is_active} onChange={(v) => set("is_active", v)} />
+        <CheckField
+          label="Public"
+          name="is_public"
+          hint="Listed on your public page for anyone to chat with."
+          checked={values.is_public}
+          onChange={(v) => set("is_public", v)}
+        />
+        <CheckField
+          label="Active"
+          name="is_active"
+          hint="Answers chats; an inactive agent is paused."
+          checked={values.is_active}
+          onChange={(v) => set("is_active", v)}
+        />
       </fieldset>
 
       <ErrorAlert message={formError()} />
       <div class="row">
         <button class="primary" type="submit" disabled={busy()}>
-          {props.mode === "create" ? (busy() ? "Creating…" : "Create agent") : busy() ? "Saving…" : "Save"}
+          {props.mode === "create"
+            ? busy()
+              ? "Creating…"
+              : "Create agent"
+            : busy()
+              ? "Saving…"
+              : "Save"}
         </button>
         <Show when={saved() && props.mode === "edit"}>
           <span class="badge success" role="status">

@@ -8,7 +8,12 @@ import { AgentChecklist } from "./AgentChecklist.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { ModalDialog } from "../../components/ModalDialog.tsx";
 
-export function AssignAgentsDialog(props: { document: DocumentView; agents: Agent[]; onSaved: (doc: DocumentView) => void; onClose: () => void }) {
+export function AssignAgentsDialog(props: {
+  document: DocumentView;
+  agents: Agent[];
+  onSaved: (doc: DocumentView) => void;
+  onClose: () => void;
+}) {
   // Starts from the document's current agents; the owner edits a copy.
   const [selected, setSelected] = createSignal<string[]>([...props.document.agent_ids]);
   const [busy, setBusy] = createSignal(false);
@@ -31,7 +36,12 @@ export function AssignAgentsDialog(props: { document: DocumentView; agents: Agen
     <ModalDialog labelledBy="assign-title" busy={busy()} onClose={close}>
       <form onSubmit={(e) => void save(e)}>
         <h2 id="assign-title">Agents for “{props.document.name}”</h2>
-        <AgentChecklist legend="Agents that answer from this document" agents={props.agents} selected={selected()} onChange={setSelected} />
+        <AgentChecklist
+          legend="Agents that answer from this document"
+          agents={props.agents}
+          selected={selected()}
+          onChange={setSelected}
+        />
         <ErrorAlert message={error()} />
         <div class="row dialog-actions">
           <button type="button" onClick={close} disabled={busy()}>

@@ -44,7 +44,12 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         <button type="button" onClick={close} disabled={busy()}>
           Cancel
         </button>
-        <button type="button" class={props.danger ? "danger-solid" : "primary"} onClick={() => void confirm()} disabled={busy()}>
+        <button
+          type="button"
+          class={props.danger ? "danger-solid" : "primary"}
+          onClick={() => void confirm()}
+          disabled={busy()}
+        >
           {busy() ? "Working…" : props.confirmLabel}
         </button>
       </div>

@@ -14,13 +14,20 @@ const PAD_TOP = 14;
 export function ConversationsChart(props: { days: DayCount[] }) {
   const max = () => Math.max(1, ...props.days.map((d) => d.count));
   const total = () => props.days.reduce((n, d) => n + d.count, 0);
-  const busiest = () => props.days.reduce<DayCount | undefined>((best, d) => (!best || d.count > best.count ? d : best), undefined);
+  const busiest = () =>
+    props.days.reduce<DayCount | undefined>(
+      (best, d) => (!best || d.count > best.count ? d : best),
+      undefined,
+    );
   /** Every seventh day is labelled, counting back from today (the last day is always labelled). */
   const labelled = (i: number) => (props.days.length - 1 - i) % 7 === 0;
   const slot = () => W / Math.max(1, props.days.length);
   const summary = () => {
     const b = busiest();
-    return `${total()} conversations in the last ${props.days.length} days` + (b && b.count > 0 ? `; busiest day ${formatDay(b.day)} with ${b.count}.` : ".");
+    return (
+      `${total()} conversations in the last ${props.days.length} days` +
+      (b && b.count > 0 ? `; busiest day ${formatDay(b.day)} with ${b.count}.` : ".")
+    );
   };
 
   return (
@@ -34,18 +41,36 @@ export function ConversationsChart(props: { days: DayCount[] }) {
             const height = () => ((H - PAD_BOTTOM - PAD_TOP) * d.count) / max();
             return (
               <g>
-                <rect class="bar" x={i() * slot() + slot() * 0.15} width={slot() * 0.7} y={H - PAD_BOTTOM - height()} height={Math.max(height(), d.count ? 1 : 0)}>
+                <rect
+                  class="bar"
+                  x={i() * slot() + slot() * 0.15}
+                  width={slot() * 0.7}
+                  y={H - PAD_BOTTOM - height()}
+                  height={Math.max(height(), d.count ? 1 : 0)}
+                >
                   <title>
                     {formatDay(d.day)}: {d.count}
                   </title>
                 </rect>
                 <Show when={d.count > 0}>
-                  <text x={i() * slot() + slot() / 2} y={H - PAD_BOTTOM - height() - 3} text-anchor="middle">
+                  <text
+                    x={i() * slot() + slot() / 2}
+                    y={H - PAD_BOTTOM - height() - 3}
+                    text-anchor="middle"
+                  >
                     {d.count}
                   </text>
                 </Show>
                 <Show when={labelled(i())}>
-                  <text x={i() === 0 ? 0 : i() === props.days.length - 1 ? W : i() * slot() + slot() / 2} y={H - 4} text-anchor={i() === 0 ? "start" : i() === props.days.length - 1 ? "end" : "middle"}>
+                  <text
+                    x={
+                      i() === 0 ? 0 : i() === props.days.length - 1 ? W : i() * slot() + slot() / 2
+                    }
+                    y={H - 4}
+                    text-anchor={
+                      i() === 0 ? "start" : i() === props.days.length - 1 ? "end" : "middle"
+                    }
+                  >
                     {formatDay(d.day)}
                   </text>
                 </Show>

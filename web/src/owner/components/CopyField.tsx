@@ -23,7 +23,13 @@ export function CopyField(props: { label: string; value: string }) {
     <div class="field">
       <label for={id}>{props.label}</label>
       <div class="copy-row">
-        <input ref={input} id={id} readonly value={props.value} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          ref={input}
+          id={id}
+          readonly
+          value={props.value}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" onClick={() => void copy()}>
           Copy link
         </button>
@@ -32,7 +38,9 @@ export function CopyField(props: { label: string; value: string }) {
         </a>
       </div>
       <div role="status" aria-live="polite" class="field-hint">
-        <Show when={copied()}>{copied() === "yes" ? "Copied to the clipboard." : "Selected: press Ctrl+C (⌘C) to copy."}</Show>
+        <Show when={copied()}>
+          {copied() === "yes" ? "Copied to the clipboard." : "Selected: press Ctrl+C (⌘C) to copy."}
+        </Show>
       </div>
     </div>
   );

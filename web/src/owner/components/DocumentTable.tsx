@@ -20,13 +20,21 @@ import { ActionStatus, LoadError } from "./LoadError.tsx";
 import { Pager } from "./Pager.tsx";
 
 const PAGE = 25;
-const STATUS_CLASS: Record<DocumentStatus, string> = { completed: "success", failed: "danger", processing: "", pending: "" };
+const STATUS_CLASS: Record<DocumentStatus, string> = {
+  completed: "success",
+  failed: "danger",
+  processing: "",
+  pending: "",
+};
 
 export function DocumentTable(props: {
   agents: Agent[];
   /** Bumped by the page when something changed elsewhere (an upload was accepted or finished). */
   version: number;
-  onReindexed: (doc: DocumentView, job: { job_id: string; document_id: string; websocket_url: string }) => void;
+  onReindexed: (
+    doc: DocumentView,
+    job: { job_id: string; document_id: string; websocket_url: string },
+  ) => void;
 }) {
   const [type, setType] = createSignal("");
   const [agentId, setAgentId] = createSignal("");
@@ -57,17 +65,21 @@ export function DocumentTable(props: {
 
   // While something is being processed, look again now and then (rows move to completed/failed).
   createEffect(() => {
-    const busy = valueOf(docs)?.documents.some((d) => d.status === "pending" || d.status === "processing");
+    const busy = valueOf(docs)?.documents.some(
+      (d) => d.status === "pending" || d.status === "processing",
+    );
     if (!busy) return;
     const t = setTimeout(() => void refetch(), 4000);
     onCleanup(() => clearTimeout(t));
   });
 
-  const agentName = (id: string) => props.agents.find((a) => a.id === id)?.name ?? "(deleted agent)";
+  const agentName = (id: string) =>
+    props.agents.find((a) => a.id === id)?.name ?? "(deleted agent)";
 
   const replaceRow = (doc: DocumentView) => {
     const current = valueOf(docs);
-    if (current) mutate({ ...current, documents: current.documents.map((d) => (d.id === doc.id ? doc : d)) });
+    if (current)
+      mutate({ ...current, documents: current.documents.map((d) => (d.id === doc.id ? doc : d)) });
   };
 
   const reindex = async (doc: DocumentView) => {
@@ -105,7 +117,13 @@ export function DocumentTable(props: {
           {(attrs) => (
             <select {...attrs} onChange={(e) => setType(e.currentTarget.value)}>
               <option value="">All types</option>
-              <For each={DOCUMENT_TYPES}>{(t) => <option value={t.value} selected={t.value === type()}>{t.label}</option>}</For>
+              <For each={DOCUMENT_TYPES}>
+                {(t) => (
+                  <option value={t.value} selected={t.value === type()}>
+                    {t.label}
+                  </option>
+                )}
+              </For>
             </select>
           )}
         </Field>
@@ -113,26 +131,54 @@ export function DocumentTable(props: {
           {(attrs) => (
             <select {...attrs} onChange={(e) => setAgentId(e.currentTarget.value)}>
               <option value="">All agents</option>
-              <For each={props.agents}>{(a) => <option value={a.id} selected={a.id === agentId()}>{a.name}</option>}</For>
+              <For each={props.agents}>
+                {(a) => (
+                  <option value={a.id} selected={a.id === agentId()}>
+                    {a.name}
+                  </option>
+                )}
+              </For>
             </select>
           )}
         </Field>
         <Field label="Status">
           {(attrs) => (
-            <select {...attrs} onChange={(e) => setStatus(e.currentTarget.value as DocumentStatus | "")}>
+            <select
+              {...attrs}
+              onChange={(e) => setStatus(e.currentTarget.value as DocumentStatus | "")}
+            >
               <option value="">All statuses</option>
-              <For each={DOCUMENT_STATUSES}>{(s) => <option value={s} selected={s === status()}>{s}</option>}</For>
+              <For each={DOCUMENT_STATUSES}>
+                {(s) => (
+                  <option value={s} selected={s === status()}>
+                    {s}
+                  </option>
+                )}
+              </For>
             </select>
           )}
         </Field>
       </div>
       <ActionStatus notice={notice()} error={actionError()} />
       <LoadError what="documents" error={docs.error} retry={refetch} />
-      <Show when={valueOf(docs)} fallback={<Show when={!docs.error}><p class="muted">Loading documents…</p></Show>}>
+      <Show
+        when={valueOf(docs)}
+        fallback={
+          <Show when={!docs.error}>
+            <p class="muted">Loading documents…</p>
+          </Show>
+        }
+      >
         {(page) => (
           <Show
             when={page().documents.length}
-            fallback={<p class="card empty">{filter().search || filter().type || filter().agent_id || filter().status ? "No document matches these filters." : "No documents yet: add files, a URL or text above."}</p>}
+            fallback={
+              <p class="card empty">
+                {filter().search || filter().type || filter().agent_id || filter().status
+                  ? "No document matches these filters."
+                  : "No documents yet: add files, a URL or text above."}
+              </p>
+            }
           >
             <div class="table-wrap">
               <table>
@@ -179,20 +225,38 @@ export function DocumentTable(props: {
                         </td>
                         <td>{doc.chunk_count}</td>
                         <td>
-                          <Show when={doc.agent_ids.length} fallback={<span class="muted">None</span>}>
+                          <Show
+                            when={doc.agent_ids.length}
+                            fallback={<span class="muted">None</span>}
+                          >
                             {doc.agent_ids.map(agentName).join(", ")}
                           </Show>
                         </td>
                         <td>{formatDate(doc.created_at)}</td>
                         <td>
                           <div class="row nowrap">
-                            <button type="button" class="small-button" onClick={() => setAssigning(doc)} aria-label={`Assign agents to ${doc.name}`}>
+                            <button
+                              type="button"
+                              class="small-button"
+                              onClick={() => setAssigning(doc)}
+                              aria-label={`Assign agents to ${doc.name}`}
+                            >
                               Agents
                             </button>
-                            <button type="button" class="small-button" onClick={() => void reindex(doc)} aria-label={`Re-index ${doc.name}`}>
+                            <button
+                              type="button"
+                              class="small-button"
+                              onClick={() => void reindex(doc)}
+                              aria-label={`Re-index ${doc.name}`}
+                            >
                               Re-index
                             </button>
-                            <button type="button" class="small-button danger" onClick={() => setDeleting(doc)} aria-label={`Delete ${doc.name}`}>
+                            <button
+                              type="button"
+                              class="small-button danger"
+                              onClick={() => setDeleting(doc)}
+                              aria-label={`Delete ${doc.name}`}
+                            >
                               Delete
                             </button>
                           </div>
@@ -215,7 +279,17 @@ export function DocumentTable(props: {
         )}
       </Show>
       <Show when={assigning()}>
-        {(doc) => <AssignAgentsDialog document={doc()} agents={props.agents} onSaved={(d) => { replaceRow(d); setNotice(`Agents of "${d.name}" saved.`); }} onClose={() => setAssigning(undefined)} />}
+        {(doc) => (
+          <AssignAgentsDialog
+            document={doc()}
+            agents={props.agents}
+            onSaved={(d) => {
+              replaceRow(d);
+              setNotice(`Agents of "${d.name}" saved.`);
+            }}
+            onClose={() => setAssigning(undefined)}
+          />
+        )}
       </Show>
       <Show when={deleting()}>
         {(doc) => (
@@ -230,7 +304,10 @@ export function DocumentTable(props: {
               await refetch();
             }}
           >
-            <p>Its chunks are removed from every agent's knowledge and the stored file is deleted. This cannot be undone.</p>
+            <p>
+              Its chunks are removed from every agent's knowledge and the stored file is deleted.
+              This cannot be undone.
+            </p>
           </ConfirmDialog>
         )}
       </Show>

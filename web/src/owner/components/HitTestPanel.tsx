@@ -29,16 +29,22 @@ export function HitTestPanel(props: { agents: Agent[] }) {
     const found: Record<string, string> = {};
     if (!chosen()) found.agent = "Choose an agent.";
     if (!queryText().trim()) found.query = "Type a question.";
-    if (!Number.isInteger(k) || k < 1 || k > TOP_K_MAX) found.top_k = `must be a whole number from 1 to ${TOP_K_MAX}`;
+    if (!Number.isInteger(k) || k < 1 || k > TOP_K_MAX)
+      found.top_k = `must be a whole number from 1 to ${TOP_K_MAX}`;
     setErrors(found);
     if (Object.keys(found).length) return;
     setBusy(true);
     try {
       const q = queryText().trim();
-      const result = await searchAgentKnowledge(chosen(), { query: q, top_k: k, ...(mode() ? { mode: mode() as Mode } : {}) });
+      const result = await searchAgentKnowledge(chosen(), {
+        query: q,
+        top_k: k,
+        ...(mode() ? { mode: mode() as Mode } : {}),
+      });
       setAnswer({ ...result, query: q });
     } catch (e) {
-      if (e instanceof ApiError) setErrors({ query: e.fieldMessage("query"), top_k: e.fieldMessage("top_k") });
+      if (e instanceof ApiError)
+        setErrors({ query: e.fieldMessage("query"), top_k: e.fieldMessage("top_k") });
       setError(errorMessage(e));
     } finally {
       setBusy(false);
@@ -48,13 +54,21 @@ export function HitTestPanel(props: { agents: Agent[] }) {
   return (
     <section class="card stack" aria-labelledby="hit-test-title">
       <h2 id="hit-test-title">Test retrieval</h2>
-      <p class="muted">See which passages an agent would find for a question, and how well they match.</p>
+      <p class="muted">
+        See which passages an agent would find for a question, and how well they match.
+      </p>
       <form onSubmit={(e) => void run(e)} novalidate class="stack">
         <div class="grid-2">
           <Field label="Agent to test" error={errors().agent}>
             {(attrs) => (
               <select {...attrs} onChange={(e) => setAgentId(e.currentTarget.value)}>
-                <For each={props.agents}>{(a) => <option value={a.id} selected={a.id === chosen()}>{a.name}</option>}</For>
+                <For each={props.agents}>
+                  {(a) => (
+                    <option value={a.id} selected={a.id === chosen()}>
+                      {a.name}
+                    </option>
+                  )}
+                </For>
               </select>
             )}
           </Field>
@@ -62,16 +76,40 @@ export function HitTestPanel(props: { agents: Agent[] }) {
             {(attrs) => (
               <select {...attrs} onChange={(e) => setMode(e.currentTarget.value as Mode | "")}>
                 <option value="">The agent's setting</option>
-                <For each={SEARCH_MODES}>{(m) => <option value={m} selected={m === mode()}>{m}</option>}</For>
+                <For each={SEARCH_MODES}>
+                  {(m) => (
+                    <option value={m} selected={m === mode()}>
+                      {m}
+                    </option>
+                  )}
+                </For>
               </select>
             )}
           </Field>
         </div>
         <Field label="Test question" error={errors().query}>
-          {(attrs) => <input {...attrs} type="search" maxlength={2000} value={queryText()} onInput={(e) => setQueryText(e.currentTarget.value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="search"
+              maxlength={2000}
+              value={queryText()}
+              onInput={(e) => setQueryText(e.currentTarget.value)}
+            />
+          )}
         </Field>
         <Field label="Results" hint={`1 to ${TOP_K_MAX}`} error={errors().top_k}>
-          {(attrs) => <input {...attrs} type="number" min={1} max={TOP_K_MAX} step={1} value={topK()} onInput={(e) => setTopK(e.currentTarget.value)} />}
+          {(attrs) => (
+            <input
+              {...attrs}
+              type="number"
+              min={1}
+              max={TOP_K_MAX}
+              step={1}
+              value={topK()}
+              onInput={(e) => setTopK(e.currentTarget.value)}
+            />
+          )}
         </Field>
         <button type="submit" class="primary" disabled={busy() || !props.agents.length}>
           {busy() ? "Searching…" : "Search"}
@@ -82,10 +120,14 @@ export function HitTestPanel(props: { agents: Agent[] }) {
         {(a) => (
           <div aria-live="polite">
             <p class="muted">
-              {a().results.length} passage{a().results.length === 1 ? "" : "s"} for “{a().query}” ({a().mode} search);{" "}
-              {a().results.filter((h) => h.above_threshold).length} reach the agent's similarity threshold ({a().similarity_threshold}) and would be used in a chat.
+              {a().results.length} passage{a().results.length === 1 ? "" : "s"} for “{a().query}” (
+              {a().mode} search); {a().results.filter((h) => h.above_threshold).length} reach the
+              agent's similarity threshold ({a().similarity_threshold}) and would be used in a chat.
             </p>
-            <Show when={a().results.length} fallback={<p>Nothing found: is a document assigned to this agent and completed?</p>}>
+            <Show
+              when={a().results.length}
+              fallback={<p>Nothing found: is a document assigned to this agent and completed?</p>}
+            >
               <ol class="hits">
                 <For each={a().results}>
                   {(hit) => (
@@ -100,7 +142,10 @@ export function HitTestPanel(props: { agents: Agent[] }) {
                         </Show>
                         <span class="spacer" />
                         <Show when={!hit.above_threshold}>
-                          <span class="badge" title="Its relevance is below the agent's similarity threshold: a chat turn leaves it out">
+                          <span
+                            class="badge"
+                            title="Its relevance is below the agent's similarity threshold: a chat turn leaves it out"
+                          >
                             below threshold
                           </span>
                         </Show>
@@ -108,7 +153,12 @@ export function HitTestPanel(props: { agents: Agent[] }) {
                           score {hit.score.toFixed(3)}
                         </span>
                       </div>
-                      <meter min="0" max="1" value={Math.max(0, Math.min(1, hit.score))} aria-label={`Score of passage from ${hit.document_name}`} />
+                      <meter
+                        min="0"
+                        max="1"
+                        value={Math.max(0, Math.min(1, hit.score))}
+                        aria-label={`Score of passage from ${hit.document_name}`}
+                      />
                       <p class="hit-text">{hit.text}</p>
                     </li>
                   )}

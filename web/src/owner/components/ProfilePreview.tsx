@@ -4,7 +4,11 @@
  * accept (http(s) links and avatar), so the preview is what the page will show.
  */
 import type { SocialLinks } from "../../../../shared/api/profile.ts";
-import { ProfileHeader, SOCIAL_LABELS, type ProfileHeaderData } from "../../public/ProfileHeader.tsx";
+import {
+  ProfileHeader,
+  SOCIAL_LABELS,
+  type ProfileHeaderData,
+} from "../../public/ProfileHeader.tsx";
 
 export { SOCIAL_LABELS };
 
@@ -16,7 +20,8 @@ export interface PreviewData {
   social_links: Partial<Record<keyof SocialLinks, string>>;
 }
 
-const httpUrl = (v: string | undefined): string | undefined => (v && /^https?:\/\/\S+$/i.test(v.trim()) ? v.trim() : undefined);
+const httpUrl = (v: string | undefined): string | undefined =>
+  v && /^https?:\/\/\S+$/i.test(v.trim()) ? v.trim() : undefined;
 
 function asPublished(data: PreviewData): ProfileHeaderData {
   const links: SocialLinks = {};

@@ -36,8 +36,15 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
           const key = next.key;
-          const accepted = await uploadFile(next.file, ids, { onProgress: (fraction) => props.tracker.sending(key, fraction) });
-          props.tracker.track(next.key, { job_id: accepted.job_id, document_id: accepted.document_id, name: next.file.name, websocket_url: accepted.websocket_url });
+          const accepted = await uploadFile(next.file, ids, {
+            onProgress: (fraction) => props.tracker.sending(key, fraction),
+          });
+          props.tracker.track(next.key, {
+            job_id: accepted.job_id,
+            document_id: accepted.document_id,
+            name: next.file.name,
+            websocket_url: accepted.websocket_url,
+          });
           props.onAccepted();
         } catch (e) {
           props.tracker.fail(next.key, e);
@@ -65,7 +72,12 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
     const key = props.tracker.begin(value);
     try {
       const accepted = await ingestUrl({ url: value, agent_ids: agentIds() });
-      props.tracker.track(key, { job_id: accepted.job_id, document_id: accepted.document_id, name: value, websocket_url: accepted.websocket_url });
+      props.tracker.track(key, {
+        job_id: accepted.job_id,
+        document_id: accepted.document_id,
+        name: value,
+        websocket_url: accepted.websocket_url,
+      });
       props.onAccepted();
       setUrl("");
     } catch (e) {
@@ -87,8 +99,17 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
     const name = textName().trim() || "Pasted text";
     const key = props.tracker.begin(name);
     try {
-      const accepted = await ingestText({ content: text(), agent_ids: agentIds(), ...(textName().trim() ? { document_name: textName().trim() } : {}) });
-      props.tracker.track(key, { job_id: accepted.job_id, document_id: accepted.document_id, name, websocket_url: accepted.websocket_url });
+      const accepted = await ingestText({
+        content: text(),
+        agent_ids: agentIds(),
+        ...(textName().trim() ? { document_name: textName().trim() } : {}),
+      });
+      props.tracker.track(key, {
+        job_id: accepted.job_id,
+        document_id: accepted.document_id,
+        name,
+        websocket_url: accepted.websocket_url,
+      });
       props.onAccepted();
       setText("");
       setTextName("");
@@ -152,8 +173,21 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
       </div>
       <div class="grid-2">
         <form onSubmit={(e) => void submitUrl(e)} novalidate aria-label="Add a web page">
-          <Field label="Web page URL" hint="A public page or file; it is fetched once, now." error={urlError()}>
-            {(attrs) => <input {...attrs} type="url" inputmode="url" placeholder="https://example.com/faq" value={url()} onInput={(e) => setUrl(e.currentTarget.value)} />}
+          <Field
+            label="Web page URL"
+            hint="A public page or file; it is fetched once, now."
+            error={urlError()}
+          >
+            {(attrs) => (
+              <input
+                {...attrs}
+                type="url"
+                inputmode="url"
+                placeholder="https://example.com/faq"
+                value={url()}
+                onInput={(e) => setUrl(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <button type="submit" disabled={busy()}>
             Add URL
@@ -161,10 +195,25 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
         </form>
         <form onSubmit={(e) => void submitText(e)} novalidate aria-label="Add pasted text">
           <Field label="Text name" hint="Optional; shown in the document list.">
-            {(attrs) => <input {...attrs} placeholder="Pasted text" maxlength={500} value={textName()} onInput={(e) => setTextName(e.currentTarget.value)} />}
+            {(attrs) => (
+              <input
+                {...attrs}
+                placeholder="Pasted text"
+                maxlength={500}
+                value={textName()}
+                onInput={(e) => setTextName(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <Field label="Pasted text" error={textError()}>
-            {(attrs) => <textarea {...attrs} rows={4} value={text()} onInput={(e) => setText(e.currentTarget.value)} />}
+            {(attrs) => (
+              <textarea
+                {...attrs}
+                rows={4}
+                value={text()}
+                onInput={(e) => setText(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <button type="submit" disabled={busy()}>
             Add text
@@ -174,7 +223,11 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
       <Show when={props.tracker.uploads().length}>
         <h3 id="uploads-title">Uploads</h3>
         <ul class="upload-list" aria-labelledby="uploads-title">
-          <For each={props.tracker.uploads()}>{(item) => <UploadProgress item={item} onDismiss={() => props.tracker.dismiss(item.key)} />}</For>
+          <For each={props.tracker.uploads()}>
+            {(item) => (
+              <UploadProgress item={item} onDismiss={() => props.tracker.dismiss(item.key)} />
+            )}
+          </For>
         </ul>
       </Show>
     </section>

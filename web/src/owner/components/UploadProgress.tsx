@@ -70,15 +70,26 @@ export function UploadProgress(props: { item: UploadItemState; onDismiss?: () =>
         <strong class="upload-name" id={`${barId}-name`}>
           {props.item.name}
         </strong>
-        <span class={`badge ${phase() === "completed" ? "success" : phase() === "failed" ? "danger" : ""}`} role="status" aria-live="polite">
+        <span
+          class={`badge ${phase() === "completed" ? "success" : phase() === "failed" ? "danger" : ""}`}
+          role="status"
+          aria-live="polite"
+        >
           {statusWord(props.item)}
         </span>
         <span class="spacer" />
         <Show when={props.item.connection}>
-          <span class="small muted">{props.item.connection === "reconnecting" ? "Reconnecting…" : "Checking progress…"}</span>
+          <span class="small muted">
+            {props.item.connection === "reconnecting" ? "Reconnecting…" : "Checking progress…"}
+          </span>
         </Show>
         <Show when={props.onDismiss && (phase() === "completed" || phase() === "failed")}>
-          <button type="button" class="small-button" onClick={() => props.onDismiss?.()} aria-label={`Dismiss ${props.item.name}`}>
+          <button
+            type="button"
+            class="small-button"
+            onClick={() => props.onDismiss?.()}
+            aria-label={`Dismiss ${props.item.name}`}
+          >
             Dismiss
           </button>
         </Show>
@@ -86,20 +97,41 @@ export function UploadProgress(props: { item: UploadItemState; onDismiss?: () =>
       <Show
         when={phase() !== "uploading"}
         fallback={
-          <Show when={props.item.sent !== undefined} fallback={<progress aria-labelledby={`${barId}-name`} aria-valuetext="Uploading" />}>
-            <progress max="100" value={sentPercent()} aria-labelledby={`${barId}-name`} aria-valuetext={`${sentPercent()}% sent`} />
+          <Show
+            when={props.item.sent !== undefined}
+            fallback={<progress aria-labelledby={`${barId}-name`} aria-valuetext="Uploading" />}
+          >
+            <progress
+              max="100"
+              value={sentPercent()}
+              aria-labelledby={`${barId}-name`}
+              aria-valuetext={`${sentPercent()}% sent`}
+            />
           </Show>
         }
       >
-        <progress max="100" value={percent()} aria-labelledby={`${barId}-name`} aria-valuetext={`${percent()}% (${statusWord(props.item)})`} />
+        <progress
+          max="100"
+          value={percent()}
+          aria-labelledby={`${barId}-name`}
+          aria-valuetext={`${percent()}% (${statusWord(props.item)})`}
+        />
       </Show>
       <Show when={phase() !== "failed"}>
         <ol class="stages" aria-label="Stages">
           <For each={PIPELINE}>
             {(s, i) => (
               <li
-                class={i() < currentIndex() || (phase() === "completed" && i() === currentIndex()) ? "done" : i() === currentIndex() ? "current" : ""}
-                aria-current={i() === currentIndex() && phase() !== "completed" ? "step" : undefined}
+                class={
+                  i() < currentIndex() || (phase() === "completed" && i() === currentIndex())
+                    ? "done"
+                    : i() === currentIndex()
+                      ? "current"
+                      : ""
+                }
+                aria-current={
+                  i() === currentIndex() && phase() !== "completed" ? "step" : undefined
+                }
               >
                 {s.label}
               </li>
@@ -108,19 +140,26 @@ export function UploadProgress(props: { item: UploadItemState; onDismiss?: () =>
         </ol>
       </Show>
       <Show when={phase() !== "failed"}>
-      <p class="small muted">
-        <Show when={props.item.progress} fallback={props.item.sent !== undefined ? `Sending the file… ${sentPercent()}% sent` : "Sending the file…"}>
-          {(p) => (
-            <>
-              {p().message}
-              <Show when={p().total_chunks > 0}>
-                {" "}
-                · {p().chunks_processed} of {p().total_chunks} chunks
-              </Show>
-            </>
-          )}
-        </Show>
-      </p>
+        <p class="small muted">
+          <Show
+            when={props.item.progress}
+            fallback={
+              props.item.sent !== undefined
+                ? `Sending the file… ${sentPercent()}% sent`
+                : "Sending the file…"
+            }
+          >
+            {(p) => (
+              <>
+                {p().message}
+                <Show when={p().total_chunks > 0}>
+                  {" "}
+                  · {p().chunks_processed} of {p().total_chunks} chunks
+                </Show>
+              </>
+            )}
+          </Show>
+        </p>
       </Show>
       <Show when={failureReason(props.item)}>
         {(reason) => (

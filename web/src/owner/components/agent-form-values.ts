@@ -4,9 +4,25 @@
  * bodies built from them. Errors are keyed by the server's field paths
  * (`execution_config.temperature`), so the server's field errors land beside the same inputs.
  */
-import type { Agent, AgentTemplate, CreateAgent, UpdateAgent } from "../../../../shared/api/agents.ts";
-import { CONFIG_LIMITS, defaultExecutionConfig, defaultQueryConfig, defaultRAGConfig } from "../../../../shared/config.ts";
-import type { ExecutionConfig, QueryConfig, RAGConfig, QUERY_MODES, SEARCH_MODES } from "../../../../shared/config.ts";
+import type {
+  Agent,
+  AgentTemplate,
+  CreateAgent,
+  UpdateAgent,
+} from "../../../../shared/api/agents.ts";
+import {
+  CONFIG_LIMITS,
+  defaultExecutionConfig,
+  defaultQueryConfig,
+  defaultRAGConfig,
+} from "../../../../shared/config.ts";
+import type {
+  ExecutionConfig,
+  QueryConfig,
+  RAGConfig,
+  QUERY_MODES,
+  SEARCH_MODES,
+} from "../../../../shared/config.ts";
 
 export type QueryMode = (typeof QUERY_MODES)[number];
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -84,14 +100,21 @@ export function emptyValues(model?: string): AgentFormValues {
     name: "",
     description: "",
     system_prompt_override: "",
-    ...fromConfigs({ execution_config: model ? { ...execution, model } : execution, query_config: defaultQueryConfig(), rag_config: defaultRAGConfig() }),
+    ...fromConfigs({
+      execution_config: model ? { ...execution, model } : execution,
+      query_config: defaultQueryConfig(),
+      rag_config: defaultRAGConfig(),
+    }),
     is_public: false,
     is_active: true,
   };
 }
 
 /** A new agent starting from a template: its settings, its description; the name is the owner's to choose. */
-export function valuesFromTemplate(template: AgentTemplate, keep?: Pick<AgentFormValues, "name" | "is_public" | "is_active">): AgentFormValues {
+export function valuesFromTemplate(
+  template: AgentTemplate,
+  keep?: Pick<AgentFormValues, "name" | "is_public" | "is_active">,
+): AgentFormValues {
   return {
     name: keep?.name ?? "",
     description: template.description,
@@ -143,14 +166,20 @@ export function validateAgentForm(v: AgentFormValues): FieldErrors {
   const name = v.name.trim();
   if (!name) errors[FIELD_PATHS.name] = "Give the agent a name.";
   else if (name.length > 100) errors[FIELD_PATHS.name] = "must be at most 100 characters";
-  if (v.description.length > 2000) errors[FIELD_PATHS.description] = "must be at most 2000 characters";
-  if (v.system_prompt_override.length > 20000) errors[FIELD_PATHS.system_prompt_override] = "must be at most 20000 characters";
+  if (v.description.length > 2000)
+    errors[FIELD_PATHS.description] = "must be at most 2000 characters";
+  if (v.system_prompt_override.length > 20000)
+    errors[FIELD_PATHS.system_prompt_override] = "must be at most 20000 characters";
   if (!v.model.trim()) errors[FIELD_PATHS.model] = "Choose a model.";
   for (const { key, range, integer } of NUMERIC) {
     const message = checkNumber(String(v[key]), range, integer);
     if (message) errors[FIELD_PATHS[key]] = message;
   }
-  if (!errors[FIELD_PATHS.chunk_size] && !errors[FIELD_PATHS.chunk_overlap] && Number(v.chunk_overlap) >= Number(v.chunk_size)) {
+  if (
+    !errors[FIELD_PATHS.chunk_size] &&
+    !errors[FIELD_PATHS.chunk_overlap] &&
+    Number(v.chunk_overlap) >= Number(v.chunk_size)
+  ) {
     errors[FIELD_PATHS.chunk_overlap] = "must be smaller than the chunk size";
   }
   return errors;
@@ -166,7 +195,12 @@ function configsOf(v: AgentFormValues) {
       history_window: Number(v.history_window),
       max_iterations: Number(v.max_iterations),
     },
-    query_config: { mode: v.mode, search_mode: v.search_mode, top_k: Number(v.top_k), similarity_threshold: Number(v.similarity_threshold) },
+    query_config: {
+      mode: v.mode,
+      search_mode: v.search_mode,
+      top_k: Number(v.top_k),
+      similarity_threshold: Number(v.similarity_threshold),
+    },
     rag_config: { chunk_size: Number(v.chunk_size), chunk_overlap: Number(v.chunk_overlap) },
   };
 }

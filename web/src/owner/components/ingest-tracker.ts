@@ -26,12 +26,19 @@ export interface TrackedUpload extends UploadItemState {
   document_id?: string;
 }
 
-const StoredJobSchema = z.object({ job_id: z.string(), document_id: z.string(), name: z.string(), websocket_url: z.string().optional() });
+const StoredJobSchema = z.object({
+  job_id: z.string(),
+  document_id: z.string(),
+  name: z.string(),
+  websocket_url: z.string().optional(),
+});
 type StoredJob = z.infer<typeof StoredJobSchema>;
 
 function readStored(): StoredJob[] {
   try {
-    const parsed = z.array(StoredJobSchema).safeParse(JSON.parse(localStorage.getItem(ACTIVE_JOBS_KEY) ?? "[]"));
+    const parsed = z
+      .array(StoredJobSchema)
+      .safeParse(JSON.parse(localStorage.getItem(ACTIVE_JOBS_KEY) ?? "[]"));
     return parsed.success ? parsed.data : [];
   } catch {
     return [];
@@ -43,12 +50,20 @@ function writeStored(jobs: StoredJob[]): void {
   else localStorage.removeItem(ACTIVE_JOBS_KEY);
 }
 
-const isTerminal = (p: IngestionProgress) => p.stage === "completed" || p.stage === "failed" || p.stage === "cancelled" || p.status !== "processing";
+const isTerminal = (p: IngestionProgress) =>
+  p.stage === "completed" ||
+  p.stage === "failed" ||
+  p.stage === "cancelled" ||
+  p.status !== "processing";
 
 /** Progress frames arrive in the shared envelope: `{message_type: "ingestion_progress", data}`. */
-export const ProgressFrameSchema = FrameEnvelopeSchema.transform((f) => (f.message_type === "ingestion_progress" ? IngestionProgressSchema.safeParse(f.data) : null));
+export const ProgressFrameSchema = FrameEnvelopeSchema.transform((f) =>
+  f.message_type === "ingestion_progress" ? IngestionProgressSchema.safeParse(f.data) : null,
+);
 
-export function createIngestTracker(options: { onSettled?: (progress: IngestionProgress) => void } = {}) {
+export function createIngestTracker(
+  options: { onSettled?: (progress: IngestionProgress) => void } = {},
+) {
   const [store, setUploads] = createStore<TrackedUpload[]>([]);
   /** Reactive; items keep their identity across updates (the list does not re-render them). */
   const uploads = () => store;
@@ -56,7 +71,8 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
   const polls = new Map<string, ReturnType<typeof setInterval>>();
   let disposed = false;
 
-  const patch = (key: string, change: Partial<TrackedUpload>) => setUploads((u) => u.key === key, change);
+  const patch = (key: string, change: Partial<TrackedUpload>) =>
+    setUploads((u) => u.key === key, change);
 
   const stopWatching = (key: string) => {
     sockets.get(key)?.close();
@@ -75,7 +91,8 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
     const before = uploads().find((u) => u.key === key);
     if (!before || disposed) return;
     // Frames can overtake a status answer: never move backwards within one job.
-    if (before.progress && !isTerminal(progress) && progress.progress < before.progress.progress) return;
+    if (before.progress && !isTerminal(progress) && progress.progress < before.progress.progress)
+      return;
     patch(key, { progress, error: undefined });
     if (isTerminal(progress)) settle(key, progress);
   };
@@ -87,7 +104,10 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
       if (e instanceof ApiError && e.status === 404) {
         stopWatching(key);
         writeStored(readStored().filter((j) => j.job_id !== jobId));
-        patch(key, { error: "This upload's progress is no longer available; see its status in the document list." });
+        patch(key, {
+          error:
+            "This upload's progress is no longer available; see its status in the document list.",
+        });
       }
       // other failures: the socket or the next poll will tell
     }
@@ -116,7 +136,10 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
           // While the socket is down, ask the status endpoint (every 2 s).
           if (!polls.has(key)) {
             void poll(key, job.job_id);
-            polls.set(key, setInterval(() => void poll(key, job.job_id), 2000));
+            polls.set(
+              key,
+              setInterval(() => void poll(key, job.job_id), 2000),
+            );
           }
         }
       },
@@ -142,7 +165,8 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
   const fail = (key: string, error: unknown) => patch(key, { error: errorMessage(error) });
 
   /** How much of a file has been sent (0..1), while it is being sent. */
-  const sending = (key: string, fraction: number) => patch(key, { sent: Math.min(1, Math.max(0, fraction)) });
+  const sending = (key: string, fraction: number) =>
+    patch(key, { sent: Math.min(1, Math.max(0, fraction)) });
 
   const dismiss = (key: string) => {
     stopWatching(key);
@@ -156,7 +180,17 @@ export function createIngestTracker(options: { onSettled?: (progress: IngestionP
     for (const job of readStored()) {
       if (uploads().some((u) => u.job_id === job.job_id)) continue;
       const key = job.job_id;
-      setUploads((list) => [...list, { key, name: job.name, progress: null, job_id: job.job_id, document_id: job.document_id, connection: "polling" }]);
+      setUploads((list) => [
+        ...list,
+        {
+          key,
+          name: job.name,
+          progress: null,
+          job_id: job.job_id,
+          document_id: job.document_id,
+          connection: "polling",
+        },
+      ]);
       void poll(key, job.job_id).then(() => {
         const now = uploads().find((u) => u.key === key);
         if (now && !now.error && !(now.progress && isTerminal(now.progress))) void watch(key, job);

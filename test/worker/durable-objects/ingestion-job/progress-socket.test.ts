@@ -5,10 +5,10 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { IngestionProgressSchema } from "../../../shared/protocol/ingestion.ts";
-import type { IngestionProgress } from "../../../shared/protocol/ingestion.ts";
-import { BASE, expectError, mintToken, signIn } from "../helpers.ts";
-import { drain, holdPipelineQueues, ingestText, sentences } from "./pipeline.ts";
+import { IngestionProgressSchema } from "../../../../shared/protocol/ingestion.ts";
+import type { IngestionProgress } from "../../../../shared/protocol/ingestion.ts";
+import { BASE, expectError, mintToken, signIn } from "../../helpers.ts";
+import { drain, holdPipelineQueues, ingestText, sentences } from "../../ingestion/pipeline.ts";
 
 holdPipelineQueues();
 

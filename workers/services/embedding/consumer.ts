@@ -5,64 +5,42 @@
  * that was being embedded while its job was cancelled or failed removes what it stored.
  * Every run ends by settling the job with the state it left it in (see ingestion/settle.ts).
  */
-import type { Sql } from "postgres";
 import type { ActionData, DomainAction } from "../../../shared/actions.ts";
-import { openDatabase } from "../../db/client.ts";
 import { documentAgentIds, getDocument } from "../../db/documents.ts";
 import type { Embedder } from "../../embeddings/types.ts";
 import { selectEmbedder } from "../../embeddings/select.ts";
-import type { WorkerEnv } from "../../env.ts";
 import { AppError } from "../../errors.ts";
 import { withHeartbeat } from "../../ingestion/watchdog.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import type { VectorStore } from "../../knowledge/vector-store.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import type { JobState } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
-import { STANDARD_BACKOFF } from "../dead-letter.ts";
 import { ChunkBatchSchema, chunkId } from "../ingestion/actions.ts";
 import { settleJob } from "../ingestion/settle.ts";
 import type { JobStub } from "../ingestion/settle.ts";
+import { STAGE_RETRY, failJobWith, stageBatch } from "../ingestion/stage.ts";
+import type { StageBatch } from "../ingestion/stage.ts";
 import { PoisonMessage, defineConsumer } from "../queue-consumer.ts";
 
-interface EmbeddingBatch {
-  env: WorkerEnv;
-  /** One client for the batch; the runtime closes its sockets when the invocation ends. */
-  db: () => Sql;
+interface EmbeddingBatch extends StageBatch {
   embedder: Embedder;
   store: VectorStore;
-  job: (jobId: string) => JobStub;
 }
 
 export const handleEmbeddingBatch = defineConsumer<"embedding", EmbeddingBatch>({
   service: "embedding",
-  // wrangler.toml allows 6 deliveries; the 5th failure fails the job, so the owner hears why.
-  retry: { maxAttempts: 5, backoff: STANDARD_BACKOFF },
-  batch: (env) => {
-    let sql: Sql | undefined;
-    return {
-      env,
-      db: () => (sql ??= openDatabase(env.HYPERDRIVE.connectionString)),
-      embedder: selectEmbedder(env),
-      store: selectVectorStore(env),
-      job: (jobId) => env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(jobId)),
-    };
-  },
+  retry: STAGE_RETRY,
+  batch: (env) => ({
+    ...stageBatch(env),
+    embedder: selectEmbedder(env),
+    store: selectVectorStore(env),
+  }),
   logFields: (parsed) => ({ job_id: parsed.data.job_id, batch_index: parsed.data.batch_index }),
   async handle(parsed, batch) {
     const job = batch.job(parsed.data.job_id);
     await settleJob(batch.db(), job, await embedBatch(batch, job, parsed.action, parsed.data));
   },
-  async giveUp(parsed, { db, job: stubOf }) {
-    const job = stubOf(parsed.data.job_id);
-    await settleJob(
-      db(),
-      job,
-      await job.fail(
-        "INTERNAL_ERROR",
-        "Embedding failed repeatedly. Re-index the document to try again.",
-      ),
-    );
-  },
+  giveUp: failJobWith("Embedding failed repeatedly. Re-index the document to try again."),
 });
 
 /** Embeds and indexes the batch; returns the job's state after it (for settling). */

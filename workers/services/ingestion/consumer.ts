@@ -15,38 +15,23 @@ import { parseDocument } from "../../ingestion/parse.ts";
 import { sniffKind } from "../../ingestion/sniff.ts";
 import { ParseError } from "../../ingestion/types.ts";
 import { busyElsewhere, withHeartbeat } from "../../ingestion/watchdog.ts";
-import { openDatabase } from "../../db/client.ts";
 import { setDocumentStatus } from "../../db/documents.ts";
 import type { WorkerEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
 import type { Logger } from "../../log.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import type { JobState } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
-import { STANDARD_BACKOFF } from "../dead-letter.ts";
 import { defineConsumer } from "../queue-consumer.ts";
 import { CHUNKS_PER_BATCH } from "./actions.ts";
 import { settleJob } from "./settle.ts";
 import type { JobStub } from "./settle.ts";
+import { STAGE_RETRY, failJobWith, stageBatch } from "./stage.ts";
+import type { StageBatch } from "./stage.ts";
 
-interface IngestionBatch {
-  env: WorkerEnv;
-  /** One client for the batch; the runtime closes its sockets when the invocation ends. */
-  db: () => Sql;
-  job: (jobId: string) => JobStub;
-}
-
-export const handleIngestionBatch = defineConsumer<"ingestion", IngestionBatch>({
+export const handleIngestionBatch = defineConsumer<"ingestion", StageBatch>({
   service: "ingestion",
-  // wrangler.toml allows 6 deliveries; the 5th failure fails the job, so the owner hears why.
-  retry: { maxAttempts: 5, backoff: STANDARD_BACKOFF },
-  batch: (env) => {
-    let sql: Sql | undefined;
-    return {
-      env,
-      db: () => (sql ??= openDatabase(env.HYPERDRIVE.connectionString)),
-      job: (jobId) => env.INGESTION_JOB.get(env.INGESTION_JOB.idFromName(jobId)),
-    };
-  },
+  retry: STAGE_RETRY,
+  batch: stageBatch,
   logFields: (parsed) => ({ job_id: parsed.data.job_id }),
   async handle(parsed, { env, db, job: stubOf }, log) {
     const job = stubOf(parsed.data.job_id);
@@ -57,17 +42,7 @@ export const handleIngestionBatch = defineConsumer<"ingestion", IngestionBatch>(
       settleJob(db(), job, await processDocument(env, db, parsed.action, job, log)),
     );
   },
-  async giveUp(parsed, { db, job: stubOf }) {
-    const job = stubOf(parsed.data.job_id);
-    await settleJob(
-      db(),
-      job,
-      await job.fail(
-        "INTERNAL_ERROR",
-        "Processing failed repeatedly. Re-index the document to try again.",
-      ),
-    );
-  },
+  giveUp: failJobWith("Processing failed repeatedly. Re-index the document to try again."),
 });
 
 /** The owner's reason for a parser failure that is not a ParseError (a library bug, a stack overflow). */

@@ -353,5 +353,8 @@ ingestSocketRoutes.get("/ingest/:id", async (c) => {
     throw new AppError("UNAUTHENTICATED", 401, "Sign in first: pass your access token as ?token=.");
   const tenant = await verifyAccessToken(token, c.env);
   const { stub } = await ownedJob(c, c.req.param("id"), tenant.id);
-  return stub.fetch(c.req.raw);
+  // The job answers its own errors with this request's id, like every other error.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("x-request-id", c.var.requestId);
+  return stub.fetch(new Request(c.req.raw, { headers }));
 });

@@ -1,31 +1,76 @@
 /**
  * DomainAction: the envelope of every message between services (queues, Durable Object RPC),
- * with the fields of the original design. The first segment of `action_type`
- * ("service.entity.verb") picks the queue that carries it.
+ * with the fields of the original design, and ACTIONS: the one table of the action types that
+ * travel on a queue, each with its payload schema and the queue that carries it (by convention
+ * the service named by its first segment). Producers send through workers/actions.ts, which
+ * picks the binding from this table; each consumer accepts the types whose queue it reads
+ * (workers/services/queue-consumer.ts). Request/response between services is a direct typed
+ * call (a function or Durable Object RPC), never a queue round trip, so there is no response
+ * envelope.
  */
 import { z } from "zod";
 import { ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema } from "./config.ts";
-import { ErrorDetailSchema } from "./errors.ts";
+import {
+  CONVERSATION_ACTIONS,
+  MessageCreateDataSchema,
+  SessionEndDataSchema,
+} from "./conversation.ts";
+import { EmbedBatchDataSchema, INGESTION_ACTIONS, ProcessDataSchema } from "./ingestion.ts";
 
-export const SERVICES = [
-  "orchestrator",
-  "execution",
-  "query",
-  "embedding",
-  "ingestion",
-  "conversation",
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** The services that consume a queue (`nooble-<service>`, bound as `<SERVICE>_QUEUE`). */
+export const QUEUE_SERVICES = ["execution", "conversation", "ingestion", "embedding"] as const;
+export type QueueService = (typeof QUEUE_SERVICES)[number];
+export const isQueueService = (s: string): s is QueueService =>
+  (QUEUE_SERVICES as readonly string[]).includes(s);
 
-/** "service.entity.verb", lower snake case segments, service one of SERVICES. */
+/**
+ * `execution.chat.*` payload: the turn's user message. These two rows leave with the
+ * execution queue (issue #12): the chat session no longer queues its turns.
+ */
+const ExecutionTaskDataSchema = z.object({ user_message_id: z.string().min(1) });
+
+/** Every action type that travels on a queue: its payload (`data`) and the queue carrying it. */
+export const ACTIONS = {
+  [CONVERSATION_ACTIONS.messageCreate]: { queue: "conversation", data: MessageCreateDataSchema },
+  [CONVERSATION_ACTIONS.sessionEnd]: { queue: "conversation", data: SessionEndDataSchema },
+  [INGESTION_ACTIONS.process]: { queue: "ingestion", data: ProcessDataSchema },
+  [INGESTION_ACTIONS.embedBatch]: { queue: "embedding", data: EmbedBatchDataSchema },
+  "execution.chat.simple": { queue: "execution", data: ExecutionTaskDataSchema },
+  "execution.chat.advance": { queue: "execution", data: ExecutionTaskDataSchema },
+} as const satisfies Record<string, { queue: QueueService; data: z.ZodType }>;
+export type ActionType = keyof typeof ACTIONS;
+/** The payload of an action type, as its consumer receives it (defaults applied). */
+export type ActionData<T extends ActionType> = z.output<(typeof ACTIONS)[T]["data"]>;
+/** The action types one queue carries. */
+export type ActionTypeOn<Q extends QueueService> = {
+  [T in ActionType]: (typeof ACTIONS)[T]["queue"] extends Q ? T : never;
+}[ActionType];
+
+export const isActionType = (t: string): t is ActionType => Object.hasOwn(ACTIONS, t);
+
+/** The table's row for `actionType`; an action type not in ACTIONS travels on no queue. */
+export function actionSpec(actionType: string): (typeof ACTIONS)[ActionType] {
+  if (!isActionType(actionType))
+    throw new Error(`no queue carries action type "${actionType}": add it to ACTIONS`);
+  return ACTIONS[actionType];
+}
+
+/** The queue that carries `actionType`. */
+export const queueForAction = (actionType: string): QueueService => actionSpec(actionType).queue;
+
+/**
+ * "service.entity.verb", lower snake case segments, service one of QUEUE_SERVICES. The format
+ * only: a well-formed type no consumer knows is a valid envelope its consumer dead-letters
+ * with that reason.
+ */
 export const ActionTypeSchema = z
   .string()
   .regex(
     /^[a-z][a-z_]*\.[a-z][a-z_]*\.[a-z][a-z_]*$/,
     "action_type must look like service.entity.verb",
   )
-  .refine((t) => (SERVICES as readonly string[]).includes(t.split(".")[0] ?? ""), {
-    message: `action_type must start with one of: ${SERVICES.join(", ")}`,
+  .refine((t) => isQueueService(t.split(".")[0] ?? ""), {
+    message: `action_type must start with one of: ${QUEUE_SERVICES.join(", ")}`,
   });
 
 export const DomainActionSchema = z.object({
@@ -50,30 +95,6 @@ export const DomainActionSchema = z.object({
 export type DomainAction = z.infer<typeof DomainActionSchema>;
 export type DomainActionInput = z.input<typeof DomainActionSchema>;
 
-export const DomainActionResponseSchema = z.object({
-  action_id: z.uuid(),
-  correlation_id: z.string().max(200).optional(),
-  trace_id: z.string().min(1).max(200),
-  success: z.boolean(),
-  timestamp: z.iso.datetime(),
-  data: z.record(z.string(), z.unknown()).default({}),
-  error: ErrorDetailSchema.optional(),
-});
-export type DomainActionResponse = z.infer<typeof DomainActionResponseSchema>;
-
-/** The service whose queue carries an action: the first segment of its type. */
-export function serviceForAction(actionType: string): ServiceName {
-  const service = actionType.split(".")[0];
-  const found = SERVICES.find((s) => s === service);
-  if (!found) throw new Error(`no service consumes action type "${actionType}"`);
-  return found;
-}
-
-/** Queue names per service, as bound in wrangler.toml (`<service>` and `<service>-dlq`). */
-export function queueNameForAction(actionType: string): string {
-  return `nooble-${serviceForAction(actionType)}`;
-}
-
 /** Builds a valid action with fresh id and timestamp; callers give what the task is. */
 export function createDomainAction(
   input: Omit<DomainActionInput, "action_id" | "timestamp"> & {
@@ -85,21 +106,5 @@ export function createDomainAction(
     action_id: input.action_id ?? crypto.randomUUID(),
     timestamp: input.timestamp ?? new Date().toISOString(),
     ...input,
-  });
-}
-
-/** A response to `action`, carrying its correlation and trace ids. */
-export function respondTo(
-  action: DomainAction,
-  result:
-    | { success: true; data?: Record<string, unknown> }
-    | { success: false; error: z.infer<typeof ErrorDetailSchema> },
-): DomainActionResponse {
-  return DomainActionResponseSchema.parse({
-    action_id: action.action_id,
-    correlation_id: action.correlation_id ?? action.action_id,
-    trace_id: action.trace_id,
-    timestamp: new Date().toISOString(),
-    ...result,
   });
 }

@@ -1,38 +1,35 @@
-/** The queue() handler: parses nothing itself, only routes each batch to its service's consumer. */
+/**
+ * The queue() handler: parses nothing itself, only routes each batch to its service's consumer
+ * (each built on services/queue-consumer.ts). A queue is named `nooble-<service>`, with a
+ * suffix per deployment (`nooble-conversation-staging`): the service decides the consumer.
+ */
+import { isQueueService } from "../shared/actions.ts";
+import type { QueueService } from "../shared/actions.ts";
 import type { WorkerEnv } from "./env.ts";
-import { createLogger } from "./log.ts";
 import { handleConversationBatch } from "./services/conversation/consumer.ts";
 import { handleEmbeddingBatch } from "./services/embedding/consumer.ts";
 import { handleExecutionBatch } from "./services/execution/consumer.ts";
 import { handleIngestionBatch } from "./services/ingestion/consumer.ts";
-import { sendToDeadLetter } from "./services/dead-letter.ts";
+import { noConsumer } from "./services/queue-consumer.ts";
+import type { BatchHandler } from "./services/queue-consumer.ts";
 
-type Consumer = (
-  batch: MessageBatch<unknown>,
-  env: WorkerEnv,
-  ctx: ExecutionContext,
-) => Promise<void>;
-
-const consumers: Record<string, Consumer> = {
-  "nooble-execution": handleExecutionBatch,
-  "nooble-conversation": handleConversationBatch,
-  "nooble-ingestion": handleIngestionBatch,
-  "nooble-embedding": handleEmbeddingBatch,
+const consumers: Record<QueueService, BatchHandler> = {
+  execution: handleExecutionBatch,
+  conversation: handleConversationBatch,
+  ingestion: handleIngestionBatch,
+  embedding: handleEmbeddingBatch,
 };
+
+/** The consumer of a queue name: `nooble-<service>` or `nooble-<service>-<deployment>`. */
+export function consumerFor(queue: string): BatchHandler {
+  const service = /^nooble-([a-z]+)(?:-[a-z0-9-]+)?$/.exec(queue)?.[1] ?? "";
+  return isQueueService(service) ? consumers[service] : noConsumer;
+}
 
 export async function handleQueue(
   batch: MessageBatch<unknown>,
   env: WorkerEnv,
-  ctx: ExecutionContext,
+  _ctx: ExecutionContext,
 ): Promise<void> {
-  const consumer = consumers[batch.queue];
-  if (consumer) return consumer(batch, env, ctx);
-  createLogger({ component: "queue" }).error("batch from a queue with no consumer", {
-    queue: batch.queue,
-    messages: batch.messages.length,
-  });
-  for (const msg of batch.messages) {
-    await sendToDeadLetter(env, batch.queue, `no consumer for queue ${batch.queue}`, msg.body);
-    msg.ack();
-  }
+  return consumerFor(batch.queue)(batch, env);
 }

@@ -23,122 +23,34 @@
  * store, chunk batches in R2): a failed document is never half-searchable.
  */
 import { DurableObject } from "cloudflare:workers";
-import { z } from "zod";
-import { IngestionStageSchema } from "../../shared/protocol/ingestion.ts";
-import type { IngestionProgress, IngestionStage } from "../../shared/protocol/ingestion.ts";
+import type { IngestionProgress } from "../../shared/protocol/ingestion.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
+import { batchPrefix, sendProcessAction } from "../../workers/ingestion/job-messages.ts";
+import { MAX_ATTEMPTS, watchdogMs } from "../../workers/ingestion/watchdog.ts";
 import { selectVectorStore } from "../../workers/knowledge/select.ts";
-import { MAX_ATTEMPTS, watchdogMs } from "../../workers/services/ingestion/watchdog.ts";
-import { sendPendingBatches, sendProcessAction } from "./ingestion-job.redrive.ts";
+import { errorResponse } from "./ingestion-job.errors.ts";
+import { sendPendingBatches } from "./ingestion-job.redrive.ts";
+import {
+  JobStateSchema,
+  RUNNING_STAGES,
+  isTerminal,
+  lastSign,
+  progressFrame,
+  progressMark,
+  progressOf,
+} from "./ingestion-job.state.ts";
+import type { JobInit, JobState } from "./ingestion-job.state.ts";
 
-const JobStateSchema = z.object({
-  job_id: z.string(),
-  tenant_id: z.string(),
-  document_id: z.string(),
-  document_name: z.string(),
-  r2_key: z.string(),
-  content_type: z.string().nullable(),
-  chunk_size: z.number().int(),
-  chunk_overlap: z.number().int(),
-  collection_id: z.string().nullable(),
-  stage: IngestionStageSchema,
-  message: z.string(),
-  total_chunks: z.number().int(),
-  total_batches: z.number().int(),
-  batches_done: z.array(z.number().int()),
-  chunks_processed: z.number().int(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  created_at: z.number(),
-  updated_at: z.number(),
-  /** The documents row still needs the final state written (see `rowWritten`). */
-  row_pending: z.boolean(),
-  /** Last heartbeat of a running stage: alive, though not (yet) progressing. */
-  alive_at: z.number().default(0),
-  /** Furthest point reached (see `progressMark`); only passing it counts as progress. */
-  best_mark: z.number().int().default(0),
-  /** Re-drives since the job last passed its furthest point. */
-  redrives: z.number().int().min(0).default(0),
-  /**
-   * Work was seen running (a stage's heartbeat, or the job in parsing/chunking) since the last
-   * progress or re-drive. Only work that started and then went silent spends an attempt: work
-   * still waiting in a queue behind other uploads has not failed.
-   */
-  started: z.boolean().default(false),
-  /** Since when nothing has run or progressed (0: since created). Bounds waiting that never starts. */
-  quiet_since: z.number().default(0),
-});
-export type JobState = z.infer<typeof JobStateSchema>;
-
-export type JobInit = Pick<
-  JobState,
-  | "job_id"
-  | "tenant_id"
-  | "document_id"
-  | "document_name"
-  | "r2_key"
-  | "content_type"
-  | "chunk_size"
-  | "chunk_overlap"
-  | "collection_id"
->;
-
-const TERMINAL: IngestionStage[] = ["completed", "failed", "cancelled"];
 /** How long the job waits for its final state to be written on the row before queueing that again (at most one watchdog period). */
 const ROW_RETRY_MS = 30_000;
-const STAGE_RANK: Record<IngestionStage, number> = {
-  stored: 0,
-  parsing: 1,
-  chunking: 2,
-  embedding: 3,
-  indexing: 4,
-  completed: 5,
-  failed: 5,
-  cancelled: 5,
-};
-/** A number that only grows while the job moves forward: its stage, then its batches done. */
-const progressMark = (s: Pick<JobState, "stage" | "batches_done">) =>
-  STAGE_RANK[s.stage] * 1_000_000 + s.batches_done.length;
 /** Work that has not started after this long fails: its queue is not being consumed. */
 const WAITING_LIMIT_MS = 30 * 60_000;
 const WAITING_AGAIN_MESSAGE = "Waiting to be processed (queued again after a minute without news)";
 const WAITING_MESSAGE =
   "Processing did not start within 30 minutes. Re-index the document to try again.";
-/** Stages the ingestion consumer moves the job to as it runs them: being there means work started. */
-const RUNNING_STAGES: IngestionStage[] = ["parsing", "chunking"];
 const STALLED_MESSAGE = `Processing was interrupted ${MAX_ATTEMPTS} times without making progress. Re-index the document to try again; if it stops again, upload a smaller or re-saved copy of the file.`;
 const BATCHES_LOST_MESSAGE =
   "Processing was interrupted and the prepared chunks were lost. Re-index the document to try again.";
-
-export const isTerminal = (s: JobState) => TERMINAL.includes(s.stage);
-
-export function progressOf(s: JobState): IngestionProgress {
-  const fraction: Record<IngestionStage, number> = {
-    stored: 0.05,
-    parsing: 0.1,
-    chunking: 0.2,
-    embedding: 0.2 + 0.75 * (s.total_batches ? s.batches_done.length / s.total_batches : 0),
-    indexing: 0.95,
-    completed: 1,
-    failed: 1,
-    cancelled: 1,
-  };
-  return {
-    job_id: s.job_id,
-    document_id: s.document_id,
-    status:
-      s.stage === "completed"
-        ? "completed"
-        : s.stage === "failed" || s.stage === "cancelled"
-          ? "error"
-          : "processing",
-    progress: Math.round(fraction[s.stage] * 1000) / 1000,
-    stage: s.stage,
-    message: s.message,
-    chunks_processed: s.chunks_processed,
-    total_chunks: s.total_chunks,
-    error: s.error,
-  };
-}
 
 /** Closes a listener normally once the job's final frame is sent (1000: nothing more will come). */
 function closeEnded(ws: WebSocket): void {
@@ -257,7 +169,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   }
 
   /**
-   * A running stage is alive (see workers/services/ingestion/watchdog.ts): not progress, so no
+   * A running stage is alive (see workers/ingestion/watchdog.ts): not progress, so no
    * frame. `running: false` says the stage stopped on an error: a retry or the watchdog takes over.
    */
   async heartbeat(running = true): Promise<void> {
@@ -280,20 +192,14 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json(
-        { error: { code: "VALIDATION_FAILED", message: "Expected a WebSocket upgrade." } },
-        { status: 426 },
-      );
+      return errorResponse(request, 426, "VALIDATION_FAILED", "Expected a WebSocket upgrade.");
     }
     const s = await this.load();
     if (!s)
-      return Response.json(
-        { error: { code: "JOB_NOT_FOUND", message: "This ingestion job does not exist." } },
-        { status: 404 },
-      );
+      return errorResponse(request, 404, "JOB_NOT_FOUND", "This ingestion job does not exist.");
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
-    pair[1].send(this.frame(s));
+    pair[1].send(progressFrame(s));
     // A job that already ended has nothing more to say: its final frame, then the close.
     if (isTerminal(s)) closeEnded(pair[1]);
     return new Response(null, { status: 101, webSocket: pair[0] });
@@ -315,7 +221,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
       return;
     }
     const s = await this.load();
-    if (s) ws.send(this.frame(s));
+    if (s) ws.send(progressFrame(s));
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -333,7 +239,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     if (!s) return;
     if (!isTerminal(s) && Date.now() - lastSign(s) >= watchdogMs(this.env)) return this.redrive(s);
     // Whoever ended the job did not confirm the row: its process action's consumer writes it.
-    if (s.row_pending) await sendProcessAction(this.env, s);
+    if (s.row_pending) await sendProcessAction(this.env, s, "ingestion-job");
     await this.schedule();
   }
 
@@ -350,12 +256,12 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
       return this.failWith(s, "INGESTION_STALLED", STALLED_MESSAGE);
     if (!s.started && Date.now() - (s.quiet_since || s.created_at) >= WAITING_LIMIT_MS)
       return this.failWith(s, "INGESTION_STALLED", WAITING_MESSAGE);
-    if (s.stage === "embedding" || s.stage === "indexing") {
-      const sent = await sendPendingBatches(this.env, s, batchPrefix(s), (i) => batchKey(s, i));
+    if (s.stage === "embedding") {
+      const sent = await sendPendingBatches(this.env, s);
       if ("missing" in sent) return this.failWith(s, "INGESTION_STALLED", BATCHES_LOST_MESSAGE);
     } else {
       // stored, parsing, chunking: the process action starts again from the original in R2.
-      await sendProcessAction(this.env, s);
+      await sendProcessAction(this.env, s, "ingestion-job");
     }
     const message = s.started
       ? `Resuming after an interruption (attempt ${attempt} of ${MAX_ATTEMPTS})`
@@ -414,7 +320,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     this.state = next;
     await this.ctx.storage.put("state", next);
     if (touch) {
-      const text = this.frame(next);
+      const text = progressFrame(next);
       const ended = isTerminal(next);
       for (const ws of this.ctx.getWebSockets()) {
         try {
@@ -438,21 +344,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
     if (!isTerminal(s)) return void (await this.ctx.storage.setAlarm(lastSign(s) + watchdog));
     await this.ctx.storage.deleteAlarm();
   }
-
-  private frame(s: JobState): string {
-    return JSON.stringify({
-      message_id: crypto.randomUUID(),
-      message_type: "ingestion_progress",
-      timestamp: new Date().toISOString(),
-      data: progressOf(s),
-      session_id: null,
-      task_id: s.job_id,
-    });
-  }
 }
-
-/** When the job last showed life: progress, or a running stage's heartbeat. */
-const lastSign = (s: JobState) => Math.max(s.updated_at, s.alive_at);
 
 async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
   for (let more = true; more;) {
@@ -461,11 +353,3 @@ async function deletePrefix(bucket: R2Bucket, prefix: string): Promise<void> {
     more = listed.truncated;
   }
 }
-
-/** Where a job's chunk batches are handed from the ingestion stage to the embedding stage. */
-export const batchPrefix = (s: Pick<JobState, "tenant_id" | "document_id" | "job_id">) =>
-  `tenants/${s.tenant_id}/documents/${s.document_id}/jobs/${s.job_id}/`;
-export const batchKey = (
-  s: Pick<JobState, "tenant_id" | "document_id" | "job_id">,
-  index: number,
-) => `${batchPrefix(s)}batch-${String(index).padStart(5, "0")}.json`;

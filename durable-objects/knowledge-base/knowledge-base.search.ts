@@ -27,7 +27,8 @@ import {
   questionTerms,
   termCoverage,
 } from "../../workers/knowledge/relevance.ts";
-import type { ChunkFilter, KnowledgeBaseSql, VectorRow } from "./knowledge-base.sql.ts";
+import type { ChunkFilter } from "../../workers/knowledge/kb-rpc.ts";
+import type { KnowledgeBaseSql, VectorRow } from "./knowledge-base.sql.ts";
 
 /** Whether a chunk (by its document and collection) may be returned. */
 export type ChunkPredicate = (documentId: string, collectionId: string | null) => boolean;

@@ -7,7 +7,7 @@
  * `porter unicode61 remove_diacritics 2`: Unicode-aware words, accents folded, English
  * suffixes stemmed, so "Résumés" matches "resume".
  */
-import type { ChunkRecord } from "../../workers/knowledge/vector-store.ts";
+import type { EmbeddingMeta, StoredChunk } from "../../workers/knowledge/kb-rpc.ts";
 
 export const SCHEMA = `
 create table if not exists meta (key text primary key, value text not null);
@@ -45,14 +45,6 @@ create trigger if not exists chunks_fts_update after update of text on chunks be
 end;
 `;
 
-/** What the KnowledgeBase stores for a chunk: a ChunkRecord whose vector travels as Float32Array. */
-export type StoredChunk = Omit<ChunkRecord, "vector"> & { vector: Float32Array };
-
-export interface EmbeddingMeta {
-  model: string;
-  dimensions: number;
-}
-
 /** A chunk row without its vector, as returned to searches. */
 export type ChunkRow = {
   seq: number;
@@ -78,13 +70,6 @@ export interface FulltextRow {
   bm25: number;
   document_id: string;
   collection_id: string | null;
-}
-
-/** Which chunks a search may return; every part is optional and they combine with AND. */
-export interface ChunkFilter {
-  agent_id?: string;
-  document_ids?: string[];
-  collection_id?: string;
 }
 
 export class KnowledgeBaseSql {

@@ -17,14 +17,18 @@
  * the agent's similarity threshold (workers/knowledge/relevance.ts).
  */
 import { DurableObject } from "cloudflare:workers";
-import type {
-  CollectionInfo,
-  SearchHit,
-  SearchMode,
-} from "../../workers/knowledge/vector-store.ts";
+import type { CollectionInfo, SearchHit } from "../../workers/knowledge/vector-store.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
+import type {
+  ChunkFilter,
+  EmbeddingMeta,
+  KnowledgeBaseRpc,
+  KnowledgeSearch,
+  StoredChunk,
+  UpsertResult,
+} from "../../workers/knowledge/kb-rpc.ts";
 import { KnowledgeBaseSql } from "./knowledge-base.sql.ts";
-import type { ChunkFilter, ChunkRow, EmbeddingMeta, StoredChunk } from "./knowledge-base.sql.ts";
+import type { ChunkRow } from "./knowledge-base.sql.ts";
 import {
   HYBRID_DEPTH_FACTOR,
   denseWeightFor,
@@ -40,18 +44,8 @@ import {
 } from "./knowledge-base.search.ts";
 import type { ChunkPredicate, Ranked } from "./knowledge-base.search.ts";
 
-export type { StoredChunk } from "./knowledge-base.sql.ts";
-
-/** A SearchQuery whose vector travels as Float32Array. */
-export interface KnowledgeSearch extends ChunkFilter {
-  text: string;
-  vector?: Float32Array;
-  mode: SearchMode;
-  top_k: number;
-}
-
-export type UpsertResult =
-  { ok: true; upserted: number } | { ok: false; code: "EMBEDDING_MISMATCH"; message: string };
+/** The RPC types, also under this module's name for callers that name them from here (bench/). */
+export type { KnowledgeSearch, StoredChunk, UpsertResult } from "../../workers/knowledge/kb-rpc.ts";
 
 /** What the in-memory index holds, for benchmarks and operators. */
 export interface IndexStats {
@@ -61,7 +55,7 @@ export interface IndexStats {
   bytes: number;
 }
 
-export class KnowledgeBase extends DurableObject<WorkerEnv> {
+export class KnowledgeBase extends DurableObject<WorkerEnv> implements KnowledgeBaseRpc {
   private readonly store: KnowledgeBaseSql;
   private index: VectorIndex | null = null;
   /** Each agent's documents, read once per agent between writes (a 20k-row read costs ~30 ms). */
@@ -74,7 +68,7 @@ export class KnowledgeBase extends DurableObject<WorkerEnv> {
     this.store = new KnowledgeBaseSql(ctx.storage.sql);
   }
 
-  // ---- RPC: the VectorStore operations, minus the tenant (this object is the tenant) ----
+  // ---- RPC (workers/knowledge/kb-rpc.ts): the VectorStore operations, minus the tenant ----
 
   /**
    * Inserts or overwrites chunks by id and sets each batch document's agents from its

@@ -4,12 +4,16 @@
  */
 import { z } from "zod";
 
+/**
+ * The stages of a job. Each embedding batch is embedded and written to the index in one step
+ * (the KnowledgeBase or Qdrant upsert), so "embedding" covers indexing too: there is no later
+ * stage the owner would wait on, and the job completes when its last batch is indexed.
+ */
 export const INGESTION_STAGES = [
   "stored",
   "parsing",
   "chunking",
   "embedding",
-  "indexing",
   "completed",
   "failed",
   "cancelled",

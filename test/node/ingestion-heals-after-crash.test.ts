@@ -1,9 +1,8 @@
 /**
  * A crash loses the queue messages in flight, not the job: the real `wrangler dev` is killed
- * (SIGKILL of its process tree) mid-parse, mid-embedding and late in embedding (where chunks
- * are indexed into the vector store; no code moves a job to the `indexing` stage), restarted on
- * the same state and database, and each job ends `completed` with the exact chunk count of a
- * clean run, by itself. The 872-page handbook is the file of the crash in issue #11.
+ * (SIGKILL of its process tree) mid-parse, mid-embedding and late in embedding (where the last
+ * batches are being indexed into the vector store), restarted on the same state and database,
+ * and each job ends `completed` with the exact chunk count of a clean run, by itself. The 872-page handbook is the file of the crash in issue #11.
  * The watchdog runs every second here (INGESTION_WATCHDOG_MS) instead of every minute.
  */
 import { mkdtemp, readFile, rm } from "node:fs/promises";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  ACTIONS,
   DomainActionSchema,
   createDomainAction,
-  queueNameForAction,
-  serviceForAction,
+  queueForAction,
 } from "../../shared/actions.ts";
 import {
   CONFIG_LIMITS,
@@ -45,10 +45,13 @@ describe("DomainAction", () => {
   });
 
   it("routes an action to the queue of its first segment", () => {
-    expect(serviceForAction("execution.chat.simple")).toBe("execution");
-    expect(queueNameForAction("conversation.message.create")).toBe("nooble-conversation");
-    expect(queueNameForAction("ingestion.document.process")).toBe("nooble-ingestion");
-    expect(() => serviceForAction("billing.invoice.create")).toThrow(/no service/);
+    expect(queueForAction("execution.chat.simple")).toBe("execution");
+    expect(queueForAction("conversation.message.create")).toBe("conversation");
+    expect(queueForAction("ingestion.document.process")).toBe("ingestion");
+    expect(queueForAction("embedding.batch.process")).toBe("embedding");
+    for (const [type, row] of Object.entries(ACTIONS)) expect(type.split(".")[0]).toBe(row.queue);
+    expect(() => queueForAction("billing.invoice.create")).toThrow(/no queue carries/);
+    expect(() => queueForAction("conversation.message.delete")).toThrow(/no queue carries/);
   });
 
   it("refuses malformed action types and missing ids", () => {

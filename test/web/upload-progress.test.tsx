@@ -95,7 +95,8 @@ describe("UploadProgress", () => {
       frame("parsing", 0.1),
       frame("chunking", 0.2),
       frame("embedding", 0.5, { chunks_processed: 20, total_chunks: 40 }),
-      frame("indexing", 0.95, { chunks_processed: 40, total_chunks: 40 }),
+      // The last batch embedded and indexed; the job completes with the next frame.
+      frame("embedding", 0.95, { chunks_processed: 40, total_chunks: 40 }),
     ];
     for (const raw of frames) {
       setItem({ name: "handbook.pdf", progress: parse(raw) });
@@ -107,14 +108,14 @@ describe("UploadProgress", () => {
       "Parsing",
       "Chunking",
       "Embedding",
-      "Indexing",
+      "Embedding",
     ]);
     expect(seen.map((s) => s.status)).toEqual([
       "stored",
       "parsing",
       "chunking",
       "embedding",
-      "indexing",
+      "embedding",
     ]);
     // every stage of the pipeline is listed, the earlier ones marked done
     expect(
@@ -123,6 +124,14 @@ describe("UploadProgress", () => {
         .filter((li) => li.closest(".stages"))
         .map((li) => li.textContent),
     ).toEqual(PIPELINE.map((s) => s.label));
+    // Embedding indexes each batch as it goes: no separate indexing stage is shown or awaited.
+    expect(PIPELINE.map((s) => s.label)).toEqual([
+      "Stored",
+      "Parsing",
+      "Chunking",
+      "Embedding",
+      "Completed",
+    ]);
     expect(screen.getByText(/20 of 40 chunks|40 of 40 chunks/)).toBeTruthy();
 
     setItem({

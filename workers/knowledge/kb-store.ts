@@ -1,13 +1,10 @@
 /**
  * The embedded VectorStore: each tenant's chunks live in its own KnowledgeBase Durable
- * Object (`idFromName(tenantId)`), called by RPC. Vectors travel as Float32Array (half the
+ * Object (`idFromName(tenantId)`), called by RPC through its interface (kb-rpc.ts). Vectors travel as Float32Array (half the
  * bytes of numbers, no per-element encoding), and large upserts are cut into calls well
  * under the RPC message limit (32 MiB).
  */
-import type {
-  KnowledgeBase,
-  StoredChunk,
-} from "../../durable-objects/knowledge-base/knowledge-base.ts";
+import type { KnowledgeBaseRpc, StoredChunk } from "./kb-rpc.ts";
 import { AppError } from "../errors.ts";
 import type {
   ChunkRecord,
@@ -22,9 +19,9 @@ import { validateSearch } from "./validate.ts";
 const MAX_VECTOR_BYTES_PER_CALL = 8 * 1024 * 1024;
 
 export class KnowledgeBaseStore implements VectorStore {
-  private readonly namespace: DurableObjectNamespace<KnowledgeBase>;
+  private readonly namespace: DurableObjectNamespace<KnowledgeBaseRpc>;
 
-  constructor(namespace: DurableObjectNamespace<KnowledgeBase>) {
+  constructor(namespace: DurableObjectNamespace<KnowledgeBaseRpc>) {
     this.namespace = namespace;
   }
 

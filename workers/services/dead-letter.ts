@@ -1,6 +1,7 @@
 /**
- * Poison messages go to the dead-letter queue with the reason they could not be processed, so
- * nothing is dropped silently and nothing is retried forever.
+ * What becomes of a message that fails: retried after a delay that grows with each attempt,
+ * or, when no retry can help, sent to the dead-letter queue with the reason, so nothing is
+ * dropped silently and nothing is retried forever.
  */
 import type { WorkerEnv } from "../env.ts";
 
@@ -21,5 +22,16 @@ export async function sendToDeadLetter(
   await env.DEAD_LETTER_QUEUE.send(letter);
 }
 
-/** Backoff for retried messages: 2, 4, 8 ... seconds, at most 5 minutes. */
-export const retryDelaySeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
+/** Exponential backoff: `firstSeconds` after the first attempt, doubling, at most `maxSeconds`. */
+export interface Backoff {
+  firstSeconds: number;
+  maxSeconds: number;
+}
+
+/** 2, 4, 8 ... seconds, at most 5 minutes: for work someone is waiting on (an upload's stages). */
+export const STANDARD_BACKOFF: Backoff = { firstSeconds: 2, maxSeconds: 300 };
+
+/** The delay before a message's next delivery, after `attempts` deliveries (the one policy). */
+export function retryDelaySeconds(attempts: number, backoff: Backoff = STANDARD_BACKOFF): number {
+  return Math.min(backoff.maxSeconds, backoff.firstSeconds * 2 ** Math.max(0, attempts - 1));
+}

@@ -22,7 +22,7 @@ import type { StoredDocument } from "../../db/documents.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
 import { selectVectorStore } from "../../knowledge/select.ts";
-import { recordOutcome } from "../../services/ingestion/outcome.ts";
+import { cancelAndSettle } from "../../services/ingestion/settle.ts";
 import { resolveChunking } from "../../services/ingestion/chunk-settings.ts";
 import { startJob } from "../../services/ingestion/start.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
@@ -43,7 +43,7 @@ const view = ({ r2_key: _k, explicit_chunking: _e, ...d }: StoredDocument) => d;
 /** Stops the document's job if it is still running, and settles what it owes the row. */
 async function cancelJob(c: Context<AppEnv>, jobId: string): Promise<void> {
   const job = c.env.INGESTION_JOB.get(c.env.INGESTION_JOB.idFromName(jobId));
-  await recordOutcome(c.var.db(), job, await job.cancel());
+  await cancelAndSettle(c.var.db(), job);
 }
 
 async function ownedDocument(c: Context<AppEnv>, id: string): Promise<StoredDocument> {

@@ -21,9 +21,9 @@ import { DEFAULT_DOH_URL, dohResolver } from "../../ingestion/dns-resolve.ts";
 import { fetchPublicUrl, UrlFetchError } from "../../ingestion/url-fetch.ts";
 import { sniffKind } from "../../ingestion/sniff.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
-import { recordOutcome } from "../../services/ingestion/outcome.ts";
+import { cancelAndSettle } from "../../services/ingestion/settle.ts";
 import { startIngestion } from "../../services/ingestion/start.ts";
-import { progressOf } from "../../../durable-objects/ingestion-job/ingestion-job.ts";
+import { progressOf } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import {
   bearerSecurity,
@@ -326,9 +326,8 @@ ingestRoutes.openapi(
   }),
   async (c) => {
     const { stub } = await ownedJob(c, c.req.valid("param").id, c.var.tenant.id);
-    const state = await stub.cancel();
+    const state = await cancelAndSettle(c.var.db(), stub);
     if (!state) throw notFound("JOB_NOT_FOUND", "The ingestion job");
-    await recordOutcome(c.var.db(), stub, state);
     return c.json(progressOf(state), 200);
   },
 );
@@ -354,5 +353,8 @@ ingestSocketRoutes.get("/ingest/:id", async (c) => {
     throw new AppError("UNAUTHENTICATED", 401, "Sign in first: pass your access token as ?token=.");
   const tenant = await verifyAccessToken(token, c.env);
   const { stub } = await ownedJob(c, c.req.param("id"), tenant.id);
-  return stub.fetch(c.req.raw);
+  // The job answers its own errors with this request's id, like every other error.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("x-request-id", c.var.requestId);
+  return stub.fetch(new Request(c.req.raw, { headers }));
 });

@@ -1,18 +1,9 @@
-/** Payloads of the ingestion pipeline's DomainActions. */
+/**
+ * The chunk batches the ingestion stage writes to R2 and the embedding stage reads back
+ * (their keys: workers/ingestion/job-messages.ts), and the ids their chunks are stored under.
+ * The actions themselves are declared in shared/ingestion.ts.
+ */
 import { z } from "zod";
-
-export const INGESTION_ACTIONS = {
-  process: "ingestion.document.process",
-  embedBatch: "embedding.batch.process",
-} as const;
-
-export const ProcessDataSchema = z.object({ job_id: z.string().min(1), document_id: z.uuid() });
-export const EmbedBatchDataSchema = z.object({
-  job_id: z.string().min(1),
-  document_id: z.uuid(),
-  batch_index: z.number().int().min(0),
-  batch_key: z.string().min(1),
-});
 
 /** A chunk as handed from the ingestion stage to the embedding stage (through R2). */
 export const BatchChunkSchema = z.object({

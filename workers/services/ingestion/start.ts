@@ -4,13 +4,12 @@
  * later step fails, what the earlier ones wrote is removed: nothing is left half-stored.
  */
 import type { Sql } from "postgres";
-import { createDomainAction } from "../../../shared/actions.ts";
 import type { Metadata } from "../../../shared/metadata.ts";
 import type { WorkerEnv } from "../../env.ts";
 import { agentChunking } from "../../db/agents.ts";
 import { deleteDocumentRow, insertDocument } from "../../db/documents.ts";
 import type { StoredDocument } from "../../db/documents.ts";
-import { INGESTION_ACTIONS } from "./actions.ts";
+import { sendProcessAction } from "../../ingestion/job-messages.ts";
 import { resolveChunking } from "./chunk-settings.ts";
 import type { ExplicitChunking } from "./chunk-settings.ts";
 
@@ -51,17 +50,7 @@ export async function startJob(
     chunk_overlap: doc.chunking.chunk_overlap,
     collection_id: doc.collection_id,
   });
-  await env.INGESTION_QUEUE.send(
-    createDomainAction({
-      action_type: INGESTION_ACTIONS.process,
-      tenant_id: tenantId,
-      session_id: jobId,
-      task_id: jobId,
-      origin_service: "api",
-      trace_id: jobId,
-      data: { job_id: jobId, document_id: doc.id },
-    }),
-  );
+  await sendProcessAction(env, { job_id: jobId, tenant_id: tenantId, document_id: doc.id }, "api");
 }
 
 export async function startIngestion(

@@ -12,7 +12,6 @@ export const PIPELINE: readonly { stage: IngestionStage; label: string }[] = [
   { stage: "parsing", label: "Parsing" },
   { stage: "chunking", label: "Chunking" },
   { stage: "embedding", label: "Embedding" },
-  { stage: "indexing", label: "Indexing" },
   { stage: "completed", label: "Completed" },
 ];
 

@@ -8,8 +8,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { watchdogMs } from "../../../workers/services/ingestion/watchdog.ts";
-import { signIn } from "../helpers.ts";
+import { watchdogMs } from "../../../../workers/ingestion/watchdog.ts";
+import { signIn } from "../../helpers.ts";
 import {
   ageJob,
   deliver,
@@ -23,7 +23,7 @@ import {
   status,
   storedChunks,
   take,
-} from "./pipeline.ts";
+} from "../../ingestion/pipeline.ts";
 
 holdPipelineQueues();
 

@@ -3,7 +3,13 @@
  * never retried forever, never dropped silently, and nothing of them is stored.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { chatSession, database, deliver, ownerWithAgent, recordDeadLetters } from "./support.ts";
+import {
+  chatSession,
+  database,
+  deliver,
+  ownerWithAgent,
+  recordDeadLetters,
+} from "../../conversations/support.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();

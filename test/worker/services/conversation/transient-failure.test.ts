@@ -5,12 +5,16 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { WorkerEnv } from "../../../workers/env.ts";
+import type { WorkerEnv } from "../../../../workers/env.ts";
+import { CONVERSATION_RETRY } from "../../../../workers/services/conversation/consumer.ts";
+import { retryDelaySeconds as delayAfter } from "../../../../workers/services/dead-letter.ts";
 import {
-  MAX_ATTEMPTS,
-  retryDelaySeconds,
-} from "../../../workers/services/conversation/consumer.ts";
-import { chatSession, database, deliver, ownerWithAgent, recordDeadLetters } from "./support.ts";
+  chatSession,
+  database,
+  deliver,
+  ownerWithAgent,
+  recordDeadLetters,
+} from "../../conversations/support.ts";
 
 /** The Worker's environment with Hyperdrive pointing at a port nothing listens on. */
 const databaseDown: WorkerEnv = {
@@ -20,6 +24,9 @@ const databaseDown: WorkerEnv = {
     connectionString: "postgres://postgres:postgres@127.0.0.1:1/postgres",
   },
 };
+
+const MAX_ATTEMPTS = CONVERSATION_RETRY.maxAttempts;
+const retryDelaySeconds = (attempts: number) => delayAfter(attempts, CONVERSATION_RETRY.backoff);
 
 afterEach(() => {
   vi.restoreAllMocks();

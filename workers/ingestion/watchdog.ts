@@ -5,7 +5,7 @@
  * missing work again. A stage that is still running sends heartbeats, so a slow stage is not
  * re-driven in a loop.
  */
-import type { WorkerEnv } from "../../env.ts";
+import type { WorkerEnv } from "../env.ts";
 
 /** Production default: about a minute of silence before a stage counts as lost. */
 export const DEFAULT_WATCHDOG_MS = 60_000;

@@ -5,10 +5,16 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { IngestionProgressSchema } from "../../../shared/protocol/ingestion.ts";
-import type { IngestionProgress } from "../../../shared/protocol/ingestion.ts";
-import { BASE, expectError, mintToken, signIn } from "../helpers.ts";
-import { drain, holdPipelineQueues, ingestText, sentences } from "./pipeline.ts";
+import { IngestionProgressSchema } from "../../../../shared/protocol/ingestion.ts";
+import type { IngestionProgress } from "../../../../shared/protocol/ingestion.ts";
+import { BASE, expectError, mintToken, signIn } from "../../helpers.ts";
+import {
+  drain,
+  holdPipelineQueues,
+  ingestText,
+  jobStub,
+  sentences,
+} from "../../ingestion/pipeline.ts";
 
 holdPipelineQueues();
 
@@ -142,6 +148,23 @@ describe("ingestion progress socket", () => {
       "UNAUTHENTICATED",
     );
     await expectError(await connect(crypto.randomUUID(), owner.token), 404, "JOB_NOT_FOUND");
+    await drain(job.job_id);
+  });
+
+  it("answers what is not a socket upgrade, or a job that does not exist, in the API's error shape", async () => {
+    const owner = await signIn();
+    const job = await ingestText(owner.token, sentences(20));
+    const notUpgrade = await jobStub(job.job_id).fetch(new Request(`${BASE}/ws/ingest/x`));
+    const refused = await expectError(notUpgrade, 426, "VALIDATION_FAILED");
+    expect(refused.request_id).toMatch(/^[0-9a-f-]{36}$/);
+    const unknown = await jobStub(crypto.randomUUID()).fetch(
+      new Request(`${BASE}/ws/ingest/x`, {
+        headers: { upgrade: "websocket", "x-request-id": "req-from-the-worker" },
+      }),
+    );
+    expect((await expectError(unknown, 404, "JOB_NOT_FOUND")).request_id).toBe(
+      "req-from-the-worker",
+    );
     await drain(job.job_id);
   });
 });

@@ -1,8 +1,14 @@
 /** What `conversation.message.create` stores: the conversation, its visitor, its agent link, each message as sent. */
 import { describe, expect, it } from "vitest";
-import { ConversationDetailSchema } from "../../../shared/api/conversations.ts";
-import { api, createAgent } from "../helpers.ts";
-import { chatSession, crm, database, deliver, ownerWithAgent } from "./support.ts";
+import { ConversationDetailSchema } from "../../../../shared/api/conversations.ts";
+import { api, createAgent } from "../../helpers.ts";
+import {
+  chatSession,
+  crm,
+  database,
+  deliver,
+  ownerWithAgent,
+} from "../../conversations/support.ts";
 
 const transcript = async (token: string, id: string) =>
   ConversationDetailSchema.parse(await (await crm(`/${id}`, token)).json());

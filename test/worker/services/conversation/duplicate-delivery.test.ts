@@ -4,8 +4,8 @@
  * row per message and counters that match the rows.
  */
 import { describe, expect, it } from "vitest";
-import { ConversationListSchema } from "../../../shared/api/conversations.ts";
-import type { DomainAction } from "../../../shared/actions.ts";
+import { ConversationListSchema } from "../../../../shared/api/conversations.ts";
+import type { DomainAction } from "../../../../shared/actions.ts";
 import {
   chatSession,
   crm,
@@ -14,7 +14,7 @@ import {
   ownerWithAgent,
   seededRandom,
   shuffle,
-} from "./support.ts";
+} from "../../conversations/support.ts";
 
 const CONVERSATIONS = 50;
 const MESSAGES_EACH = 20;

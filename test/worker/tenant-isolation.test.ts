@@ -26,7 +26,7 @@ const probes = parameterised.filter((r) => /:id\b/.test(r.path));
 /** Parameterised routes whose parameter is not an owner's resource id, and why. */
 const EXEMPT: Record<string, string> = {
   "/api/v1/public/profiles/:username":
-    "public by design; public-profile.test.ts checks what it reveals",
+    "public by design; api/routes/public.test.ts checks what it reveals",
   "/api/v1/chat/:session_id":
     "a visitor chat session, authorised by its own session token rather than an owner token",
 };

@@ -22,7 +22,7 @@ export default defineConfig(async () => {
             ENVIRONMENT: "development",
             // Tests stand in for Cloudflare's edge: each gives its visitors their own address.
             TRUST_CF_CONNECTING_IP: "true",
-            // A stalled request body fails after 1 s instead of 20 (body-deadline.test.ts).
+            // A stalled request body fails after 1 s instead of 20 (api/middleware/body-deadline.test.ts).
             REQUEST_BODY_IDLE_SECONDS: "1",
             SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
             SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,

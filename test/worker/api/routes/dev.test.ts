@@ -2,8 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
-import { app } from "../../workers/api/app.ts";
-import { api, expectError, fieldPaths } from "./helpers.ts";
+import { app } from "../../../../workers/api/app.ts";
+import { api, expectError, fieldPaths } from "../../helpers.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const signIn = (body: unknown) => api("/api/v1/dev/sign-in", { method: "POST", json: body });

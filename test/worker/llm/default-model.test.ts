@@ -5,9 +5,9 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
-import type { Secrets, WorkerEnv } from "../../workers/env.ts";
-import { api, createAgent, signIn } from "./helpers.ts";
+import type { AgentTemplate, Model } from "../../../shared/api/agents.ts";
+import type { Secrets, WorkerEnv } from "../../../workers/env.ts";
+import { api, createAgent, signIn } from "../helpers.ts";
 
 const workerEnv: WorkerEnv = env;
 const KEYS = [

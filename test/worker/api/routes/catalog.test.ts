@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
-import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "./helpers.ts";
+import type { AgentTemplate, Model } from "../../../../shared/api/agents.ts";
+import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "../../helpers.ts";
 
 const TEMPLATE_IDS = [
   "receptionist",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { app } from "../../workers/api/app.ts";
-import { api } from "./helpers.ts";
+import { app } from "../../../workers/api/app.ts";
+import { api } from "../helpers.ts";
 
 interface OpenApiDocument {
   openapi: string;

@@ -7,10 +7,10 @@
 import { describe, expect, it } from "vitest";
 import { SELF } from "cloudflare:test";
 import { Hono } from "hono";
-import { AppError } from "../../workers/errors.ts";
-import { bodyDeadline } from "../../workers/api/middleware/body-deadline.ts";
-import type { AppEnv } from "../../workers/env.ts";
-import { signIn } from "./helpers.ts";
+import { AppError } from "../../../../workers/errors.ts";
+import { bodyDeadline } from "../../../../workers/api/middleware/body-deadline.ts";
+import type { AppEnv } from "../../../../workers/env.ts";
+import { signIn } from "../../helpers.ts";
 
 const encoder = new TextEncoder();
 

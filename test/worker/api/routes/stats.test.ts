@@ -1,11 +1,11 @@
 /** GET /api/v1/stats: the owner's totals and per-day usage, aggregated for the verified tenant only. */
 import { describe, expect, it } from "vitest";
-import { StatsSchema } from "../../shared/api/stats.ts";
-import type { StatsDay } from "../../shared/api/stats.ts";
-import type { Usage } from "../../shared/conversation.ts";
-import { chatSession, deliver } from "./conversations/support.ts";
-import { holdPipelineQueues, ingestText } from "./ingestion/pipeline.ts";
-import { api, createAgent, expectError, fieldPaths, signIn } from "./helpers.ts";
+import { StatsSchema } from "../../../../shared/api/stats.ts";
+import type { StatsDay } from "../../../../shared/api/stats.ts";
+import type { Usage } from "../../../../shared/conversation.ts";
+import { chatSession, deliver } from "../../conversations/support.ts";
+import { holdPipelineQueues, ingestText } from "../../ingestion/pipeline.ts";
+import { api, createAgent, expectError, fieldPaths, signIn } from "../../helpers.ts";
 
 // Documents only need their rows here; the pipeline's queues record instead of running.
 holdPipelineQueues();

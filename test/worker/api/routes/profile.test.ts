@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Profile } from "../../shared/api/profile.ts";
-import { api, expectError, fieldPaths, signIn } from "./helpers.ts";
+import type { Profile } from "../../../../shared/api/profile.ts";
+import { api, expectError, fieldPaths, signIn } from "../../helpers.ts";
 
 const tag = () => crypto.randomUUID().slice(0, 8);
 const getProfile = async (token: string) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Profile, PublicProfile } from "../../shared/api/profile.ts";
-import { PublicProfileSchema } from "../../shared/api/profile.ts";
-import { api, createAgent, expectError, signIn } from "./helpers.ts";
+import type { Profile, PublicProfile } from "../../../../shared/api/profile.ts";
+import { PublicProfileSchema } from "../../../../shared/api/profile.ts";
+import { api, createAgent, expectError, signIn } from "../../helpers.ts";
 
 const SECRET_PROMPT = "TOP-SECRET-PROMPT-do-not-leak";
 

@@ -6,9 +6,9 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { app } from "../../workers/api/app.ts";
-import type { WorkerEnv } from "../../workers/env.ts";
-import { BASE, signIn } from "./helpers.ts";
+import { app } from "../../../../workers/api/app.ts";
+import type { WorkerEnv } from "../../../../workers/env.ts";
+import { BASE, signIn } from "../../helpers.ts";
 
 const SHOP = "https://shop.example";
 const configured: WorkerEnv = { ...env, ALLOWED_ORIGINS: ` ${SHOP}/ , https://other.example` };

@@ -5,8 +5,8 @@
  */
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { clientAddress, DEV_SERVER_ADDRESS } from "../../workers/api/client-address.ts";
-import type { AppEnv, WorkerEnv } from "../../workers/env.ts";
+import { clientAddress, DEV_SERVER_ADDRESS } from "../../../workers/api/client-address.ts";
+import type { AppEnv, WorkerEnv } from "../../../workers/env.ts";
 
 const app = new Hono<AppEnv>().get("/", (c) => c.text(clientAddress(c)));
 const addressOf = async (env: Partial<WorkerEnv>, header?: string) =>

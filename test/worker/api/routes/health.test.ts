@@ -5,10 +5,10 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { app } from "../../workers/api/app.ts";
-import { CHECK_TIMEOUT_MS } from "../../workers/api/routes/health.ts";
-import type { WorkerEnv } from "../../workers/env.ts";
-import { api } from "./helpers.ts";
+import { app } from "../../../../workers/api/app.ts";
+import { CHECK_TIMEOUT_MS } from "../../../../workers/api/routes/health.ts";
+import type { WorkerEnv } from "../../../../workers/env.ts";
+import { api } from "../../helpers.ts";
 
 const workerEnv: WorkerEnv = env;
 /** Nothing listens on the discard port: connections are refused at once. */

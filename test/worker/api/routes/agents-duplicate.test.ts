@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Agent } from "../../shared/api/agents.ts";
-import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "./helpers.ts";
+import type { Agent } from "../../../../shared/api/agents.ts";
+import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "../../helpers.ts";
 
 const duplicate = (token: string, id: string, json?: unknown) =>
   api(`/api/v1/agents/${id}/duplicate`, {

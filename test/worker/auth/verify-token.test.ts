@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { SignJWT, base64url, decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import type { ErrorCode } from "../../shared/errors.ts";
-import { api, expectError, mintToken } from "./helpers.ts";
+import type { ErrorCode } from "../../../shared/errors.ts";
+import { api, expectError, mintToken } from "../helpers.ts";
 
 const now = () => Math.floor(Date.now() / 1000);
 const encode = (value: unknown) => base64url.encode(JSON.stringify(value));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Agent } from "../../shared/api/agents.ts";
-import { AgentSchema } from "../../shared/api/agents.ts";
-import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "./helpers.ts";
+import type { Agent } from "../../../../shared/api/agents.ts";
+import { AgentSchema } from "../../../../shared/api/agents.ts";
+import { api, createAgent, expectError, fieldPaths, listAgents, signIn } from "../../helpers.ts";
 
 const agentUrl = (id: string) => `/api/v1/agents/${id}`;
 

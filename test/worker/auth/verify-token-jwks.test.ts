@@ -6,9 +6,9 @@ import { env } from "cloudflare:workers";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
 import type { CryptoKey, JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { verifyAccessToken } from "../../workers/auth/verify-token.ts";
-import type { WorkerEnv } from "../../workers/env.ts";
-import { AppError } from "../../workers/errors.ts";
+import { verifyAccessToken } from "../../../workers/auth/verify-token.ts";
+import type { WorkerEnv } from "../../../workers/env.ts";
+import { AppError } from "../../../workers/errors.ts";
 
 const SUPABASE_URL = "https://proj.supabase.test";
 const JWKS_URL = `${SUPABASE_URL}/auth/v1/.well-known/jwks.json`;

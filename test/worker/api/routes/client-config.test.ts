@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ClientConfigSchema } from "../../shared/api/client-config.ts";
-import { UsernameAvailabilitySchema } from "../../shared/api/profile.ts";
-import type { Profile } from "../../shared/api/profile.ts";
-import { api, signIn } from "./helpers.ts";
+import { ClientConfigSchema } from "../../../../shared/api/client-config.ts";
+import { UsernameAvailabilitySchema } from "../../../../shared/api/profile.ts";
+import type { Profile } from "../../../../shared/api/profile.ts";
+import { api, signIn } from "../../helpers.ts";
 
 describe("GET /api/v1/client-config", () => {
   it("offers the development sign-in in development, and no Supabase settings", async () => {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app.ts";
-import { seedConversation } from "./conversations/support.ts";
+import { seedConversation } from "./conversations/helpers.ts";
 import { api, createAgent, listAgents, signIn } from "./helpers.ts";
 
 const ID_PARAMS = /:id\b/g;

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ConversationDetailSchema } from "../../../shared/api/conversations.ts";
 import { insertDocument, setDocumentStatus } from "../../../workers/db/documents.ts";
 import { signIn } from "../helpers.ts";
-import { chatSession, crm, database, deliver, ownerWithAgent } from "../conversations/support.ts";
+import { chatSession, crm, database, deliver, ownerWithAgent } from "../conversations/helpers.ts";
 
 describe("NUL on its way to Postgres", () => {
   it("writes a document whose name, collection and source came with NULs, and a failure reason quoting one", async () => {

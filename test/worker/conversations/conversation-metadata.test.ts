@@ -17,7 +17,7 @@ import {
   publicAgent,
   recordConversationActions,
 } from "../chat/helpers.ts";
-import { chatSession, crm, database, deliver, ownerWithAgent } from "./support.ts";
+import { chatSession, crm, database, deliver, ownerWithAgent } from "./helpers.ts";
 
 const sent = recordConversationActions();
 const METADATA = { page: "/pricing", plan: "pro", returning: true, visits: 3, coupon: null };

@@ -5,7 +5,7 @@ import {
   EXPORT_MESSAGE_LIMIT,
 } from "../../../shared/api/conversations.ts";
 import { createAgent } from "../helpers.ts";
-import { chatSession, crm, deliver, ownerWithAgent } from "./support.ts";
+import { chatSession, crm, deliver, ownerWithAgent } from "./helpers.ts";
 
 describe("GET /api/v1/conversations/export", () => {
   it("writes one CSV row per message, quoting commas, quotes and line breaks", async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ConversationListSchema } from "../../../shared/api/conversations.ts";
 import { createAgent, expectError, fieldPaths } from "../helpers.ts";
-import { chatSession, crm, deliver, ownerWithAgent } from "./support.ts";
+import { chatSession, crm, deliver, ownerWithAgent } from "./helpers.ts";
 
 const list = async (token: string, query = "") => {
   const res = await crm(query ? `?${query}` : "", token);

@@ -5,7 +5,7 @@ import {
   ConversationListSchema,
 } from "../../../shared/api/conversations.ts";
 import { expectError } from "../helpers.ts";
-import { chatSession, crm, deliver, ownerWithAgent, seedConversation } from "./support.ts";
+import { chatSession, crm, deliver, ownerWithAgent, seedConversation } from "./helpers.ts";
 
 async function twoTenants() {
   const a = await ownerWithAgent();

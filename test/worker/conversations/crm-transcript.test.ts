@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ConversationDetailSchema } from "../../../shared/api/conversations.ts";
 import { expectError } from "../helpers.ts";
-import { chatSession, crm, deliver, ownerWithAgent } from "./support.ts";
+import { chatSession, crm, deliver, ownerWithAgent } from "./helpers.ts";
 
 const answerMetadata = {
   task_id: "task-1",

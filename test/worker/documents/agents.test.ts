@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { DocumentView } from "../../../shared/api/documents.ts";
 import { api, createAgent, expectError, signIn } from "../helpers.ts";
 import { holdPipelineQueues, sentences } from "../ingestion/pipeline.ts";
-import { foundBy, ingested } from "./support.ts";
+import { foundBy, ingested } from "./helpers.ts";
 
 holdPipelineQueues();
 

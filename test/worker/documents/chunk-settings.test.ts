@@ -16,7 +16,7 @@ import {
   storedChunks,
 } from "../ingestion/pipeline.ts";
 import type { Started } from "../ingestion/pipeline.ts";
-import { ingested } from "./support.ts";
+import { ingested } from "./helpers.ts";
 
 holdPipelineQueues();
 

@@ -15,7 +15,7 @@ import {
   storedChunks,
   take,
 } from "../ingestion/pipeline.ts";
-import { foundBy, ingested } from "./support.ts";
+import { foundBy, ingested } from "./helpers.ts";
 
 holdPipelineQueues();
 

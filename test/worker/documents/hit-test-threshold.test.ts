@@ -9,7 +9,7 @@ import type { AgentSearchResponseSchema } from "../../../shared/api/documents.ts
 import { CONFIG_LIMITS } from "../../../shared/config.ts";
 import { api, createAgent, signIn } from "../helpers.ts";
 import { holdPipelineQueues } from "../ingestion/pipeline.ts";
-import { ingested } from "./support.ts";
+import { ingested } from "./helpers.ts";
 
 holdPipelineQueues();
 

@@ -7,7 +7,7 @@ import type { DocumentView } from "../../../shared/api/documents.ts";
 import { api, createAgent, expectError, signIn } from "../helpers.ts";
 import { PDF_MEMO_BASE64, fromBase64 } from "../ingestion/fixtures.ts";
 import { drain, holdPipelineQueues, sentences, uploadFile } from "../ingestion/pipeline.ts";
-import { getJson, ingested, listDocuments, names } from "./support.ts";
+import { getJson, ingested, listDocuments, names } from "./helpers.ts";
 
 holdPipelineQueues();
 

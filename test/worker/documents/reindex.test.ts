@@ -18,7 +18,7 @@ import {
   take,
 } from "../ingestion/pipeline.ts";
 import type { Started } from "../ingestion/pipeline.ts";
-import { ingested } from "./support.ts";
+import { ingested } from "./helpers.ts";
 
 holdPipelineQueues();
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { StatsSchema } from "../../../../shared/api/stats.ts";
 import type { StatsDay } from "../../../../shared/api/stats.ts";
 import type { Usage } from "../../../../shared/conversation.ts";
-import { chatSession, deliver } from "../../conversations/support.ts";
+import { chatSession, deliver } from "../../conversations/helpers.ts";
 import { holdPipelineQueues, ingestText } from "../../ingestion/pipeline.ts";
 import { api, createAgent, expectError, fieldPaths, signIn } from "../../helpers.ts";
 

@@ -9,7 +9,7 @@ import {
   deliver,
   ownerWithAgent,
   recordDeadLetters,
-} from "../../conversations/support.ts";
+} from "../../conversations/helpers.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();

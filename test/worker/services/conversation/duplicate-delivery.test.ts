@@ -14,7 +14,7 @@ import {
   ownerWithAgent,
   seededRandom,
   shuffle,
-} from "../../conversations/support.ts";
+} from "../../conversations/helpers.ts";
 
 const CONVERSATIONS = 50;
 const MESSAGES_EACH = 20;

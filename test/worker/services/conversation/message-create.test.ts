@@ -8,7 +8,7 @@ import {
   database,
   deliver,
   ownerWithAgent,
-} from "../../conversations/support.ts";
+} from "../../conversations/helpers.ts";
 
 const transcript = async (token: string, id: string) =>
   ConversationDetailSchema.parse(await (await crm(`/${id}`, token)).json());

@@ -1,7 +1,7 @@
 /** `conversation.session.end` closes the conversation once, whatever the order and number of deliveries. */
 import { describe, expect, it } from "vitest";
 import { ConversationDetailSchema } from "../../../../shared/api/conversations.ts";
-import { chatSession, crm, deliver, ownerWithAgent } from "../../conversations/support.ts";
+import { chatSession, crm, deliver, ownerWithAgent } from "../../conversations/helpers.ts";
 
 const transcript = async (token: string, id: string) =>
   ConversationDetailSchema.parse(await (await crm(`/${id}`, token)).json());

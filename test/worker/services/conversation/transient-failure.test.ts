@@ -14,7 +14,7 @@ import {
   deliver,
   ownerWithAgent,
   recordDeadLetters,
-} from "../../conversations/support.ts";
+} from "../../conversations/helpers.ts";
 
 /** The Worker's environment with Hyperdrive pointing at a port nothing listens on. */
 const databaseDown: WorkerEnv = {

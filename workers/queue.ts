@@ -3,7 +3,6 @@ import type { WorkerEnv } from "./env.ts";
 import { createLogger } from "./log.ts";
 import { handleConversationBatch } from "./services/conversation/consumer.ts";
 import { handleEmbeddingBatch } from "./services/embedding/consumer.ts";
-import { handleExecutionBatch } from "./services/execution/consumer.ts";
 import { handleIngestionBatch } from "./services/ingestion/consumer.ts";
 import { sendToDeadLetter } from "./services/dead-letter.ts";
 
@@ -14,7 +13,6 @@ type Consumer = (
 ) => Promise<void>;
 
 const consumers: Record<string, Consumer> = {
-  "nooble-execution": handleExecutionBatch,
   "nooble-conversation": handleConversationBatch,
   "nooble-ingestion": handleIngestionBatch,
   "nooble-embedding": handleEmbeddingBatch,

@@ -182,7 +182,9 @@ describe("chat session access", () => {
     await expectError(task, 410, "SESSION_ENDED");
     const reconnect = await connect(chat.session_id, chat.session_token);
     expect(reconnect.socket).toBeNull();
-    expect(reconnect.res.status).toBe(410);
+    // The session's own refusal, in the API's error shape with the request's id.
+    const refused = await expectError(reconnect.res, 410, "SESSION_ENDED");
+    expect(refused.request_id).toBe(reconnect.res.headers.get("x-request-id"));
     const ends = conversationActions().filter(
       (a) => a.session_id === chat.session_id && a.action_type === "conversation.session.end",
     );

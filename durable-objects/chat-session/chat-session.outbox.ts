@@ -20,11 +20,9 @@ import type { WorkerEnv } from "../../workers/env.ts";
 import type { Logger } from "../../workers/log.ts";
 import type { ChatSessionStore, MessageRow, SessionRow } from "./chat-session.sql.ts";
 
-const OutboxItemSchema = z.object({
-  // "execution" rows were the turn ledger of an earlier version; one left at a deploy is dropped.
-  queue: z.enum(["conversation", "execution"]),
-  action: DomainActionSchema,
-});
+// An earlier version also kept each turn's `execution` ledger here: a row of it left at a deploy
+// no longer parses, and is dropped like any unreadable row.
+const OutboxItemSchema = z.object({ queue: z.literal("conversation"), action: DomainActionSchema });
 type OutboxItem = z.infer<typeof OutboxItemSchema>;
 
 export class ChatSessionOutbox {
@@ -94,8 +92,8 @@ export class ChatSessionOutbox {
   private async send(): Promise<void> {
     for (const { id, body } of this.store.outbox()) {
       const parsed = OutboxItemSchema.safeParse(body);
-      if (!parsed.success || parsed.data.queue !== "conversation") {
-        if (!parsed.success) this.log.error("dropping unreadable outbox entry", { action_id: id });
+      if (!parsed.success) {
+        this.log.error("dropping unreadable outbox entry", { action_id: id });
         this.store.removeOutbox(id);
         continue;
       }

@@ -3,10 +3,12 @@
  * instance died first) is started and answered once however often the alarm fires, or fails
  * with a chat_error the visitor sees once the stall time has passed; an interrupted run
  * restarts as a new attempt (dropping the old attempt's chunks); a task that keeps failing
- * gives up; a finished task is left alone; and an idle session ends.
+ * gives up; a finished task is left alone; what the outbox holds is sent; and an idle session
+ * ends.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { createDomainAction } from "../../../../shared/actions.ts";
 import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../../shared/protocol/chat.ts";
 import {
   openSocket,
@@ -186,6 +188,33 @@ describe("chat session watchdog", () => {
       (a) => a.session_id === chat.session_id && a.action_type === "conversation.session.end",
     );
     expect(ends.map((a) => a.data["reason"])).toEqual(["idle"]);
+  });
+
+  it("sends on the alarm what the outbox still holds, and drops a row it cannot send (an earlier version's turn ledger)", async () => {
+    const chat = await startChat();
+    const ids = {
+      tenant_id: chat.agent.owner_id,
+      session_id: chat.session_id,
+      task_id: crypto.randomUUID(),
+      agent_id: chat.agent.id,
+      origin_service: "chat-session",
+      trace_id: "outbox-test",
+    };
+    const ledger = createDomainAction({ ...ids, action_type: "execution.chat.simple" });
+    const pending = createDomainAction({ ...ids, action_type: "conversation.message.create" });
+    await sql(
+      chat.session_id,
+      "insert into outbox (id, body, created_at) values (?, ?, 1), (?, ?, 2)",
+      ledger.action_id,
+      JSON.stringify({ queue: "execution", action: ledger, delay_seconds: 2 }),
+      pending.action_id,
+      JSON.stringify({ queue: "conversation", action: pending }),
+    );
+
+    expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
+    expect(await sql(chat.session_id, "select id from outbox")).toEqual([]);
+    const sent = conversationActions().filter((a) => a.session_id === chat.session_id);
+    expect(sent.map((a) => a.action_id)).toEqual([pending.action_id]);
   });
 
   it("does not end an idle-looking session while a task is active", async () => {

@@ -98,8 +98,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   /**
    * Creates the session (idempotent: a second call with the same id changes nothing) and, with
    * `initial_message`, submits it as the first turn at once. That turn's frames wait for the
-   * first socket (see `fetch`), which gets them after its connection_ack as if it had sent the
-   * message itself.
+   * first socket (`relay.connected`), which gets them after its connection_ack as if it had
+   * sent the message itself.
    */
   async initialize(input: {
     session_id: string;

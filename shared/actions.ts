@@ -18,16 +18,10 @@ import {
 import { EmbedBatchDataSchema, INGESTION_ACTIONS, ProcessDataSchema } from "./ingestion.ts";
 
 /** The services that consume a queue (`nooble-<service>`, bound as `<SERVICE>_QUEUE`). */
-export const QUEUE_SERVICES = ["execution", "conversation", "ingestion", "embedding"] as const;
+export const QUEUE_SERVICES = ["conversation", "ingestion", "embedding"] as const;
 export type QueueService = (typeof QUEUE_SERVICES)[number];
 export const isQueueService = (s: string): s is QueueService =>
   (QUEUE_SERVICES as readonly string[]).includes(s);
-
-/**
- * `execution.chat.*` payload: the turn's user message. These two rows leave with the
- * execution queue (issue #12): the chat session no longer queues its turns.
- */
-const ExecutionTaskDataSchema = z.object({ user_message_id: z.string().min(1) });
 
 /** Every action type that travels on a queue: its payload (`data`) and the queue carrying it. */
 export const ACTIONS = {
@@ -35,8 +29,6 @@ export const ACTIONS = {
   [CONVERSATION_ACTIONS.sessionEnd]: { queue: "conversation", data: SessionEndDataSchema },
   [INGESTION_ACTIONS.process]: { queue: "ingestion", data: ProcessDataSchema },
   [INGESTION_ACTIONS.embedBatch]: { queue: "embedding", data: EmbedBatchDataSchema },
-  "execution.chat.simple": { queue: "execution", data: ExecutionTaskDataSchema },
-  "execution.chat.advance": { queue: "execution", data: ExecutionTaskDataSchema },
 } as const satisfies Record<string, { queue: QueueService; data: z.ZodType }>;
 export type ActionType = keyof typeof ACTIONS;
 /** The payload of an action type, as its consumer receives it (defaults applied). */

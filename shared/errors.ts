@@ -64,9 +64,17 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const FieldErrorSchema = z.object({ field: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof FieldErrorSchema>;
 
-export const ErrorDetailSchema = z.object({
+/**
+ * The one error payload, `{code, message}`: in HTTP error bodies, `error` and `chat_error` frames,
+ * ingestion progress and stored task failures. `code` is an open string here so a page still
+ * reads a code a newer server sends; servers build it from `ErrorCode` (the HTTP detail below
+ * narrows it).
+ */
+export const ErrorPayloadSchema = z.object({ code: z.string(), message: z.string() });
+export type ErrorPayload = z.infer<typeof ErrorPayloadSchema>;
+
+export const ErrorDetailSchema = ErrorPayloadSchema.extend({
   code: ErrorCodeSchema,
-  message: z.string(),
   fields: z.array(FieldErrorSchema).optional(),
   request_id: z.string().optional(),
 });
@@ -75,6 +83,19 @@ export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
 /** `{ "error": { "code": "AGENT_NOT_FOUND", "message": "..." } }` */
 export const ErrorBodySchema = z.object({ error: ErrorDetailSchema });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/**
+ * An HTTP error body: the API's error handler and a Durable Object's `fetch` refusals (a chat
+ * WebSocket upgrade for an ended session) answer in this one shape.
+ */
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  requestId: string,
+  fields?: FieldError[],
+): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}), request_id: requestId } };
+}
 
 /** Turns zod issues into field errors a form can place beside its inputs. */
 export function fieldErrorsFromIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {

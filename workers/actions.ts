@@ -9,7 +9,6 @@ import type { WorkerEnv } from "./env.ts";
 
 /** The binding of each service's queue (wrangler.toml). */
 const BINDINGS = {
-  execution: "EXECUTION_QUEUE",
   conversation: "CONVERSATION_QUEUE",
   ingestion: "INGESTION_QUEUE",
   embedding: "EMBEDDING_QUEUE",

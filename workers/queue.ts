@@ -8,13 +8,11 @@ import type { QueueService } from "../shared/actions.ts";
 import type { WorkerEnv } from "./env.ts";
 import { handleConversationBatch } from "./services/conversation/consumer.ts";
 import { handleEmbeddingBatch } from "./services/embedding/consumer.ts";
-import { handleExecutionBatch } from "./services/execution/consumer.ts";
 import { handleIngestionBatch } from "./services/ingestion/consumer.ts";
 import { noConsumer } from "./services/queue-consumer.ts";
 import type { BatchHandler } from "./services/queue-consumer.ts";
 
 const consumers: Record<QueueService, BatchHandler> = {
-  execution: handleExecutionBatch,
   conversation: handleConversationBatch,
   ingestion: handleIngestionBatch,
   embedding: handleEmbeddingBatch,

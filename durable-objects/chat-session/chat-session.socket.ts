@@ -1,10 +1,9 @@
 /**
- * Socket bookkeeping for ChatSession, kept out of the class: frame building and each socket's
+ * Socket bookkeeping for ChatSession, kept out of the class: safe sends and each socket's
  * stream cursor (which chunk of which task attempt it should get next). Cursors live in memory
  * while the object is awake and in the socket's attachment across hibernation.
  */
 import { z } from "zod";
-import type { ServerFrame, ServerFrameType } from "../../shared/protocol/chat.ts";
 
 export const CursorSchema = z.object({
   task_id: z.string(),
@@ -15,23 +14,6 @@ export type Cursor = z.infer<typeof CursorSchema>;
 
 const AttachmentSchema = z.object({ connected_at: z.number(), cursor: CursorSchema.nullable() });
 type Attachment = z.infer<typeof AttachmentSchema>;
-
-export function frame<D>(
-  type: ServerFrameType,
-  data: D,
-  sessionId: string,
-  taskId: string | null = null,
-): string {
-  const f: ServerFrame<D> = {
-    message_id: crypto.randomUUID(),
-    message_type: type,
-    timestamp: new Date().toISOString(),
-    data,
-    session_id: sessionId,
-    task_id: taskId,
-  };
-  return JSON.stringify(f);
-}
 
 /** Sends without throwing: a socket closing under us must not break the others. */
 export function sendSafely(ws: WebSocket, text: string): boolean {

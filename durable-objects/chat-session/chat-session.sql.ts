@@ -9,8 +9,8 @@ import { AgentSnapshotSchema } from "../../workers/chat/agent-snapshot.ts";
 import type { AgentSnapshot } from "../../workers/chat/agent-snapshot.ts";
 import { MessageMetadataSchema, VisitorInfoSchema } from "../../shared/conversation.ts";
 import type { MessageMetadata, VisitorInfo } from "../../shared/conversation.ts";
-import { ExecutionModeSchema } from "../../shared/protocol/chat.ts";
-import type { ExecutionMode } from "../../shared/protocol/chat.ts";
+import { ChatErrorDataSchema, ExecutionModeSchema } from "../../shared/protocol/chat.ts";
+import type { ChatErrorData, ExecutionMode } from "../../shared/protocol/chat.ts";
 
 export const SCHEMA = `
 create table if not exists session (
@@ -34,6 +34,8 @@ create table if not exists initial_task (task_id text primary key, delivered int
 `;
 
 const CHUNK_ROWS_PER_INSERT = 33;
+/** The most messages a session reads back: the connection_ack transcript and a turn's history. */
+export const HISTORY_LIMIT = 200;
 
 const TaskStatusSchema = z.enum(["queued", "ready", "running", "completed", "failed"]);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
@@ -68,7 +70,7 @@ export interface TaskRow {
   attempt: number;
   created_at: number;
   updated_at: number;
-  error: { code: string; message: string; retry_possible: boolean } | null;
+  error: ChatErrorData | null;
   assistant_message_id: string | null;
 }
 
@@ -89,11 +91,6 @@ const toMessage = (r: MessageRecord): MessageRow => ({
   metadata: MessageMetadataSchema.parse(JSON.parse(r.metadata)),
 });
 
-const TaskErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  retry_possible: z.boolean(),
-});
 const json = (v: unknown) => JSON.stringify(v);
 
 export class ChatSessionStore {
@@ -246,7 +243,7 @@ export class ChatSessionStore {
       ...r,
       mode: ExecutionModeSchema.parse(r.mode),
       status: TaskStatusSchema.parse(r.status),
-      error: r.error ? TaskErrorSchema.parse(JSON.parse(r.error)) : null,
+      error: r.error ? ChatErrorDataSchema.parse(JSON.parse(r.error)) : null,
     };
   }
 
@@ -361,6 +358,10 @@ export class ChatSessionStore {
       .exec<{ id: string; body: string }>("select id, body from outbox order by created_at")
       .toArray()
       .map((r) => ({ id: r.id, body: JSON.parse(r.body) }));
+  }
+
+  hasOutbox(): boolean {
+    return this.sql.exec("select 1 from outbox limit 1").toArray().length > 0;
   }
 
   removeOutbox(id: string): void {

@@ -4,6 +4,8 @@
  * state, shared by the class, the stages that report to it and the routes that show it.
  */
 import { z } from "zod";
+import { ErrorPayloadSchema } from "../../shared/errors.ts";
+import { frameText } from "../../shared/protocol/frame.ts";
 import { IngestionStageSchema } from "../../shared/protocol/ingestion.ts";
 import type { IngestionProgress, IngestionStage } from "../../shared/protocol/ingestion.ts";
 
@@ -23,7 +25,7 @@ export const JobStateSchema = z.object({
   total_batches: z.number().int(),
   batches_done: z.array(z.number().int()),
   chunks_processed: z.number().int(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: ErrorPayloadSchema.nullable(),
   created_at: z.number(),
   updated_at: z.number(),
   /** The documents row still needs the final state written (see `rowWritten`). */
@@ -112,12 +114,5 @@ export function progressOf(s: JobState): IngestionProgress {
 
 /** The `ingestion_progress` frame sent to the owner's sockets. */
 export function progressFrame(s: JobState): string {
-  return JSON.stringify({
-    message_id: crypto.randomUUID(),
-    message_type: "ingestion_progress",
-    timestamp: new Date().toISOString(),
-    data: progressOf(s),
-    session_id: null,
-    task_id: s.job_id,
-  });
+  return frameText("ingestion_progress", progressOf(s), { task_id: s.job_id });
 }

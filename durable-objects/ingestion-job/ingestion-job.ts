@@ -28,7 +28,8 @@ import type { WorkerEnv } from "../../workers/env.ts";
 import { batchPrefix, sendProcessAction } from "../../workers/ingestion/job-messages.ts";
 import { MAX_ATTEMPTS, watchdogMs } from "../../workers/ingestion/watchdog.ts";
 import { selectVectorStore } from "../../workers/knowledge/select.ts";
-import { errorResponse } from "./ingestion-job.errors.ts";
+import { errorResponse } from "../../workers/errors.ts";
+import { frameText } from "../../shared/protocol/frame.ts";
 import { sendPendingBatches } from "./ingestion-job.redrive.ts";
 import {
   JobStateSchema,
@@ -208,16 +209,7 @@ export class IngestionJob extends DurableObject<WorkerEnv> {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     // The socket is for listening; a ping gets a pong, anything else the current progress.
     if (typeof message === "string" && message.includes('"ping"')) {
-      ws.send(
-        JSON.stringify({
-          message_id: crypto.randomUUID(),
-          message_type: "pong",
-          timestamp: new Date().toISOString(),
-          data: {},
-          session_id: null,
-          task_id: null,
-        }),
-      );
+      ws.send(frameText("pong", {}));
       return;
     }
     const s = await this.load();

@@ -11,12 +11,15 @@
  */
 import { z } from "zod";
 import { freeText, singleLineText } from "../text.ts";
-import { ErrorCodeSchema } from "../errors.ts";
+import { ErrorPayloadSchema } from "../errors.ts";
 import { SourceSchema, UsageSchema } from "../conversation.ts";
 
 export const EXECUTION_MODES = ["simple", "advanced"] as const;
 export const ExecutionModeSchema = z.enum(EXECUTION_MODES);
 export type ExecutionMode = z.infer<typeof ExecutionModeSchema>;
+
+/** Keep-alives (ping, pong) carry no data. */
+export const EmptyDataSchema = z.record(z.string(), z.unknown());
 
 /** Client frames follow shared/text.ts: envelope ids refuse control characters, message text drops them. */
 const envelope = {
@@ -34,7 +37,7 @@ export const ClientChatMessageSchema = z.object({
 export const ClientPingSchema = z.object({
   ...envelope,
   message_type: z.literal("ping"),
-  data: z.record(z.string(), z.unknown()).optional(),
+  data: EmptyDataSchema.optional(),
 });
 export const ClientResumeSchema = z.object({
   ...envelope,
@@ -101,12 +104,8 @@ export const ChatResponseDataSchema = z.object({
   conversation_id: z.string(),
   model: z.string(),
 });
-export const ChatErrorDataSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  retry_possible: z.boolean(),
-});
-export const ErrorDataSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+/** A turn that failed: the error payload and whether sending the message again may work. */
+export const ChatErrorDataSchema = ErrorPayloadSchema.extend({ retry_possible: z.boolean() });
 
 export const SERVER_FRAME_TYPES = [
   "connection_ack",
@@ -118,15 +117,6 @@ export const SERVER_FRAME_TYPES = [
   "pong",
 ] as const;
 export type ServerFrameType = (typeof SERVER_FRAME_TYPES)[number];
-
-export interface ServerFrame<D = Record<string, unknown>> {
-  message_id: string;
-  message_type: ServerFrameType;
-  timestamp: string;
-  data: D;
-  session_id: string;
-  task_id: string | null;
-}
 
 /**
  * Every frame the server sends on the chat socket, as one discriminated union on
@@ -162,13 +152,9 @@ export const ServerFrameSchema = z.discriminatedUnion("message_type", [
   z.object({ ...serverEnvelope, message_type: z.literal("chat_error"), data: ChatErrorDataSchema }),
   // `error` answers one client frame (a rejected message, a bad resume); codes are open-ended here
   // so a newer server's code still reaches the page instead of failing the parse.
-  z.object({
-    ...serverEnvelope,
-    message_type: z.literal("error"),
-    data: z.object({ code: z.string(), message: z.string() }),
-  }),
+  z.object({ ...serverEnvelope, message_type: z.literal("error"), data: ErrorPayloadSchema }),
   // The runtime answers `{"message_type":"ping"}` itself with a bare `{"message_type":"pong"}`.
-  z.object({ message_type: z.literal("pong"), data: z.record(z.string(), z.unknown()).optional() }),
+  z.object({ message_type: z.literal("pong"), data: EmptyDataSchema.optional() }),
 ]);
 export type ParsedServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ConnectionAckData = z.infer<typeof ConnectionAckDataSchema>;

@@ -1,10 +1,26 @@
 /**
  * The WebSocket frame envelope of the original design, shared by chat and ingestion sockets:
- * `{message_id, message_type, timestamp, data, session_id, task_id}`.
+ * `{message_id, message_type, timestamp, data, session_id, task_id}`, and the one builder of
+ * the frames anyone sends (ChatSession, IngestionJob, the web client): `data`'s type follows
+ * `message_type`, taken from the same zod schemas that parse the frames on the other side.
+ *
+ * The builder checks types, not values: it runs for every streamed chunk, where a zod parse per
+ * frame would cost CPU on the hot path for what the compiler already proved.
  */
 import { z } from "zod";
 import { singleLineText } from "../text.ts";
-import { ErrorCodeSchema } from "../errors.ts";
+import { ErrorPayloadSchema } from "../errors.ts";
+import {
+  ChatErrorDataSchema,
+  ChatProcessingDataSchema,
+  ChatResponseDataSchema,
+  ChatStreamingDataSchema,
+  ClientChatMessageSchema,
+  ClientResumeSchema,
+  ConnectionAckDataSchema,
+  EmptyDataSchema,
+} from "./chat.ts";
+import { IngestionProgressSchema } from "./ingestion.ts";
 
 export const FrameEnvelopeSchema = z.object({
   message_id: singleLineText().min(1).max(100),
@@ -16,5 +32,73 @@ export const FrameEnvelopeSchema = z.object({
 });
 export type FrameEnvelope = z.infer<typeof FrameEnvelopeSchema>;
 
-/** The `error` frame's data: the same code and message as the HTTP error shape. */
-export const ErrorFrameDataSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+/** Each frame type's `data` schema: server -> client (chat, ingestion), then client -> server. */
+export const FRAME_DATA_SCHEMAS = {
+  connection_ack: ConnectionAckDataSchema,
+  chat_processing: ChatProcessingDataSchema,
+  chat_streaming: ChatStreamingDataSchema,
+  chat_response: ChatResponseDataSchema,
+  chat_error: ChatErrorDataSchema,
+  error: ErrorPayloadSchema,
+  pong: EmptyDataSchema,
+  ingestion_progress: IngestionProgressSchema,
+  chat_message: ClientChatMessageSchema.shape.data,
+  resume: ClientResumeSchema.shape.data,
+  ping: EmptyDataSchema,
+} as const;
+
+export type FrameType = keyof typeof FRAME_DATA_SCHEMAS;
+/** What `data` holds for `message_type` T (the schema's input: what a sender may write). */
+export type FrameData<T extends FrameType> = z.input<(typeof FRAME_DATA_SCHEMAS)[T]>;
+
+/** A frame in the envelope; `D` defaults to the data type of its `message_type`. */
+export interface Frame<T extends FrameType = FrameType, D = FrameData<T>> {
+  message_id: string;
+  message_type: T;
+  timestamp: string;
+  data: D;
+  session_id: string | null;
+  task_id: string | null;
+}
+
+/** The session (chat) or nothing (ingestion), and the task or job the frame is about. */
+export interface FrameIds {
+  session_id?: string | null;
+  task_id?: string | null;
+}
+
+export function buildFrame<T extends FrameType>(
+  type: T,
+  data: FrameData<T>,
+  ids: FrameIds = {},
+): Frame<T> {
+  return {
+    message_id: newMessageId(),
+    message_type: type,
+    timestamp: new Date().toISOString(),
+    data,
+    session_id: ids.session_id ?? null,
+    task_id: ids.task_id ?? null,
+  };
+}
+
+/** `buildFrame` as the JSON text a socket sends. */
+export function frameText<T extends FrameType>(
+  type: T,
+  data: FrameData<T>,
+  ids: FrameIds = {},
+): string {
+  return JSON.stringify(buildFrame(type, data, ids));
+}
+
+/**
+ * A random id. Browsers define `crypto.randomUUID` only in secure contexts, and the chat page
+ * may be opened over plain http on a LAN address in development: fall back to random bytes.
+ */
+function newMessageId(): string {
+  const c: Partial<Pick<Crypto, "randomUUID">> & Pick<Crypto, "getRandomValues"> = crypto;
+  if (c.randomUUID) return c.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+}

@@ -3,6 +3,7 @@
  * envelope of shared/protocol/frame.ts with message_type "ingestion_progress".
  */
 import { z } from "zod";
+import { ErrorPayloadSchema } from "../errors.ts";
 
 /**
  * The stages of a job. Each embedding batch is embedded and written to the index in one step
@@ -30,6 +31,6 @@ export const IngestionProgressSchema = z.object({
   message: z.string(),
   chunks_processed: z.number().int().min(0),
   total_chunks: z.number().int().min(0),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: ErrorPayloadSchema.nullable(),
 });
 export type IngestionProgress = z.infer<typeof IngestionProgressSchema>;

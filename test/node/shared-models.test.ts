@@ -16,7 +16,7 @@ import {
 } from "../../shared/config.ts";
 
 const base = {
-  action_type: "execution.chat.simple",
+  action_type: "conversation.message.create",
   tenant_id: crypto.randomUUID(),
   session_id: "s-1",
   task_id: "t-1",
@@ -45,7 +45,6 @@ describe("DomainAction", () => {
   });
 
   it("routes an action to the queue of its first segment", () => {
-    expect(queueForAction("execution.chat.simple")).toBe("execution");
     expect(queueForAction("conversation.message.create")).toBe("conversation");
     expect(queueForAction("ingestion.document.process")).toBe("ingestion");
     expect(queueForAction("embedding.batch.process")).toBe("embedding");
@@ -60,7 +59,7 @@ describe("DomainAction", () => {
         ...base,
         action_id: crypto.randomUUID(),
         timestamp: new Date().toISOString(),
-        action_type: "execution",
+        action_type: "conversation",
       }).success,
     ).toBe(false);
     expect(

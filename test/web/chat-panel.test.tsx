@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
 import { ChatPanel } from "../../web/src/chat/ChatPanel.tsx";
 import { sessionKey } from "../../web/src/chat/session-store.ts";
+import { ClientFrameSchema } from "../../shared/protocol/chat.ts";
 
 class FakeWebSocket {
   static readonly CONNECTING = 0;
@@ -18,7 +19,7 @@ class FakeWebSocket {
   static readonly CLOSED = 3;
   static instances: FakeWebSocket[] = [];
   readyState = 0;
-  sent: { message_type: string; data: Record<string, unknown> }[] = [];
+  sent: unknown[] = [];
   onopen: ((e: unknown) => void) | null = null;
   onmessage: ((e: { data: string }) => void) | null = null;
   onclose: ((e: { code: number; reason: string }) => void) | null = null;
@@ -26,7 +27,7 @@ class FakeWebSocket {
     FakeWebSocket.instances.push(this);
   }
   send(data: string) {
-    this.sent.push(JSON.parse(data) as FakeWebSocket["sent"][number]);
+    this.sent.push(JSON.parse(data));
   }
   close(code = 1000, reason = "") {
     if (this.readyState === 3) return;
@@ -63,6 +64,15 @@ const SESSION = {
   websocket_url: "ws://localhost/ws/chat/s1",
   expires_at: new Date(Date.now() + 3_600_000).toISOString(),
 };
+/** A frame as the panel sends it: the shared envelope (fresh id and time) around `data`. */
+const clientFrame = (message_type: string, data: unknown) => ({
+  message_id: expect.any(String),
+  message_type,
+  timestamp: expect.any(String),
+  data,
+  session_id: "s1",
+  task_id: null,
+});
 const ack = (history: unknown[] = [], active_task: unknown = null) => ({
   session_id: "s1",
   agent_id: AGENT.id,
@@ -139,8 +149,10 @@ describe("ChatPanel", () => {
     expect(socket(0).sent).toEqual([]); // nothing before the ack
     socket(0).receive("connection_ack", ack());
     expect(socket(0).sent).toEqual([
-      { message_type: "chat_message", data: { content: "What can you help me with?" } },
+      clientFrame("chat_message", { content: "What can you help me with?" }),
     ]);
+    // What the server parses it with.
+    expect(ClientFrameSchema.safeParse(socket(0).sent[0]).success).toBe(true);
 
     socket(0).receive("chat_processing", { task_id: "t1", mode: "simple", attempt: 1 }, "t1");
     expect(screen.getByText("Guide is typing…")).toBeTruthy();
@@ -210,7 +222,7 @@ describe("ChatPanel", () => {
       ack([question], { task_id: "t1", attempt: 1, chunks_sent: 0 }),
     );
     expect(socket(0).sent).toEqual([
-      { message_type: "resume", data: { task_id: "t1", last_chunk_index: -1, attempt: 1 } },
+      clientFrame("resume", { task_id: "t1", last_chunk_index: -1, attempt: 1 }),
     ]);
     socket(0).receive(
       "chat_streaming",
@@ -233,7 +245,7 @@ describe("ChatPanel", () => {
       ack([question], { task_id: "t1", attempt: 1, chunks_sent: 4 }),
     );
     expect(socket(1).sent).toEqual([
-      { message_type: "resume", data: { task_id: "t1", last_chunk_index: 1, attempt: 1 } },
+      clientFrame("resume", { task_id: "t1", last_chunk_index: 1, attempt: 1 }),
     ]);
     socket(1).receive(
       "chat_streaming",
@@ -254,10 +266,7 @@ describe("ChatPanel", () => {
     const input = screen.getByLabelText("Message Guide") as HTMLTextAreaElement;
     fireEvent.input(input, { target: { value: "Hello there" } });
     screen.getByRole("button", { name: "Send" }).click();
-    expect(socket(0).sent.at(-1)).toEqual({
-      message_type: "chat_message",
-      data: { content: "Hello there" },
-    });
+    expect(socket(0).sent.at(-1)).toEqual(clientFrame("chat_message", { content: "Hello there" }));
     expect(input.value).toBe("");
     socket(0).receive("error", {
       code: "RATE_LIMITED",
@@ -283,10 +292,7 @@ describe("ChatPanel", () => {
     );
     expect(screen.getByRole("alert").textContent).toContain("The model is unavailable.");
     screen.getByRole("button", { name: "Try again" }).click();
-    expect(socket(0).sent.at(-1)).toEqual({
-      message_type: "chat_message",
-      data: { content: "Parking?" },
-    });
+    expect(socket(0).sent.at(-1)).toEqual(clientFrame("chat_message", { content: "Parking?" }));
   });
 
   it("starts fresh when the stored session is gone on the server", async () => {

@@ -5,7 +5,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
-import type { ErrorBody } from "../../shared/errors.ts";
+import { errorBody } from "../../shared/errors.ts";
 import { AppError } from "../errors.ts";
 import type { AppEnv, WorkerEnv } from "../env.ts";
 import { docsPage } from "./docs.ts";
@@ -100,15 +100,6 @@ app.doc31("/openapi.json", {
   },
 });
 app.get("/docs", (c) => c.html(docsPage));
-
-const errorBody = (
-  code: ErrorBody["error"]["code"],
-  message: string,
-  requestId: string,
-  fields?: ErrorBody["error"]["fields"],
-): ErrorBody => ({
-  error: { code, message, ...(fields ? { fields } : {}), request_id: requestId },
-});
 
 app.notFound((c) =>
   c.json(

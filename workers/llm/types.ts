@@ -1,6 +1,6 @@
 /**
  * The one interface every LLM provider implements (Groq, OpenAI-compatible, the offline
- * extractive provider). Providers stream; the execution service relays each delta.
+ * extractive provider). Providers stream; the chat turn (workers/chat/run-chat-task.ts) relays each delta.
  */
 import type { Usage } from "../../shared/conversation.ts";
 

@@ -22,16 +22,10 @@ afterEach(async () => {
 });
 
 describe("the resources wrangler.toml needs", () => {
-  it("production binds five queues and the dead-letter queue, one bucket and one Hyperdrive config", () => {
+  it("production binds the conversation, ingestion and embedding queues and the dead-letter queue, one bucket and one Hyperdrive config", () => {
     expect(planResources(read())).toEqual({
       workerName: "nooble",
-      queues: [
-        "nooble-conversation",
-        "nooble-dlq",
-        "nooble-embedding",
-        "nooble-execution",
-        "nooble-ingestion",
-      ],
+      queues: ["nooble-conversation", "nooble-dlq", "nooble-embedding", "nooble-ingestion"],
       buckets: ["nooble-documents"],
       hyperdrive: { name: "nooble-db", id: null },
     });
@@ -68,12 +62,12 @@ describe("the resources wrangler.toml needs", () => {
 describe("provisioning against the Cloudflare API", () => {
   it("creates every missing resource once, and a second run creates nothing and finds the same Hyperdrive config", async () => {
     fake = await startFakeCloudflare(TOKEN, ACCOUNT);
-    fake.queues.push("nooble-execution-staging");
+    fake.queues.push("nooble-conversation-staging");
     const api = new CloudflareApi(TOKEN, ACCOUNT, fake.url);
     const plan = planResources(read("staging"));
 
     const first = await provision(api, plan, DB, () => {});
-    expect(first.existing).toEqual(["queue nooble-execution-staging"]);
+    expect(first.existing).toEqual(["queue nooble-conversation-staging"]);
     expect(first.created).toHaveLength(plan.queues.length - 1 + 1 + 1);
     expect([...fake.queues].sort()).toEqual(plan.queues);
     expect(fake.buckets).toEqual(["nooble-documents-staging"]);

@@ -3,13 +3,14 @@
  * its own session, a foreign Origin cannot open the socket, and a deleted session stays ended.
  */
 import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ChatStatusSchema } from "../../../shared/api/chat.ts";
+import type { ChatSession } from "../../../durable-objects/chat-session/chat-session.ts";
 import { signSessionToken } from "../../../workers/auth/session-token.ts";
 import { api, expectError } from "../helpers.ts";
 import {
   connect,
-  executionAction,
   openSocket,
   recordConversationActions,
   sessionStub,
@@ -133,7 +134,7 @@ describe("chat session access", () => {
     expect(Number.isNaN(Date.parse(status.last_activity ?? ""))).toBe(false);
   });
 
-  it("drops the active task of a deleted session, so a late execution delivery runs nothing", async () => {
+  it("drops the active task of a deleted session, so a late alarm runs nothing", async () => {
     const chat = await startChat();
     const taskId = await stageTask(chat.session_id, { status: "queued" });
     const del = await api(`/api/v1/chat/${chat.session_id}`, {
@@ -143,9 +144,15 @@ describe("chat session access", () => {
     expect(del.status).toBe(200);
     const stub = sessionStub(chat.session_id);
     expect(await stub.status()).toMatchObject({ is_active: false, active_task_id: null });
-    expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("finished");
-    const tasks = await sql<{ status: string }>(chat.session_id, "select status from tasks");
-    expect(tasks.map((t) => t.status)).toEqual(["failed"]);
+    // An alarm set before the session ended, firing now: the watchdog has nothing to restart.
+    await runInDurableObject(stub, (instance: ChatSession) => instance.alarm());
+    const tasks = await sql<{ id: string; status: string }>(
+      chat.session_id,
+      "select id, status from tasks",
+    );
+    expect(tasks).toEqual([{ id: taskId, status: "failed" }]);
+    const answers = await sql(chat.session_id, "select id from messages where role = 'assistant'");
+    expect(answers).toEqual([]);
   });
 
   it("ends a deleted session: inactive, sockets closed, new messages refused with SESSION_ENDED", async () => {
@@ -175,7 +182,9 @@ describe("chat session access", () => {
     await expectError(task, 410, "SESSION_ENDED");
     const reconnect = await connect(chat.session_id, chat.session_token);
     expect(reconnect.socket).toBeNull();
-    expect(reconnect.res.status).toBe(410);
+    // The session's own refusal, in the API's error shape with the request's id.
+    const refused = await expectError(reconnect.res, 410, "SESSION_ENDED");
+    expect(refused.request_id).toBe(reconnect.res.headers.get("x-request-id"));
     const ends = conversationActions().filter(
       (a) => a.session_id === chat.session_id && a.action_type === "conversation.session.end",
     );

@@ -1,18 +1,20 @@
 /**
  * Helpers for the chat runtime tests: a public agent and a started session, a WebSocket client
  * that collects the server's frames, the session's Durable Object stub, and direct access to
- * its SQLite tables for tests that stage a task the queue never delivered.
+ * its SQLite tables for tests that stage what a dead instance left behind.
  */
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, expect, vi } from "vitest";
-import { DomainActionSchema, createDomainAction } from "../../../shared/actions.ts";
+import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { DomainAction } from "../../../shared/actions.ts";
 import type { Agent } from "../../../shared/api/agents.ts";
-import type { ServerFrame } from "../../../shared/protocol/chat.ts";
+import type { ServerFrameType } from "../../../shared/protocol/chat.ts";
+import type { Frame as AnyFrame } from "../../../shared/protocol/frame.ts";
 import { BASE, api, createAgent, signIn } from "../helpers.ts";
 
-export type Frame = ServerFrame;
+/** A server frame as the tests read it: `data` by key, shapes checked by each test. */
+export type Frame = AnyFrame<ServerFrameType, Record<string, unknown>>;
 
 export interface ChatInit {
   session_id: string;
@@ -76,23 +78,6 @@ export async function startChat(
   return initChat(agent);
 }
 
-/** The `execution.chat.simple` action the session queues for `taskId`. */
-export function executionAction(
-  chat: { session_id: string; agent: Agent },
-  taskId: string,
-): DomainAction {
-  return createDomainAction({
-    action_type: "execution.chat.simple",
-    tenant_id: chat.agent.owner_id,
-    session_id: chat.session_id,
-    task_id: taskId,
-    agent_id: chat.agent.id,
-    origin_service: "chat-session",
-    trace_id: taskId,
-    data: {},
-  });
-}
-
 /** A client address (cf-connecting-ip, IPv6 documentation range) no other test uses, so the chat/init limit is per test. */
 export function uniqueAddress(): string {
   const hex = crypto.randomUUID().replaceAll("-", "");
@@ -115,8 +100,9 @@ export function sql<T extends Record<string, SqlStorageValue>>(
 }
 
 /**
- * Stages a visitor message with a task in `status` (as if `submit` had run but the execution
- * queue never delivered it), optionally with chunks already streamed. Returns the task id.
+ * Stages a visitor message with a task in `status`, as an instance that died leaves it:
+ * `queued` before its run began, `running` mid-answer (optionally with the chunks it had
+ * written). Returns the task id.
  */
 export async function stageTask(
   sessionId: string,

@@ -13,6 +13,7 @@
 import { For, Show, createEffect, createSignal, onCleanup, onMount } from "solid-js";
 import { ChatInitResponseSchema } from "../../../shared/api/chat.ts";
 import { ServerFrameSchema, type ParsedServerFrame } from "../../../shared/protocol/chat.ts";
+import { buildFrame, type FrameData } from "../../../shared/protocol/frame.ts";
 import { api, errorMessage } from "../lib/api.ts";
 import { openSocket, type ManagedSocket } from "../lib/socket.ts";
 import { MessageList } from "./MessageList.tsx";
@@ -84,7 +85,9 @@ export function ChatPanel(props: ChatPanelProps) {
   let input: HTMLTextAreaElement | undefined;
   let scroller: HTMLDivElement | undefined;
 
-  const send = (frame: unknown) => socket?.send(frame) ?? false;
+  /** Sends one client frame, built by the shared builder so its data matches the server's schema. */
+  const send = <T extends "chat_message" | "resume">(type: T, data: FrameData<T>) =>
+    socket?.send(buildFrame(type, data, { session_id: session?.session_id ?? null })) ?? false;
 
   const onFrame = (f: ParsedServerFrame) => {
     switch (f.message_type) {
@@ -94,12 +97,12 @@ export function ChatPanel(props: ChatPanelProps) {
         failures = 0;
         setConnection("open");
         const { resume, unsent } = transcript.acknowledge(f.data);
-        if (resume) send({ message_type: "resume", data: resume });
+        if (resume) send("resume", resume);
         if (queued !== null) {
           const text = queued;
           queued = null;
           transcript.addPending(text);
-          send({ message_type: "chat_message", data: { content: text } });
+          send("chat_message", { content: text });
         } else if (unsent) {
           if (!draft()) setDraft(unsent);
           setNotice({
@@ -114,7 +117,7 @@ export function ChatPanel(props: ChatPanelProps) {
         return;
       case "chat_streaming": {
         const gap = f.task_id ? transcript.chunk(f.task_id, f.data) : null;
-        if (gap) send({ message_type: "resume", data: gap });
+        if (gap) send("resume", gap);
         return;
       }
       case "chat_response":
@@ -254,7 +257,7 @@ export function ChatPanel(props: ChatPanelProps) {
       queued = text;
       return;
     }
-    if (acked && send({ message_type: "chat_message", data: { content: text } })) {
+    if (acked && send("chat_message", { content: text })) {
       transcript.addPending(text);
     } else {
       transcript.addPending(text);

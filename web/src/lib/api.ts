@@ -4,7 +4,8 @@
  * (so forms can show them beside their inputs). A 401 on an owner call sends the owner to
  * sign-in and back to where they were.
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { ErrorPayloadSchema, FieldErrorSchema } from "../../../shared/errors.ts";
 import type { FieldError } from "../../../shared/errors.ts";
 import { accessToken, signInRedirect } from "./auth.ts";
 
@@ -130,17 +131,20 @@ function sendWithProgress(
   });
 }
 
+const ClientErrorBodySchema = z.object({
+  error: ErrorPayloadSchema.extend({ fields: z.array(FieldErrorSchema).optional() }),
+});
+
 async function errorFrom(response: Response): Promise<ApiError> {
   try {
-    const body = (await response.json()) as {
-      error?: { code?: string; message?: string; fields?: FieldError[] };
-    };
-    if (body.error?.code)
+    // Lenient on the code (a newer server may send one this page does not know).
+    const body = ClientErrorBodySchema.safeParse(await response.json());
+    if (body.success)
       return new ApiError(
         response.status,
-        body.error.code,
-        body.error.message ?? response.statusText,
-        body.error.fields ?? [],
+        body.data.error.code,
+        body.data.error.message,
+        body.data.error.fields ?? [],
       );
   } catch {
     // not JSON: fall through to a generic message

@@ -24,7 +24,7 @@ import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
 import { AgentSearchResponseSchema, AgentSearchSchema } from "../../../shared/api/documents.ts";
 import { passesThreshold } from "../../knowledge/relevance.ts";
-import { searchKnowledge, searchModeFor } from "../../services/query/retrieve.ts";
+import { searchKnowledge, searchModeFor } from "../../chat/retrieve.ts";
 import {
   bearerSecurity,
   createRouter,

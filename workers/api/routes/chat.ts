@@ -234,5 +234,8 @@ chatSocketRoutes.get("/chat/:session_id", async (c) => {
     );
   }
   const stub = await authorizedSession(c, c.req.param("session_id"));
-  return stub.fetch(c.req.raw);
+  // The session answers a refusal with this request's id, like every other API error.
+  const headers = new Headers(c.req.raw.headers);
+  headers.set("x-request-id", c.var.requestId);
+  return stub.fetch(new Request(c.req.raw, { headers }));
 });

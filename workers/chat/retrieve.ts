@@ -1,6 +1,7 @@
 /**
- * The query service, called directly (request/response) by execution: the passages of the
- * agent's own documents that best match the visitor's message, per the agent's query_config.
+ * Retrieval for a chat turn, called by the turn's run in its ChatSession (and by the owners'
+ * hit-testing endpoint): the passages of the agent's own documents that best match the
+ * visitor's message, per the agent's query_config.
  * `simple` retrieves nothing; `rag` searches the visitor's message in the configured mode;
  * `advanced` searches hybrid for the message rewritten into a standalone query from the
  * recent conversation (rewrite.ts: by the agent's language model, or a deterministic rule
@@ -9,14 +10,14 @@
  * IDF-weighted terms found in the passage, or the embeddings' cosine), so a question the
  * knowledge does not cover retrieves nothing and the answer says so.
  */
-import type { QueryConfig } from "../../../shared/config.ts";
-import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
-import { selectEmbedder } from "../../embeddings/select.ts";
-import type { WorkerEnv } from "../../env.ts";
-import { passesThreshold, withSignals } from "../../knowledge/relevance.ts";
-import { selectVectorStore } from "../../knowledge/select.ts";
-import type { SearchHit, SearchMode } from "../../knowledge/vector-store.ts";
-import type { ChatTurn, Passage } from "../../llm/types.ts";
+import type { QueryConfig } from "../../shared/config.ts";
+import type { AgentSnapshot } from "./agent-snapshot.ts";
+import { selectEmbedder } from "../embeddings/select.ts";
+import type { WorkerEnv } from "../env.ts";
+import { passesThreshold, withSignals } from "../knowledge/relevance.ts";
+import { selectVectorStore } from "../knowledge/select.ts";
+import type { SearchHit, SearchMode } from "../knowledge/vector-store.ts";
+import type { ChatTurn, Passage } from "../llm/types.ts";
 import { rewriteQuery } from "./rewrite.ts";
 import type { RewriteOptions, RewrittenQuery } from "./rewrite.ts";
 

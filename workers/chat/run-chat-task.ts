@@ -1,17 +1,17 @@
 /**
- * Execution of one chat turn (`execution.chat.simple`): picks the provider for the agent's
- * model, builds the prompt, streams the answer into a sink (the ChatSession relays each
- * delta), retries transient provider failures as new attempts, and classifies what cannot be
- * retried. It runs inside the session's Durable Object (see durable-objects/chat-session).
+ * The answer to one chat turn: picks the provider for the agent's model, builds the prompt,
+ * streams the answer into a sink (the ChatSession relays each delta), retries transient
+ * provider failures as new attempts, and classifies what cannot be retried. Library code: the
+ * session's Durable Object calls it (durable-objects/chat-session/chat-session.run.ts).
  */
-import type { Source, Usage } from "../../../shared/conversation.ts";
-import type { ExecutionMode } from "../../../shared/protocol/chat.ts";
-import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
-import type { WorkerEnv } from "../../env.ts";
-import { withRetries } from "../../llm/retry.ts";
-import { selectProvider } from "../../llm/select.ts";
-import { LLMError } from "../../llm/types.ts";
-import type { ChatTurn, Passage } from "../../llm/types.ts";
+import type { Source, Usage } from "../../shared/conversation.ts";
+import type { ExecutionMode } from "../../shared/protocol/chat.ts";
+import type { AgentSnapshot } from "./agent-snapshot.ts";
+import type { WorkerEnv } from "../env.ts";
+import { withRetries } from "../llm/retry.ts";
+import { selectProvider } from "../llm/select.ts";
+import { LLMError } from "../llm/types.ts";
+import type { ChatTurn, Passage } from "../llm/types.ts";
 
 /** What a turn retrieved, and the query searched when it differs from the message (advanced mode). */
 export interface Retrieved {
@@ -37,7 +37,7 @@ export interface ChatTaskInput {
   maxAnswerTokens: number;
   /** No delta for this long counts as a stalled provider (a retryable timeout). */
   stallMs: number;
-  /** Retrieval seam: the query service plugs in here; absent means no retrieval. */
+  /** Retrieval seam: the session plugs retrieve.ts in here; absent means no retrieval. */
   retrieve?: (query: string, agent: AgentSnapshot) => Promise<Retrieved>;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;

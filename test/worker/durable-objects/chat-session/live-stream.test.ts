@@ -1,26 +1,25 @@
 /**
  * An answer starts in the session the moment the message arrives and streams from memory, with
  * its chunks written in batches: a resume while it streams still gets each missed chunk once
- * and the answer byte for byte; the queued execution action for a task already running does
+ * and the answer byte for byte; the watchdog alarm firing while the answer streams does
  * nothing; and an instance lost mid-answer (its unwritten chunks with it) has the answer
  * restarted as a new attempt, whose chunks alone are stored. The provider is the OpenAI-compatible
  * one, answered by a fake whose stream the test releases piece by piece.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
-import { HELD_MODEL, holdModel } from "./held-model.ts";
-import type { HeldStream } from "./held-model.ts";
+import { ChatResponseDataSchema } from "../../../../shared/protocol/chat.ts";
+import { HELD_MODEL, holdModel } from "../../chat/held-model.ts";
+import type { HeldStream } from "../../chat/held-model.ts";
 import {
-  executionAction,
   openSocket,
   recordConversationActions,
   sessionStub,
   sql,
   stageTask,
   startChat,
-} from "./helpers.ts";
-import type { ChatSocket } from "./helpers.ts";
+} from "../../chat/helpers.ts";
+import type { ChatSocket } from "../../chat/helpers.ts";
 
 recordConversationActions();
 
@@ -122,18 +121,18 @@ describe("an answer streaming from the session's memory", () => {
     again.close();
   });
 
-  it("does nothing when the queued execution action for a running task is delivered", async () => {
+  it("does nothing when the watchdog alarm fires while the answer streams or after it ended", async () => {
     const { chat, socket } = await chatWithHeldModel();
     const { taskId, stream } = await sendAndHold(socket, "Hello");
     stream.words(["Hi ", "there "]);
     await socket.next("chat_streaming", (f) => f.task_id === taskId && f.data["chunk_index"] === 1);
 
     const stub = sessionStub(chat.session_id);
-    expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("duplicate");
-    expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("duplicate");
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
     stream.finish(["friend."]);
     await socket.next("chat_response", (f) => f.task_id === taskId);
-    expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("finished");
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
 
     await socket.reply({ message_type: "ping" }, "pong");
     expect(held.streams).toHaveLength(1);
@@ -147,54 +146,51 @@ describe("an answer streaming from the session's memory", () => {
   // times out: "it still has active references"), so these start from what an instance that
   // died mid-answer leaves in storage: the task running as attempt 1 and only the chunks of the
   // batches written before it died, while the client had received more.
-  for (const restartBy of ["the alarm", "a redelivered execution action"] as const) {
-    it(`restarts an answer whose instance died mid-stream as attempt 2 by ${restartBy}; only attempt 2's chunks are stored`, async () => {
-      held.reset();
-      const chat = await startChat({ execution_config: { model: HELD_MODEL } });
-      const taskId = await stageTask(chat.session_id, {
-        status: "running",
-        attempt: 1,
-        chunks: ["Once "],
-        content: "Tell me a story",
-      });
-      const back = await openSocket(chat);
-      expect(back.frames[0]?.data["active_task"]).toEqual({
-        task_id: taskId,
-        attempt: 1,
-        chunks_sent: 1,
-      });
-
-      const stub = sessionStub(chat.session_id);
-      if (restartBy === "the alarm") expect(await runDurableObjectAlarm(stub)).toBe(true);
-      else expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("restarted");
-      await vi.waitFor(() => expect(held.streams).toHaveLength(1));
-      expect(await stub.acceptTask(executionAction(chat, taskId))).toBe("duplicate");
-
-      // The client held two chunks of attempt 1 ("Once ", "upon "): it is told to start over at attempt 2's first chunk.
-      const from = back.frames.length;
-      back.send({
-        message_type: "resume",
-        data: { task_id: taskId, last_chunk_index: 1, attempt: 1 },
-      });
-      expect(
-        (await back.next("chat_processing", (f) => f.data["attempt"] === 2, from)).data,
-      ).toEqual({ task_id: taskId, mode: "simple", attempt: 2 });
-      held.streams[0]?.finish(["A ", "whole ", "story."]);
-      const response = await back.next("chat_response", (f) => f.task_id === taskId, from);
-      expect(ChatResponseDataSchema.parse(response.data).message).toBe("A whole story.");
-      const second = back.chunks(taskId);
-      expect(second.every((c) => c.attempt === 2)).toBe(true);
-      expect(second.map((c) => c.index)).toEqual([0, 1, 2, 3]);
-      expect(second.map((c) => c.content).join("")).toBe("A whole story.");
-      expect(await storedChunks(chat.session_id, taskId)).toEqual(["A ", "whole ", "story."]);
-      const [done] = await sql<{ status: string; attempt: number }>(
-        chat.session_id,
-        "select status, attempt from tasks where id = ?",
-        taskId,
-      );
-      expect(done).toEqual({ status: "completed", attempt: 2 });
-      expect(held.streams).toHaveLength(1);
-      back.close();
+  it("restarts an answer whose instance died mid-stream as attempt 2 by the alarm, once however often it fires; only attempt 2's chunks are stored", async () => {
+    held.reset();
+    const chat = await startChat({ execution_config: { model: HELD_MODEL } });
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 1,
+      chunks: ["Once "],
+      content: "Tell me a story",
     });
-  }
+    const back = await openSocket(chat);
+    expect(back.frames[0]?.data["active_task"]).toEqual({
+      task_id: taskId,
+      attempt: 1,
+      chunks_sent: 1,
+    });
+
+    const stub = sessionStub(chat.session_id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await vi.waitFor(() => expect(held.streams).toHaveLength(1));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+    // The client held two chunks of attempt 1 ("Once ", "upon "): it is told to start over at attempt 2's first chunk.
+    const from = back.frames.length;
+    back.send({
+      message_type: "resume",
+      data: { task_id: taskId, last_chunk_index: 1, attempt: 1 },
+    });
+    expect((await back.next("chat_processing", (f) => f.data["attempt"] === 2, from)).data).toEqual(
+      { task_id: taskId, mode: "simple", attempt: 2 },
+    );
+    held.streams[0]?.finish(["A ", "whole ", "story."]);
+    const response = await back.next("chat_response", (f) => f.task_id === taskId, from);
+    expect(ChatResponseDataSchema.parse(response.data).message).toBe("A whole story.");
+    const second = back.chunks(taskId);
+    expect(second.every((c) => c.attempt === 2)).toBe(true);
+    expect(second.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(second.map((c) => c.content).join("")).toBe("A whole story.");
+    expect(await storedChunks(chat.session_id, taskId)).toEqual(["A ", "whole ", "story."]);
+    const [done] = await sql<{ status: string; attempt: number }>(
+      chat.session_id,
+      "select status, attempt from tasks where id = ?",
+      taskId,
+    );
+    expect(done).toEqual({ status: "completed", attempt: 2 });
+    expect(held.streams).toHaveLength(1);
+    back.close();
+  });
 });

@@ -2,7 +2,7 @@
  * The prompt the LLM receives: the agent's system prompt, the retrieved passages (numbered for
  * citation) when there are any, the history window, then the visitor's message.
  */
-import type { ChatTurn, Passage } from "../../llm/types.ts";
+import type { ChatTurn, Passage } from "../llm/types.ts";
 
 export interface PromptInput {
   systemPrompt: string;

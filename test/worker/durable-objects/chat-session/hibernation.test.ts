@@ -3,19 +3,21 @@
  * turn's prompt still holds the earlier turns), hibernated sockets keep working with their
  * stream cursors, and every open tab of a session gets the same stream.
  */
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ChatResponseDataSchema, ConnectionAckDataSchema } from "../../../shared/protocol/chat.ts";
+import {
+  ChatResponseDataSchema,
+  ConnectionAckDataSchema,
+} from "../../../../shared/protocol/chat.ts";
 import {
   ask,
-  executionAction,
   initChat,
   openSocket,
   publicAgent,
   recordConversationActions,
   sessionStub,
   stageTask,
-} from "./helpers.ts";
+} from "../../chat/helpers.ts";
 
 const FIRST = "Where is your office located?";
 const SECOND = "And when are you open?";
@@ -82,9 +84,8 @@ describe("a chat session across evictions", () => {
     });
 
     await evictDurableObject(sessionStub(chat.session_id));
-    expect(await sessionStub(chat.session_id).acceptTask(executionAction(chat, taskId))).toBe(
-      "started",
-    );
+    // The task's run never began in any instance: the alarm, the turn's watchdog, starts it.
+    expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
     const response = await socket.next("chat_response", (f) => f.task_id === taskId);
     const chunks = socket.chunks(taskId);
     expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));

@@ -5,7 +5,7 @@
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
+import { ChatResponseDataSchema } from "../../../../shared/protocol/chat.ts";
 import {
   ask,
   expectErrorFrame,
@@ -14,8 +14,8 @@ import {
   sessionStub,
   stageTask,
   startChat,
-} from "./helpers.ts";
-import type { ChatSocket } from "./helpers.ts";
+} from "../../chat/helpers.ts";
+import type { ChatSocket } from "../../chat/helpers.ts";
 
 /** Sends a resume and collects what it brings, up to the response (or the first error). */
 async function resume(socket: ChatSocket, data: Record<string, unknown>) {

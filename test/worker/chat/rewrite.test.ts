@@ -16,12 +16,12 @@ import { createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
 import type { Secrets, WorkerEnv } from "../../../workers/env.ts";
 import { KnowledgeBaseStore } from "../../../workers/knowledge/kb-store.ts";
 import type { ChatTurn } from "../../../workers/llm/types.ts";
-import { retrieveForTurn } from "../../../workers/services/query/retrieve.ts";
+import { retrieveForTurn } from "../../../workers/chat/retrieve.ts";
 import {
   REWRITE_INSTRUCTIONS,
   cleanRewrite,
   deterministicRewrite,
-} from "../../../workers/services/query/rewrite.ts";
+} from "../../../workers/chat/rewrite.ts";
 import { errorResponse, fakeFetch, GROQ_KEY, groqEvents, sseResponse } from "../llm/fixtures.ts";
 
 const NO_KEYS: Secrets = {

@@ -1,11 +1,15 @@
 /**
- * The session's alarm as a watchdog: a task whose execution never starts fails with a
- * chat_error the visitor sees, an interrupted run restarts as a new attempt (dropping the old
- * attempt's chunks), a task that keeps failing gives up, and an idle session ends.
+ * The session's alarm, the one watchdog of a chat turn: a task whose run never began (its
+ * instance died first) is started and answered once however often the alarm fires, or fails
+ * with a chat_error the visitor sees once the stall time has passed; an interrupted run
+ * restarts as a new attempt (dropping the old attempt's chunks); a task that keeps failing
+ * gives up; a finished task is left alone; what the outbox holds is sent; and an idle session
+ * ends.
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
-import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
+import { describe, expect, it, vi } from "vitest";
+import { createDomainAction } from "../../../../shared/actions.ts";
+import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../../shared/protocol/chat.ts";
 import {
   openSocket,
   recordConversationActions,
@@ -13,30 +17,59 @@ import {
   sql,
   stageTask,
   startChat,
-} from "./helpers.ts";
+} from "../../chat/helpers.ts";
 
 const STALL_MS = 60_000; // CHAT_TASK_STALL_MS in wrangler.toml
 const IDLE_MS = 1_800_000; // CHAT_IDLE_MS
 
 const conversationActions = recordConversationActions();
 
+const assistantCount = async (sessionId: string) =>
+  (
+    await sql<{ n: number }>(
+      sessionId,
+      "select count(*) as n from messages where role = 'assistant'",
+    )
+  )[0]?.n;
+
 describe("chat session watchdog", () => {
-  it("fails a queued task that never started with chat_error TASK_STALLED once the stall time has passed", async () => {
+  it("starts a queued task whose run never began on the alarm, and answers it once however often the alarm fires", async () => {
     const chat = await startChat();
     const taskId = await stageTask(chat.session_id, { status: "queued" });
     const socket = await openSocket(chat);
     const stub = sessionStub(chat.session_id);
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect((await stub.status())?.active_task_id).toBe(taskId);
-    expect(socket.ofType("chat_error")).toEqual([]);
+    const response = await socket.next("chat_response", (f) => f.task_id === taskId);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await socket.reply({ message_type: "ping" }, "pong");
 
+    const chunks = socket.chunks(taskId);
+    expect(chunks.map((c) => c.index)).toEqual(chunks.map((_, i) => i));
+    expect(chunks.filter((c) => c.final)).toHaveLength(1);
+    expect(chunks.map((c) => c.content).join("")).toBe(
+      ChatResponseDataSchema.parse(response.data).message,
+    );
+    // One attempt: the socket followed it from its connection_ack (active_task), not a restart.
+    expect(chunks.every((c) => c.attempt === 1)).toBe(true);
+    expect(socket.ofType("chat_response", taskId)).toHaveLength(1);
+    expect(await assistantCount(chat.session_id)).toBe(1);
+    expect(await stub.status()).toMatchObject({ message_count: 2, active_task_id: null });
+    socket.close();
+  });
+
+  it("fails a queued task that never began with chat_error TASK_STALLED once the stall time has passed", async () => {
+    const chat = await startChat();
+    const taskId = await stageTask(chat.session_id, { status: "queued" });
     await sql(
       chat.session_id,
       "update tasks set created_at = ? where id = ?",
       Date.now() - STALL_MS - 1000,
       taskId,
     );
+    const socket = await openSocket(chat);
+    const stub = sessionStub(chat.session_id);
+
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const error = await socket.next("chat_error");
     expect(error.task_id).toBe(taskId);
@@ -51,7 +84,24 @@ describe("chat session watchdog", () => {
       taskId,
     );
     expect(task?.status).toBe("failed");
+    expect(socket.ofType("chat_processing")).toEqual([]);
+    expect(await assistantCount(chat.session_id)).toBe(0);
     socket.close();
+  });
+
+  it("leaves a failed task alone on the alarm", async () => {
+    const chat = await startChat();
+    const taskId = await stageTask(chat.session_id, { status: "queued" });
+    await sql(chat.session_id, "update tasks set status = 'failed' where id = ?", taskId);
+    const stub = sessionStub(chat.session_id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [task] = await sql<{ status: string }>(
+      chat.session_id,
+      "select status from tasks where id = ?",
+      taskId,
+    );
+    expect(task?.status).toBe("failed");
+    expect(await assistantCount(chat.session_id)).toBe(0);
   });
 
   it("restarts an interrupted run as attempt 2, dropping attempt 1's chunks, and streams the full answer", async () => {
@@ -140,6 +190,41 @@ describe("chat session watchdog", () => {
     expect(ends.map((a) => a.data["reason"])).toEqual(["idle"]);
   });
 
+  it("sends on the alarm what the outbox still holds, and drops a row it cannot send (an earlier version's turn ledger)", async () => {
+    const chat = await startChat();
+    const ids = {
+      tenant_id: chat.agent.owner_id,
+      session_id: chat.session_id,
+      task_id: crypto.randomUUID(),
+      agent_id: chat.agent.id,
+      origin_service: "chat-session",
+      trace_id: "outbox-test",
+    };
+    // Built by hand: execution.chat.* is no longer an action type this version creates.
+    const ledger = {
+      ...ids,
+      action_id: crypto.randomUUID(),
+      timestamp: new Date().toISOString(),
+      action_type: "execution.chat.simple",
+      data: { user_message_id: "m-1" },
+      metadata: {},
+    };
+    const pending = createDomainAction({ ...ids, action_type: "conversation.message.create" });
+    await sql(
+      chat.session_id,
+      "insert into outbox (id, body, created_at) values (?, ?, 1), (?, ?, 2)",
+      ledger.action_id,
+      JSON.stringify({ queue: "execution", action: ledger, delay_seconds: 2 }),
+      pending.action_id,
+      JSON.stringify({ queue: "conversation", action: pending }),
+    );
+
+    expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
+    expect(await sql(chat.session_id, "select id from outbox")).toEqual([]);
+    const sent = conversationActions().filter((a) => a.session_id === chat.session_id);
+    expect(sent.map((a) => a.action_id)).toEqual([pending.action_id]);
+  });
+
   it("does not end an idle-looking session while a task is active", async () => {
     const chat = await startChat();
     await stageTask(chat.session_id, { status: "queued" });
@@ -150,6 +235,9 @@ describe("chat session watchdog", () => {
     );
     const stub = sessionStub(chat.session_id);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await stub.status())?.is_active).toBe(true);
+    // The alarm started the task instead: it is answered, and the session stays open.
+    await vi.waitFor(async () => expect((await stub.status())?.active_task_id).toBeNull());
     expect((await stub.status())?.is_active).toBe(true);
   });
 });

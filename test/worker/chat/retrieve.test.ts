@@ -11,7 +11,7 @@ import { CONFIG_LIMITS } from "../../../shared/config.ts";
 import { createLexicalEmbedder } from "../../../workers/embeddings/lexical.ts";
 import type { Secrets, WorkerEnv } from "../../../workers/env.ts";
 import { QdrantStore } from "../../../workers/knowledge/qdrant-store.ts";
-import { searchKnowledge } from "../../../workers/services/query/retrieve.ts";
+import { searchKnowledge } from "../../../workers/chat/retrieve.ts";
 import { FakeQdrant } from "../knowledge/fake-qdrant.ts";
 
 const fake = new FakeQdrant();

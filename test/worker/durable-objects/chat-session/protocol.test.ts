@@ -9,9 +9,9 @@ import {
   ChatResponseDataSchema,
   ChatStreamingDataSchema,
   ConnectionAckDataSchema,
-} from "../../../shared/protocol/chat.ts";
-import { api } from "../helpers.ts";
-import { ask, openSocket, recordConversationActions, startChat } from "./helpers.ts";
+} from "../../../../shared/protocol/chat.ts";
+import { api } from "../../helpers.ts";
+import { ask, openSocket, recordConversationActions, startChat } from "../../chat/helpers.ts";
 
 const ENVELOPE_KEYS = ["data", "message_id", "message_type", "session_id", "task_id", "timestamp"];
 

@@ -14,11 +14,11 @@
  *   (the new words still outrank it in full-text ranking, which counts every term).
  * - No earlier user message: the message is already standalone and is searched as it is.
  */
-import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
-import { isStopWord, stem, words } from "../../embeddings/text.ts";
-import type { WorkerEnv } from "../../env.ts";
-import { selectProvider } from "../../llm/select.ts";
-import type { ChatTurn } from "../../llm/types.ts";
+import type { AgentSnapshot } from "./agent-snapshot.ts";
+import { isStopWord, stem, words } from "../embeddings/text.ts";
+import type { WorkerEnv } from "../env.ts";
+import { selectProvider } from "../llm/select.ts";
+import type { ChatTurn } from "../llm/types.ts";
 
 export type RewriteMethod = "none" | "llm" | "deterministic";
 

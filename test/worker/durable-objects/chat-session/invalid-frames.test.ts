@@ -4,8 +4,8 @@
  * mode) get their own clear codes.
  */
 import { describe, expect, it } from "vitest";
-import { ChatErrorDataSchema } from "../../../shared/protocol/chat.ts";
-import { api, expectError } from "../helpers.ts";
+import { ChatErrorDataSchema } from "../../../../shared/protocol/chat.ts";
+import { api, expectError } from "../../helpers.ts";
 import {
   ask,
   expectErrorFrame,
@@ -13,7 +13,7 @@ import {
   recordConversationActions,
   stageTask,
   startChat,
-} from "./helpers.ts";
+} from "../../chat/helpers.ts";
 
 const INVALID_FRAMES: [string, unknown][] = [
   ["a binary frame", new TextEncoder().encode('{"message_type":"ping"}').buffer],

@@ -3,7 +3,7 @@
  * (ACTIONS), and the payload is checked against that table's schema before it leaves, so a
  * producer's mistake fails where it is made instead of as a dead letter later.
  */
-import { actionSpec } from "../shared/actions.ts";
+import { ACTIONS, isActionType } from "../shared/actions.ts";
 import type { DomainAction, QueueService } from "../shared/actions.ts";
 import type { WorkerEnv } from "./env.ts";
 
@@ -19,11 +19,16 @@ export type QueueBindings = Pick<WorkerEnv, (typeof BINDINGS)[QueueService]>;
 /** A queue accepts at most 100 messages per sendBatch. */
 const MAX_BATCH_MESSAGES = 100;
 
+/** An action no queue may carry (unknown type, or a payload its schema refuses): never retry it. */
+export class InvalidAction extends Error {}
+
 function queueOf(env: QueueBindings, action: DomainAction): Queue {
-  const spec = actionSpec(action.action_type);
+  if (!isActionType(action.action_type))
+    throw new InvalidAction(`no queue carries action type "${action.action_type}"`);
+  const spec = ACTIONS[action.action_type];
   const data = spec.data.safeParse(action.data);
   if (!data.success)
-    throw new Error(
+    throw new InvalidAction(
       `${action.action_type} payload does not match its schema: ${data.error.issues
         .map((i) => `${i.path.join(".")}: ${i.message}`)
         .join("; ")}`,

@@ -16,7 +16,7 @@ import type {
   PersistedMessage,
   SessionEndData,
 } from "../../shared/conversation.ts";
-import { sendAction } from "../../workers/actions.ts";
+import { InvalidAction, sendAction } from "../../workers/actions.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import type { Logger } from "../../workers/log.ts";
 import type { ChatSessionStore, MessageRow, SessionRow } from "./chat-session.sql.ts";
@@ -102,6 +102,15 @@ export class ChatSessionOutbox {
         await sendAction(this.env, parsed.data.action);
         this.store.removeOutbox(id);
       } catch (err) {
+        if (err instanceof InvalidAction) {
+          // No retry can send it, and left in place it would hold back every row after it.
+          this.log.error("dropping outbox entry no queue accepts", {
+            action_id: id,
+            error: err.message,
+          });
+          this.store.removeOutbox(id);
+          continue;
+        }
         this.log.warn("queue send failed; will retry", {
           queue: parsed.data.queue,
           action_id: id,

@@ -190,7 +190,7 @@ describe("chat session watchdog", () => {
     expect(ends.map((a) => a.data["reason"])).toEqual(["idle"]);
   });
 
-  it("sends on the alarm what the outbox still holds, and drops a row it cannot send (an earlier version's turn ledger)", async () => {
+  it("sends on the alarm what the outbox still holds, and drops the rows no retry could send (an earlier version's turn ledger, a payload its schema refuses)", async () => {
     const chat = await startChat();
     const ids = {
       tenant_id: chat.agent.owner_id,
@@ -209,12 +209,34 @@ describe("chat session watchdog", () => {
       data: { user_message_id: "m-1" },
       metadata: {},
     };
-    const pending = createDomainAction({ ...ids, action_type: "conversation.message.create" });
+    const pending = createDomainAction({
+      ...ids,
+      action_type: "conversation.message.create",
+      data: {
+        conversation_id: crypto.randomUUID(),
+        session_id: chat.session_id,
+        agent_id: chat.agent.id,
+        started_at: new Date().toISOString(),
+        messages: [
+          {
+            id: crypto.randomUUID(),
+            role: "user",
+            content: "hello",
+            seq: 1,
+            created_at: new Date().toISOString(),
+          },
+        ],
+      },
+    });
+    // Well-formed but refused by its payload schema: no retry could send it.
+    const refused = createDomainAction({ ...ids, action_type: "conversation.message.create" });
     await sql(
       chat.session_id,
-      "insert into outbox (id, body, created_at) values (?, ?, 1), (?, ?, 2)",
+      "insert into outbox (id, body, created_at) values (?, ?, 1), (?, ?, 2), (?, ?, 3)",
       ledger.action_id,
       JSON.stringify({ queue: "execution", action: ledger, delay_seconds: 2 }),
+      refused.action_id,
+      JSON.stringify({ queue: "conversation", action: refused }),
       pending.action_id,
       JSON.stringify({ queue: "conversation", action: pending }),
     );

@@ -183,6 +183,8 @@ const workerVars = {
   CHAT_MESSAGES_PER_MINUTE: "100000",
   // Each session stands for a visitor at its own address (cf-connecting-ip, as the edge sets it).
   TRUST_CF_CONNECTING_IP: "true",
+  // What-if experiments of the counting entry (bench/counting/worker.ts), e.g. no-execution-ledger.
+  ...(process.env.BENCH_WHATIF ? { BENCH_WHATIF: process.env.BENCH_WHATIF } : {}),
 };
 const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
 /**
@@ -885,7 +887,7 @@ async function main(): Promise<number> {
     `  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`,
   );
   console.log(
-    `  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`,
+    `  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}${process.env.BENCH_WHATIF ? `; WHAT-IF: ${process.env.BENCH_WHATIF}` : ""}`,
   );
 
   const plan: [string, number][] = [
@@ -1250,6 +1252,7 @@ async function main(): Promise<number> {
       load_sessions: LOAD_SESSIONS,
       distinct_cf_connecting_ip_per_session: true,
       chat_messages_per_minute: 100000,
+      what_if: process.env.BENCH_WHATIF ?? null,
     },
     ping_round_trip_ms: round(pings),
     paced: pacedFigures

@@ -25,12 +25,25 @@ import type { WorkerEnv } from "../../workers/env.ts";
 const counts: Record<string, number> = {};
 const count = (key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n);
 
+/**
+ * What-if experiments (the BENCH_WHATIF var, comma-separated), to price a proposed change
+ * before making it in code the bench does not own:
+ * - `no-execution-ledger`: execution.chat.* is not queued (the issue's "one watchdog per turn":
+ *   the alarm alone restarts a dead run);
+ * - `no-kb-probe`: the KnowledgeBase is not asked for its collection info each turn (as if the
+ *   agent snapshot said the agent has no documents; the bench's agent has none).
+ */
+type WhatIf = "no-execution-ledger" | "no-kb-probe";
+let whatIf = new Set<WhatIf>();
+
 /** Wraps a queue producer so each message written is counted under the queue's binding name. */
 function countingQueue(name: string, queue: Queue): Queue {
   return new Proxy(queue, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
       if (typeof value !== "function") return value;
+      if (name === "EXECUTION_QUEUE" && whatIf.has("no-execution-ledger"))
+        return () => Promise.resolve(undefined);
       return (...args: unknown[]) => {
         if (prop === "send") count(`queue.write.${name}`);
         if (prop === "sendBatch") count(`queue.write.${name}`, [...(args[0] as unknown[])].length);
@@ -57,6 +70,8 @@ function countingStub<T extends object>(name: string, stub: T): T {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
       if (typeof value !== "function" || typeof prop !== "string") return value;
+      if (name === "KnowledgeBase" && prop === "collectionInfo" && whatIf.has("no-kb-probe"))
+        return () => Promise.resolve(null);
       return (...args: unknown[]) => {
         count(`do.request.${name}.${prop}`);
         return Reflect.apply(value, target, args);
@@ -86,6 +101,8 @@ function countingEnv(env: WorkerEnv): WorkerEnv {
   if (known) return known;
   const wrapped: WorkerEnv = { ...env };
   wrappedEnvs.set(env, wrapped);
+  const asked: unknown = Reflect.get(env, "BENCH_WHATIF");
+  whatIf = new Set((typeof asked === "string" ? asked : "").split(",").filter(Boolean) as WhatIf[]);
   for (const name of QUEUE_BINDINGS) wrapped[name] = countingQueue(name, env[name]);
   wrapped.CHAT_SESSION = countingNamespace("ChatSession", env.CHAT_SESSION);
   wrapped.INGESTION_JOB = countingNamespace("IngestionJob", env.INGESTION_JOB);

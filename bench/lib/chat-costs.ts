@@ -103,6 +103,12 @@ const total = (counts: Record<string, number>, match: (key: string) => boolean) 
 /**
  * Per-turn counts for the cost model: the turns' own (summed over the product phases), plus
  * each session's opening (chat/init, socket upgrade) spread over `turnsPerSession` turns.
+ *
+ * Queue messages are priced from the writes: each message written is read and deleted once
+ * (3 operations), plus one read per retry counted. The run cannot wait for every delivery (the
+ * conversation consumer falls behind under the load phase), so counting reads and deletes in
+ * the window would undercount. Postgres queries likewise: the queries per conversation message
+ * delivered, times the conversation messages written per turn.
  */
 export function perTurnCounts(opts: {
   phases: PhaseFigures[];
@@ -130,16 +136,21 @@ export function perTurnCounts(opts: {
       ),
       do_ws_messages_in: both((k) => /^do\.handler\.\w+\.webSocketMessage$/.test(k)),
       do_active_s: opts.doActiveSecondsPerTurn,
-      queue_operations: both(
-        (k) =>
-          k.startsWith("queue.write.") || k.startsWith("queue.read.") || k.startsWith("queue.ack."),
-      ),
+      queue_operations:
+        3 * both((k) => k.startsWith("queue.write.")) + both((k) => k.startsWith("queue.retry.")),
       sqlite_rows_read: both((k) => k.startsWith("do.sql.rows_read.")),
       // setAlarm writes the object's alarm row: counted as one row written.
       sqlite_rows_written: both(
         (k) => k.startsWith("do.sql.rows_written.") || k.startsWith("do.alarm_set."),
       ),
-      postgres_queries: pg / turns + opts.setup.pgQueries * sessionShare,
+      postgres_queries:
+        (pg /
+          Math.max(
+            1,
+            total(raw, (k) => k === "queue.ack.nooble-conversation"),
+          )) *
+          (total(raw, (k) => k === "queue.write.CONVERSATION_QUEUE") / turns) +
+        opts.setup.pgQueries * sessionShare,
     },
   };
 }

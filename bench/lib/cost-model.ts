@@ -128,7 +128,7 @@ export function costOf1000Turns(
       t.queue_operations,
       "operation",
       PRICE_PER_MILLION.queue_operation,
-      "counted at send, delivery and ack (every message here is under 64 KB)",
+      "3 per message written (write, read, delete) + 1 per retry counted; every message here is under 64 KB",
     ),
     row(
       "sqlite_rows_read",
@@ -152,7 +152,7 @@ export function costOf1000Turns(
       t.postgres_queries,
       "query",
       null,
-      "counted on the wire; priced by the database provider, not by Cloudflare",
+      "counted on the wire, per conversation message delivered x messages per turn; priced by the database's provider",
     ),
   ];
   return { rows, total_usd: rows.reduce((s, r) => s + (r.cost_usd ?? 0), 0) };

@@ -31,9 +31,13 @@ const count = (key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n
  * - `no-execution-ledger`: execution.chat.* is not queued (the issue's "one watchdog per turn":
  *   the alarm alone restarts a dead run);
  * - `no-kb-probe`: the KnowledgeBase is not asked for its collection info each turn (as if the
- *   agent snapshot said the agent has no documents; the bench's agent has none).
+ *   agent snapshot said the agent has no documents; the bench's agent has none);
+ * - `chunks-one-row`: each batch of streamed chunks the ChatSession writes becomes one row (the
+ *   batch's texts as a JSON array) instead of a row per chunk. Only for pricing: the bench never
+ *   reads chunks back (no resume), which would need the store to read that shape.
  */
-type WhatIf = "no-execution-ledger" | "no-kb-probe";
+type WhatIf = "no-execution-ledger" | "no-kb-probe" | "chunks-one-row";
+const CHUNK_INSERT = "insert into chunks (task_id, idx, content) values ";
 let whatIf = new Set<WhatIf>();
 
 /** Wraps a queue producer so each message written is counted under the queue's binding name. */
@@ -129,6 +133,13 @@ function countSql(cls: string, storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const exec = sql.exec.bind(sql);
   sql.exec = ((query: string, ...bindings: unknown[]) => {
+    if (whatIf.has("chunks-one-row") && query.startsWith(CHUNK_INSERT) && bindings.length > 3) {
+      const texts = bindings.filter((_, i) => i % 3 === 2);
+      [query, bindings] = [
+        `${CHUNK_INSERT}(?, ?, ?)`,
+        [bindings[0], bindings[1], JSON.stringify(texts)],
+      ];
+    }
     const cursor = exec(query, ...bindings);
     count(`do.sql.statements.${cls}`);
     if (pendingCursors.push({ cls, cursor }) === 1) queueMicrotask(drainCursors);

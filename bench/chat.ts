@@ -18,6 +18,15 @@
  * sessions x CPU per turn (the CPU table, from /proc). Paced (the paced phase): visitors pause
  * before each message, as people do, and the same pauses are used for the baseline.
  *
+ * The physical baseline of CPU: the minimal relay (bench/relay/worker.ts, a Worker and a Durable
+ * Object that stream the same fake LLM and forward each read as a frame), in its own workerd,
+ * driven by the same clients through a twin of each of the ttft20, relay20, paced and load
+ * phases, run right after it; the CPU per turn of both sides comes from /proc in the same run
+ * and is reported as product / minimal (goal <= 2.0). The product runs as bench/counting/
+ * worker.ts (its entry wrapped with billing counters) and reaches Postgres through a counting
+ * proxy, so the Cloudflare cost of 1,000 turns is priced from counts of the run
+ * (lib/cost-model.ts). BENCH_WHATIF prices proposed changes (see the counting entry).
+ *
  * Everything is on 127.0.0.1; every loop is bounded and every wait has a timeout; the process
  * stops by itself. Exit code 1 on errors or lost chunks (never on timing: targets are printed
  * for information). Figures also go to bench/results/chat.json.

@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/",
-      ".wrangler/",
+      "**/.wrangler/",
       "web/dist/",
       ".data/",
       "workers/worker-configuration.d.ts",

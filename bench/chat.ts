@@ -18,6 +18,15 @@
  * sessions x CPU per turn (the CPU table, from /proc). Paced (the paced phase): visitors pause
  * before each message, as people do, and the same pauses are used for the baseline.
  *
+ * The physical baseline of CPU: the minimal relay (bench/relay/worker.ts, a Worker and a Durable
+ * Object that stream the same fake LLM and forward each read as a frame), in its own workerd,
+ * driven by the same clients through a twin of each of the ttft20, relay20, paced and load
+ * phases, run right after it; the CPU per turn of both sides comes from /proc in the same run
+ * and is reported as product / minimal (goal <= 2.0). The product runs as bench/counting/
+ * worker.ts (its entry wrapped with billing counters) and reaches Postgres through a counting
+ * proxy, so the Cloudflare cost of 1,000 turns is priced from counts of the run
+ * (lib/cost-model.ts). BENCH_WHATIF prices proposed changes (see the counting entry).
+ *
  * Everything is on 127.0.0.1; every loop is bounded and every wait has a timeout; the process
  * stops by itself. Exit code 1 on errors or lost chunks (never on timing: targets are printed
  * for information). Figures also go to bench/results/chat.json.
@@ -32,7 +41,12 @@ import type { WorkerLog } from "./lib/wrangler-dev.ts";
 import { startFakeOpenAI } from "./lib/openai-compatible-server.ts";
 import type { StreamRecord } from "./lib/openai-compatible-server.ts";
 import { startPostgresProcess } from "./lib/postgres-process.ts";
+import { startPgCountProxy } from "./lib/pg-count-proxy.ts";
+import { startMinimalRelay } from "./lib/minimal-relay.ts";
+import { costOf1000Turns, formatCostTable, PRICES_AS_OF } from "./lib/cost-model.ts";
 import { cpuByProcess, cpuSince } from "./lib/process-cpu.ts";
+import { classifyWorkerd, cpuRatios, perTurnCounts } from "./lib/chat-costs.ts";
+import type { PhaseFigures } from "./lib/chat-costs.ts";
 import { percentile } from "./lib/stats.ts";
 
 const TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 5);
@@ -67,7 +81,14 @@ const TOKENS_PER_ANSWER = Number(process.env.BENCH_CHAT_TOKENS ?? 60);
 const TURN_TIMEOUT_MS = 30_000;
 const SETUP_TIMEOUT_MS = 30_000;
 const SETUP_PARALLELISM = 10;
-const HARD_LIMIT_MS = 7 * 60_000;
+const HARD_LIMIT_MS = 10 * 60_000;
+/**
+ * The product phases that get a twin on the minimal relay (the warm-up too, unmeasured): the
+ * closed loop at 20 sessions, the 20-session relay, the paced visitors and the 100-session load.
+ * The 1- and 100-session time-to-first-token levels and the 1-session relay have none, to keep
+ * the run bounded (a twin costs the phase's wall time again).
+ */
+const TWINS = new Set(["warm", "ttft20", "relay20", "paced", "load"]);
 /**
  * Between phases the bench waits until the conversation consumer has stored the previous turns
  * (2 messages a turn) or has stopped making progress, so that work does not land in the next
@@ -75,6 +96,10 @@ const HARD_LIMIT_MS = 7 * 60_000;
  */
 const SETTLE_MAX_MS = 30_000;
 const SETTLE_STABLE_MS = 2_000;
+/** How long a product phase waits for its turns' queue messages to be delivered (see settleDeliveries). */
+const DELIVERY_MAX_MS = 10_000;
+/** The product delays each turn's execution ledger this long (EXECUTION_CHECK_DELAY_S). */
+const EXECUTION_DELAY_MS = 2_000;
 /** For experiments: another wrangler config (e.g. a patched copy of the Worker) to measure the same way. */
 const CONFIG_PATH =
   process.env.BENCH_CHAT_CONFIG ?? new URL("../wrangler.toml", import.meta.url).pathname;
@@ -129,7 +154,9 @@ async function shutdown(code: number): Promise<never> {
     } catch {
       // nothing to close
     }
+    await minimal?.close().catch(() => {});
     await llm.close().catch(() => {});
+    await pgProxy?.close().catch(() => {});
     try {
       await dbProbe.end({ timeout: 1 });
     } catch {
@@ -144,7 +171,9 @@ const external = process.env.DATABASE_URL;
 const pg = external ? undefined : await startPostgresProcess();
 const dbUrl = external ?? pg?.url ?? "";
 if (external) await (await import("../scripts/lib/migrate.ts")).migrate(external);
-process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = dbUrl;
+// The Worker reaches Postgres through a proxy that counts its queries (the cost model).
+const pgProxy = await startPgCountProxy(dbUrl);
+process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = pgProxy.url;
 // One connection, simple-protocol queries only: a single wire message cannot be interleaved with
 // the Worker's queries by pglite-socket (see the note above openSessions).
 const dbProbe = postgres(dbUrl, { max: 1, onnotice: () => {} });
@@ -163,6 +192,8 @@ const workerVars = {
   CHAT_MESSAGES_PER_MINUTE: "100000",
   // Each session stands for a visitor at its own address (cf-connecting-ip, as the edge sets it).
   TRUST_CF_CONNECTING_IP: "true",
+  // What-if experiments of the counting entry (bench/counting/worker.ts), e.g. no-execution-ledger.
+  ...(process.env.BENCH_WHATIF ? { BENCH_WHATIF: process.env.BENCH_WHATIF } : {}),
 };
 const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
 /**
@@ -174,6 +205,13 @@ const PROFILE_LEVELS =
     ? [20]
     : (process.env.BENCH_CHAT_PROFILE ?? "").split(",").filter(Boolean).map(Number);
 const PROFILE = PROFILE_LEVELS.length > 0;
+/**
+ * The product runs with billing counters (bench/counting/worker.ts: the same entry, wrapped) so
+ * the cost model counts from the run; BENCH_CHAT_COUNT=0 runs workers/index.ts bare.
+ */
+const COUNTING = RUNNER === "wrangler-dev" && process.env.BENCH_CHAT_COUNT !== "0";
+/** BENCH_CHAT_MINIMAL=0 skips the minimal relay (the physical baseline of CPU per turn). */
+const MINIMAL = process.env.BENCH_CHAT_MINIMAL !== "0";
 async function startWorker(): Promise<{
   url: string;
   inspectorHost?: string | null;
@@ -183,6 +221,9 @@ async function startWorker(): Promise<{
   if (RUNNER === "wrangler-dev")
     return startDevWorker({
       configPath: CONFIG_PATH,
+      ...(COUNTING
+        ? { entrypoint: new URL("./counting/worker.ts", import.meta.url).pathname }
+        : {}),
       vars: workerVars,
       secrets: workerSecrets,
       inspect: PROFILE,
@@ -195,6 +236,23 @@ async function startWorker(): Promise<{
 }
 const worker = await startWorker();
 const base = worker.url;
+/** The minimal relay, in workerd processes of its own (bench/relay/worker.ts). */
+const minimal = MINIMAL ? await startMinimalRelay(llm.url) : null;
+
+/** The counting entry's counters (bench/counting/worker.ts), or {} when it is not running. */
+async function readCounts(): Promise<Record<string, number>> {
+  if (!COUNTING) return {};
+  const res = await fetch(`${base}/api/__bench/counts`, {
+    signal: AbortSignal.timeout(SETUP_TIMEOUT_MS),
+  });
+  return (await res.json()) as Record<string, number>;
+}
+const countsSince = (before: Record<string, number>, after: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]): [string, number] => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 
 const postJson = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${base}${path}`, {
@@ -283,7 +341,12 @@ class Session {
       throw new Error(
         `chat/init answered ${init.status} ${init.json.error ? JSON.stringify(init.json.error) : ""}`,
       );
-    const ws = new WebSocket(`${init.json.websocket_url}?token=${init.json.session_token}`);
+    return Session.connect(`${init.json.websocket_url}?token=${init.json.session_token}`);
+  }
+
+  /** A socket at `url` (the product's, or the minimal relay's), once connection_ack has come. */
+  static async connect(url: string): Promise<Session> {
+    const ws = new WebSocket(url);
     const session = new Session(ws);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -330,6 +393,8 @@ interface Chunk {
 interface Turn {
   tag: string;
   sentAt: number;
+  /** When chat_response arrived (null until it does). */
+  respondedAt: number | null;
   processingAt: number | null;
   chunks: Chunk[];
   finalIdx: number | null;
@@ -346,6 +411,7 @@ function runTurn(session: Session, phase: string): Promise<Turn> {
     const turn: Turn = {
       tag,
       sentAt: 0,
+      respondedAt: null,
       processingAt: null,
       chunks: [],
       finalIdx: null,
@@ -387,6 +453,7 @@ function runTurn(session: Session, phase: string): Promise<Turn> {
           return;
         case "chat_response":
           turn.response = String(d.message);
+          turn.respondedAt = at;
           return finish(null);
         case "chat_error":
         case "error":
@@ -454,6 +521,10 @@ interface PhaseResult {
   /** CPU milliseconds each process (workerd, the bench's own node, PGlite) used during the phase. */
   cpuMs: Record<string, number>;
   wallMs: number;
+  /** What the counting entry counted during the phase (product phases only). */
+  counts: Record<string, number>;
+  /** Queries the Worker sent to Postgres during the phase (product phases only). */
+  pgQueries: number;
 }
 
 interface Pool {
@@ -478,10 +549,29 @@ async function openSessions(n: number, errors: string[]): Promise<Session[]> {
   return sessions;
 }
 
+/** Sessions of the minimal relay: a socket each, straight to its own object (no chat/init). */
+async function openMinimalSessions(name: string, n: number, errors: string[]): Promise<Session[]> {
+  if (!minimal) return [];
+  const relay = minimal;
+  const batch = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) =>
+      Session.connect(relay.socketUrl(`${name.replace(/\W/g, "-")}-${i}`)),
+    ),
+  );
+  const sessions: Session[] = [];
+  for (const r of batch) {
+    if (r.status === "fulfilled") sessions.push(r.value);
+    else errors.push(`minimal session setup: ${String(r.reason)}`);
+  }
+  return sessions;
+}
+
 async function openPool(name: string, n: number): Promise<Pool> {
   const errors: string[] = [];
   const setupStart = now();
-  const sessions = await openSessions(n, errors);
+  const sessions = name.startsWith("minimal:")
+    ? await openMinimalSessions(name, n, errors)
+    : await openSessions(n, errors);
   progress(
     `${name}: ${sessions.length}/${n} sessions open in ${((now() - setupStart) / 1000).toFixed(1)} s${errors.length ? ` (${errors.length} failed)` : ""}`,
   );
@@ -511,7 +601,33 @@ async function settle(): Promise<void> {
   await sleep(300);
 }
 
-/** `think`, when given, is each session's pause after an answer (seeded per session index). */
+/**
+ * Waits until every message the product wrote to a queue has been delivered to its consumer
+ * (the counters' writes and reads agree), or DELIVERY_MAX_MS has passed.
+ */
+async function settleDeliveries(): Promise<void> {
+  if (!COUNTING) return void (await sleep(EXECUTION_DELAY_MS + 1_000));
+  const start = now();
+  while (now() - start < DELIVERY_MAX_MS) {
+    const c = await readCounts();
+    const sum = (prefix: string) =>
+      Object.entries(c)
+        .filter(([k]) => k.startsWith(prefix))
+        .reduce((n, [, v]) => n + v, 0);
+    if (sum("queue.write.") <= sum("queue.ack.")) return;
+    await sleep(250);
+  }
+  const c = await readCounts();
+  const queues = Object.entries(c).filter(([k]) => k.startsWith("queue."));
+  progress(
+    `queue deliveries still pending after ${DELIVERY_MAX_MS / 1000} s: ${queues.map(([k, v]) => `${k} ${v}`).join(", ")}`,
+  );
+}
+
+/**
+ * `think`, when given, is each session's pause after an answer (seeded per session index).
+ * A phase whose name starts with "minimal:" drives the minimal relay's sessions instead.
+ */
 async function productPhase(
   name: string,
   pool: Pool | undefined,
@@ -520,6 +636,9 @@ async function productPhase(
   think?: (session: number) => () => number,
 ): Promise<PhaseResult> {
   await settle();
+  const product = !name.startsWith("minimal:");
+  const countsBefore = product ? await readCounts() : {};
+  const pgBefore = pgProxy.counts();
   const cpuBefore = cpuByProcess();
   const startedAt = now();
   const errors = [...(pool?.errors ?? [])];
@@ -532,7 +651,8 @@ async function productPhase(
         if (pause) await sleep(pause());
         const turn = await runTurn(s, name);
         done.push(turn);
-        if (turn.response !== null) turnsAnswered++;
+        // (Only the product's turns reach the conversation consumer that settle() waits for.)
+        if (turn.response !== null && product) turnsAnswered++;
         if (turn.error) {
           if (errors.length < 3) progress(`${name}: ${turn.error}`);
           errors.push(turn.error);
@@ -546,13 +666,21 @@ async function productPhase(
   await sleep(200);
   progress(`${name}: ${n} sessions x ${turns} turns done`);
   const wallMs = now() - startedAt;
+  // The turns' queue deliveries come after their answers (the execution ledger is delayed
+  // EXECUTION_CHECK_DELAY_S; the conversation batch waits up to a second): they are this
+  // phase's work, so its CPU and counters are read once they have been delivered.
+  if (product) await settleDeliveries();
+  const cpuMs = cpuSince(cpuBefore);
+  const pgAfter = pgProxy.counts();
   return {
     sessions: n,
     turnsPerSession: turns,
     turns: all.flat(),
     errors,
-    cpuMs: cpuSince(cpuBefore),
+    cpuMs,
     wallMs,
+    counts: product ? countsSince(countsBefore, await readCounts()) : {},
+    pgQueries: pgAfter.simple + pgAfter.extended - pgBefore.simple - pgBefore.extended,
   };
 }
 
@@ -768,7 +896,7 @@ async function main(): Promise<number> {
     `  chat/init sent with a distinct cf-connecting-ip per session (CHAT_INIT_LIMITER: 30/min per address); CHAT_MESSAGES_PER_MINUTE overridden to 100000`,
   );
   console.log(
-    `  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}`,
+    `  database: ${external ? "external Postgres (DATABASE_URL)" : "embedded PGlite in a child process"}${process.env.BENCH_CHAT_CONFIG ? `; Worker config ${CONFIG_PATH}` : ""}${process.env.BENCH_WHATIF ? `; WHAT-IF: ${process.env.BENCH_WHATIF}` : ""}`,
   );
 
   const plan: [string, number][] = [
@@ -779,11 +907,40 @@ async function main(): Promise<number> {
   if (PACED_SESSIONS > 0) plan.push(["paced", PACED_SESSIONS]);
   if (LOAD_SESSIONS > 0) plan.push(["load", LOAD_SESSIONS]);
   const pools = new Map<string, Pool>();
+  // What opening the product's sessions costs (chat/init, the socket upgrade), per session.
+  const setupCountsBefore = await readCounts();
+  const setupPgBefore = pgProxy.counts();
   for (const [name, n] of plan) pools.set(name, await openPool(name, n));
+  const productSessions = [...pools.values()].reduce((k, p) => k + p.sessions.length, 0);
+  const setupCounts = countsSince(setupCountsBefore, await readCounts());
+  const setupPgAfter = pgProxy.counts();
+  const setupPg =
+    setupPgAfter.simple + setupPgAfter.extended - setupPgBefore.simple - setupPgBefore.extended;
+  if (minimal)
+    for (const [name, n] of plan.filter(([name]) => TWINS.has(name)))
+      pools.set(`minimal:${name}`, await openPool(`minimal:${name}`, n));
+
+  /** Each product phase's twin on the minimal relay: same sessions, turns, pauses and LLM delay, run right after it. */
+  const pairs: { name: string; product: PhaseResult; minimal: PhaseResult }[] = [];
+  const minimalPhases: { name: string; result: PhaseResult }[] = [];
+  const twin = async (
+    label: string,
+    name: string,
+    product: PhaseResult,
+    n: number,
+    turns?: number,
+    think?: (session: number) => () => number,
+  ) => {
+    if (!minimal || !TWINS.has(name)) return;
+    const m = await productPhase(`minimal:${name}`, pools.get(`minimal:${name}`), n, turns, think);
+    minimalPhases.push({ name: `minimal relay: ${label}`, result: m });
+    if (name !== "warm") pairs.push({ name: label, product, minimal: m });
+  };
 
   // Warm-up (not measured): the Worker's and the DO's first requests, the SDK, the fake server.
   await baselinePhase(4, 5);
   const warm = await productPhase("warm", pools.get("warm"), 4, 3);
+  await twin("warm-up", "warm", warm, 4, 3);
   const pingSession = await Session.open();
   const pings = dist(await pingRoundTrips(pingSession));
   pingSession.close();
@@ -808,6 +965,7 @@ async function main(): Promise<number> {
       productPhase(`ttft${n}`, pools.get(`ttft${n}`), n, ttftTurns(n)),
     );
     phases.push({ name: `ttft, ${n} sessions, delay 0`, result: product });
+    await twin(`ttft, ${n} sessions, delay 0`, `ttft${n}`, product, n, ttftTurns(n));
     ttftByLevel[n] = { baseline, product: dist(ttft(product)), breakdown: breakdown(product) };
   }
 
@@ -821,6 +979,7 @@ async function main(): Promise<number> {
       productPhase(`relay${n}`, pools.get(`relay${n}`), n),
     );
     phases.push({ name: `relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, result: p });
+    await twin(`relay, ${n} sessions, delay ${RELAY_DELAY_MS} ms`, `relay${n}`, p, n);
     relayByLevel[n] = { relay: dist(relay(p)), ttft: dist(ttft(p)), breakdown: breakdown(p) };
   }
   // Paced visitors: baseline and product with the same pauses, tokens every RELAY_DELAY_MS.
@@ -831,11 +990,11 @@ async function main(): Promise<number> {
     PACED_SESSIONS > 0
       ? await productPhase("paced", pools.get("paced"), PACED_SESSIONS, TURNS, pacedThink)
       : null;
-  if (paced)
-    phases.push({
-      name: `paced, ${PACED_SESSIONS} sessions, pauses ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s`,
-      result: paced,
-    });
+  if (paced) {
+    const label = `paced, ${PACED_SESSIONS} sessions, pauses ${THINK_MS[0] / 1000}-${THINK_MS[1] / 1000} s`;
+    phases.push({ name: label, result: paced });
+    await twin(label, "paced", paced, PACED_SESSIONS, TURNS, pacedThink);
+  }
   const pacedFigures =
     paced && pacedBaseline
       ? {
@@ -847,11 +1006,11 @@ async function main(): Promise<number> {
       : null;
   const load =
     LOAD_SESSIONS > 0 ? await productPhase("load", pools.get("load"), LOAD_SESSIONS) : null;
-  if (load)
-    phases.push({
-      name: `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`,
-      result: load,
-    });
+  if (load) {
+    const label = `load, ${LOAD_SESSIONS} sessions x ${TURNS} turns, delay ${RELAY_DELAY_MS} ms`;
+    phases.push({ name: label, result: load });
+    await twin(label, "load", load, LOAD_SESSIONS);
+  }
   llm.setDelay(0);
   const loadRelay = dist(load ? relay(load) : []);
 
@@ -922,8 +1081,12 @@ async function main(): Promise<number> {
     console.log(`  relay delay per chunk: p50 ${f1(r.p50)} p99 ${f1(r.p99)} (${r.n} chunks)`);
   }
 
-  const checks = phases.map((p) => ({ phase: p.name, ...correctness(p.result) }));
-  const loadCheck = load ? checks.at(-1) : undefined;
+  const productChecks = phases.map((p) => ({ phase: p.name, ...correctness(p.result) }));
+  const loadCheck = load ? productChecks.at(-1) : undefined;
+  const checks = [
+    ...productChecks,
+    ...minimalPhases.map((p) => ({ phase: p.name, ...correctness(p.result) })),
+  ];
   const totalErrors = checks.reduce((n, c) => n + c.errors, 0);
   const totalLost = checks.reduce((n, c) => n + c.lost_chunks, 0);
   const totalBad = checks.reduce((n, c) => n + c.bad_turns, 0);
@@ -931,11 +1094,11 @@ async function main(): Promise<number> {
     `\n  correctness (every phase checked: chunk indices 0..n-1, text = chat_response.message = the LLM server's tokens)`,
   );
   console.log(
-    `  phase                                        | turns ok | errors | lost tokens | bad turns | restarts | tokens/chunk`,
+    `  phase                                                       | turns ok | errors | lost tokens | bad turns | restarts | tokens/chunk`,
   );
   for (const c of checks) {
     console.log(
-      `  ${c.phase.padEnd(44)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)} | ${c.tokens_per_chunk.toFixed(2).padStart(12)}`,
+      `  ${c.phase.padEnd(59)} | ${`${c.turns_completed}/${c.turns_expected}`.padStart(8)} | ${String(c.errors).padStart(6)} | ${String(c.lost_chunks).padStart(11)} | ${String(c.bad_turns).padStart(9)} | ${String(c.restarts).padStart(8)} | ${c.tokens_per_chunk.toFixed(2).padStart(12)}`,
     );
   }
   if (load)
@@ -947,10 +1110,33 @@ async function main(): Promise<number> {
   console.log(
     `\n  CPU used per turn, ms (from /proc, whole phase / turns answered; workerd: the Worker and wrangler's proxy; node: this bench, i.e. the clients and the fake LLM)`,
   );
-  const cpuRows = phases.map((p) => {
+  const figures = (r: PhaseResult): PhaseFigures => ({
+    answered: r.turns.filter((t) => t.response !== null).length,
+    cpuMs: r.cpuMs,
+    counts: r.counts,
+    pgQueries: r.pgQueries,
+  });
+  const workerd = classifyWorkerd(
+    phases.map((p) => figures(p.result)),
+    minimalPhases.map((p) => figures(p.result)),
+  );
+  /** Which workerd is which: the product's and the minimal relay's Worker, and their wrangler proxies. */
+  const processLabel = (key: string) =>
+    key === workerd.product.worker
+      ? "workerd product"
+      : key === workerd.minimal.worker
+        ? "workerd minimal"
+        : workerd.product.all.includes(key)
+          ? "workerd product-proxy"
+          : workerd.minimal.all.includes(key)
+            ? "workerd minimal-proxy"
+            : key;
+  const cpuRows = [...phases, ...minimalPhases].map((p) => {
     const answered = p.result.turns.filter((t) => t.response !== null).length || 1;
     const per = Object.fromEntries(
-      Object.entries(p.result.cpuMs).map(([k, v]) => [k, +(v / answered).toFixed(2)]),
+      Object.entries(p.result.cpuMs)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => [processLabel(k), +(v / answered).toFixed(2)]),
     );
     const busy = Object.values(p.result.cpuMs).reduce((a, b) => a + b, 0) / (p.result.wallMs || 1);
     return { phase: p.name, per_turn_ms: per, cores_busy: +busy.toFixed(2) };
@@ -961,7 +1147,76 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
       .join(", ");
     console.log(
-      `  ${r.phase.padEnd(44)} | ${cells} | ${r.cores_busy.toFixed(2)} of ${cpus().length} cores busy`,
+      `  ${r.phase.padEnd(59)} | ${cells} | ${r.cores_busy.toFixed(2)} of ${cpus().length} cores busy`,
+    );
+  }
+
+  const ratios = minimal
+    ? cpuRatios(
+        pairs.map((x) => ({
+          name: x.name,
+          product: figures(x.product),
+          minimal: figures(x.minimal),
+        })),
+        workerd.product,
+        workerd.minimal,
+      )
+    : null;
+  if (ratios) {
+    console.log(
+      `\n  CPU per turn, product / minimal relay (workerd of each, from /proc, same run, each minimal phase right after its product phase; the product's turns include their queue deliveries)`,
+    );
+    console.log(
+      `  ${"phase".padEnd(48)} | product ms | minimal ms | ratio | with wrangler's proxy: product  minimal  ratio`,
+    );
+    for (const r of [...ratios.rows, ratios.pooled])
+      console.log(
+        `  ${r.phase.padEnd(48)} | ${r.product_ms.toFixed(1).padStart(10)} | ${r.minimal_ms.toFixed(1).padStart(10)} | ${r.ratio.toFixed(2).padStart(5)} | ${r.product_with_proxy_ms.toFixed(1).padStart(30)} ${r.minimal_with_proxy_ms.toFixed(1).padStart(8)} ${r.ratio_with_proxy.toFixed(2).padStart(6)}`,
+      );
+    console.log(
+      `  target: product / minimal <= 2.0 (${mark(ratios.pooled.ratio <= 2)}, all phases pooled, Worker process only: wrangler's proxy is not in production)`,
+    );
+  }
+
+  // ---- the cost of 1,000 turns, from what the run counted ----
+  let cost:
+    | (ReturnType<typeof perTurnCounts> &
+        ReturnType<typeof costOf1000Turns> & {
+          do_active_s_basis: string;
+        })
+    | null = null;
+  if (COUNTING) {
+    const measured = phases.filter((p) => p.result !== warm).map((p) => figures(p.result));
+    const answeredAll = measured.reduce((n, f) => n + f.answered, 0) || 1;
+    const workerCpu =
+      measured.reduce((n, f) => n + (f.cpuMs[workerd.product.worker] ?? 0), 0) / answeredAll;
+    // Active time of the object per turn: the paced turns' message -> chat_response (tokens
+    // every RELAY_DELAY_MS, as a provider streams), plus the outbox timer that keeps it awake
+    // after the answer (OUTBOX_SEND_AFTER_MS, 100 ms). A hibernatable object with nothing
+    // pending is not billed (Cloudflare's pricing page), so idle time between turns is free.
+    const pacedTurns = (paced?.turns ?? []).filter((t) => t.respondedAt !== null);
+    const activeS =
+      pacedTurns.reduce((n, t) => n + ((t.respondedAt ?? 0) - t.sentAt), 0) /
+        (pacedTurns.length || 1) /
+        1000 +
+      0.1;
+    const counted = perTurnCounts({
+      phases: measured,
+      setup: { counts: setupCounts, pgQueries: setupPg, sessions: productSessions },
+      turnsPerSession: TURNS,
+      workerCpuMsPerTurn: workerCpu,
+      doActiveSecondsPerTurn: activeS,
+    });
+    const priced = costOf1000Turns(counted.perTurn, {
+      do_active_s: `paced turns' message -> chat_response (${(activeS - 0.1).toFixed(2)} s, ${RELAY_DELAY_MS} ms a token) + 0.1 s outbox timer, x 0.125 GB`,
+    });
+    cost = { ...counted, ...priced, do_active_s_basis: "paced phase, client clock" };
+    console.log(
+      `\n  Cloudflare cost of 1,000 chat turns, LLM excluded (Workers Paid marginal prices as published on ${PRICES_AS_OF}; counts from this run: ${counted.turns} turns of the product phases after the warm-up, plus each session's opening spread over ${TURNS} turns)`,
+    );
+    for (const line of formatCostTable(priced.rows, priced.total_usd)) console.log(line);
+    console.log(
+      `  not in the table: the session's end (idle alarm, a conversation.session.end message, its Postgres writes) once per session; Postgres itself (priced by its provider)`,
     );
   }
   if (initFailures.length) {
@@ -1006,6 +1261,7 @@ async function main(): Promise<number> {
       load_sessions: LOAD_SESSIONS,
       distinct_cf_connecting_ip_per_session: true,
       chat_messages_per_minute: 100000,
+      what_if: process.env.BENCH_WHATIF ?? null,
     },
     ping_round_trip_ms: round(pings),
     paced: pacedFigures
@@ -1048,6 +1304,22 @@ async function main(): Promise<number> {
     },
     correctness: checks,
     cpu_per_turn_ms: cpuRows,
+    cpu_per_turn_vs_minimal_relay: ratios,
+    cost_of_1000_turns: cost
+      ? {
+          prices_as_of: PRICES_AS_OF,
+          turns_counted: cost.turns,
+          per_turn: cost.perTurn,
+          rows: cost.rows,
+          total_usd: +cost.total_usd.toFixed(5),
+          raw_counts: cost.raw,
+          session_setup_counts: {
+            sessions: productSessions,
+            counts: setupCounts,
+            postgres_queries: setupPg,
+          },
+        }
+      : null,
     totals: {
       errors: totalErrors,
       lost_chunks: totalLost,
@@ -1061,6 +1333,7 @@ async function main(): Promise<number> {
       met: {
         added_ttft_p50_at_20: added20.p50 <= TARGETS.added_ttft_p50_ms_at_20,
         added_ttft_p99_at_20: added20.p99 <= TARGETS.added_ttft_p99_ms_at_20,
+        cpu_ratio: ratios ? ratios.pooled.ratio <= 2 : null,
         relay_p50: RELAY_LEVELS.every(
           (n) => (relayByLevel[n]?.relay.p50 ?? Infinity) <= TARGETS.relay_p50_ms,
         ),

@@ -26,6 +26,8 @@ export interface DevWorker {
 
 export async function startDevWorker(opts: {
   configPath: string;
+  /** Another entry module than the config's `main` (e.g. the product wrapped with counters). */
+  entrypoint?: string;
   vars: Record<string, string>;
   secrets: Record<string, string>;
   inspect?: boolean;
@@ -44,6 +46,7 @@ export async function startDevWorker(opts: {
   };
   const worker = await unstable_startWorker({
     config: opts.configPath,
+    ...(opts.entrypoint ? { entrypoint: opts.entrypoint } : {}),
     bindings,
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },

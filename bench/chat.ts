@@ -8,7 +8,7 @@
  * wrangler's createTestHarness instead, whose outbound fetches detour through this process),
  * with its own embedded Postgres (PGlite in a child process). Product path per turn:
  * WebSocket `chat_message` -> ChatSession DO (stores the message and task, starts the answer
- * at once, queues `execution.chat.simple` as the turn's ledger) -> OpenAI SDK (request) and
+ * at once; its alarm is the one watchdog) -> OpenAI SDK (request) and
  * workers/llm/sse-batches.ts (body) -> fake server; the tokens of each network read go back as
  * one `chat_streaming` before they are written (chunks are stored in batches).
  *
@@ -98,8 +98,8 @@ const SETTLE_MAX_MS = 30_000;
 const SETTLE_STABLE_MS = 2_000;
 /** How long a product phase waits for its turns' queue messages to be delivered (see settleDeliveries). */
 const DELIVERY_MAX_MS = 10_000;
-/** The product delays each turn's execution ledger this long (EXECUTION_CHECK_DELAY_S). */
-const EXECUTION_DELAY_MS = 2_000;
+/** Without the counters, how long a phase waits for its turns' conversation batch (up to 1 s). */
+const DELIVERY_WAIT_MS = 2_000;
 /** For experiments: another wrangler config (e.g. a patched copy of the Worker) to measure the same way. */
 const CONFIG_PATH =
   process.env.BENCH_CHAT_CONFIG ?? new URL("../wrangler.toml", import.meta.url).pathname;
@@ -192,7 +192,7 @@ const workerVars = {
   CHAT_MESSAGES_PER_MINUTE: "100000",
   // Each session stands for a visitor at its own address (cf-connecting-ip, as the edge sets it).
   TRUST_CF_CONNECTING_IP: "true",
-  // What-if experiments of the counting entry (bench/counting/worker.ts), e.g. no-execution-ledger.
+  // What-if experiments of the counting entry (bench/counting/worker.ts), e.g. no-kb-probe.
   ...(process.env.BENCH_WHATIF ? { BENCH_WHATIF: process.env.BENCH_WHATIF } : {}),
 };
 const workerSecrets = { SUPABASE_JWT_SECRET: SECRET, SESSION_TOKEN_SECRET: SESSION_SECRET };
@@ -606,7 +606,7 @@ async function settle(): Promise<void> {
  * (the counters' writes and reads agree), or DELIVERY_MAX_MS has passed.
  */
 async function settleDeliveries(): Promise<void> {
-  if (!COUNTING) return void (await sleep(EXECUTION_DELAY_MS + 1_000));
+  if (!COUNTING) return void (await sleep(DELIVERY_WAIT_MS));
   const start = now();
   while (now() - start < DELIVERY_MAX_MS) {
     const c = await readCounts();
@@ -666,8 +666,8 @@ async function productPhase(
   await sleep(200);
   progress(`${name}: ${n} sessions x ${turns} turns done`);
   const wallMs = now() - startedAt;
-  // The turns' queue deliveries come after their answers (the execution ledger is delayed
-  // EXECUTION_CHECK_DELAY_S; the conversation batch waits up to a second): they are this
+  // The turns' queue deliveries come after their answers (the conversation batch waits up to
+  // a second): they are this
   // phase's work, so its CPU and counters are read once they have been delivered.
   if (product) await settleDeliveries();
   const cpuMs = cpuSince(cpuBefore);

@@ -28,15 +28,13 @@ const count = (key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n
 /**
  * What-if experiments (the BENCH_WHATIF var, comma-separated), to price a proposed change
  * before making it in code the bench does not own:
- * - `no-execution-ledger`: execution.chat.* is not queued (the issue's "one watchdog per turn":
- *   the alarm alone restarts a dead run);
  * - `no-kb-probe`: the KnowledgeBase is not asked for its collection info each turn (as if the
  *   agent snapshot said the agent has no documents; the bench's agent has none);
  * - `chunks-one-row`: each batch of streamed chunks the ChatSession writes becomes one row (the
  *   batch's texts as a JSON array) instead of a row per chunk. Only for pricing: the bench never
  *   reads chunks back (no resume), which would need the store to read that shape.
  */
-type WhatIf = "no-execution-ledger" | "no-kb-probe" | "chunks-one-row";
+type WhatIf = "no-kb-probe" | "chunks-one-row";
 const CHUNK_INSERT = "insert into chunks (task_id, idx, content) values ";
 let whatIf = new Set<WhatIf>();
 
@@ -46,8 +44,6 @@ function countingQueue(name: string, queue: Queue): Queue {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop);
       if (typeof value !== "function") return value;
-      if (name === "EXECUTION_QUEUE" && whatIf.has("no-execution-ledger"))
-        return () => Promise.resolve(undefined);
       return (...args: unknown[]) => {
         if (prop === "send") count(`queue.write.${name}`);
         if (prop === "sendBatch") count(`queue.write.${name}`, [...(args[0] as unknown[])].length);
@@ -58,7 +54,6 @@ function countingQueue(name: string, queue: Queue): Queue {
 }
 
 const QUEUE_BINDINGS = [
-  "EXECUTION_QUEUE",
   "CONVERSATION_QUEUE",
   "INGESTION_QUEUE",
   "EMBEDDING_QUEUE",

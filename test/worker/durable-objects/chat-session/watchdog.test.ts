@@ -15,6 +15,7 @@ import {
   recordConversationActions,
   sessionStub,
   sql,
+  storedChunks,
   stageTask,
   startChat,
 } from "../../chat/helpers.ts";
@@ -129,12 +130,7 @@ describe("chat session watchdog", () => {
     const message = ChatResponseDataSchema.parse(response.data).message;
     expect(chunks.map((c) => c.content).join("")).toBe(message);
 
-    const stored = await sql<{ content: string }>(
-      chat.session_id,
-      "select content from chunks where task_id = ? order by idx",
-      taskId,
-    );
-    expect(stored.map((c) => c.content).join("")).toBe(message);
+    expect((await storedChunks(chat.session_id, taskId)).join("")).toBe(message);
     const [task] = await sql<{ status: string; attempt: number }>(
       chat.session_id,
       "select status, attempt from tasks where id = ?",

@@ -29,13 +29,10 @@ const count = (key: string, n = 1) => void (counts[key] = (counts[key] ?? 0) + n
  * What-if experiments (the BENCH_WHATIF var, comma-separated), to price a proposed change
  * before making it in code the bench does not own:
  * - `no-kb-probe`: the KnowledgeBase is not asked for its collection info each turn (as if the
- *   agent snapshot said the agent has no documents; the bench's agent has none);
- * - `chunks-one-row`: each batch of streamed chunks the ChatSession writes becomes one row (the
- *   batch's texts as a JSON array) instead of a row per chunk. Only for pricing: the bench never
- *   reads chunks back (no resume), which would need the store to read that shape.
+ *   agent snapshot said the agent has no documents; the bench's agent has none).
+ * (`chunks-one-row` became the ChatSession's chunk storage: one row per written batch.)
  */
-type WhatIf = "no-kb-probe" | "chunks-one-row";
-const CHUNK_INSERT = "insert into chunks (task_id, idx, content) values ";
+type WhatIf = "no-kb-probe";
 let whatIf = new Set<WhatIf>();
 
 /** Wraps a queue producer so each message written is counted under the queue's binding name. */
@@ -128,13 +125,6 @@ function countSql(cls: string, storage: DurableObjectStorage): void {
   const sql = storage.sql;
   const exec = sql.exec.bind(sql);
   sql.exec = ((query: string, ...bindings: unknown[]) => {
-    if (whatIf.has("chunks-one-row") && query.startsWith(CHUNK_INSERT) && bindings.length > 3) {
-      const texts = bindings.filter((_, i) => i % 3 === 2);
-      [query, bindings] = [
-        `${CHUNK_INSERT}(?, ?, ?)`,
-        [bindings[0], bindings[1], JSON.stringify(texts)],
-      ];
-    }
     const cursor = exec(query, ...bindings);
     count(`do.sql.statements.${cls}`);
     if (pendingCursors.push({ cls, cursor }) === 1) queueMicrotask(drainCursors);

@@ -6,7 +6,7 @@
  * LLM call.
  */
 import type { ChatErrorData, ChatResponseData, ExecutionMode } from "../../shared/protocol/chat.ts";
-import { frameText } from "../../shared/protocol/frame.ts";
+import { chatStreamingFrameText, frameText } from "../../shared/protocol/frame.ts";
 import type { FrameData, FrameIds, FrameType } from "../../shared/protocol/frame.ts";
 import { HISTORY_LIMIT } from "./chat-session.sql.ts";
 import type { ChatSessionStore, MessageRow, SessionRow } from "./chat-session.sql.ts";
@@ -139,8 +139,7 @@ export class ChatSessionRelay {
         cursor.next_idx !== idx
       )
         continue;
-      text ??= frameText(
-        "chat_streaming",
+      text ??= chatStreamingFrameText(
         { content, chunk_index: idx, is_final: isFinal, attempt },
         { session_id: session.session_id, task_id: taskId },
       );

@@ -148,7 +148,9 @@ export class ChatSessionRun {
           startAttempt: (n) => {
             attempt = previousAttempts + n;
             live?.stop();
-            live = new LiveStream(task.id, attempt, (id, rows) => store.appendChunks(id, rows));
+            live = new LiveStream(task.id, attempt, (id, first, contents) =>
+              store.appendChunks(id, first, contents),
+            );
             this.live = live;
             // Only an earlier attempt (here or in a dead instance) can have left chunks.
             if (attempt > 1) store.clearChunks(task.id);

@@ -1,6 +1,6 @@
 /**
  * The ChatSession's SQLite storage: the session row, messages, tasks, each task's streamed
- * chunks (current attempt only), an outbox of DomainActions not yet queued, per-minute
+ * chunks (current attempt only, one row per written batch), an outbox of DomainActions not yet queued, per-minute
  * message counts, and the task of chat/init's `initial_message` with whether a socket has been
  * given its frames yet. All calls are synchronous (Durable Object SQLite).
  */
@@ -28,12 +28,17 @@ create table if not exists tasks (
   error text, assistant_message_id text
 );
 create table if not exists chunks (task_id text not null, idx integer not null, content text not null, primary key (task_id, idx));
+create table if not exists chunk_batches (
+  task_id text not null, first_idx integer not null, last_idx integer not null, contents text not null,
+  primary key (task_id, first_idx)
+) without rowid;
 create table if not exists outbox (id text primary key, body text not null, created_at integer not null);
 create table if not exists rate (minute integer primary key, count integer not null);
 create table if not exists initial_task (task_id text primary key, delivered integer not null default 0);
 `;
 
-const CHUNK_ROWS_PER_INSERT = 33;
+/** A stored batch's texts: chunk `first_idx + i` is element i. */
+const BatchContentsSchema = z.array(z.string());
 /** The most messages a session reads back: the connection_ack transcript and a turn's history. */
 export const HISTORY_LIMIT = 200;
 
@@ -292,36 +297,69 @@ export class ChatSessionStore {
     );
   }
 
+  /*
+   * Chunks are stored one row per written batch (chunk_batches), not one row per chunk: rows
+   * written are what Cloudflare bills for a Durable Object's SQLite, and a row per chunk (plus
+   * its primary-key index entry) was nearly all of a turn's cost. `without rowid` keeps the
+   * primary key the table itself, so a batch is one row written, not a row and an index entry.
+   * Sessions from before wrote a row per chunk into `chunks`: that table is still read and
+   * cleared, so their completed answers resume and a restarted attempt replaces their chunks.
+   * A task's chunks are in one table or the other (an attempt writes to one, a new attempt
+   * clears both), and reading both in index order is correct either way.
+   */
+
   /** A new attempt starts: the old attempt's chunks are dropped. */
   clearChunks(taskId: string): void {
+    this.sql.exec("delete from chunk_batches where task_id = ?", taskId);
     this.sql.exec("delete from chunks where task_id = ?", taskId);
   }
 
-  /** A batch of one attempt's chunks (see chat-session.stream.ts for when batches are written). */
-  appendChunks(taskId: string, rows: { idx: number; content: string }[]): void {
-    // Several rows per statement (a statement binds at most 100 values): each exec has a cost.
-    for (let i = 0; i < rows.length; i += CHUNK_ROWS_PER_INSERT) {
-      const part = rows.slice(i, i + CHUNK_ROWS_PER_INSERT);
-      this.sql.exec(
-        `insert into chunks (task_id, idx, content) values ${part.map(() => "(?, ?, ?)").join(", ")}`,
-        ...part.flatMap((r) => [taskId, r.idx, r.content]),
-      );
-    }
+  /**
+   * A batch of one attempt's chunks, `firstIdx` onwards, as one row (see chat-session.stream.ts
+   * for when batches are written).
+   */
+  appendChunks(taskId: string, firstIdx: number, contents: string[]): void {
+    if (contents.length === 0) return;
+    this.sql.exec(
+      "insert into chunk_batches (task_id, first_idx, last_idx, contents) values (?, ?, ?, ?)",
+      taskId,
+      firstIdx,
+      firstIdx + contents.length - 1,
+      json(contents),
+    );
   }
 
+  /** The stored chunks after index `afterIdx`, in order, each once (a batch may start before it). */
   chunksAfter(taskId: string, afterIdx: number): { idx: number; content: string }[] {
-    return this.sql
+    const out: { idx: number; content: string }[] = this.sql
       .exec<{ idx: number; content: string }>(
         "select idx, content from chunks where task_id = ? and idx > ? order by idx",
         taskId,
         afterIdx,
       )
       .toArray();
+    const batches = this.sql.exec<{ first_idx: number; contents: string }>(
+      "select first_idx, contents from chunk_batches where task_id = ? and last_idx > ? order by first_idx",
+      taskId,
+      afterIdx,
+    );
+    for (const b of batches) {
+      BatchContentsSchema.parse(JSON.parse(b.contents)).forEach((content, i) => {
+        const idx = b.first_idx + i;
+        if (idx > afterIdx) out.push({ idx, content });
+      });
+    }
+    return out;
   }
 
   chunkCount(taskId: string): number {
     return this.sql
-      .exec<{ n: number }>("select count(*) as n from chunks where task_id = ?", taskId)
+      .exec<{ n: number }>(
+        `select (select count(*) from chunks where task_id = ?)
+          + (select coalesce(sum(last_idx - first_idx + 1), 0) from chunk_batches where task_id = ?) as n`,
+        taskId,
+        taskId,
+      )
       .one().n;
   }
 

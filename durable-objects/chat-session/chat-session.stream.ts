@@ -34,13 +34,13 @@ export class LiveStream {
   private readonly chunks: string[] = [];
   private persisted = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly write: (taskId: string, rows: StoredChunk[]) => void;
+  private readonly write: (taskId: string, firstIdx: number, contents: string[]) => void;
   private readonly flushMs: number;
 
   constructor(
     taskId: string,
     attempt: number,
-    write: (taskId: string, rows: StoredChunk[]) => void,
+    write: (taskId: string, firstIdx: number, contents: string[]) => void,
     flushMs = CHUNK_FLUSH_MS,
   ) {
     this.taskId = taskId;
@@ -72,7 +72,7 @@ export class LiveStream {
   /** Writes the chunks not stored yet (synchronous statements of one turn commit together). */
   flush(): void {
     if (this.persisted < this.chunks.length) {
-      this.write(this.taskId, this.after(this.persisted - 1));
+      this.write(this.taskId, this.persisted, this.chunks.slice(this.persisted));
       this.persisted = this.chunks.length;
     }
   }

@@ -66,6 +66,11 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   private readonly outbox: ChatSessionOutbox;
   private readonly relay: ChatSessionRelay;
   private readonly runner: ChatSessionRun;
+  /**
+   * The alarm time this instance last set (null: none), or undefined until read from storage.
+   * Each setAlarm is a billed storage write: one that would not change the time is skipped.
+   */
+  private alarmAt: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, env);
@@ -306,6 +311,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
   // ---- Alarm: the run watchdog, idle end, outbox retries ----
 
   override async alarm(): Promise<void> {
+    // A fired alarm is cleared by the runtime unless this handler sets another.
+    this.alarmAt = null;
     await this.outbox.flush();
     const session = this.store.getSession();
     if (!session) return;
@@ -359,10 +366,21 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     if (this.outbox.pending()) deadlines.push(now + OUTBOX_RETRY_MS);
     if (!task && session.ended_at === null)
       deadlines.push(session.last_activity_at + this.limits.idleMs);
-    if (deadlines.length === 0) {
-      await this.ctx.storage.deleteAlarm();
-      return;
+    const next = deadlines.length === 0 ? null : Math.min(...deadlines);
+    if (this.alarmAt === undefined) {
+      const stored = await this.ctx.storage.getAlarm();
+      if (this.alarmAt === undefined) this.alarmAt = stored; // unless a concurrent call set it
     }
-    await this.ctx.storage.setAlarm(Math.min(...deadlines));
+    if (next === this.alarmAt) return;
+    // Recorded before the write: writes apply in the order issued, so the last call's time is
+    // the one that holds even when a run's `settled` and a message's submit interleave here.
+    this.alarmAt = next;
+    try {
+      if (next === null) await this.ctx.storage.deleteAlarm();
+      else await this.ctx.storage.setAlarm(next);
+    } catch (err) {
+      this.alarmAt = undefined; // unknown again: read it back next time
+      throw err;
+    }
   }
 }

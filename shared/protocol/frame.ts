@@ -92,6 +92,40 @@ export function frameText<T extends FrameType>(
 }
 
 /**
+ * `frameText("chat_streaming", data, ids)` for the hot path: the same JSON text (same keys,
+ * same order, `content` escaped by JSON.stringify), built by concatenation rather than by
+ * stringifying an envelope object per chunk, with a message_id that is a per-isolate random
+ * prefix and a counter (unique per frame like a UUID, without drawing 16 random bytes per
+ * chunk) and the ISO timestamp formatted once per clock tick. Profiles of a turn showed the
+ * per-chunk envelope (UUID, date, stringify) at ~4% of the ChatSession's CPU.
+ */
+export function chatStreamingFrameText(data: FrameData<"chat_streaming">, ids: FrameIds): string {
+  return (
+    `{"message_id":"${nextStreamingId()}","message_type":"chat_streaming","timestamp":"${isoNow()}",` +
+    `"data":{"content":${JSON.stringify(data.content)},"chunk_index":${data.chunk_index},` +
+    `"is_final":${data.is_final},"attempt":${data.attempt}},` +
+    `"session_id":${JSON.stringify(ids.session_id ?? null)},"task_id":${JSON.stringify(ids.task_id ?? null)}}`
+  );
+}
+
+/** Drawn on first use: Workers forbid random values at a module's top level. */
+let idPrefix: string | null = null;
+let idCounter = 0;
+function nextStreamingId(): string {
+  idPrefix ??= newMessageId();
+  idCounter += 1;
+  return `${idPrefix}-${idCounter.toString(36)}`;
+}
+
+let lastMs = Number.NaN;
+let lastIso = "";
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) [lastMs, lastIso] = [ms, new Date(ms).toISOString()];
+  return lastIso;
+}
+
+/**
  * A random id. Browsers define `crypto.randomUUID` only in secure contexts, and the chat page
  * may be opened over plain http on a LAN address in development: fall back to random bytes.
  */

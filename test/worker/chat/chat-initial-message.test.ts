@@ -15,7 +15,7 @@ import {
   publicAgent,
   recordConversationActions,
   sessionStub,
-  sql,
+  storedChunks,
 } from "./helpers.ts";
 import type { ChatSocket } from "./helpers.ts";
 
@@ -83,10 +83,7 @@ describe("chat/init with an initial_message", () => {
     stream.words(["One ", "two "]);
     // Written in the session's next batch: the answer is under way with two chunks out.
     await vi.waitFor(
-      async () =>
-        expect(
-          await sql(chat.session_id, "select idx from chunks where task_id = ?", taskId),
-        ).toHaveLength(2),
+      async () => expect(await storedChunks(chat.session_id, taskId)).toHaveLength(2),
       { timeout: 10_000 },
     );
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../shared/protocol/chat.ts";
 import type { WorkerEnv } from "../../../workers/env.ts";
 import { errorResponse, fakeFetch, openaiEvents, sseResponse } from "../llm/fixtures.ts";
-import { openSocket, recordConversationActions, sql, startChat } from "./helpers.ts";
+import { openSocket, recordConversationActions, sql, startChat, storedChunks } from "./helpers.ts";
 import type { ChatSocket } from "./helpers.ts";
 
 recordConversationActions();
@@ -81,12 +81,7 @@ describe("provider failures in a chat session", () => {
     const second = chunks.filter((c) => c.attempt === 2);
     expect(second.map((c) => c.index)).toEqual([0, 1, 2, 3]);
     expect(second.map((c) => c.content).join("")).toBe("The whole answer.");
-    const stored = await sql<{ content: string }>(
-      chat.session_id,
-      "select content from chunks where task_id = ? order by idx",
-      taskId,
-    );
-    expect(stored.map((c) => c.content)).toEqual(["The ", "whole ", "answer."]);
+    expect(await storedChunks(chat.session_id, taskId)).toEqual(["The ", "whole ", "answer."]);
     expect(wire.sent).toHaveLength(2);
     socket.close();
   });

@@ -6,6 +6,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, expect, vi } from "vitest";
+import { z } from "zod";
 import { DomainActionSchema } from "../../../shared/actions.ts";
 import type { DomainAction } from "../../../shared/actions.ts";
 import type { Agent } from "../../../shared/api/agents.ts";
@@ -102,11 +103,19 @@ export function sql<T extends Record<string, SqlStorageValue>>(
 /**
  * Stages a visitor message with a task in `status`, as an instance that died leaves it:
  * `queued` before its run began, `running` mid-answer (optionally with the chunks it had
- * written). Returns the task id.
+ * written, in batches of `batch` chunks, one row each; or a row per chunk in the table sessions
+ * used before chunk batches, with `chunkRows`). Returns the task id.
  */
 export async function stageTask(
   sessionId: string,
-  opts: { status: "queued" | "running"; attempt?: number; chunks?: string[]; content?: string },
+  opts: {
+    status: "queued" | "running";
+    attempt?: number;
+    chunks?: string[];
+    batch?: number;
+    chunkRows?: boolean;
+    content?: string;
+  },
 ): Promise<string> {
   const taskId = crypto.randomUUID();
   const messageId = crypto.randomUUID();
@@ -134,11 +143,48 @@ export async function stageTask(
       createdAt,
       createdAt,
     );
-    (opts.chunks ?? []).forEach((c, i) =>
-      db.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, i, c),
-    );
+    const chunks = opts.chunks ?? [];
+    if (opts.chunkRows) {
+      chunks.forEach((c, i) =>
+        db.exec("insert into chunks (task_id, idx, content) values (?, ?, ?)", taskId, i, c),
+      );
+      return;
+    }
+    const size = opts.batch ?? Math.max(1, chunks.length);
+    for (let first = 0; first < chunks.length; first += size) {
+      const part = chunks.slice(first, first + size);
+      db.exec(
+        "insert into chunk_batches (task_id, first_idx, last_idx, contents) values (?, ?, ?, ?)",
+        taskId,
+        first,
+        first + part.length - 1,
+        JSON.stringify(part),
+      );
+    }
   });
   return taskId;
+}
+
+/**
+ * The chunks the session stored for a task, in order, read from its batch rows (each row's
+ * indices must follow the previous row's: a gap or an overlap fails the test).
+ */
+export async function storedChunks(sessionId: string, taskId: string): Promise<string[]> {
+  const rows = await sql<{ first_idx: number; last_idx: number; contents: string }>(
+    sessionId,
+    "select first_idx, last_idx, contents from chunk_batches where task_id = ? order by first_idx",
+    taskId,
+  );
+  const chunks: string[] = [];
+  for (const row of rows) {
+    const contents = z.array(z.string()).parse(JSON.parse(row.contents));
+    expect([row.first_idx, row.last_idx]).toEqual([
+      chunks.length,
+      chunks.length + contents.length - 1,
+    ]);
+    chunks.push(...contents);
+  }
+  return chunks;
 }
 
 /** Opens the session's chat WebSocket through the Worker; `res` is the upgrade answer. */

@@ -18,6 +18,7 @@ import {
   sql,
   stageTask,
   startChat,
+  storedChunks,
 } from "../../chat/helpers.ts";
 import type { ChatSocket } from "../../chat/helpers.ts";
 
@@ -45,15 +46,6 @@ async function sendAndHold(
   if (!stream) throw new Error("the provider was not asked");
   return { taskId: String(processing.task_id), stream };
 }
-
-const storedChunks = async (sessionId: string, taskId: string) =>
-  (
-    await sql<{ idx: number; content: string }>(
-      sessionId,
-      "select idx, content from chunks where task_id = ? order by idx",
-      taskId,
-    )
-  ).map((c) => c.content);
 
 describe("an answer streaming from the session's memory", () => {
   it("resumes a second socket mid-answer from memory: each chunk once, byte-identical, no second LLM call", async () => {

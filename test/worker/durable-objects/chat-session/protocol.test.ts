@@ -10,6 +10,11 @@ import {
   ChatStreamingDataSchema,
   ConnectionAckDataSchema,
 } from "../../../../shared/protocol/chat.ts";
+import {
+  FrameEnvelopeSchema,
+  chatStreamingFrameText,
+  frameText,
+} from "../../../../shared/protocol/frame.ts";
 import { api } from "../../helpers.ts";
 import { ask, openSocket, recordConversationActions, startChat } from "../../chat/helpers.ts";
 
@@ -142,6 +147,26 @@ describe("chat WebSocket protocol", () => {
     );
     expect(turn.every((f) => f.task_id === taskId)).toBe(true);
     socket.close();
+  });
+
+  it("builds each chat_streaming frame as the same JSON as the general frame builder, each with its own message_id", () => {
+    const ids = { session_id: "session-1", task_id: "task-1" };
+    const contents = ["plain ", 'a "quote" and a \\ ', "line\nbreak\u2028\ttab ", "🌋 é ", ""];
+    const messageIds = new Set<string>();
+    contents.forEach((content, i) => {
+      const data = { content, chunk_index: i, is_final: i === contents.length - 1, attempt: 2 };
+      const fast: unknown = JSON.parse(chatStreamingFrameText(data, ids));
+      const general: unknown = JSON.parse(frameText("chat_streaming", data, ids));
+      const frame = FrameEnvelopeSchema.parse(fast);
+      expect(frame.message_type).toBe("chat_streaming");
+      expect(ChatStreamingDataSchema.parse(frame.data)).toEqual(data);
+      expect(Object.keys(fast as object)).toEqual(Object.keys(general as object));
+      const unstamped = (f: unknown) => ({ ...(f as object), message_id: "", timestamp: "" });
+      expect(unstamped(fast)).toEqual(unstamped(general));
+      expect(new Date(frame.timestamp).toISOString()).toBe(frame.timestamp);
+      messageIds.add(frame.message_id);
+    });
+    expect(messageIds.size).toBe(contents.length);
   });
 
   it("answers the shorthand {type: user_message, content} like a chat_message", async () => {

@@ -12,8 +12,10 @@ import {
   openSocket,
   recordConversationActions,
   sessionStub,
+  sql,
   stageTask,
   startChat,
+  storedChunks,
 } from "../../chat/helpers.ts";
 import type { ChatSocket } from "../../chat/helpers.ts";
 
@@ -161,6 +163,76 @@ describe("resuming a streamed answer", () => {
       { index: 1, content: "two ", final: false, attempt: 1 },
       { index: 2, content: "three ", final: false, attempt: 1 },
     ]);
+    socket.close();
+  });
+
+  // A session stores each written batch of chunks as one row; sessions from before stored a row
+  // per chunk, and still resume. Either way a resume from inside a batch sends exactly the rest.
+  it.each([
+    { stored: "batches of 2 chunks, one row each", layout: { batch: 2 } },
+    { stored: "a row per chunk (sessions from before chunk batches)", layout: { chunkRows: true } },
+  ])(
+    "resumes from every index of a task's stored chunks in $stored: each later chunk once",
+    async ({ layout }) => {
+      const chat = await startChat();
+      const words = ["One ", "two ", "three ", "four ", "five "];
+      const taskId = await stageTask(chat.session_id, {
+        status: "running",
+        attempt: 1,
+        chunks: words,
+        ...layout,
+      });
+      const socket = await openSocket(chat);
+      expect(socket.frames[0]?.data["active_task"]).toEqual({
+        task_id: taskId,
+        attempt: 1,
+        chunks_sent: words.length,
+      });
+      // Up to the second-last index, so that each resume ends with the last chunk; a chunk sent
+      // twice by one resume would still show up in the next one's frames.
+      for (let k = -1; k < words.length - 1; k++) {
+        const from = socket.frames.length;
+        socket.send({
+          message_type: "resume",
+          data: { task_id: taskId, last_chunk_index: k, attempt: 1 },
+        });
+        const last = words.length - 1;
+        await socket.next("chat_streaming", (f) => f.data["chunk_index"] === last, from);
+        await socket.reply({ message_type: "ping" }, "pong");
+        const streamed = socket.frames
+          .slice(from)
+          .filter((f) => f.message_type === "chat_streaming")
+          .map((f) => [f.data["chunk_index"], f.data["content"]]);
+        expect(streamed, `resume after ${k}`).toEqual(
+          words.slice(k + 1).map((w, i) => [k + 1 + i, w]),
+        );
+      }
+      socket.close();
+    },
+  );
+
+  it("replaces an old attempt's chunks stored a row per chunk (a session from before chunk batches) when the task restarts", async () => {
+    const chat = await startChat();
+    const taskId = await stageTask(chat.session_id, {
+      status: "running",
+      attempt: 1,
+      chunks: ["Stale ", "words ", "here "],
+      chunkRows: true,
+    });
+    const socket = await openSocket(chat);
+    expect(await runDurableObjectAlarm(sessionStub(chat.session_id))).toBe(true);
+    const response = await socket.next("chat_response", (f) => f.task_id === taskId);
+    const message = ChatResponseDataSchema.parse(response.data).message;
+    expect(await sql(chat.session_id, "select idx from chunks where task_id = ?", taskId)).toEqual(
+      [],
+    );
+    expect((await storedChunks(chat.session_id, taskId)).join("")).toBe(message);
+
+    const { frames } = await resume(socket, { task_id: taskId, last_chunk_index: -1, attempt: 2 });
+    const streamed = frames.filter((f) => f.message_type === "chat_streaming");
+    expect(streamed.map((f) => Number(f.data["chunk_index"]))).toEqual(streamed.map((_, i) => i));
+    expect(streamed.at(-1)?.data["is_final"]).toBe(true);
+    expect(streamed.map((f) => String(f.data["content"])).join("")).toBe(message);
     socket.close();
   });
 

@@ -6,15 +6,18 @@
  * gives up; a finished task is left alone; what the outbox holds is sent; and an idle session
  * ends.
  */
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { createDomainAction } from "../../../../shared/actions.ts";
+import { VisitorInfoSchema } from "../../../../shared/conversation.ts";
+import { AgentSnapshotSchema } from "../../../../workers/chat/agent-snapshot.ts";
 import { ChatErrorDataSchema, ChatResponseDataSchema } from "../../../../shared/protocol/chat.ts";
 import {
   openSocket,
   recordConversationActions,
   sessionStub,
   sql,
+  storedChunks,
   stageTask,
   startChat,
 } from "../../chat/helpers.ts";
@@ -129,12 +132,7 @@ describe("chat session watchdog", () => {
     const message = ChatResponseDataSchema.parse(response.data).message;
     expect(chunks.map((c) => c.content).join("")).toBe(message);
 
-    const stored = await sql<{ content: string }>(
-      chat.session_id,
-      "select content from chunks where task_id = ? order by idx",
-      taskId,
-    );
-    expect(stored.map((c) => c.content).join("")).toBe(message);
+    expect((await storedChunks(chat.session_id, taskId)).join("")).toBe(message);
     const [task] = await sql<{ status: string; attempt: number }>(
       chat.session_id,
       "select status, attempt from tasks where id = ?",
@@ -160,6 +158,43 @@ describe("chat session watchdog", () => {
     });
     expect(socket.ofType("chat_processing")).toEqual([]);
     socket.close();
+  });
+
+  it("writes the alarm only when its time changes: a repeated chat/init leaves it as it is", async () => {
+    const chat = await startChat();
+    const [row] = await sql<{ agent: string; visitor: string; conversation_id: string }>(
+      chat.session_id,
+      "select agent, visitor, conversation_id from session",
+    );
+    if (!row) throw new Error("the session was not stored");
+    const input = {
+      session_id: chat.session_id,
+      agent: AgentSnapshotSchema.parse(JSON.parse(row.agent)),
+      visitor: VisitorInfoSchema.parse(JSON.parse(row.visitor)),
+      conversation_id: row.conversation_id,
+    };
+    const { before, after, writes } = await runInDurableObject(
+      sessionStub(chat.session_id),
+      async (instance, state) => {
+        const alarmAt = await state.storage.getAlarm();
+        const setAlarm = vi.spyOn(state.storage, "setAlarm");
+        const deleteAlarm = vi.spyOn(state.storage, "deleteAlarm");
+        try {
+          expect(await instance.initialize(input)).toEqual({ ok: true, task_id: null });
+          return {
+            before: alarmAt,
+            after: await state.storage.getAlarm(),
+            writes: setAlarm.mock.calls.length + deleteAlarm.mock.calls.length,
+          };
+        } finally {
+          setAlarm.mockRestore();
+          deleteAlarm.mockRestore();
+        }
+      },
+    );
+    expect(before).toEqual(expect.any(Number));
+    expect(after).toBe(before);
+    expect(writes).toBe(0);
   });
 
   it("ends an idle session on the alarm and closes its sockets", async () => {

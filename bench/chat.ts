@@ -1191,15 +1191,14 @@ async function main(): Promise<number> {
     const workerCpu =
       measured.reduce((n, f) => n + (f.cpuMs[workerd.product.worker] ?? 0), 0) / answeredAll;
     // Active time of the object per turn: the paced turns' message -> chat_response (tokens
-    // every RELAY_DELAY_MS, as a provider streams), plus the outbox timer that keeps it awake
-    // after the answer (OUTBOX_SEND_AFTER_MS, 100 ms). A hibernatable object with nothing
+    // every RELAY_DELAY_MS, as a provider streams); the outbox is sent as the run ends, a queue send after
+    // chat_response (not timed; no timer keeps the object awake). A hibernatable object with nothing
     // pending is not billed (Cloudflare's pricing page), so idle time between turns is free.
     const pacedTurns = (paced?.turns ?? []).filter((t) => t.respondedAt !== null);
     const activeS =
       pacedTurns.reduce((n, t) => n + ((t.respondedAt ?? 0) - t.sentAt), 0) /
-        (pacedTurns.length || 1) /
-        1000 +
-      0.1;
+      (pacedTurns.length || 1) /
+      1000;
     const counted = perTurnCounts({
       phases: measured,
       setup: { counts: setupCounts, pgQueries: setupPg, sessions: productSessions },
@@ -1208,7 +1207,7 @@ async function main(): Promise<number> {
       doActiveSecondsPerTurn: activeS,
     });
     const priced = costOf1000Turns(counted.perTurn, {
-      do_active_s: `paced turns' message -> chat_response (${(activeS - 0.1).toFixed(2)} s, ${RELAY_DELAY_MS} ms a token) + 0.1 s outbox timer, x 0.125 GB`,
+      do_active_s: `paced turns' message -> chat_response (${activeS.toFixed(2)} s, ${RELAY_DELAY_MS} ms a token), x 0.125 GB`,
     });
     cost = { ...counted, ...priced, do_active_s_basis: "paced phase, client clock" };
     console.log(

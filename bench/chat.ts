@@ -1191,9 +1191,10 @@ async function main(): Promise<number> {
     const workerCpu =
       measured.reduce((n, f) => n + (f.cpuMs[workerd.product.worker] ?? 0), 0) / answeredAll;
     // Active time of the object per turn: the paced turns' message -> chat_response (tokens
-    // every RELAY_DELAY_MS, as a provider streams); the outbox is sent as the run ends, a queue send after
-    // chat_response (not timed; no timer keeps the object awake). A hibernatable object with nothing
-    // pending is not billed (Cloudflare's pricing page), so idle time between turns is free.
+    // every RELAY_DELAY_MS, as a provider streams). The outbox is sent as the run ends, one
+    // queue send after chat_response (not timed; no timer keeps the object awake). A
+    // hibernatable object with nothing pending is not billed (Cloudflare's pricing page), so
+    // idle time between turns is free.
     const pacedTurns = (paced?.turns ?? []).filter((t) => t.respondedAt !== null);
     const activeS =
       pacedTurns.reduce((n, t) => n + ((t.respondedAt ?? 0) - t.sentAt), 0) /

@@ -5,10 +5,8 @@
  * each Durable Object call from the Worker's side, so the figures leave out the Node <->
  * workerd hop. Never deployed.
  */
-import type {
-  KnowledgeBase,
-  KnowledgeSearch,
-} from "../durable-objects/knowledge-base/knowledge-base.ts";
+import type { KnowledgeBase } from "../durable-objects/knowledge-base/knowledge-base.ts";
+import type { KnowledgeSearch } from "../workers/knowledge/kb-rpc.ts";
 import { createLexicalEmbedder } from "../workers/embeddings/lexical.ts";
 import type { SearchMode } from "../workers/knowledge/vector-store.ts";
 

@@ -44,9 +44,6 @@ import {
 } from "./knowledge-base.search.ts";
 import type { ChunkPredicate, Ranked } from "./knowledge-base.search.ts";
 
-/** The RPC types, also under this module's name for callers that name them from here (bench/). */
-export type { KnowledgeSearch, StoredChunk, UpsertResult } from "../../workers/knowledge/kb-rpc.ts";
-
 /** What the in-memory index holds, for benchmarks and operators. */
 export interface IndexStats {
   chunks: number;

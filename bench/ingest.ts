@@ -23,7 +23,7 @@ import { chunkDocument } from "../workers/ingestion/chunk.ts";
 import { parseDocument } from "../workers/ingestion/parse.ts";
 import { sniffKind } from "../workers/ingestion/sniff.ts";
 import { selectEmbedder } from "../workers/embeddings/select.ts";
-import { CHUNKS_PER_BATCH } from "../workers/services/ingestion/actions.ts";
+import { CHUNKS_PER_BATCH } from "../workers/services/ingestion/chunk-batches.ts";
 import { INGESTION_STAGES } from "../shared/protocol/ingestion.ts";
 import { startPostgresProcess } from "./lib/postgres-process.ts";
 import { percentile } from "./lib/stats.ts";

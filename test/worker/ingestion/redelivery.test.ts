@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { WorkerEnv } from "../../../workers/env.ts";
 import { chunkDocument } from "../../../workers/ingestion/chunk.ts";
 import { parseDocument } from "../../../workers/ingestion/parse.ts";
-import { chunkId } from "../../../workers/services/ingestion/actions.ts";
+import { chunkId } from "../../../workers/services/ingestion/chunk-batches.ts";
 import { signIn } from "../helpers.ts";
 import {
   deliver,

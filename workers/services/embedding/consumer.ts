@@ -15,7 +15,7 @@ import { selectVectorStore } from "../../knowledge/select.ts";
 import type { VectorStore } from "../../knowledge/vector-store.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import type { JobState } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
-import { ChunkBatchSchema, chunkId } from "../ingestion/actions.ts";
+import { ChunkBatchSchema, chunkId } from "../ingestion/chunk-batches.ts";
 import { settleJob } from "../ingestion/settle.ts";
 import type { JobStub } from "../ingestion/settle.ts";
 import { STAGE_RETRY, failJobWith, stageBatch } from "../ingestion/stage.ts";

@@ -22,7 +22,7 @@ import type { Logger } from "../../log.ts";
 import { isTerminal } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import type { JobState } from "../../../durable-objects/ingestion-job/ingestion-job.state.ts";
 import { defineConsumer } from "../queue-consumer.ts";
-import { CHUNKS_PER_BATCH } from "./actions.ts";
+import { CHUNKS_PER_BATCH } from "./chunk-batches.ts";
 import { settleJob } from "./settle.ts";
 import type { JobStub } from "./settle.ts";
 import { STAGE_RETRY, failJobWith, stageBatch } from "./stage.ts";

@@ -122,7 +122,7 @@ export function DocumentTable(props: {
   };
 
   return (
-    <section class="stack" aria-labelledby="documents-title">
+    <section class="stack doc-section" aria-labelledby="documents-title">
       <h2 id="documents-title">
         {props.fixedAgent ? `Documents of ${props.fixedAgent.name}` : "Documents"}
       </h2>

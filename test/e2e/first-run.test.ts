@@ -6,8 +6,8 @@
  * link, as someone the link was shared with would.
  *
  * The owner's screens are also saved at 1280 and 390 px in light and dark:
- * test-results/screenshots/first-<screen>-<width>-<theme>.png, and at 390 px nothing may
- * scroll sideways. Screenshot detours (opening a screen that is not on the journey) use
+ * test-results/screenshots/first-<screen>-<width>-<theme>.png, each audited with axe-core
+ * (test/e2e/audit.ts: 0 serious or critical violations) and never scrolling sideways. Screenshot detours (opening a screen that is not on the journey) use
  * page.goto and are not counted: they are not part of what the owner has to do.
  * Nothing here asserts timing.
  */
@@ -18,6 +18,7 @@ import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../bench/lib/chromium.ts";
 import { startWorker } from "../node/harness.ts";
+import { axeProblems, sidewaysScroll } from "./audit.ts";
 import { EVAL_DIR } from "../support/eval-data.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -39,6 +40,8 @@ let owner: Page;
 let visitorContext: BrowserContext;
 let visitor: Page;
 const pageErrors: string[] = [];
+/** Accessibility and layout problems of the screens shot so far (asserted empty at the end). */
+const problems: string[] = [];
 const journey = { agentId: "", publicUrl: "" };
 
 /** Every user action of the journey, counted. */
@@ -70,26 +73,21 @@ const SIZES = [
 ] as const;
 const THEMES = ["light", "dark"] as const;
 
-/** The screen at both widths in both themes; at 390 px it must not scroll sideways. */
+/** The screen at both widths in both themes: a screenshot, an axe audit, a sideways-scroll check. */
 async function shots(page: Page, screen: string) {
   for (const size of SIZES) {
     await page.setViewportSize(size);
     for (const theme of THEMES) {
-      await page.emulateMedia({ colorScheme: theme });
+      await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
       await page.screenshot({
         path: join(SHOTS, `first-${screen}-${size.width}-${theme}.png`),
         fullPage: true,
       });
-    }
-    if (size.width === 390) {
-      const overflow = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        client: document.documentElement.clientWidth,
-      }));
-      expect(overflow.scroll, `${screen} scrolls sideways at 390 px`).toBeLessThanOrEqual(
-        overflow.client,
-      );
+      const where = `${screen} @${size.width} ${theme}`;
+      for (const line of await axeProblems(page)) problems.push(`${where}: ${line}`);
+      const sideways = await sidewaysScroll(page);
+      if (sideways) problems.push(`${where}: ${sideways}`);
     }
   }
   await page.setViewportSize(SIZES[0]);
@@ -248,5 +246,9 @@ describe("a new owner's first run", () => {
     await checklist.getByRole("button", { name: "Copy link" }).waitFor();
     await shots(owner, "overview-after");
     expect(pageErrors).toEqual([]);
+  });
+
+  it("every screen shot above has 0 serious or critical axe violations and no sideways scroll", () => {
+    expect(problems).toEqual([]);
   });
 });

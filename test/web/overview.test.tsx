@@ -271,13 +271,13 @@ describe("OverviewPage: the first-run checklist", () => {
     ).toBe("/dashboard/agents/new");
     // Only the current step has an action.
     expect(within(region).getAllByRole("link")).toHaveLength(1);
-    // The checklist comes before the tiles; no token card and no empty chart.
+    // The checklist comes before the tiles; no token card and no empty chart card.
     const tiles = tile("Agents");
     if (!tiles) throw new Error("no tiles");
     expect(region.compareDocumentPosition(tiles) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(screen.queryByRole("heading", { name: "Token usage" })).toBeNull();
     expect(screen.queryByRole("img", { name: /Conversations per day/ })).toBeNull();
-    expect(screen.getByText(/No conversations in the last 30 days/)).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: /Conversations per day/ })).toBeNull();
   });
 
   it("does not count a completed document that no agent uses, and says so", async () => {
@@ -325,5 +325,23 @@ describe("OverviewPage: the first-run checklist", () => {
     await waitFor(() =>
       expect(screen.queryByRole("region", { name: "Get your first agent answering" })).toBeNull(),
     );
+  });
+});
+
+describe("OverviewPage: after the first run", () => {
+  it("says so with one action when the last 30 days had no conversation", async () => {
+    world = {
+      agents: [agent()],
+      completed: [doc([AGENT_ID])],
+      stats: { ...EMPTY_STATS, totals: { ...EMPTY_STATS.totals, agents: 1, conversations: 4 } },
+    };
+    renderPage();
+    await screen.findByText(/No conversations in the last 30 days/);
+    await waitFor(() =>
+      expect(screen.getByRole("link", { name: "Open the test chat" }).getAttribute("href")).toBe(
+        `/dashboard/agents/${AGENT_ID}`,
+      ),
+    );
+    expect(screen.queryByRole("img", { name: /Conversations per day/ })).toBeNull();
   });
 });

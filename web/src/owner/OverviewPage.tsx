@@ -151,36 +151,39 @@ export default function OverviewPage() {
           </p>
         </section>
       </Show>
-      <section class="card" aria-labelledby="per-day-title">
-        <h2 id="per-day-title">Conversations per day, last {DAYS} days</h2>
-        <Show
-          when={valueOf(stats)}
-          fallback={
-            <Show when={!stats.error}>
-              <p class="muted">Loading…</p>
-            </Show>
-          }
-        >
-          {(s) => (
-            <Show
-              when={recentConversations() > 0}
-              fallback={
-                <div class="empty-state">
-                  <p class="muted">
-                    No conversations in the last {DAYS} days. Ask your agent something in its test
-                    chat, or share your page: every conversation shows up here.
-                  </p>
-                  <ButtonLink href={tryHref()} size="sm">
-                    {totals()?.agents ? "Open the test chat" : "Create an agent"}
-                  </ButtonLink>
-                </div>
-              }
-            >
-              <ConversationsChart days={conversationsPerDay(s())} />
-            </Show>
-          )}
-        </Show>
-      </section>
+      {/* Until the first conversation the checklist's "Try it" step says what this card would. */}
+      <Show when={!(incomplete() && totals()?.conversations === 0)}>
+        <section class="card" aria-labelledby="per-day-title">
+          <h2 id="per-day-title">Conversations per day, last {DAYS} days</h2>
+          <Show
+            when={valueOf(stats)}
+            fallback={
+              <Show when={!stats.error}>
+                <p class="muted">Loading…</p>
+              </Show>
+            }
+          >
+            {(s) => (
+              <Show
+                when={recentConversations() > 0}
+                fallback={
+                  <div class="empty-state">
+                    <p class="muted">
+                      No conversations in the last {DAYS} days. Ask your agent something in its test
+                      chat, or share your page: every conversation shows up here.
+                    </p>
+                    <ButtonLink href={tryHref()} size="sm">
+                      {totals()?.agents ? "Open the test chat" : "Create an agent"}
+                    </ButtonLink>
+                  </div>
+                }
+              >
+                <ConversationsChart days={conversationsPerDay(s())} />
+              </Show>
+            )}
+          </Show>
+        </section>
+      </Show>
     </section>
   );
 }

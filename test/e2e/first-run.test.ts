@@ -219,6 +219,30 @@ describe("a new owner's first run", () => {
     await owner.goto(`${worker.url}/dashboard/agents/${journey.agentId}`);
     await owner.getByRole("tab", { name: "Settings" }).waitFor();
     await owner.getByLabel("System prompt").waitFor();
+    // Wide: the test chat sits beside the tabs, and stays in view (sticky) while the form scrolls.
+    const aside = owner.getByRole("complementary", { name: "Test chat" });
+    const tabs = owner.getByRole("tablist");
+    const [asideBox, tabsBox] = [await aside.boundingBox(), await tabs.boundingBox()];
+    expect(asideBox && tabsBox && asideBox.x > tabsBox.x + tabsBox.width).toBe(true);
+    expect(await owner.getByRole("button", { name: "Test chat" }).isVisible()).toBe(false);
+    await owner.mouse.wheel(0, 900);
+    await owner.waitForFunction(() => window.scrollY > 0);
+    expect(await aside.evaluate((el) => el.getBoundingClientRect().top >= 0)).toBe(true);
+    await owner.evaluate(() => window.scrollTo(0, 0));
+    // Narrow: below the tabs, with a button that brings it into view.
+    await owner.setViewportSize(SIZES[1]);
+    const jump = owner.getByRole("button", { name: "Test chat" });
+    await jump.waitFor();
+    const below = await aside.boundingBox();
+    expect(below && tabsBox && below.y > 844).toBe(true);
+    await jump.click();
+    await owner.waitForFunction(() => {
+      const el = document.getElementById("test-chat");
+      const r = el?.getBoundingClientRect();
+      return r !== undefined && r.top < window.innerHeight && r.bottom > 0;
+    });
+    await owner.setViewportSize(SIZES[0]);
+    await owner.evaluate(() => window.scrollTo(0, 0));
     await shots(owner, "agent-editor-settings");
 
     await owner.goto(`${worker.url}/dashboard/knowledge`);

@@ -20,6 +20,7 @@ import { launchChromium } from "../../bench/lib/chromium.ts";
 import { startFakeOpenAI } from "../../bench/lib/openai-compatible-server.ts";
 import type { FakeOpenAI } from "../../bench/lib/openai-compatible-server.ts";
 import { jsonClient, startWorker } from "../node/harness.ts";
+import { auditScreen } from "./audit.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const DIST = join(ROOT, "web/dist");
@@ -280,6 +281,36 @@ describe("the owner's screens on a phone and a desktop", () => {
         expect(overflowing).toEqual([]);
         await page.close();
       });
+
+  it("every owner screen, and the phone Menu open, has no serious or critical axe-core violation", async () => {
+    const page = await openPage(1280, "light");
+    const problems: string[] = [];
+    const screens: [name: string, path: string][] = [
+      ["conversations", "/dashboard/conversations"],
+      ["conversation", `/dashboard/conversations/${owner.conversationId}`],
+      ["settings", "/dashboard/settings"],
+      ["profile", "/dashboard/profile"],
+      ["sign-in", "/sign-in"],
+      ["not-found", "/dashboard/no-such-page"],
+    ];
+    for (const [name, path] of screens) {
+      await page.goto(`${worker.url}${path}`);
+      await page.getByRole("heading", { level: 1 }).first().waitFor();
+      await page.waitForLoadState("networkidle");
+      problems.push(...(await auditScreen(page, `owner-${name}`)));
+    }
+    await page.goto(`${worker.url}/dashboard/conversations`);
+    await page.getByRole("heading", { level: 1 }).first().waitFor();
+    problems.push(
+      ...(await auditScreen(page, "owner-menu-open", async (p) => {
+        const menu = p.getByRole("button", { name: "Menu" });
+        if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true")
+          await menu.click();
+      })),
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 
   it("raised no page errors", () => {
     expect(pageErrors).toEqual([]);

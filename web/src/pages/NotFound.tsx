@@ -11,19 +11,20 @@ import { ButtonLink } from "../ui/Button.tsx";
 
 export function NotFound(props: { what?: string }) {
   const location = useLocation();
+  const inDashboard = () => location.pathname.startsWith("/dashboard");
   const body = () => (
     <>
       <p class="muted">{props.what ?? "There is nothing at this address."}</p>
       <p>
-        <ButtonLink href="/" icon={House}>
-          Go to the Nooble home page
+        <ButtonLink href={inDashboard() ? "/dashboard" : "/"} icon={House}>
+          {inDashboard() ? "Go to the overview" : "Go to the Nooble home page"}
         </ButtonLink>
       </p>
     </>
   );
   return (
     <Show
-      when={location.pathname.startsWith("/dashboard")}
+      when={inDashboard()}
       fallback={
         <AuthFrame title="Page not found" narrow={false}>
           {body()}
@@ -35,6 +36,7 @@ export function NotFound(props: { what?: string }) {
   );
 }
 
+/** Inside the dashboard's frame (which has the page's <main>): the heading and the content. */
 function InDashboard(props: { children: JSX.Element }) {
   onMount(() => {
     document.title = "Page not found · Nooble";

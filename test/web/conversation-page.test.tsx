@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
 import { MemoryRouter, Route, createMemoryHistory } from "@solidjs/router";
 import type { ConversationDetail } from "../../shared/api/conversations.ts";
+import type { MessageMetadata } from "../../shared/conversation.ts";
 import ConversationPage from "../../web/src/owner/ConversationPage.tsx";
 
 const ID = "6f1c2d3e-4a5b-4c6d-8e7f-8091a2b3c4d5";
@@ -133,7 +134,7 @@ describe("ConversationPage visitor details", () => {
 });
 
 const withMessages = (
-  messages: { role: "user" | "assistant"; content: string; metadata?: object }[],
+  messages: { role: "user" | "assistant"; content: string; metadata?: MessageMetadata }[],
 ): ConversationDetail => ({
   ...conversation({}),
   duration_ms: 200_000,

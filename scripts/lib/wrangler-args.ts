@@ -48,10 +48,10 @@ export const QUIET_WRANGLER_ENV = {
 } as const;
 
 /** The environment of the `wrangler dev` process: the shell's, quieted, with Hyperdrive on `databaseUrl`. */
-export function wranglerDevEnv(
-  env: Record<string, string | undefined>,
+export function wranglerDevEnv<E extends Record<string, string | undefined>>(
+  env: E,
   databaseUrl: string,
-): Record<string, string | undefined> {
+) {
   return {
     ...QUIET_WRANGLER_ENV,
     ...env,

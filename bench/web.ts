@@ -13,9 +13,8 @@ import { extname, join, normalize } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import { createTestHarness } from "wrangler";
-import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
-import { migrate } from "../scripts/lib/migrate.ts";
 import { launchChromium } from "./lib/chromium.ts";
+import { startPostgresProcess } from "./lib/postgres-process.ts";
 import { ms, percentile } from "./lib/stats.ts";
 
 const N = Number(process.env.BENCH_WEB_N ?? 15);
@@ -26,8 +25,11 @@ const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "web/dist");
 
 // ---- the Worker, with one owner and a public agent ----
-const embedded = await startEmbeddedPostgres();
-await migrate(embedded.url);
+// Offline, as `npm run dev` runs it (scripts/lib/wrangler-args.ts): no Request.cf download.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+// The database in a process of its own, as under `npm run dev` and in production: PGlite runs on
+// its host's event loop, which here also drives Chromium and serves the baseline.
+const embedded = await startPostgresProcess();
 process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = embedded.url;
 const worker = createTestHarness({
   workers: [

@@ -1,20 +1,21 @@
 /**
  * The web app's build: Solid.js compiled by Vite into web/dist, which the Worker serves as
  * static assets (wrangler.toml [assets]). Routes are code-split so the public profile page
- * loads only what it needs, in as few files as possible (build/public-page-chunk.ts), and its
- * data is requested while those load (build/profile-data-preload.ts).
+ * loads only what it needs, in as few files as possible (build/public-page-chunk.ts), all
+ * requested as soon as index.html is parsed, with its data (build/public-page-preload.ts).
  */
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
-import { profileDataPreload } from "./build/profile-data-preload.ts";
 import { publicPageChunk } from "./build/public-page-chunk.ts";
+import { publicPagePreload } from "./build/public-page-preload.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const publicPage = here("src/public/PublicProfilePage.tsx");
 
 export default defineConfig({
   root: here("."),
-  plugins: [solid(), profileDataPreload()],
+  plugins: [solid(), publicPagePreload(publicPage)],
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -26,9 +27,9 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             {
-              name: publicPageChunk(here("src/main.tsx"), here("src/public/PublicProfilePage.tsx")),
-              debugName: "public-page",
-              // Its dependencies in the shell stay in the shell.
+              name: publicPageChunk(here("index.html"), publicPage),
+              debugName: "shell-and-public-page",
+              // The page's chunk takes none of the shell's modules: they stay in the shell.
               includeDependenciesRecursively: false,
             },
           ],

@@ -1,9 +1,10 @@
 /**
- * One chunk (and so one CSS file) for everything the public profile page needs beyond the app
- * shell. Left to itself the bundler splits that into a chunk per combination of importers:
- * eleven scripts and two style sheets for a visitor's first render, each one more request
- * after the shell has loaded. Modules the shell loads stay in the shell; modules owner pages
- * share with the public page (the API client, the chat panel) come with this chunk there too.
+ * Two chunks for a visitor's first render of a public profile page: the app shell (everything
+ * index.html loads, in one file with the entry) and the page (everything it needs beyond the
+ * shell, in one file, so one style sheet too). Left to itself the bundler splits both by who
+ * imports what: the shell was three scripts, and the page eleven scripts and two style sheets,
+ * each one more request on the way to the first render. Owner pages import what they share
+ * with the public page (the API client, the chat panel) from the page's chunk.
  */
 type ModuleGraph = {
   getModuleInfo(id: string): { importedIds: readonly string[] } | null;
@@ -22,15 +23,17 @@ function staticClosure(graph: ModuleGraph, start: string): Set<string> {
 }
 
 /**
- * A code-splitting group's `name`: "public" for a module the page at `pagePath` imports
- * (statically, at any depth) that the shell entry at `shellPath` does not.
+ * A code-splitting group's `name`: "shell" for a module the HTML entry at `entryPath` imports
+ * (statically, at any depth), "public" for one the page at `pagePath` imports beyond those.
  */
-export function publicPageChunk(shellPath: string, pagePath: string) {
+export function publicPageChunk(entryPath: string, pagePath: string) {
   let shell: Set<string> | undefined;
   let page: Set<string> | undefined;
   return (id: string, graph: ModuleGraph): string | null => {
-    shell ??= staticClosure(graph, shellPath);
+    shell ??= staticClosure(graph, entryPath);
     page ??= staticClosure(graph, pagePath);
+    if (shell.size < 2 || page.size < 2)
+      throw new Error(`public page chunk: ${entryPath} or ${pagePath} is not in the module graph`);
     if (shell.has(id)) return "shell";
     return page.has(id) ? "public" : null;
   };

@@ -89,12 +89,12 @@ describe("a public page's first load", () => {
     const unhashed = (es: Entry[]) => es.map((e) => e.path.replace(/-[\w-]{8}\.(js|css)$/, ".$1"));
     // The app shell (the entry) and the public page's one chunk, each with its style sheet, each
     // fetched once (a preload the page did not use would show as a second request).
-    expect(unhashed(scripts).sort()).toEqual(["/assets/index.js", "/assets/public.js"]);
-    expect(unhashed(styles).sort()).toEqual(["/assets/index.css", "/assets/public.css"]);
+    expect(unhashed(scripts).sort()).toEqual(["/assets/PublicProfilePage.js", "/assets/index.js"]);
+    expect(unhashed(styles).sort()).toEqual(["/assets/PublicProfilePage.css", "/assets/index.css"]);
 
     const shell = scripts.find((e) => e.path.startsWith("/assets/index-"));
-    const pageChunk = scripts.find((e) => e.path.startsWith("/assets/public-"));
-    const pageStyle = styles.find((e) => e.path.startsWith("/assets/public-"));
+    const pageChunk = scripts.find((e) => e.path.startsWith("/assets/PublicProfilePage-"));
+    const pageStyle = styles.find((e) => e.path.startsWith("/assets/PublicProfilePage-"));
     // Requested from index.html, not after the shell has arrived and run.
     for (const early of [pageChunk, pageStyle, profileCalls[0]])
       expect(early?.start, JSON.stringify(entries)).toBeLessThan(shell?.end ?? 0);

@@ -6,6 +6,8 @@
  * each one more request on the way to the first render. Owner pages import what they share
  * with the public page (the API client, the chat panel) from the page's chunk.
  */
+import { basename } from "node:path";
+
 type ModuleGraph = {
   getModuleInfo(id: string): { importedIds: readonly string[] } | null;
 };
@@ -24,9 +26,12 @@ function staticClosure(graph: ModuleGraph, start: string): Set<string> {
 
 /**
  * A code-splitting group's `name`: "shell" for a module the HTML entry at `entryPath` imports
- * (statically, at any depth), "public" for one the page at `pagePath` imports beyond those.
+ * (statically, at any depth; they end in the entry chunk, `index-*.js`), and for one the page at
+ * `pagePath` imports beyond those, the page's file name (`PublicProfilePage-*.js`, the name
+ * scripts/bundle-size.ts looks for).
  */
 export function publicPageChunk(entryPath: string, pagePath: string) {
+  const pageName = basename(pagePath).replace(/\.\w+$/, "");
   let shell: Set<string> | undefined;
   let page: Set<string> | undefined;
   return (id: string, graph: ModuleGraph): string | null => {
@@ -35,6 +40,6 @@ export function publicPageChunk(entryPath: string, pagePath: string) {
     if (shell.size < 2 || page.size < 2)
       throw new Error(`public page chunk: ${entryPath} or ${pagePath} is not in the module graph`);
     if (shell.has(id)) return "shell";
-    return page.has(id) ? "public" : null;
+    return page.has(id) ? pageName : null;
   };
 }

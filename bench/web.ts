@@ -13,9 +13,8 @@ import { extname, join, normalize } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import { createTestHarness } from "wrangler";
-import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres.ts";
-import { migrate } from "../scripts/lib/migrate.ts";
 import { launchChromium } from "./lib/chromium.ts";
+import { startPostgresProcess } from "./lib/postgres-process.ts";
 import { ms, percentile } from "./lib/stats.ts";
 
 const N = Number(process.env.BENCH_WEB_N ?? 15);
@@ -26,8 +25,11 @@ const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "web/dist");
 
 // ---- the Worker, with one owner and a public agent ----
-const embedded = await startEmbeddedPostgres();
-await migrate(embedded.url);
+// Offline, as `npm run dev` runs it (scripts/lib/wrangler-args.ts): no Request.cf download.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+// The database in a process of its own, as under `npm run dev` and in production: PGlite runs on
+// its host's event loop, which here also drives Chromium and serves the baseline.
+const embedded = await startPostgresProcess();
 process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = embedded.url;
 const worker = createTestHarness({
   workers: [
@@ -108,6 +110,16 @@ interface Load {
   renderMs: number;
   fcpMs: number;
   scripts: string[];
+  resources: Resource[];
+}
+
+/** One request of a load, from the page's Resource/Navigation Timing (ms since navigation). */
+interface Resource {
+  path: string;
+  start: number;
+  /** Request sent → first byte: the server's time plus the loopback. */
+  wait: number;
+  end: number;
 }
 
 async function load(browser: Browser, base: string): Promise<Load> {
@@ -129,8 +141,16 @@ async function load(browser: Browser, base: string): Promise<Load> {
       "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN",
     ),
   );
+  const resources = JSON.parse(
+    String(
+      await page.evaluate(`JSON.stringify(
+        [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+          .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime,
+            wait: e.responseStart - e.requestStart, end: e.responseEnd })))`),
+    ),
+  ) as Resource[];
   await context.close();
-  return { renderMs, fcpMs, scripts };
+  return { renderMs, fcpMs, scripts, resources };
 }
 
 const browser = await launchChromium();
@@ -159,6 +179,43 @@ const summary = (loads: Load[], key: "renderMs" | "fcpMs") => {
     .sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 };
+interface Waterfall {
+  start: number;
+  wait: number;
+  end: number;
+}
+/** Median start, wait and end of each request path over the loads, in order of start. */
+function waterfall(loads: Load[]): Map<string, Waterfall> {
+  const byPath = new Map<string, Resource[]>();
+  for (const load of loads) {
+    const seen = new Map<string, number>();
+    for (const r of load.resources) {
+      const path = r.path.replace(profile.username, ":username");
+      const nth = (seen.get(path) ?? 0) + 1;
+      seen.set(path, nth);
+      const key = nth > 1 ? `${path} (#${nth})` : path;
+      byPath.set(key, [...(byPath.get(key) ?? []), r]);
+    }
+  }
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((x, y) => x - y),
+      50,
+    );
+  return new Map(
+    [...byPath]
+      .map(([path, rs]): [string, Waterfall] => [
+        path,
+        {
+          start: median(rs.map((r) => r.start)),
+          wait: median(rs.map((r) => r.wait)),
+          end: median(rs.map((r) => r.end)),
+        },
+      ])
+      .sort((x, y) => x[1].start - y[1].start),
+  );
+}
+
 if (!failed) {
   const scripts = [...new Set(samples.product.flatMap((l) => l.scripts))];
   let raw = 0;
@@ -191,6 +248,19 @@ if (!failed) {
   console.log(
     `  JavaScript loaded by the public page: ${scripts.length} files, ${(raw / 1024).toFixed(1)} KB raw, ${(gzip / 1024).toFixed(1)} KB gzipped (budget 150 KB)`,
   );
+  console.log(
+    "  where the time goes (p50 over the loads, ms since navigation; wait = request sent to first byte):",
+  );
+  console.log(
+    `  ${"request".padEnd(44)} ${"baseline start/wait/end".padEnd(26)} product start/wait/end`,
+  );
+  const b = waterfall(samples.baseline);
+  for (const [path, p] of waterfall(samples.product)) {
+    const q = b.get(path);
+    const cell = (r: Waterfall | undefined) =>
+      r ? `${r.start.toFixed(0)}/${r.wait.toFixed(0)}/${r.end.toFixed(0)}` : "-";
+    console.log(`  ${path.padEnd(44)} ${cell(q).padEnd(26)} ${cell(p)}`);
+  }
   await mkdir(join(root, "bench/results"), { recursive: true });
   await writeFile(
     join(root, "bench/results/web.json"),

@@ -12,7 +12,13 @@ const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "web/dist");
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
 
-await build({ configFile: join(root, "web/vite.config.ts"), logLevel: "warn" });
+await build({
+  configFile: join(root, "web/vite.config.ts"),
+  logLevel: "warn",
+  // Rolldown's "[PLUGIN_TIMINGS]" advice (which plugin was slow) is for plugin authors; on a
+  // busy machine it fired on most `npm run dev` starts, a screen of text nobody can act on.
+  build: { rolldownOptions: { checks: { bundlerTimings: false } } },
+});
 await mkdir(join(dist, "vendor/swagger-ui"), { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   await cp(join(swaggerDir, file), join(dist, "vendor/swagger-ui", file));

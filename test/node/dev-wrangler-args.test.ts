@@ -5,7 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { DEV_SCRIPT_SETTINGS, wranglerDevArgs } from "../../scripts/lib/wrangler-args.ts";
+import {
+  DEV_SCRIPT_SETTINGS,
+  wranglerDevArgs,
+  wranglerDevEnv,
+} from "../../scripts/lib/wrangler-args.ts";
 import { WORKER_VARIABLES } from "../../workers/env.ts";
 
 const forwarded = (args: string[]) =>
@@ -72,6 +76,34 @@ describe("wrangler dev arguments", () => {
       "--var",
       "ENVIRONMENT:development",
     ]);
+  });
+});
+
+describe("wrangler dev environment", () => {
+  it("turns metrics, the Request.cf download, the dev registry and the update check off", () => {
+    expect(wranglerDevEnv({ PATH: "/usr/bin" }, "postgres://db")).toEqual({
+      PATH: "/usr/bin",
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_REGISTRY_PATH: "",
+      WRANGLER_HIDE_BANNER: "true",
+      CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: "postgres://db",
+    });
+  });
+
+  it("lets the shell turn each back on, but always points Hyperdrive at the dev database", () => {
+    const env = wranglerDevEnv(
+      {
+        WRANGLER_SEND_METRICS: "true",
+        WRANGLER_REGISTRY_PATH: "/tmp/registry",
+        CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE: "postgres://elsewhere",
+      },
+      "postgres://db",
+    );
+    expect(env.WRANGLER_SEND_METRICS).toBe("true");
+    expect(env.WRANGLER_REGISTRY_PATH).toBe("/tmp/registry");
+    expect(env.CLOUDFLARE_CF_FETCH_ENABLED).toBe("false");
+    expect(env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE).toBe("postgres://db");
   });
 });
 

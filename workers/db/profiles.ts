@@ -1,12 +1,8 @@
 /** Profiles: the owner's own row (by tenant id) and the public read path (by username). */
 import type { Sql } from "postgres";
-import { SocialLinksSchema } from "../../shared/api/profile.ts";
-import type {
-  Profile,
-  PublicAgent,
-  PublicProfile,
-  UpdateProfile,
-} from "../../shared/api/profile.ts";
+import { z } from "zod";
+import { PublicAgentSchema, SocialLinksSchema } from "../../shared/api/profile.ts";
+import type { Profile, PublicProfile, UpdateProfile } from "../../shared/api/profile.ts";
 import { usernameFromEmail } from "../../shared/username.ts";
 import { PG_UNIQUE_VIOLATION, isPgError } from "./client.ts";
 import { AppError } from "../errors.ts";
@@ -23,6 +19,8 @@ interface ProfileRow {
   created_at: Date;
   updated_at: Date;
 }
+
+const PublicAgentsSchema = z.array(PublicAgentSchema);
 
 const socialLinks = (v: unknown) => {
   const parsed = SocialLinksSchema.safeParse(v);
@@ -105,14 +103,29 @@ export async function isUsernameFree(
   return !row || row.id === tenantId;
 }
 
-/** A public profile with its public, active agents, read through the public views only. */
+/**
+ * A public profile with its public, active agents, read through the public views only, in one
+ * query: the public page waits on it before its first render, and each round trip to Postgres
+ * is on that path.
+ */
 export async function getPublicProfile(sql: Sql, username: string): Promise<PublicProfile | null> {
   const [profile] = await sql<
-    Omit<ProfileRow, "id" | "email" | "is_public" | "created_at" | "updated_at">[]
+    (Omit<ProfileRow, "id" | "email" | "is_public" | "created_at" | "updated_at"> & {
+      agents: unknown;
+    })[]
   >`
-    select username, display_name, description, avatar_url, social_links from public_profiles where username = ${username}`;
+    select p.username, p.display_name, p.description, p.avatar_url, p.social_links,
+      coalesce(
+        (select json_agg(json_build_object(
+            'id', a.id, 'name', a.name, 'description', a.description, 'icon', a.icon)
+          order by a.created_at, a.name)
+         from public_agents a where a.username = p.username),
+        '[]'::json) as agents
+    from public_profiles p where p.username = ${username}`;
   if (!profile) return null;
-  const agents = await sql<PublicAgent[]>`
-    select id, name, description, icon from public_agents where username = ${username} order by created_at, name`;
-  return { ...profile, social_links: socialLinks(profile.social_links), agents: [...agents] };
+  return {
+    ...profile,
+    social_links: socialLinks(profile.social_links),
+    agents: PublicAgentsSchema.parse(profile.agents),
+  };
 }

@@ -50,6 +50,19 @@ describe("GET /api/v1/public/profiles/{username}", () => {
     ]);
   });
 
+  it("lists the public agents oldest first, and none as an empty list", async () => {
+    const owner = await signIn();
+    const profile = (await (
+      await api("/api/v1/profile", { token: owner.token })
+    ).json()) as Profile;
+    const none = PublicProfileSchema.parse(await (await publicProfile(profile.username)).json());
+    expect(none.agents).toEqual([]);
+    const first = await createAgent(owner.token, { name: "Zed", is_public: true });
+    const second = await createAgent(owner.token, { name: "Amy", is_public: true });
+    const two = PublicProfileSchema.parse(await (await publicProfile(profile.username)).json());
+    expect(two.agents.map((a) => a.id)).toEqual([first.id, second.id]);
+  });
+
   it("never exposes system prompts, configs, owner ids or the email", async () => {
     const owner = await ownerWithAgents();
     const text = await (await publicProfile(owner.username)).text();

@@ -4,6 +4,8 @@ import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../suppo
 
 export async function startWorker(vars: Record<string, string> = {}) {
   const db = await planTestDatabase();
+  // Offline, as npm run dev is: no Request.cf download (its ENOTFOUND trace in every test log).
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   process.env.CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_HYPERDRIVE = db.url;
   const server = createTestHarness({
     workers: [

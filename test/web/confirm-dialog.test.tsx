@@ -1,5 +1,5 @@
 /**
- * The confirmation dialog on the shared modal shell (ModalDialog): open as a modal, the action
+ * The confirmation dialog on the shared modal shell (ui/Dialog): open as a modal, the action
  * run on confirm and the dialog gone after, an error kept inside the open dialog, Escape
  * closing it unless the action is running, and focus back on the button that opened it.
  */

@@ -6,7 +6,7 @@ import { errorMessage } from "../../lib/api.ts";
 import { setDocumentAgents } from "../api/documents.ts";
 import { AgentChecklist } from "./AgentChecklist.tsx";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
-import { ModalDialog } from "../../components/ModalDialog.tsx";
+import { Dialog } from "../../ui/Dialog.tsx";
 
 export function AssignAgentsDialog(props: {
   document: DocumentView;
@@ -33,7 +33,7 @@ export function AssignAgentsDialog(props: {
     }
   };
   return (
-    <ModalDialog labelledBy="assign-title" busy={busy()} onClose={close}>
+    <Dialog labelledBy="assign-title" busy={busy()} onClose={close}>
       <form onSubmit={(e) => void save(e)}>
         <h2 id="assign-title">Agents for “{props.document.name}”</h2>
         <AgentChecklist
@@ -52,6 +52,6 @@ export function AssignAgentsDialog(props: {
           </button>
         </div>
       </form>
-    </ModalDialog>
+    </Dialog>
   );
 }

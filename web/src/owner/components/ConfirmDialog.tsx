@@ -1,11 +1,11 @@
 /**
- * A modal confirmation (ModalDialog: focus is trapped, Escape cancels, focus returns to the
+ * A modal confirmation (Dialog: focus is trapped, Escape cancels, focus returns to the
  * button that opened it). Render it while a confirmation is pending.
  */
 import { createSignal, type JSX } from "solid-js";
 import { errorMessage } from "../../lib/api.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
-import { ModalDialog } from "../../components/ModalDialog.tsx";
+import { Dialog } from "../../ui/Dialog.tsx";
 
 export interface ConfirmDialogProps {
   title: string;
@@ -36,7 +36,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   };
 
   return (
-    <ModalDialog labelledBy="confirm-title" busy={busy()} onClose={close}>
+    <Dialog labelledBy="confirm-title" busy={busy()} onClose={close}>
       <h2 id="confirm-title">{props.title}</h2>
       <div>{props.children}</div>
       <ErrorAlert message={error()} />
@@ -53,6 +53,6 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {busy() ? "Working…" : props.confirmLabel}
         </button>
       </div>
-    </ModalDialog>
+    </Dialog>
   );
 }

@@ -7,7 +7,7 @@
 import { onCleanup, onMount } from "solid-js";
 import type { JSX } from "solid-js";
 
-export function ModalDialog(props: {
+export function Dialog(props: {
   labelledBy: string;
   busy?: boolean;
   onClose: () => void;

@@ -387,6 +387,17 @@ export function ChatPanel(props: ChatPanelProps) {
             onRetry={retry}
           />
         </Show>
+        <Show when={empty() && !transcript.busy() && connection() !== "ended"}>
+          <div class="chat-suggestions" role="group" aria-label="Suggested questions">
+            <For each={suggestions()}>
+              {(s) => (
+                <button type="button" class="suggestion" onClick={() => void sendMessage(s)}>
+                  {s}
+                </button>
+              )}
+            </For>
+          </div>
+        </Show>
         <div class="chat-end" ref={end} />
       </div>
 
@@ -426,17 +437,6 @@ export function ChatPanel(props: ChatPanelProps) {
             </button>
           }
         >
-          <Show when={empty() && !transcript.busy()}>
-            <div class="chat-suggestions" role="group" aria-label="Suggested questions">
-              <For each={suggestions()}>
-                {(s) => (
-                  <button type="button" class="suggestion" onClick={() => void sendMessage(s)}>
-                    {s}
-                  </button>
-                )}
-              </For>
-            </div>
-          </Show>
           <Composer
             id={`chat-input-${props.agent.id}`}
             agentName={props.agent.name}

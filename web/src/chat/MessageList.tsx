@@ -120,17 +120,20 @@ export function TypingIndicator(props: { name: string }) {
 
 export function MessageList(props: MessageListProps) {
   return (
-    <ol class="chat-messages" aria-label="Conversation" role="log">
-      <For each={props.messages}>
-        {(message) => (
-          <MessageView
-            message={message}
-            agentName={props.agentName}
-            agentIcon={props.agentIcon}
-            onRetry={props.onRetry}
-          />
-        )}
-      </For>
-    </ol>
+    // The log role sits on a wrapper: on the <ol> itself it would hide the list from its items.
+    <div role="log" aria-label="Conversation">
+      <ol class="chat-messages">
+        <For each={props.messages}>
+          {(message) => (
+            <MessageView
+              message={message}
+              agentName={props.agentName}
+              agentIcon={props.agentIcon}
+              onRetry={props.onRetry}
+            />
+          )}
+        </For>
+      </ol>
+    </div>
   );
 }

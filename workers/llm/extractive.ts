@@ -7,12 +7,19 @@
  *
  * How a quote is chosen: every passage is cut into sentences by `Intl.Segmenter` (workerd and
  * browsers have it; a hand-written splitter cut "U.S." and "No. 5" apart), and lines (table
- * rows, list items) are never joined. A sentence scores the number of the question's distinct
- * content terms it contains. The best sentence sets the bar: sentences scoring at least two
- * thirds of it (rounded up) are kept, best first, at most MAX_QUOTES of them from at most MAX_PASSAGES passages, so one
- * matching row is not drowned by three rows that share a word with the question. A sentence
- * quoted once is not quoted again (duplicate chunks of one text), and the sentences of one
- * passage are quoted together, in their order in the passage, under one citation.
+ * rows, list items) are never joined. A sentence scores the question's distinct content terms
+ * it contains, each weighted by how few of the passages' sentences have it (BM25's IDF), so a
+ * row naming "GBP" beats three rows that all say "shipping". The best sentence sets the bar:
+ * sentences scoring at least half of it are kept, best first, at most MAX_QUOTES of them from
+ * at most MAX_PASSAGES passages. A sentence quoted once is not quoted again (duplicate chunks
+ * of one text), and the sentences of one passage are quoted together, in their order in the
+ * passage, under one citation, with "…" where sentences between them were left out.
+ *
+ * Measured by bench/extractive-answers.ts on ../shared/eval's SQuAD 2.0 set (300 answerable
+ * questions, BM25's top 3 paragraphs as passages): 91.0% of answers contain a gold answer
+ * (98.0% of the passages do), no quote is cut, 372 characters on average. The earlier
+ * provider (400-character cut-offs, a regex splitter, a "no model" preamble): 90.7%, 7.0% of
+ * answers with a cut quote, 615 characters.
  */
 import type { Usage } from "../../shared/conversation.ts";
 import { cancelledError } from "./errors.ts";
@@ -85,19 +92,26 @@ const literal = (sentence: string) => sentence.replace(/^([#>*+-]|\d+[.)])/, "\\
 export function pickQuotes(question: string, passages: Passage[]): Quote[] {
   const wanted = new Set(terms(question));
   const seen = new Set<string>();
-  const candidates: Candidate[] = [];
+  const found: { text: string; passage: number; position: number; matched: string[] }[] = [];
   passages.forEach((passage, index) => {
     sentences(passage.text).forEach((text, position) => {
       const key = sameText(text);
       if (seen.has(key)) return;
       seen.add(key);
-      const score = new Set(terms(text).filter((t) => wanted.has(t))).size;
-      if (score > 0) candidates.push({ text, passage: index, position, score });
+      const matched = [...new Set(terms(text).filter((t) => wanted.has(t)))];
+      found.push({ text, passage: index, position, matched });
     });
   });
+  // A term in few of the sentences tells more than one in all of them (the IDF of BM25).
+  const df = new Map<string, number>();
+  for (const f of found) for (const t of f.matched) df.set(t, (df.get(t) ?? 0) + 1);
+  const weight = (t: string) => Math.log(1 + found.length / (df.get(t) ?? 1));
+  const candidates: Candidate[] = found
+    .filter((f) => f.matched.length > 0)
+    .map((f) => ({ ...f, score: f.matched.reduce((n, t) => n + weight(t), 0) }));
   // Best first; ties keep the retrieval's order of passages, then the passage's own order.
   candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
-  const bar = Math.ceil(((candidates[0]?.score ?? 0) * 2) / 3);
+  const bar = (candidates[0]?.score ?? 0) / 2;
   const chosen: Candidate[] = [];
   const quoted: number[] = [];
   for (const c of candidates) {

@@ -14,6 +14,8 @@ export const AgentTemplateSchema = z.object({
   description: z.string(),
   icon: z.string(),
   system_prompt: z.string(),
+  /** Questions a visitor might ask an agent of this kind (shown in the template gallery). */
+  sample_questions: z.array(z.string()),
   execution_config: ExecutionConfigSchema,
   query_config: QueryConfigSchema,
   rag_config: RAGConfigSchema,

@@ -28,6 +28,11 @@ export const ConversationExportQuerySchema = ConversationFilterSchema.extend({
   format: z.enum(EXPORT_FORMATS).default("csv"),
 });
 
+/** The export of one conversation takes only the format: the id is in the path. */
+export const OneConversationExportQuerySchema = z.object({
+  format: z.enum(EXPORT_FORMATS).default("csv"),
+});
+
 export const VisitorSchema = z.object({
   visitor_id: z.string().nullable(),
   user_agent: z.string().nullable(),

@@ -109,8 +109,9 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     await owner.getByLabel("Public", { exact: true }).check();
     await shot(owner, "04-agent-create");
     await owner.getByRole("button", { name: "Create agent" }).click();
-    await owner.waitForURL(/\/dashboard\/agents\/[0-9a-f-]{36}$/);
-    journey.agentId = owner.url().split("/").at(-1) ?? "";
+    // A new agent opens on its Knowledge tab (its next step).
+    await owner.waitForURL(/\/dashboard\/agents\/[0-9a-f-]{36}\?tab=knowledge$/);
+    journey.agentId = new URL(owner.url()).pathname.split("/").at(-1) ?? "";
     await owner.getByRole("heading", { name: AGENT_NAME }).first().waitFor();
   });
 

@@ -13,7 +13,10 @@ export default defineConfig({
     root: here("."),
     include: ["**/*.test.ts"],
     // The journey uploads a document from ../shared/eval/docs: left out (with a warning) without it.
-    exclude: [...configDefaults.exclude, ...evalExcludes(["public-chat.test.ts"])],
+    exclude: [
+      ...configDefaults.exclude,
+      ...evalExcludes(["public-chat.test.ts", "first-run.test.ts"]),
+    ],
     passWithNoTests: true,
     globalSetup: [here("../support/global-setup.ts")],
     testTimeout: 180_000,

@@ -1,9 +1,11 @@
 /**
- * The agent form: the server's ranges (shared/config.ts) checked before sending, and the
- * server's own field errors placed beside the input they name.
+ * The agent form: the server's ranges (shared/config.ts) checked before sending, the server's
+ * own field errors placed beside the input they name, the template gallery (a choice fills in
+ * the name and loads the prompt as editable text), the icon picker, and the numbers kept
+ * under "Advanced".
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@solidjs/testing-library";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@solidjs/testing-library";
 import type { AgentTemplate, Model } from "../../shared/api/agents.ts";
 import {
   CONFIG_LIMITS,
@@ -33,6 +35,7 @@ const TEMPLATE: AgentTemplate = {
   description: "Helps with technical questions.",
   icon: "wrench",
   system_prompt: "You are a patient support engineer.",
+  sample_questions: ["How do I reset my password?", "Why does the app not sync?"],
   execution_config: { ...defaultExecutionConfig(), temperature: 0.2, max_tokens: 1024 },
   query_config: { ...defaultQueryConfig(), top_k: 8 },
   rag_config: defaultRAGConfig(),
@@ -220,35 +223,98 @@ describe("agent form: the default model", () => {
     ));
     const model = () => (screen.getByLabelText("Model") as HTMLSelectElement).value;
     expect(model()).toBe("llama-3.1-8b-instant");
-    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
-    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "" } });
+    fireEvent.click(screen.getByRole("radio", { name: "Technical Support" }));
+    fireEvent.click(screen.getByRole("radio", { name: "Start from scratch" }));
     expect(model()).toBe("llama-3.1-8b-instant");
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("");
+    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).value).toBe("");
   });
 });
 
 describe("agent form: templates", () => {
-  it("fills the settings from the chosen template and sends its id", async () => {
+  it("shows each template as a card with its description and sample questions", () => {
+    renderForm(async () => undefined);
+    const gallery = screen.getByRole("group", { name: "Start from" });
+    const card = screen.getByRole("radio", { name: "Technical Support" });
+    expect(gallery.contains(card)).toBe(true);
+    expect(describedBy(card).join(" ")).toContain("Helps with technical questions.");
+    expect(describedBy(card).join(" ")).toContain("“How do I reset my password?”");
+    expect(screen.getByRole("radio", { name: "Start from scratch" })).toBeTruthy();
+  });
+
+  it("fills the name, settings and editable prompt from the chosen template and sends its id", async () => {
     const calls = renderForm(async () => undefined);
-    type("Name", "Desk");
-    fireEvent.change(screen.getByLabelText("Template"), { target: { value: "support" } });
+    fireEvent.click(screen.getByRole("radio", { name: "Technical Support" }));
+    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Technical Support");
     expect((screen.getByLabelText("Temperature") as HTMLInputElement).value).toBe("0.2");
     expect((screen.getByLabelText("Top K") as HTMLInputElement).value).toBe("8");
-    expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("Desk");
-    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).placeholder).toBe(
-      TEMPLATE.system_prompt,
-    );
+    const prompt = screen.getByLabelText("System prompt") as HTMLTextAreaElement;
+    expect(prompt.value).toBe(TEMPLATE.system_prompt);
+    expect(prompt.readOnly).toBe(false);
+    type("Name", "Desk");
     fireEvent.click(screen.getByLabelText("Public"));
     submit();
     await waitFor(() => expect(calls).toHaveLength(1));
     const call = calls[0];
     if (!call) throw new Error("not submitted");
-    const body = createBody(call.values, call.templateId);
+    const body = createBody(call.values, call.templateId, TEMPLATE.system_prompt);
     expect(body).toMatchObject({
       template_id: "support",
       name: "Desk",
       is_public: true,
+      // Left as the template wrote it: no override, the agent follows the template's prompt.
+      system_prompt_override: null,
       execution_config: { temperature: 0.2, max_tokens: 1024 },
       query_config: { top_k: 8 },
     });
+  });
+
+  it("sends an edit of the template's prompt as the agent's own, and can restore the template's", async () => {
+    const calls = renderForm(async () => undefined);
+    fireEvent.click(screen.getByRole("radio", { name: "Technical Support" }));
+    type("System prompt", `${TEMPLATE.system_prompt} Always answer in French.`);
+    submit();
+    await waitFor(() => expect(calls).toHaveLength(1));
+    const edited = calls[0];
+    if (!edited) throw new Error("not submitted");
+    expect(
+      createBody(edited.values, edited.templateId, TEMPLATE.system_prompt).system_prompt_override,
+    ).toBe(`${TEMPLATE.system_prompt} Always answer in French.`);
+    fireEvent.click(screen.getByRole("button", { name: "Use the template's prompt again" }));
+    expect((screen.getByLabelText("System prompt") as HTMLTextAreaElement).value).toBe(
+      TEMPLATE.system_prompt,
+    );
+  });
+});
+
+describe("agent form: icon and advanced settings", () => {
+  it("takes the template's icon and lets the owner pick another", async () => {
+    const calls = renderForm(async () => undefined);
+    const icons = screen.getByRole("group", { name: "Icon" });
+    fireEvent.click(screen.getByRole("radio", { name: "Technical Support" }));
+    fireEvent.click(within(icons).getByRole("radio", { name: "Education" }));
+    expect(
+      (within(icons).getByRole("radio", { name: "Education" }) as HTMLInputElement).checked,
+    ).toBe(true);
+    submit();
+    await waitFor(() => expect(calls).toHaveLength(1));
+    const call = calls[0];
+    if (!call) throw new Error("not submitted");
+    expect(createBody(call.values, call.templateId).icon).toBe("graduation-cap");
+  });
+
+  it("keeps sampling and retrieval numbers under a closed Advanced disclosure that opens on an error there", async () => {
+    renderForm(async () => undefined);
+    const details = screen.getByLabelText("Temperature").closest("details");
+    expect(details?.querySelector("summary")?.textContent).toMatch(/^Advanced/);
+    for (const label of ["Top K", "Similarity threshold", "Max tokens"])
+      expect(details?.contains(screen.getByLabelText(label))).toBe(true);
+    expect(details?.contains(screen.getByLabelText("Name"))).toBe(false);
+    expect(details?.contains(screen.getByLabelText("System prompt"))).toBe(false);
+    expect(details?.open).toBe(false);
+    type("Name", "Helper");
+    type("Top K", "0");
+    submit();
+    await waitFor(() => expect(details?.open).toBe(true));
   });
 });

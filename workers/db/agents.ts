@@ -3,6 +3,7 @@
  * id of another tenant simply finds nothing (the API answers 404).
  */
 import type { Sql, TransactionSql } from "postgres";
+import { z } from "zod";
 import { ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema } from "../../shared/config.ts";
 import type { ExecutionConfig, QueryConfig, RAGConfig } from "../../shared/config.ts";
 import type { Agent, AgentTemplate } from "../../shared/api/agents.ts";
@@ -183,6 +184,8 @@ interface TemplateRow {
   description: string;
   icon: string;
   system_prompt: string;
+  /** text[] read as jsonb: an array on every driver path (the local one reads arrays as "{…}" text). */
+  sample_questions: unknown;
   execution_config: unknown;
   query_config: unknown;
   rag_config: unknown;
@@ -194,6 +197,7 @@ function toTemplate(r: TemplateRow, model: string): AgentTemplate {
     typeof r.execution_config === "object" && r.execution_config !== null ? r.execution_config : {};
   return {
     ...r,
+    sample_questions: z.array(z.string()).parse(r.sample_questions),
     execution_config: ExecutionConfigSchema.parse({ model, ...stored }),
     query_config: QueryConfigSchema.parse(r.query_config),
     rag_config: RAGConfigSchema.parse(r.rag_config),
@@ -202,7 +206,8 @@ function toTemplate(r: TemplateRow, model: string): AgentTemplate {
 
 export async function listTemplates(sql: Sql, model: string): Promise<AgentTemplate[]> {
   const rows = await sql<TemplateRow[]>`
-    select id, name, description, icon, system_prompt, execution_config, query_config, rag_config
+    select id, name, description, icon, system_prompt, to_jsonb(sample_questions) as sample_questions,
+      execution_config, query_config, rag_config
     from agent_templates where is_active order by sort_order, id`;
   return rows.map((r) => toTemplate(r, model));
 }
@@ -213,7 +218,8 @@ export async function getTemplate(
   model: string,
 ): Promise<AgentTemplate | null> {
   const [row] = await sql<TemplateRow[]>`
-    select id, name, description, icon, system_prompt, execution_config, query_config, rag_config
+    select id, name, description, icon, system_prompt, to_jsonb(sample_questions) as sample_questions,
+      execution_config, query_config, rag_config
     from agent_templates where is_active and id = ${templateId}`;
   return row ? toTemplate(row, model) : null;
 }

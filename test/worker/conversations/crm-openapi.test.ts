@@ -17,6 +17,7 @@ describe("conversation CRM OpenAPI", () => {
       "/api/v1/conversations",
       "/api/v1/conversations/export",
       "/api/v1/conversations/{id}",
+      "/api/v1/conversations/{id}/export",
     ]);
     const list = doc.paths?.["/api/v1/conversations"]?.get;
     expect(list?.parameters?.map((p) => ("name" in p ? p.name : ""))).toEqual([

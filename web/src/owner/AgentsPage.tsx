@@ -1,18 +1,25 @@
-/** The owner's agents: search, create, edit, duplicate, delete (with confirmation). */
-import { A, useNavigate } from "@solidjs/router";
+/**
+ * The owner's agents: search, create, edit, duplicate, delete (with confirmation). With no
+ * agent yet the page is the template gallery: each template opens the create form filled in.
+ */
+import Plus from "lucide-solid/icons/plus";
+import { A } from "@solidjs/router";
 import { For, Show, createResource, createSignal } from "solid-js";
 import type { Agent } from "../../../shared/api/agents.ts";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
-import { deleteAgent, duplicateAgent, listAgents } from "./api/agents.ts";
+import { AgentIcon } from "../ui/AgentIcon.tsx";
+import { Badge } from "../ui/Badge.tsx";
+import { Button, ButtonLink } from "../ui/Button.tsx";
+import { deleteAgent, duplicateAgent, listAgents, listTemplates } from "./api/agents.ts";
 import { ConfirmDialog } from "./components/ConfirmDialog.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { formatDate } from "./components/format.ts";
 import { ActionStatus, LoadError } from "./components/LoadError.tsx";
+import "./owner-pages.css";
 
 export default function AgentsPage() {
-  const navigate = useNavigate();
   const [search, setSearch] = createSignal("");
   const [debounced, setDebounced] = createSignal("");
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -41,14 +48,14 @@ export default function AgentsPage() {
   };
 
   return (
-    <section aria-labelledby="agents-title">
+    <section aria-labelledby="agents-title" class="owner-page">
       <PageHeader
         title="Agents"
         description="Each agent answers from the documents you give it, with its own prompt and model."
       >
-        <A class="button primary" href="/dashboard/agents/new">
+        <ButtonLink variant="primary" icon={Plus} href="/dashboard/agents/new">
           Create agent
-        </A>
+        </ButtonLink>
       </PageHeader>
       <h2 id="agents-title" class="visually-hidden">
         Your agents
@@ -80,16 +87,11 @@ export default function AgentsPage() {
           <Show
             when={list().agents.length}
             fallback={
-              <div class="card empty">
-                <Show
-                  when={debounced().trim()}
-                  fallback={
-                    <p>You have no agents yet. Create one from a template or from scratch.</p>
-                  }
-                >
+              <Show when={debounced().trim()} fallback={<TemplatePicks />}>
+                <div class="card empty">
                   <p>No agent matches “{debounced()}”.</p>
-                </Show>
-              </div>
+                </div>
+              </Show>
             }
           >
             <p class="muted">
@@ -99,15 +101,16 @@ export default function AgentsPage() {
               <For each={list().agents}>
                 {(agent) => (
                   <li class="card agent-card">
-                    <div class="row">
+                    <div class="agent-card-head">
+                      <AgentIcon name={agent.icon} size={40} />
                       <h3>
                         <A href={`/dashboard/agents/${agent.id}`}>{agent.name}</A>
                       </h3>
-                      <span class={`badge ${agent.is_public ? "success" : ""}`}>
+                      <Badge tone={agent.is_public ? "success" : "neutral"}>
                         {agent.is_public ? "Public" : "Private"}
-                      </span>
+                      </Badge>
                       <Show when={!agent.is_active}>
-                        <span class="badge warning">Paused</span>
+                        <Badge tone="warning">Paused</Badge>
                       </Show>
                     </div>
                     <p class="muted clamp">{agent.description ?? "No description."}</p>
@@ -116,28 +119,35 @@ export default function AgentsPage() {
                       {formatDate(agent.updated_at)}
                     </p>
                     <div class="row">
-                      <button
-                        type="button"
-                        onClick={() => navigate(`/dashboard/agents/${agent.id}`)}
-                        aria-label={`Edit ${agent.name}`}
+                      <ButtonLink
+                        size="sm"
+                        href={`/dashboard/agents/${agent.id}`}
+                        label={`Edit ${agent.name}`}
                       >
                         Edit
-                      </button>
-                      <button
-                        type="button"
+                      </ButtonLink>
+                      <ButtonLink
+                        size="sm"
+                        href={`/dashboard/agents/${agent.id}?tab=knowledge`}
+                        label={`Knowledge of ${agent.name}`}
+                      >
+                        Knowledge
+                      </ButtonLink>
+                      <Button
+                        size="sm"
                         onClick={() => void duplicate(agent)}
                         aria-label={`Duplicate ${agent.name}`}
                       >
                         Duplicate
-                      </button>
-                      <button
-                        type="button"
-                        class="danger"
+                      </Button>
+                      <Button
+                        size="sm"
+                        variant="danger"
                         onClick={() => setDeleting(agent)}
                         aria-label={`Delete ${agent.name}`}
                       >
                         Delete
-                      </button>
+                      </Button>
                     </div>
                   </li>
                 )}
@@ -166,6 +176,55 @@ export default function AgentsPage() {
           </ConfirmDialog>
         )}
       </Show>
+    </section>
+  );
+}
+
+/** The empty page: the templates to start from, each one click from a filled-in create form. */
+function TemplatePicks() {
+  const [templates] = createResource(listTemplates);
+  return (
+    <section class="stack" aria-labelledby="start-title">
+      <div class="card empty">
+        <h2 id="start-title">Create your first agent</h2>
+        <p class="muted">
+          An agent answers your visitors from the documents you give it. Start from one of these, or
+          from scratch; you can change everything later.
+        </p>
+      </div>
+      <LoadError what="the templates" error={templates.error} />
+      <ul class="gallery-grid" aria-label="Templates">
+        <For each={valueOf(templates) ?? []}>
+          {(t) => (
+            <li class="card template-card">
+              <div class="template-head">
+                <AgentIcon name={t.icon} size={40} />
+                <h3 class="template-name">
+                  <A href={`/dashboard/agents/new?template=${encodeURIComponent(t.id)}`}>
+                    {t.name}
+                  </A>
+                </h3>
+              </div>
+              <p class="small">{t.description}</p>
+              <Show when={t.sample_questions.length}>
+                <p class="small muted sample-title">Visitors might ask:</p>
+                <ul class="samples small">
+                  <For each={t.sample_questions}>{(q) => <li>“{q}”</li>}</For>
+                </ul>
+              </Show>
+            </li>
+          )}
+        </For>
+        <li class="card template-card">
+          <div class="template-head">
+            <AgentIcon name="sparkles" size={40} />
+            <h3 class="template-name">
+              <A href="/dashboard/agents/new">Start from scratch</A>
+            </h3>
+          </div>
+          <p class="small">A blank agent with the default settings and your own prompt.</p>
+        </li>
+      </ul>
     </section>
   );
 }

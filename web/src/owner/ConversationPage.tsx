@@ -1,23 +1,52 @@
-/** One conversation: who, when, how long, the client's visitor details, and the transcript with each answer's sources and timings. */
-import { A, useParams } from "@solidjs/router";
-import { For, Show, createResource } from "solid-js";
-import { getConversation } from "./api/conversations.ts";
-import { PageHeader } from "./components/PageHeader.tsx";
-import { formatDate, formatDuration } from "./components/format.ts";
-import { valueOf } from "./components/resource.ts";
+/**
+ * One conversation: who, when, how long, the client's visitor details, the transcript (answers
+ * rendered as the visitor saw them, with sources and timings), and the transcript as a file.
+ */
+import { useParams } from "@solidjs/router";
+import ArrowLeft from "lucide-solid/icons/arrow-left";
+import Download from "lucide-solid/icons/download";
+import RefreshCw from "lucide-solid/icons/refresh-cw";
+import { For, Show, createResource, createSignal } from "solid-js";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { errorMessage } from "../lib/api.ts";
+import { Badge } from "../ui/Badge.tsx";
+import { Button, ButtonLink } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
+import { downloadConversation, getConversation } from "./api/conversations.ts";
 import { LoadError } from "./components/LoadError.tsx";
 import { MetadataList } from "./components/MetadataList.tsx";
-
-const ROLE_LABEL = { user: "Visitor", assistant: "Agent", system: "System" } as const;
+import { PageHeader } from "./components/PageHeader.tsx";
+import { TranscriptMessage } from "./components/TranscriptMessage.tsx";
+import { formatDate, formatDuration } from "./components/format.ts";
+import { valueOf } from "./components/resource.ts";
 
 export default function ConversationPage() {
   const params = useParams<{ id: string }>();
   const [conversation, { refetch }] = createResource(() => params.id, getConversation);
+  const [exporting, setExporting] = createSignal(false);
+  const [exportNote, setExportNote] = createSignal<string>();
+  const [exportError, setExportError] = createSignal<string>();
+
+  const exportAs = async (format: "csv" | "json") => {
+    setExporting(true);
+    setExportNote(undefined);
+    setExportError(undefined);
+    try {
+      const { filename } = await downloadConversation(params.id, format);
+      setExportNote(`Downloaded ${filename}.`);
+    } catch (e) {
+      setExportError(`Export failed: ${errorMessage(e)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   return (
     <section class="stack">
       <p>
-        <A href="/dashboard/conversations">← All conversations</A>
+        <ButtonLink href="/dashboard/conversations" variant="ghost" size="sm" icon={ArrowLeft}>
+          All conversations
+        </ButtonLink>
       </p>
       <Show when={conversation.error}>
         <PageHeader title="Conversation" />
@@ -34,98 +63,75 @@ export default function ConversationPage() {
         {(c) => (
           <>
             <PageHeader title={`Conversation with ${c().agent_name ?? "a deleted agent"}`}>
-              <button type="button" onClick={() => void refetch()}>
+              <Button
+                icon={Download}
+                disabled={exporting()}
+                aria-label="Download this conversation as CSV"
+                onClick={() => void exportAs("csv")}
+              >
+                CSV
+              </Button>
+              <Button
+                icon={Download}
+                disabled={exporting()}
+                aria-label="Download this conversation as JSON"
+                onClick={() => void exportAs("json")}
+              >
+                JSON
+              </Button>
+              <Button variant="ghost" icon={RefreshCw} onClick={() => void refetch()}>
                 Refresh
-              </button>
+              </Button>
             </PageHeader>
-            <dl class="card grid-4 facts">
-              <div>
-                <dt>Started</dt>
-                <dd>{formatDate(c().started_at)}</dd>
-              </div>
-              <div>
-                <dt>Duration</dt>
-                <dd>{formatDuration(c().duration_ms)}</dd>
-              </div>
-              <div>
-                <dt>Messages</dt>
-                <dd>
-                  {c().counts.user} from the visitor, {c().counts.assistant} answers
-                </dd>
-              </div>
-              <div>
-                <dt>State</dt>
-                <dd>{c().is_active ? "active" : `ended ${formatDate(c().ended_at)}`}</dd>
-              </div>
-              <Show when={c().visitor.country || c().visitor.referrer}>
+            <div role="status" aria-live="polite" class="muted">
+              {exportNote()}
+            </div>
+            <ErrorAlert message={exportError()} />
+            <Card>
+              <dl class="grid-4 facts">
                 <div>
-                  <dt>Visitor</dt>
+                  <dt>Started</dt>
+                  <dd>{formatDate(c().started_at)}</dd>
+                </div>
+                <div>
+                  <dt>Duration</dt>
+                  <dd>{formatDuration(c().duration_ms)}</dd>
+                </div>
+                <div>
+                  <dt>Messages</dt>
                   <dd>
-                    {[
-                      c().visitor.country,
-                      c().visitor.referrer ? `from ${c().visitor.referrer}` : null,
-                    ]
-                      .filter(Boolean)
-                      .join(", ")}
+                    {c().counts.user} from the visitor, {c().counts.assistant} answer
+                    {c().counts.assistant === 1 ? "" : "s"}
                   </dd>
                 </div>
-              </Show>
-            </dl>
+                <div>
+                  <dt>State</dt>
+                  <dd>
+                    <Show when={c().is_active} fallback={<>ended {formatDate(c().ended_at)}</>}>
+                      <Badge tone="success">active</Badge>
+                    </Show>
+                  </dd>
+                </div>
+                <Show when={c().visitor.country || c().visitor.referrer}>
+                  <div>
+                    <dt>Visitor</dt>
+                    <dd>
+                      {[
+                        c().visitor.country,
+                        c().visitor.referrer ? `from ${c().visitor.referrer}` : null,
+                      ]
+                        .filter(Boolean)
+                        .join(", ")}
+                    </dd>
+                  </div>
+                </Show>
+              </dl>
+            </Card>
             <MetadataList title="Visitor details" metadata={c().metadata} />
             <h2 id="transcript-title">Transcript</h2>
             <Show when={c().messages.length} fallback={<p class="muted">No messages yet.</p>}>
               <ol class="transcript" aria-labelledby="transcript-title">
-                <For each={c().messages}>
-                  {(m) => (
-                    <li class={`message ${m.role}`}>
-                      <div class="row small">
-                        <strong>{ROLE_LABEL[m.role]}</strong>
-                        <span class="muted">{formatDate(m.created_at)}</span>
-                        <Show when={m.role === "assistant"}>
-                          <span class="spacer" />
-                          <span class="muted">
-                            {[
-                              m.metadata.model,
-                              m.metadata.latency_ms !== undefined
-                                ? `answered in ${formatDuration(m.metadata.latency_ms)}`
-                                : null,
-                              m.metadata.time_to_first_token_ms !== undefined
-                                ? `first word after ${formatDuration(m.metadata.time_to_first_token_ms)}`
-                                : null,
-                              m.metadata.usage ? `${m.metadata.usage.total_tokens} tokens` : null,
-                            ]
-                              .filter(Boolean)
-                              .join(" · ")}
-                          </span>
-                        </Show>
-                      </div>
-                      <p class="message-content">{m.content}</p>
-                      <Show when={m.metadata.sources?.length}>
-                        <details>
-                          <summary>
-                            {m.metadata.sources?.length} source
-                            {m.metadata.sources?.length === 1 ? "" : "s"}
-                          </summary>
-                          <ol class="sources">
-                            <For each={m.metadata.sources}>
-                              {(s) => (
-                                <li>
-                                  <strong>{s.document_name}</strong>
-                                  <Show when={s.page !== null && s.page !== undefined}>
-                                    {" "}
-                                    (page {s.page})
-                                  </Show>
-                                  <span class="muted"> · score {s.score.toFixed(3)}</span>
-                                  <blockquote class="muted">{s.snippet}</blockquote>
-                                </li>
-                              )}
-                            </For>
-                          </ol>
-                        </details>
-                      </Show>
-                    </li>
-                  )}
-                </For>
+                <For each={c().messages}>{(m) => <TranscriptMessage message={m} />}</For>
               </ol>
             </Show>
           </>

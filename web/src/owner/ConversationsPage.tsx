@@ -4,9 +4,15 @@
  * export of exactly what is filtered.
  */
 import { A, useSearchParams } from "@solidjs/router";
+import Download from "lucide-solid/icons/download";
+import X from "lucide-solid/icons/x";
 import { For, Show, createResource, createSignal } from "solid-js";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
+import { Badge } from "../ui/Badge.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 import { listAgents } from "./api/agents.ts";
 import { downloadConversationExport, listConversations } from "./api/conversations.ts";
 import type { ConversationFilter } from "./api/conversations.ts";
@@ -68,21 +74,17 @@ export default function ConversationsPage() {
         title="Conversations"
         description="Every conversation visitors had with your agents."
       >
-        <button type="button" disabled={exporting()} onClick={() => void exportAs("csv")}>
+        <Button icon={Download} disabled={exporting()} onClick={() => void exportAs("csv")}>
           Export CSV
-        </button>
-        <button type="button" disabled={exporting()} onClick={() => void exportAs("json")}>
+        </Button>
+        <Button icon={Download} disabled={exporting()} onClick={() => void exportAs("json")}>
           Export JSON
-        </button>
+        </Button>
       </PageHeader>
       <div role="status" aria-live="polite" class="muted">
         {exportNote()}
       </div>
-      <Show when={exportError()}>
-        <p class="error" role="alert">
-          Export failed: {exportError()}
-        </p>
-      </Show>
+      <ErrorAlert message={exportError() && `Export failed: ${exportError()}`} />
       <form class="filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
         <Field label="Agent">
           {(attrs) => (
@@ -145,9 +147,10 @@ export default function ConversationsPage() {
         </Field>
       </form>
       <Show when={filtered()}>
-        <button
-          type="button"
-          class="small-button"
+        <Button
+          size="sm"
+          variant="ghost"
+          icon={X}
           onClick={() =>
             setParams({
               agent: undefined,
@@ -159,7 +162,7 @@ export default function ConversationsPage() {
           }
         >
           Clear filters
-        </button>
+        </Button>
       </Show>
       <LoadError what="conversations" error={list.error} retry={refetch} />
       <Show
@@ -179,15 +182,17 @@ export default function ConversationsPage() {
             <Show
               when={data().conversations.length}
               fallback={
-                <p class="card empty">
-                  {filtered()
-                    ? "No conversation matches these filters."
-                    : "No conversations yet. When visitors chat with a public agent, they appear here."}
-                </p>
+                <Card class="empty">
+                  <p>
+                    {filtered()
+                      ? "No conversation matches these filters."
+                      : "No conversations yet. When visitors chat with a public agent, they appear here."}
+                  </p>
+                </Card>
               }
             >
               <div class="table-wrap">
-                <table>
+                <table class="stack-on-phone">
                   <caption class="visually-hidden">Conversations</caption>
                   <thead>
                     <tr>
@@ -203,7 +208,7 @@ export default function ConversationsPage() {
                     <For each={data().conversations}>
                       {(c) => (
                         <tr>
-                          <td>
+                          <td class="cell-title">
                             <A
                               href={`/dashboard/conversations/${c.id}`}
                               aria-label={`Open conversation started ${formatDate(c.started_at)}${c.agent_name ? ` with ${c.agent_name}` : ""}`}
@@ -211,16 +216,18 @@ export default function ConversationsPage() {
                               {formatDate(c.started_at)}
                             </A>
                           </td>
-                          <td>{c.agent_name ?? <span class="muted">(deleted agent)</span>}</td>
-                          <td>
+                          <td data-label="Agent">
+                            {c.agent_name ?? <span class="muted">(deleted agent)</span>}
+                          </td>
+                          <td data-label="First message">
                             <div class="clamp">{c.preview ?? <span class="muted">—</span>}</div>
                           </td>
-                          <td>{c.message_count}</td>
-                          <td>{formatDuration(c.duration_ms)}</td>
-                          <td>
-                            <span class={`badge ${c.is_active ? "success" : ""}`}>
+                          <td data-label="Messages">{c.message_count}</td>
+                          <td data-label="Duration">{formatDuration(c.duration_ms)}</td>
+                          <td data-label="State">
+                            <Badge tone={c.is_active ? "success" : "neutral"}>
                               {c.is_active ? "active" : "ended"}
-                            </span>
+                            </Badge>
                           </td>
                         </tr>
                       )}

@@ -1,6 +1,7 @@
 /**
  * Knowledge: add files, URLs and text with live progress (kept across reloads), the document
- * table with filters and actions, and hit-testing of what an agent retrieves.
+ * table with filters and actions, and hit-testing of what an agent retrieves. New documents go
+ * to an agent by default (UploadPanel); each agent's own documents are also on its Knowledge tab.
  */
 import { Show, createResource, createSignal, onMount } from "solid-js";
 import { listAgents } from "./api/agents.ts";
@@ -11,6 +12,7 @@ import { UploadPanel } from "./components/UploadPanel.tsx";
 import { createIngestTracker } from "./components/ingest-tracker.ts";
 import { valueOf } from "./components/resource.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import "./owner-pages.css";
 
 export default function KnowledgePage() {
   const [agents] = createResource(() => listAgents().then((l) => l.agents));
@@ -20,7 +22,7 @@ export default function KnowledgePage() {
   onMount(() => tracker.restore());
 
   return (
-    <div class="stack">
+    <div class="stack owner-page">
       <PageHeader
         title="Knowledge"
         description="Documents your agents answer from. Each is parsed, cut into passages and indexed for search."

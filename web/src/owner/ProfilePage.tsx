@@ -18,6 +18,8 @@ import type { PreviewData } from "./components/ProfilePreview.tsx";
 import { valueOf } from "./components/resource.ts";
 import { LoadError } from "./components/LoadError.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 
 type SocialKey = keyof SocialLinks;
 const SOCIAL_KEYS = Object.keys(SOCIAL_LABELS) as SocialKey[];
@@ -258,28 +260,26 @@ function ProfileForm(props: { initial: Profile; onSaved: (p: Profile) => void })
         </fieldset>
         <ErrorAlert message={formError()} />
         <div class="row">
-          <button type="submit" class="primary" disabled={busy()}>
+          <Button type="submit" variant="primary" disabled={busy()}>
             {busy() ? "Saving…" : "Save"}
-          </button>
+          </Button>
           <span role="status" aria-live="polite" class="muted">
             {notice()}
           </span>
         </div>
       </form>
       <aside class="stack" aria-label="Share and preview">
-        <div class="card">
-          <h2>Share</h2>
+        <Card title="Share">
           <CopyField label="Your public page" value={shareUrl()} />
           <Show when={!saved().is_public}>
             <p class="muted small">
               Your page is hidden: visitors see “not found” until you make it public.
             </p>
           </Show>
-        </div>
-        <div class="card">
-          <h2>Preview</h2>
+        </Card>
+        <Card title="Preview">
           <ProfilePreview data={form} />
-        </div>
+        </Card>
       </aside>
     </div>
   );

@@ -9,6 +9,8 @@ import type { ThemeChoice } from "../lib/theme.ts";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { valueOf } from "./components/resource.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 
 const THEMES: { value: ThemeChoice; label: string }[] = [
   { value: "system", label: "System (follow the device)" },
@@ -70,66 +72,67 @@ export default function SettingsPage() {
           </For>
         </div>
       </fieldset>
-      <section class="card stack" aria-labelledby="account-title">
-        <h2 id="account-title">Account</h2>
-        <dl class="facts">
-          <dt>Email</dt>
-          <dd>{user()?.email}</dd>
-          <dt>Sign-in</dt>
-          <dd>
-            {valueOf(config)?.auth_mode === "supabase"
-              ? "Email and password"
-              : valueOf(config)?.auth_mode === "dev"
-                ? "Development sign-in (this machine only, no password)"
-                : "…"}
-          </dd>
-        </dl>
-        <Show when={valueOf(config)?.auth_mode === "supabase"}>
-          <form
-            class="stack"
-            novalidate
-            onSubmit={(e) => void changePassword(e)}
-            aria-labelledby="password-title"
-          >
-            <h3 id="password-title">Change password</h3>
-            <Field
-              label="New password"
-              hint={`At least ${MIN_PASSWORD} characters.`}
-              error={errors().password}
+      <Card title="Account">
+        <div class="stack">
+          <dl class="facts">
+            <dt>Email</dt>
+            <dd>{user()?.email}</dd>
+            <dt>Sign-in</dt>
+            <dd>
+              {valueOf(config)?.auth_mode === "supabase"
+                ? "Email and password"
+                : valueOf(config)?.auth_mode === "dev"
+                  ? "Development sign-in (this machine only, no password)"
+                  : "…"}
+            </dd>
+          </dl>
+          <Show when={valueOf(config)?.auth_mode === "supabase"}>
+            <form
+              class="stack"
+              novalidate
+              onSubmit={(e) => void changePassword(e)}
+              aria-labelledby="password-title"
             >
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="password"
-                  autocomplete="new-password"
-                  value={password()}
-                  onInput={(e) => setPassword(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <Field label="Repeat the new password" error={errors().confirm}>
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="password"
-                  autocomplete="new-password"
-                  value={confirm()}
-                  onInput={(e) => setConfirm(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <ErrorAlert message={error()} />
-            <div class="row">
-              <button type="submit" disabled={busy()}>
-                {busy() ? "Changing…" : "Change password"}
-              </button>
-              <span role="status" class="muted">
-                {status()}
-              </span>
-            </div>
-          </form>
-        </Show>
-      </section>
+              <h3 id="password-title">Change password</h3>
+              <Field
+                label="New password"
+                hint={`At least ${MIN_PASSWORD} characters.`}
+                error={errors().password}
+              >
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="password"
+                    autocomplete="new-password"
+                    value={password()}
+                    onInput={(e) => setPassword(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <Field label="Repeat the new password" error={errors().confirm}>
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="password"
+                    autocomplete="new-password"
+                    value={confirm()}
+                    onInput={(e) => setConfirm(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <ErrorAlert message={error()} />
+              <div class="row">
+                <Button type="submit" disabled={busy()}>
+                  {busy() ? "Changing…" : "Change password"}
+                </Button>
+                <span role="status" class="muted">
+                  {status()}
+                </span>
+              </div>
+            </form>
+          </Show>
+        </div>
+      </Card>
     </section>
   );
 }

@@ -4,6 +4,10 @@
  */
 import { A, useNavigate } from "@solidjs/router";
 import { Match, Show, Switch, createResource, createSignal, onMount } from "solid-js";
+import { AuthFrame } from "../components/AuthFrame.tsx";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { restoreSession, sendPasswordReset, updatePassword, user } from "../lib/auth.ts";
@@ -17,7 +21,6 @@ export default function ResetPassword() {
   const [status, setStatus] = createSignal<string>();
   const [error, setError] = createSignal<string>();
   onMount(() => {
-    document.title = "Reset password · Nooble";
     void restoreSession();
   });
 
@@ -32,8 +35,7 @@ export default function ResetPassword() {
   };
 
   return (
-    <main class="container" id="main" style={{ "max-width": "28rem" }}>
-      <h1>Reset your password</h1>
+    <AuthFrame title="Reset your password">
       <Switch>
         <Match when={config() && config()?.auth_mode !== "supabase"}>
           <p>
@@ -41,65 +43,65 @@ export default function ResetPassword() {
           </p>
         </Match>
         <Match when={user()}>
-          <form
-            class="card"
-            onSubmit={run(async () => {
-              await updatePassword(password());
-              navigate("/dashboard");
-            })}
-          >
-            <Field label="New password" hint="At least 8 characters.">
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="password"
-                  autocomplete="new-password"
-                  minlength={8}
-                  required
-                  value={password()}
-                  onInput={(e) => setPassword(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <button class="primary" type="submit">
-              Save the new password
-            </button>
-          </form>
+          <Card>
+            <form
+              class="stack"
+              onSubmit={run(async () => {
+                await updatePassword(password());
+                navigate("/dashboard");
+              })}
+            >
+              <Field label="New password" hint="At least 8 characters.">
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="password"
+                    autocomplete="new-password"
+                    minlength={8}
+                    required
+                    value={password()}
+                    onInput={(e) => setPassword(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <Button variant="primary" type="submit">
+                Save the new password
+              </Button>
+            </form>
+          </Card>
         </Match>
         <Match when={config()?.auth_mode === "supabase"}>
-          <form
-            class="card"
-            onSubmit={run(async () => {
-              await sendPasswordReset(email());
-              setStatus("If that address has an account, a reset link is on its way.");
-            })}
-          >
-            <Field label="Email">
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="email"
-                  autocomplete="email"
-                  required
-                  value={email()}
-                  onInput={(e) => setEmail(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <button class="primary" type="submit">
-              Send the reset link
-            </button>
-          </form>
+          <Card>
+            <form
+              class="stack"
+              onSubmit={run(async () => {
+                await sendPasswordReset(email());
+                setStatus("If that address has an account, a reset link is on its way.");
+              })}
+            >
+              <Field label="Email">
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="email"
+                    autocomplete="email"
+                    required
+                    value={email()}
+                    onInput={(e) => setEmail(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <Button variant="primary" type="submit">
+                Send the reset link
+              </Button>
+            </form>
+          </Card>
         </Match>
       </Switch>
       <Show when={status()}>
         <p role="status">{status()}</p>
       </Show>
-      <Show when={error()}>
-        <p class="error" role="alert">
-          {error()}
-        </p>
-      </Show>
-    </main>
+      <ErrorAlert message={error()} />
+    </AuthFrame>
   );
 }

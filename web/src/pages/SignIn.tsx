@@ -1,11 +1,14 @@
 /** Sign-in: Supabase email + password when configured, the development sign-in otherwise. */
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
-import { Match, Show, Switch, createResource, createSignal, onMount } from "solid-js";
+import { Match, Show, Switch, createResource, createSignal } from "solid-js";
+import { AuthFrame } from "../components/AuthFrame.tsx";
 import { Field } from "../components/Field.tsx";
 import { signInDev, signInWithPassword } from "../lib/auth.ts";
 import { clientConfig } from "../lib/client-config.ts";
 import { errorMessage } from "../lib/api.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 
 /** Only same-site paths are followed after sign-in (never an open redirect). */
 export function safeNext(next: string | undefined): string {
@@ -20,9 +23,6 @@ export default function SignIn() {
   const [password, setPassword] = createSignal("");
   const [error, setError] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  onMount(() => {
-    document.title = "Sign in · Nooble";
-  });
 
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
@@ -40,8 +40,7 @@ export default function SignIn() {
   };
 
   return (
-    <main class="container" id="main" style={{ "max-width": "28rem" }}>
-      <h1>Sign in</h1>
+    <AuthFrame title="Sign in">
       <Show when={config.error}>
         <p class="error" role="alert">
           The server could not be reached ({errorMessage(config.error)}). Is it running?
@@ -56,54 +55,57 @@ export default function SignIn() {
         </Match>
         <Match when={config()}>
           {(c) => (
-            <form onSubmit={submit} class="card" novalidate={false}>
-              <Show when={c().auth_mode === "dev"}>
-                <p class="muted">
-                  Development sign-in: any email address signs you in on this machine, no password.
-                </p>
-              </Show>
-              <Field label="Email">
-                {(attrs) => (
-                  <input
-                    {...attrs}
-                    type="email"
-                    name="email"
-                    autocomplete="email"
-                    required
-                    value={email()}
-                    onInput={(e) => setEmail(e.currentTarget.value)}
-                  />
-                )}
-              </Field>
-              <Show when={c().auth_mode === "supabase"}>
-                <Field label="Password">
+            <Card>
+              <form onSubmit={submit} class="stack" novalidate={false}>
+                <Show when={c().auth_mode === "dev"}>
+                  <p class="muted">
+                    Development sign-in: any email address signs you in on this machine, no
+                    password.
+                  </p>
+                </Show>
+                <Field label="Email">
                   {(attrs) => (
                     <input
                       {...attrs}
-                      type="password"
-                      name="password"
-                      autocomplete="current-password"
+                      type="email"
+                      name="email"
+                      autocomplete="email"
                       required
-                      value={password()}
-                      onInput={(e) => setPassword(e.currentTarget.value)}
+                      value={email()}
+                      onInput={(e) => setEmail(e.currentTarget.value)}
                     />
                   )}
                 </Field>
-              </Show>
-              <ErrorAlert message={error()} />
-              <button class="primary" type="submit" disabled={busy()}>
-                {busy() ? "Signing in…" : "Sign in"}
-              </button>
-              <Show when={c().auth_mode === "supabase"}>
-                <p>
-                  <A href="/sign-up">Create an account</A> ·{" "}
-                  <A href="/reset-password">Forgot your password?</A>
-                </p>
-              </Show>
-            </form>
+                <Show when={c().auth_mode === "supabase"}>
+                  <Field label="Password">
+                    {(attrs) => (
+                      <input
+                        {...attrs}
+                        type="password"
+                        name="password"
+                        autocomplete="current-password"
+                        required
+                        value={password()}
+                        onInput={(e) => setPassword(e.currentTarget.value)}
+                      />
+                    )}
+                  </Field>
+                </Show>
+                <ErrorAlert message={error()} />
+                <Button variant="primary" type="submit" disabled={busy()}>
+                  {busy() ? "Signing in…" : "Sign in"}
+                </Button>
+                <Show when={c().auth_mode === "supabase"}>
+                  <p>
+                    <A href="/sign-up">Create an account</A> ·{" "}
+                    <A href="/reset-password">Forgot your password?</A>
+                  </p>
+                </Show>
+              </form>
+            </Card>
           )}
         </Match>
       </Switch>
-    </main>
+    </AuthFrame>
   );
 }

@@ -1,12 +1,15 @@
 /** Sign-up with Supabase Auth: username (checked live), email, password. */
 import { A, useNavigate } from "@solidjs/router";
-import { Match, Switch, createResource, createSignal, onMount } from "solid-js";
+import { Match, Switch, createResource, createSignal } from "solid-js";
+import { AuthFrame } from "../components/AuthFrame.tsx";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { signUpWithPassword } from "../lib/auth.ts";
 import { clientConfig } from "../lib/client-config.ts";
 import { createUsernameCheck, rememberPendingUsername } from "../lib/username-check.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { Button } from "../ui/Button.tsx";
+import { Card } from "../ui/Card.tsx";
 
 export default function SignUp() {
   const navigate = useNavigate();
@@ -17,9 +20,6 @@ export default function SignUp() {
   const [error, setError] = createSignal<string>();
   const [confirmSent, setConfirmSent] = createSignal(false);
   const { availability, check } = createUsernameCheck();
-  onMount(() => {
-    document.title = "Create an account · Nooble";
-  });
 
   const usernameMessage = () => {
     const a = availability();
@@ -50,8 +50,7 @@ export default function SignUp() {
   };
 
   return (
-    <main class="container" id="main" style={{ "max-width": "28rem" }}>
-      <h1>Create an account</h1>
+    <AuthFrame title="Create an account">
       <Switch>
         <Match when={config() && config()?.auth_mode !== "supabase"}>
           <p>
@@ -69,61 +68,63 @@ export default function SignUp() {
           </p>
         </Match>
         <Match when={config()?.auth_mode === "supabase"}>
-          <form class="card" onSubmit={submit}>
-            <Field
-              label="Username"
-              hint={usernameMessage() ?? "Your public page will be at /your-username."}
-              error={usernameError()}
-            >
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  name="username"
-                  autocomplete="username"
-                  required
-                  value={username()}
-                  onInput={(e) => {
-                    setUsername(e.currentTarget.value);
-                    check(e.currentTarget.value);
-                  }}
-                />
-              )}
-            </Field>
-            <Field label="Email">
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="email"
-                  autocomplete="email"
-                  required
-                  value={email()}
-                  onInput={(e) => setEmail(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <Field label="Password" hint="At least 8 characters.">
-              {(attrs) => (
-                <input
-                  {...attrs}
-                  type="password"
-                  autocomplete="new-password"
-                  minlength={8}
-                  required
-                  value={password()}
-                  onInput={(e) => setPassword(e.currentTarget.value)}
-                />
-              )}
-            </Field>
-            <ErrorAlert message={error()} />
-            <button class="primary" type="submit">
-              Create account
-            </button>
-            <p>
-              Already have one? <A href="/sign-in">Sign in</A>
-            </p>
-          </form>
+          <Card>
+            <form class="stack" onSubmit={submit}>
+              <Field
+                label="Username"
+                hint={usernameMessage() ?? "Your public page will be at /your-username."}
+                error={usernameError()}
+              >
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    name="username"
+                    autocomplete="username"
+                    required
+                    value={username()}
+                    onInput={(e) => {
+                      setUsername(e.currentTarget.value);
+                      check(e.currentTarget.value);
+                    }}
+                  />
+                )}
+              </Field>
+              <Field label="Email">
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="email"
+                    autocomplete="email"
+                    required
+                    value={email()}
+                    onInput={(e) => setEmail(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <Field label="Password" hint="At least 8 characters.">
+                {(attrs) => (
+                  <input
+                    {...attrs}
+                    type="password"
+                    autocomplete="new-password"
+                    minlength={8}
+                    required
+                    value={password()}
+                    onInput={(e) => setPassword(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <ErrorAlert message={error()} />
+              <Button variant="primary" type="submit">
+                Create account
+              </Button>
+              <p>
+                Already have one? <A href="/sign-in">Sign in</A>
+              </p>
+            </form>
+          </Card>
         </Match>
       </Switch>
-    </main>
+    </AuthFrame>
   );
 }

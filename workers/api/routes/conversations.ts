@@ -1,4 +1,8 @@
-/** The owner's conversation CRM: list with filters and totals, export (CSV or JSON), one transcript. */
+/**
+ * The owner's conversation CRM: list with filters and totals, export (CSV or JSON), one
+ * transcript, and one transcript's export (the same CSV columns and JSON shape as the export
+ * of many, so one importer reads both).
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import { stream } from "hono/streaming";
 import {
@@ -8,6 +12,7 @@ import {
   ConversationListQuerySchema,
   ConversationListSchema,
   EXPORT_MESSAGE_LIMIT,
+  OneConversationExportQuerySchema,
 } from "../../../shared/api/conversations.ts";
 import type { ConversationFilterQuery } from "../../../shared/api/conversations.ts";
 import {
@@ -16,7 +21,7 @@ import {
   getConversation,
   listConversations,
 } from "../../db/conversations.ts";
-import type { ConversationFilter } from "../../db/conversations.ts";
+import type { ConversationFilter, ExportRow } from "../../db/conversations.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { JsonExportWriter, csvHeader, csvLines } from "../../services/conversation/export.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
@@ -182,5 +187,64 @@ conversationRoutes.openapi(
       { ...conversation, counts: { user: count("user"), assistant: count("assistant") } },
       200,
     );
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/export",
+    tags: ["conversations"],
+    security: bearerSecurity,
+    summary: "Download one conversation as CSV (one row per message) or JSON",
+    description: `The export's own columns and shape, for one conversation; at most ${EXPORT_MESSAGE_LIMIT} messages (\`X-Export-Truncated: true\` beyond).`,
+    request: { params: IdParam, query: OneConversationExportQuerySchema },
+    responses: {
+      200: {
+        description: "The transcript, as an attachment",
+        content: {
+          "text/csv": { schema: z.string() },
+          "application/json": { schema: ConversationExportSchema },
+        },
+      },
+      ...errorResponses(400, 401, 404),
+    },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const { format } = c.req.valid("query");
+    if (!isUuid(id)) throw conversationNotFound();
+    const found = await getConversation(c.var.db(), c.var.tenant.id, id.toLowerCase());
+    if (!found) throw conversationNotFound();
+    const { preview: _preview, messages: all, ...conversation } = found;
+    const truncated = all.length > EXPORT_MESSAGE_LIMIT;
+    const messages = all.slice(0, EXPORT_MESSAGE_LIMIT);
+    const rows: ExportRow[] = messages.length
+      ? messages.map((message) => ({ conversation, message }))
+      : [{ conversation, message: null }];
+    const body =
+      format === "csv"
+        ? csvHeader() + csvLines(rows)
+        : JSON.stringify(
+            ConversationExportSchema.parse({
+              conversations: [{ ...conversation, messages }],
+              truncated,
+              message_limit: EXPORT_MESSAGE_LIMIT,
+            }),
+          );
+    const day = conversation.started_at.slice(0, 10);
+    c.header(
+      "content-type",
+      format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+    );
+    c.header(
+      "content-disposition",
+      `attachment; filename="conversation-${day}-${conversation.id.slice(0, 8)}.${format}"`,
+    );
+    c.header("cache-control", "no-store");
+    c.header("x-export-message-limit", String(EXPORT_MESSAGE_LIMIT));
+    if (truncated) c.header("x-export-truncated", "true");
+    c.var.log.info("conversation exported", { format, truncated });
+    return c.body(body, 200);
   },
 );

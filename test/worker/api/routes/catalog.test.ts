@@ -22,6 +22,11 @@ describe("agent templates and models", () => {
     const list = await templates(token);
     expect(list.map((t) => t.id)).toEqual(TEMPLATE_IDS);
     for (const t of list) expect(t.system_prompt.length).toBeGreaterThan(50);
+    // Each template shows a few sample questions in the gallery (migration 0009).
+    for (const t of list) {
+      expect(t.sample_questions.length).toBeGreaterThanOrEqual(2);
+      for (const q of t.sample_questions) expect(q).toMatch(/\?|\.$/);
+    }
     expect(list.find((t) => t.id === "receptionist")?.execution_config).toMatchObject({
       temperature: 0.5,
       max_tokens: 1024,

@@ -4,6 +4,7 @@ import {
   ConversationListSchema,
 } from "../../../../shared/api/conversations.ts";
 import type { ConversationDetail, ConversationList } from "../../../../shared/api/conversations.ts";
+import { z } from "zod";
 import { ApiError, api, query } from "../../lib/api.ts";
 import { accessToken } from "../../lib/auth.ts";
 
@@ -27,30 +28,55 @@ export function getConversation(id: string): Promise<ConversationDetail> {
   });
 }
 
-/** Fetches the export with the bearer token and hands it to the browser as a download. */
-export async function downloadConversationExport(
+const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Downloads the export of what `filter` selects (see the server's message limit). */
+export function downloadConversationExport(
   format: "csv" | "json",
   filter: ConversationFilter,
 ): Promise<{ filename: string; truncated: boolean }> {
+  return download(
+    `/api/v1/conversations/export${query({ ...filter, format })}`,
+    `conversations.${format}`,
+  );
+}
+
+/** Downloads one conversation's transcript (the export's CSV columns or JSON shape). */
+export function downloadConversation(
+  id: string,
+  format: "csv" | "json",
+): Promise<{ filename: string; truncated: boolean }> {
+  return download(
+    `/api/v1/conversations/${encodeURIComponent(id)}/export${query({ format })}`,
+    `conversation.${format}`,
+  );
+}
+
+/**
+ * Fetches a file with the bearer token and hands it to the browser as a download (a plain
+ * link cannot carry the token). The server's error body becomes an ApiError.
+ */
+async function download(
+  path: string,
+  fallbackName: string,
+): Promise<{ filename: string; truncated: boolean }> {
   const token = await accessToken();
-  const response = await fetch(`/api/v1/conversations/export${query({ ...filter, format })}`, {
+  const response = await fetch(path, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   if (!response.ok) {
-    let message = `The export failed (${response.status}).`;
-    let code = `HTTP_${response.status}`;
-    try {
-      const body = (await response.json()) as { error?: { code?: string; message?: string } };
-      message = body.error?.message ?? message;
-      code = body.error?.code ?? code;
-    } catch {
-      // not JSON
-    }
-    throw new ApiError(response.status, code, message);
+    const body = ErrorBodySchema.safeParse(await response.json().catch(() => null));
+    throw body.success
+      ? new ApiError(response.status, body.data.error.code, body.data.error.message)
+      : new ApiError(
+          response.status,
+          `HTTP_${response.status}`,
+          `The export failed (${response.status}).`,
+        );
   }
   const blob = await response.blob();
   const disposition = response.headers.get("content-disposition") ?? "";
-  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `conversations.${format}`;
+  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;

@@ -1,9 +1,12 @@
 /**
  * Every setting of an agent, with the server's ranges as hints and checks, and the server's
- * own field errors shown beside the input they name. Creating starts from a template or from
- * scratch; the same form edits.
+ * own field errors shown beside the input they name. Creating starts from a template gallery
+ * (or from scratch): a choice fills in the name, icon and description and loads the template's
+ * prompt as editable text. The few things every owner sets are on top; sampling and retrieval
+ * numbers are under "Advanced". The same form edits.
  */
-import { For, Show, createSignal, type JSX } from "solid-js";
+import { For, Show, createSignal, createUniqueId, type JSX } from "solid-js";
+import { Dynamic } from "solid-js/web";
 import { createStore, reconcile } from "solid-js/store";
 import type { AgentTemplate, Model } from "../../../../shared/api/agents.ts";
 import {
@@ -23,6 +26,9 @@ import {
 } from "./agent-form-values.ts";
 import type { AgentFormValues, FieldErrors, QueryMode, SearchMode } from "./agent-form-values.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
+import { AGENT_ICONS, AgentIcon } from "../../ui/AgentIcon.tsx";
+import { Button } from "../../ui/Button.tsx";
+import "../owner-pages.css";
 
 export interface AgentFormProps {
   mode: "create" | "edit";
@@ -34,7 +40,7 @@ export interface AgentFormProps {
   templates?: AgentTemplate[];
   /** Create mode: the template chosen first (from ?template=). */
   initialTemplateId?: string;
-  /** The template's prompt (shown as what an empty override means). */
+  /** Edit mode: the agent's template's prompt (what "Use the template's prompt" restores). */
   templatePrompt?: string | null;
   /** Saves; an ApiError's field errors are shown beside their inputs. */
   onSubmit: (values: AgentFormValues, templateId: string | undefined) => Promise<void>;
@@ -52,6 +58,20 @@ const SEARCH_LABELS: Record<SearchMode, string> = {
   fulltext: "Full text (words)",
   hybrid: "Hybrid (both)",
 };
+
+const ADVANCED_KEYS: (keyof AgentFormValues)[] = [
+  "temperature",
+  "max_tokens",
+  "history_window",
+  "top_p",
+  "max_iterations",
+  "mode",
+  "search_mode",
+  "top_k",
+  "similarity_threshold",
+  "chunk_size",
+  "chunk_overlap",
+];
 
 const range = (r: { min: number; max: number; default: number }, unit = "") =>
   `${r.min} to ${r.max}${unit}, default ${r.default}`;
@@ -86,7 +106,7 @@ export function AgentForm(props: AgentFormProps) {
   const chooseTemplate = (id: string) => {
     setTemplateId(id);
     const template = props.templates?.find((t) => t.id === id);
-    const keep = { name: values.name, is_public: values.is_public, is_active: values.is_active };
+    const keep = { is_public: values.is_public, is_active: values.is_active };
     setValues(
       reconcile(
         template
@@ -96,6 +116,11 @@ export function AgentForm(props: AgentFormProps) {
     );
     setErrors({});
   };
+  /** The prompt the agent follows when its own is left as is: the chosen or stored template's. */
+  const basePrompt = () => chosenTemplate()?.system_prompt ?? props.templatePrompt ?? null;
+
+  /** The settings under "Advanced": it opens by itself when one of them is wrong. */
+  const hasAdvancedError = () => ADVANCED_KEYS.some((key) => Boolean(errors()[FIELD_PATHS[key]]));
 
   const focusFirstError = () => {
     queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
@@ -167,28 +192,39 @@ export function AgentForm(props: AgentFormProps) {
       aria-label={props.mode === "create" ? "New agent" : "Agent settings"}
     >
       <Show when={props.mode === "create" && props.templates}>
-        <fieldset class="card">
-          <legend>Start from</legend>
-          <Field
-            label="Template"
-            hint={chosenTemplate()?.description ?? "A blank agent with the default settings."}
-          >
-            {(attrs) => (
-              <select {...attrs} onChange={(e) => chooseTemplate(e.currentTarget.value)}>
-                <option value="" selected={!templateId()}>
-                  Custom (blank)
-                </option>
-                <For each={props.templates}>
-                  {(t) => (
-                    <option value={t.id} selected={t.id === templateId()}>
-                      {t.name}
-                    </option>
-                  )}
-                </For>
-              </select>
-            )}
-          </Field>
-        </fieldset>
+        {(templates) => (
+          <fieldset class="template-gallery">
+            <legend>Start from</legend>
+            <p class="field-hint">
+              A template fills in the name, the prompt and sensible settings; you can change all of
+              them below.
+            </p>
+            <div class="gallery-grid">
+              <For each={templates()}>
+                {(t) => (
+                  <TemplateCard
+                    id={t.id}
+                    name={t.name}
+                    icon={t.icon}
+                    description={t.description}
+                    samples={t.sample_questions}
+                    checked={templateId() === t.id}
+                    onChoose={() => chooseTemplate(t.id)}
+                  />
+                )}
+              </For>
+              <TemplateCard
+                id=""
+                name="Start from scratch"
+                icon="sparkles"
+                description="A blank agent with the default settings and your own prompt."
+                samples={[]}
+                checked={templateId() === ""}
+                onChoose={() => chooseTemplate("")}
+              />
+            </div>
+          </fieldset>
+        )}
       </Show>
 
       <fieldset class="card">
@@ -205,6 +241,7 @@ export function AgentForm(props: AgentFormProps) {
             />
           )}
         </Field>
+        <IconPicker value={values.icon} onChange={(v) => set("icon", v)} />
         <Field
           label="Description"
           hint="Shown to visitors on your public page."
@@ -224,9 +261,9 @@ export function AgentForm(props: AgentFormProps) {
         <Field
           label="System prompt"
           hint={
-            (chosenTemplate()?.system_prompt ?? props.templatePrompt)
-              ? "Leave empty to use the template's prompt (shown greyed)."
-              : "How the agent should behave. Leave empty for the default."
+            basePrompt()
+              ? "The template's instructions, yours to edit. Left unchanged, the agent follows the template's prompt."
+              : "How the agent should behave: its role, its tone, what it must not do. Leave empty for the default."
           }
           error={err("system_prompt_override")}
         >
@@ -234,18 +271,24 @@ export function AgentForm(props: AgentFormProps) {
             <textarea
               {...attrs}
               name="system_prompt_override"
-              rows={6}
+              rows={8}
               maxlength={20000}
-              placeholder={chosenTemplate()?.system_prompt ?? props.templatePrompt ?? ""}
               value={values.system_prompt_override}
               onInput={(e) => set("system_prompt_override", e.currentTarget.value)}
             />
           )}
         </Field>
-      </fieldset>
-
-      <fieldset class="card">
-        <legend>Model</legend>
+        <Show when={basePrompt() && values.system_prompt_override.trim() !== basePrompt()?.trim()}>
+          <div>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => set("system_prompt_override", basePrompt() ?? "")}
+            >
+              Use the template's prompt again
+            </Button>
+          </div>
+        </Show>
         <Field
           label="Model"
           hint="From the providers configured on this server."
@@ -263,6 +306,31 @@ export function AgentForm(props: AgentFormProps) {
             </select>
           )}
         </Field>
+        <Show when={props.mode === "create"}>
+          <CheckField
+            label="Public"
+            name="is_public"
+            hint="Listed on your public page for anyone to chat with. You can publish it later, once it has knowledge."
+            checked={values.is_public}
+            onChange={(v) => set("is_public", v)}
+          />
+        </Show>
+        <CheckField
+          label="Active"
+          name="is_active"
+          hint="Answers chats; an inactive agent is paused."
+          checked={values.is_active}
+          onChange={(v) => set("is_active", v)}
+        />
+      </fieldset>
+
+      <details class="card advanced" open={hasAdvancedError()}>
+        <summary>Advanced: sampling and retrieval</summary>
+        <p class="field-hint">
+          The defaults suit most agents. Change these to tune how answers are written and which
+          passages of your documents are used.
+        </p>
+        <h3 class="advanced-title">Answers</h3>
         <div class="grid-2">
           <Field
             label="Temperature"
@@ -281,11 +349,18 @@ export function AgentForm(props: AgentFormProps) {
           >
             {numberInput("history_window", CONFIG_LIMITS.historyWindow, "1")}
           </Field>
+          <Field label="Top P" hint={range(CONFIG_LIMITS.topP)} error={err("top_p")}>
+            {numberInput("top_p", CONFIG_LIMITS.topP, "0.05")}
+          </Field>
+          <Field
+            label="Max iterations"
+            hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`}
+            error={err("max_iterations")}
+          >
+            {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
+          </Field>
         </div>
-      </fieldset>
-
-      <fieldset class="card">
-        <legend>Knowledge (RAG)</legend>
+        <h3 class="advanced-title">Knowledge (RAG)</h3>
         <Field label="RAG mode" error={err("mode")}>
           {(attrs) => (
             <select
@@ -335,22 +410,6 @@ export function AgentForm(props: AgentFormProps) {
           >
             {numberInput("similarity_threshold", CONFIG_LIMITS.similarityThreshold, "0.05")}
           </Field>
-        </div>
-      </fieldset>
-
-      <details class="card">
-        <summary>Advanced settings</summary>
-        <div class="grid-2">
-          <Field label="Top P" hint={range(CONFIG_LIMITS.topP)} error={err("top_p")}>
-            {numberInput("top_p", CONFIG_LIMITS.topP, "0.05")}
-          </Field>
-          <Field
-            label="Max iterations"
-            hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`}
-            error={err("max_iterations")}
-          >
-            {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
-          </Field>
           <Field label="Chunk size (tokens)" hint={CHUNK_SIZE_HINT} error={err("chunk_size")}>
             {numberInput("chunk_size", CONFIG_LIMITS.chunkSize, "1")}
           </Field>
@@ -364,27 +423,9 @@ export function AgentForm(props: AgentFormProps) {
         </div>
       </details>
 
-      <fieldset class="card">
-        <legend>Visibility</legend>
-        <CheckField
-          label="Public"
-          name="is_public"
-          hint="Listed on your public page for anyone to chat with."
-          checked={values.is_public}
-          onChange={(v) => set("is_public", v)}
-        />
-        <CheckField
-          label="Active"
-          name="is_active"
-          hint="Answers chats; an inactive agent is paused."
-          checked={values.is_active}
-          onChange={(v) => set("is_active", v)}
-        />
-      </fieldset>
-
       <ErrorAlert message={formError()} />
       <div class="row">
-        <button class="primary" type="submit" disabled={busy()}>
+        <Button variant="primary" type="submit" disabled={busy()}>
           {props.mode === "create"
             ? busy()
               ? "Creating…"
@@ -392,7 +433,7 @@ export function AgentForm(props: AgentFormProps) {
             : busy()
               ? "Saving…"
               : "Save"}
-        </button>
+        </Button>
         <Show when={saved() && props.mode === "edit"}>
           <span class="badge success" role="status">
             Saved
@@ -401,5 +442,73 @@ export function AgentForm(props: AgentFormProps) {
         {props.actions}
       </div>
     </form>
+  );
+}
+
+/** One template to start from: a card that is a radio button (the whole card picks it). */
+function TemplateCard(props: {
+  id: string;
+  name: string;
+  icon: string;
+  description: string;
+  samples: string[];
+  checked: boolean;
+  onChoose: () => void;
+}) {
+  const uid = createUniqueId();
+  return (
+    <div class={`card template-card${props.checked ? " chosen" : ""}`}>
+      <div class="template-head">
+        <AgentIcon name={props.icon} size={40} />
+        <input
+          id={uid}
+          type="radio"
+          name="template"
+          value={props.id}
+          checked={props.checked}
+          aria-describedby={`${uid}-about`}
+          onChange={() => props.onChoose()}
+        />
+        <label for={uid} class="template-name">
+          {props.name}
+        </label>
+      </div>
+      <div id={`${uid}-about`} class="template-about">
+        <p class="small">{props.description}</p>
+        <Show when={props.samples.length}>
+          <p class="small muted sample-title">Visitors might ask:</p>
+          <ul class="samples small">
+            <For each={props.samples}>{(q) => <li>“{q}”</li>}</For>
+          </ul>
+        </Show>
+      </div>
+    </div>
+  );
+}
+
+/** The agent's icon, chosen from AGENT_ICONS: a radio group of icons, each named for screen readers. */
+function IconPicker(props: { value: string; onChange: (name: string) => void }) {
+  const group = createUniqueId();
+  return (
+    <fieldset class="icon-picker">
+      <legend>Icon</legend>
+      <div class="icon-grid">
+        <For each={AGENT_ICONS}>
+          {(entry) => (
+            <label class="icon-option" title={entry.label}>
+              <input
+                type="radio"
+                name={`icon-${group}`}
+                value={entry.name}
+                checked={props.value === entry.name}
+                onChange={() => props.onChange(entry.name)}
+              />
+              <Dynamic component={entry.icon} size={20} aria-hidden="true" />
+              <span class="visually-hidden">{entry.label}</span>
+            </label>
+          )}
+        </For>
+      </div>
+    </fieldset>
   );
 }

@@ -5,6 +5,7 @@
 import { createSignal, type JSX } from "solid-js";
 import { errorMessage } from "../../lib/api.ts";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
+import { Button } from "../../ui/Button.tsx";
 import { Dialog } from "../../ui/Dialog.tsx";
 
 export interface ConfirmDialogProps {
@@ -41,17 +42,17 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       <div>{props.children}</div>
       <ErrorAlert message={error()} />
       <div class="row dialog-actions">
-        <button type="button" onClick={close} disabled={busy()}>
+        <Button onClick={close} disabled={busy()}>
           Cancel
-        </button>
-        <button
-          type="button"
-          class={props.danger ? "danger-solid" : "primary"}
+        </Button>
+        <Button
+          variant={props.danger ? "danger" : "primary"}
+          class={props.danger ? "solid" : undefined}
           onClick={() => void confirm()}
           disabled={busy()}
         >
           {busy() ? "Working…" : props.confirmLabel}
-        </button>
+        </Button>
       </div>
     </Dialog>
   );

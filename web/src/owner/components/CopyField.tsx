@@ -1,5 +1,8 @@
 /** A read-only value (a link) with a Copy button that says when it worked. */
+import Copy from "lucide-solid/icons/copy";
+import ExternalLink from "lucide-solid/icons/external-link";
 import { Show, createSignal, createUniqueId, onCleanup } from "solid-js";
+import { Button, buttonClass } from "../../ui/Button.tsx";
 
 export function CopyField(props: { label: string; value: string }) {
   const id = createUniqueId();
@@ -30,10 +33,11 @@ export function CopyField(props: { label: string; value: string }) {
           value={props.value}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <button type="button" onClick={() => void copy()}>
+        <Button icon={Copy} onClick={() => void copy()}>
           Copy link
-        </button>
-        <a class="button" href={props.value} target="_blank" rel="noopener">
+        </Button>
+        <a class={buttonClass({})} href={props.value} target="_blank" rel="noopener">
+          <ExternalLink size={18} aria-hidden="true" />
           Open
         </a>
       </div>

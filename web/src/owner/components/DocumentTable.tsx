@@ -1,7 +1,9 @@
 /**
  * The owner's documents: filter by type, agent and status, search by name, page through;
  * each row shows type, status (a failure's reason), chunks, agents and date, with assign,
- * re-index and delete.
+ * re-index and delete. A document no agent answers from carries a "No agent" warning with a
+ * one-click fix. On an agent's Knowledge tab (`fixedAgent`) only that agent's documents show.
+ * On a phone each row is a stacked card (owner-pages.css).
  */
 import { For, Show, createEffect, createResource, createSignal, on, onCleanup } from "solid-js";
 import type { Agent } from "../../../../shared/api/agents.ts";
@@ -10,7 +12,14 @@ import { DOCUMENT_STATUSES } from "../../../../shared/documents.ts";
 import type { DocumentStatus } from "../../../../shared/documents.ts";
 import { Field } from "../../components/Field.tsx";
 import { errorMessage } from "../../lib/api.ts";
-import { deleteDocument, listDocuments, reindexDocument } from "../api/documents.ts";
+import { Badge, type BadgeTone } from "../../ui/Badge.tsx";
+import { Button } from "../../ui/Button.tsx";
+import {
+  deleteDocument,
+  listDocuments,
+  reindexDocument,
+  setDocumentAgents,
+} from "../api/documents.ts";
 import type { DocumentFilter } from "../api/documents.ts";
 import { AssignAgentsDialog } from "./AssignAgentsDialog.tsx";
 import { ConfirmDialog } from "./ConfirmDialog.tsx";
@@ -18,17 +27,20 @@ import { DOCUMENT_TYPES, formatBytes, formatDate, typeLabel } from "./format.ts"
 import { valueOf } from "./resource.ts";
 import { ActionStatus, LoadError } from "./LoadError.tsx";
 import { Pager } from "./Pager.tsx";
+import "../owner-pages.css";
 
 const PAGE = 25;
-const STATUS_CLASS: Record<DocumentStatus, string> = {
+const STATUS_TONE: Record<DocumentStatus, BadgeTone> = {
   completed: "success",
   failed: "danger",
-  processing: "",
-  pending: "",
+  processing: "info",
+  pending: "neutral",
 };
 
 export function DocumentTable(props: {
   agents: Agent[];
+  /** Only this agent's documents (its Knowledge tab): the agent filter is fixed. */
+  fixedAgent?: Agent;
   /** Bumped by the page when something changed elsewhere (an upload was accepted or finished). */
   version: number;
   onReindexed: (
@@ -51,7 +63,11 @@ export function DocumentTable(props: {
 
   const filter = (): DocumentFilter & { v: number } => ({
     ...(type() ? { type: type() } : {}),
-    ...(agentId() ? { agent_id: agentId() } : {}),
+    ...(props.fixedAgent
+      ? { agent_id: props.fixedAgent.id }
+      : agentId()
+        ? { agent_id: agentId() }
+        : {}),
     ...(status() ? { status: status() as DocumentStatus } : {}),
     ...(debounced().trim() ? { search: debounced().trim() } : {}),
     limit: PAGE,
@@ -82,6 +98,17 @@ export function DocumentTable(props: {
       mutate({ ...current, documents: current.documents.map((d) => (d.id === doc.id ? doc : d)) });
   };
 
+  /** The one-click fix for a document no agent answers from, when there is only one agent. */
+  const assignTo = async (doc: DocumentView, agent: Agent) => {
+    setActionError(undefined);
+    try {
+      replaceRow(await setDocumentAgents(doc.id, [agent.id]));
+      setNotice(`"${doc.name}" is now used by ${agent.name}.`);
+    } catch (e) {
+      setActionError(`Could not assign "${doc.name}": ${errorMessage(e)}`);
+    }
+  };
+
   const reindex = async (doc: DocumentView) => {
     setActionError(undefined);
     try {
@@ -95,8 +122,10 @@ export function DocumentTable(props: {
   };
 
   return (
-    <section class="stack" aria-labelledby="documents-title">
-      <h2 id="documents-title">Documents</h2>
+    <section class="stack doc-section" aria-labelledby="documents-title">
+      <h2 id="documents-title">
+        {props.fixedAgent ? `Documents of ${props.fixedAgent.name}` : "Documents"}
+      </h2>
       <div class="filters">
         <Field label="Search by name">
           {(attrs) => (
@@ -127,20 +156,22 @@ export function DocumentTable(props: {
             </select>
           )}
         </Field>
-        <Field label="Agent">
-          {(attrs) => (
-            <select {...attrs} onChange={(e) => setAgentId(e.currentTarget.value)}>
-              <option value="">All agents</option>
-              <For each={props.agents}>
-                {(a) => (
-                  <option value={a.id} selected={a.id === agentId()}>
-                    {a.name}
-                  </option>
-                )}
-              </For>
-            </select>
-          )}
-        </Field>
+        <Show when={!props.fixedAgent}>
+          <Field label="Agent">
+            {(attrs) => (
+              <select {...attrs} onChange={(e) => setAgentId(e.currentTarget.value)}>
+                <option value="">All agents</option>
+                <For each={props.agents}>
+                  {(a) => (
+                    <option value={a.id} selected={a.id === agentId()}>
+                      {a.name}
+                    </option>
+                  )}
+                </For>
+              </select>
+            )}
+          </Field>
+        </Show>
         <Field label="Status">
           {(attrs) => (
             <select
@@ -174,14 +205,16 @@ export function DocumentTable(props: {
             when={page().documents.length}
             fallback={
               <p class="card empty">
-                {filter().search || filter().type || filter().agent_id || filter().status
+                {filter().search || filter().type || agentId() || filter().status
                   ? "No document matches these filters."
-                  : "No documents yet: add files, a URL or text above."}
+                  : props.fixedAgent
+                    ? `${props.fixedAgent.name} has no documents yet: add a file, a URL or text above, and it answers from them.`
+                    : "No documents yet: add files, a URL or text above."}
               </p>
             }
           >
-            <div class="table-wrap">
-              <table>
+            <div class="table-wrap stack-on-phone">
+              <table class="doc-table">
                 <caption class="visually-hidden">Documents, {page().total} in all</caption>
                 <thead>
                   <tr>
@@ -216,49 +249,81 @@ export function DocumentTable(props: {
                             </Show>
                           </div>
                         </th>
-                        <td>{typeLabel(doc.content_type)}</td>
-                        <td>
-                          <span class={`badge ${STATUS_CLASS[doc.status]}`}>{doc.status}</span>
+                        <td data-label="Type">{typeLabel(doc.content_type)}</td>
+                        <td data-label="Status">
+                          <Badge tone={STATUS_TONE[doc.status]}>{doc.status}</Badge>
                           <Show when={doc.status === "failed" && doc.error}>
                             <div class="error small">{doc.error}</div>
                           </Show>
                         </td>
-                        <td>{doc.chunk_count}</td>
-                        <td>
+                        <td data-label="Chunks">{doc.chunk_count}</td>
+                        <td data-label="Agents">
                           <Show
                             when={doc.agent_ids.length}
-                            fallback={<span class="muted">None</span>}
+                            fallback={
+                              <div class="unassigned">
+                                <Badge
+                                  tone="warning"
+                                  title="No agent answers from this document until you assign it."
+                                >
+                                  No agent
+                                </Badge>
+                                <Show
+                                  when={props.agents.length === 1 && props.agents[0]}
+                                  fallback={
+                                    <Show when={props.agents.length > 1}>
+                                      <Button
+                                        size="sm"
+                                        onClick={() => setAssigning(doc)}
+                                        aria-label={`Choose agents for ${doc.name}`}
+                                      >
+                                        Choose agents
+                                      </Button>
+                                    </Show>
+                                  }
+                                >
+                                  {(only) => (
+                                    <Button
+                                      size="sm"
+                                      variant="primary"
+                                      onClick={() => void assignTo(doc, only())}
+                                      aria-label={`Assign to ${only().name}: ${doc.name}`}
+                                    >
+                                      Assign to {only().name}
+                                    </Button>
+                                  )}
+                                </Show>
+                              </div>
+                            }
                           >
                             {doc.agent_ids.map(agentName).join(", ")}
                           </Show>
                         </td>
-                        <td>{formatDate(doc.created_at)}</td>
-                        <td>
-                          <div class="row nowrap">
-                            <button
-                              type="button"
-                              class="small-button"
+                        <td data-label="Added">{formatDate(doc.created_at)}</td>
+                        <td class="row-actions">
+                          <div class="row">
+                            <Button
+                              size="sm"
                               onClick={() => setAssigning(doc)}
                               aria-label={`Assign agents to ${doc.name}`}
                             >
                               Agents
-                            </button>
-                            <button
-                              type="button"
-                              class="small-button"
+                            </Button>
+                            <Button
+                              size="sm"
                               onClick={() => void reindex(doc)}
                               aria-label={`Re-index ${doc.name}`}
                             >
                               Re-index
-                            </button>
-                            <button
-                              type="button"
-                              class="small-button danger"
+                            </Button>
+                            <Button
+                              size="sm"
+                              variant="danger"
                               onClick={() => setDeleting(doc)}
                               aria-label={`Delete ${doc.name}`}
                             >
                               Delete
-                            </button>
+                            </Button>
                           </div>
                         </td>
                       </tr>

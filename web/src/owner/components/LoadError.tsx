@@ -2,6 +2,7 @@
 import { Show } from "solid-js";
 import { ErrorAlert } from "../../components/ErrorAlert.tsx";
 import { errorMessage } from "../../lib/api.ts";
+import { Button } from "../../ui/Button.tsx";
 
 export function LoadError(props: { what: string; error: unknown; retry?: () => unknown }) {
   return (
@@ -12,9 +13,9 @@ export function LoadError(props: { what: string; error: unknown; retry?: () => u
           {(retry) => (
             <>
               {" "}
-              <button type="button" onClick={() => void retry()()}>
+              <Button size="sm" onClick={() => void retry()()}>
                 Try again
-              </button>
+              </Button>
             </>
           )}
         </Show>

@@ -3,6 +3,7 @@
  * definition list in the order the client sent it. Values are shown as text, never as HTML.
  */
 import { For, Show } from "solid-js";
+import { Card } from "../../ui/Card.tsx";
 
 type MetadataValue = string | number | boolean | null;
 
@@ -12,8 +13,7 @@ export function MetadataList(props: { title: string; metadata: Record<string, Me
   const entries = () => Object.entries(props.metadata);
   return (
     <Show when={entries().length > 0}>
-      <section class="card stack" aria-label={props.title}>
-        <h2>{props.title}</h2>
+      <Card title={props.title}>
         <dl class="grid-4 facts">
           <For each={entries()}>
             {([key, value]) => (
@@ -24,7 +24,7 @@ export function MetadataList(props: { title: string; metadata: Record<string, Me
             )}
           </For>
         </dl>
-      </section>
+      </Card>
     </Show>
   );
 }

@@ -11,7 +11,7 @@ export function PageHeader(props: { title: string; description?: string; childre
         <h1>{props.title}</h1>
         {props.description ? <p class="muted">{props.description}</p> : null}
       </div>
-      <div class="row">{props.children}</div>
+      {props.children ? <div class="row page-actions">{props.children}</div> : null}
     </div>
   );
 }

@@ -1,4 +1,8 @@
 /** "31–60 of 212" with Previous and Next: the paging row under the dashboard's tables. */
+import ChevronLeft from "lucide-solid/icons/chevron-left";
+import ChevronRight from "lucide-solid/icons/chevron-right";
+import { Button } from "../../ui/Button.tsx";
+
 export function Pager(props: {
   label: string;
   offset: number;
@@ -12,16 +16,22 @@ export function Pager(props: {
       <span class="muted">
         {props.offset + 1}–{props.offset + props.shown} of {props.total}
       </span>
-      <button type="button" disabled={props.offset === 0} onClick={() => props.onPrevious()}>
+      <Button
+        size="sm"
+        icon={ChevronLeft}
+        disabled={props.offset === 0}
+        onClick={() => props.onPrevious()}
+      >
         Previous
-      </button>
-      <button
-        type="button"
+      </Button>
+      <Button
+        size="sm"
         disabled={props.offset + props.shown >= props.total}
         onClick={() => props.onNext()}
       >
         Next
-      </button>
+        <ChevronRight size={16} aria-hidden="true" />
+      </Button>
     </nav>
   );
 }

@@ -1,9 +1,15 @@
 /**
  * Adding knowledge: files (drag and drop or the file picker, several at once), a public URL,
  * or pasted text, each assigned to the chosen agents; every item gets a live progress bar.
+ * New knowledge always starts assigned to an agent: the one fixed by the page (an agent's own
+ * Knowledge tab), else the owner's remembered choice or the agent last worked on
+ * (upload-agents.ts). Choosing no agent is allowed but said plainly.
  */
 import { For, Show, createSignal } from "solid-js";
 import type { Agent } from "../../../../shared/api/agents.ts";
+import { Badge } from "../../ui/Badge.tsx";
+import { ButtonLink } from "../../ui/Button.tsx";
+import { defaultUploadAgents, rememberUploadAgents } from "./upload-agents.ts";
 import { ACCEPTED_TYPES } from "../../../../shared/api/ingest.ts";
 import { Field } from "../../components/Field.tsx";
 import { ApiError, errorMessage } from "../../lib/api.ts";
@@ -18,8 +24,21 @@ type Tracker = ReturnType<typeof createIngestTracker>;
 const PARALLEL_UPLOADS = 3;
 const ACCEPT = ".pdf,.docx,.html,.htm,.md,.markdown,.txt,.csv,application/pdf,text/*";
 
-export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccepted: () => void }) {
-  const [agentIds, setAgentIds] = createSignal<string[]>([]);
+export function UploadPanel(props: {
+  agents: Agent[];
+  tracker: Tracker;
+  onAccepted: () => void;
+  /** Everything added here goes to this agent (its Knowledge tab): no choice shown. */
+  fixedAgent?: Agent;
+}) {
+  /** The owner's choice on this visit; until they choose, the remembered or latest agent. */
+  const [chosen, setChosen] = createSignal<string[]>();
+  const agentIds = () =>
+    props.fixedAgent ? [props.fixedAgent.id] : (chosen() ?? defaultUploadAgents(props.agents));
+  const setAgentIds = (ids: string[]) => {
+    setChosen(ids);
+    rememberUploadAgents(ids);
+  };
   const [dragging, setDragging] = createSignal(false);
   const [url, setUrl] = createSignal("");
   const [urlError, setUrlError] = createSignal<string>();
@@ -124,13 +143,45 @@ export function UploadPanel(props: { agents: Agent[]; tracker: Tracker; onAccept
   return (
     <section class="card stack" aria-labelledby="add-knowledge">
       <h2 id="add-knowledge">Add knowledge</h2>
-      <AgentChecklist
-        legend="Assign new documents to"
-        hint="The agents that will answer from what you add here. You can change this per document below."
-        agents={props.agents}
-        selected={agentIds()}
-        onChange={setAgentIds}
-      />
+      <Show
+        when={props.fixedAgent}
+        fallback={
+          <Show
+            when={props.agents.length}
+            fallback={
+              <div class="notice warning" role="note">
+                <p>
+                  Documents answer visitors only through an agent, and you have none yet. Create one
+                  first; what you add now can be assigned to it later.
+                </p>
+                <ButtonLink href="/dashboard/agents/new" variant="primary" size="sm">
+                  Create an agent
+                </ButtonLink>
+              </div>
+            }
+          >
+            <AgentChecklist
+              legend="Assign new documents to"
+              hint="The agents that will answer from what you add here. Your choice is remembered; you can change it per document below."
+              agents={props.agents}
+              selected={agentIds()}
+              onChange={setAgentIds}
+            />
+            <Show when={agentIds().length === 0}>
+              <p class="small">
+                <Badge tone="warning">No agent</Badge> What you add now will not be used by any
+                agent until you assign it.
+              </p>
+            </Show>
+          </Show>
+        }
+      >
+        {(agent) => (
+          <p class="muted">
+            Everything you add here is used by <strong>{agent().name}</strong> to answer.
+          </p>
+        )}
+      </Show>
       <div
         class={`dropzone ${dragging() ? "dragging" : ""}`}
         onDragEnter={(e) => {

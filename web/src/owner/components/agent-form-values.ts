@@ -29,6 +29,8 @@ export type SearchMode = (typeof SEARCH_MODES)[number];
 
 export interface AgentFormValues {
   name: string;
+  /** A Lucide icon name from AGENT_ICONS (ui/AgentIcon.tsx). */
+  icon: string;
   description: string;
   system_prompt_override: string;
   model: string;
@@ -50,6 +52,7 @@ export interface AgentFormValues {
 /** Server field path of each form value. */
 export const FIELD_PATHS = {
   name: "name",
+  icon: "icon",
   description: "description",
   system_prompt_override: "system_prompt_override",
   model: "execution_config.model",
@@ -98,6 +101,7 @@ export function emptyValues(model?: string): AgentFormValues {
   const execution = defaultExecutionConfig();
   return {
     name: "",
+    icon: "bot",
     description: "",
     system_prompt_override: "",
     ...fromConfigs({
@@ -110,26 +114,32 @@ export function emptyValues(model?: string): AgentFormValues {
   };
 }
 
-/** A new agent starting from a template: its settings, its description; the name is the owner's to choose. */
+/**
+ * A new agent starting from a template: its name (the owner's to change), icon, description,
+ * settings, and its prompt as editable text (sent as no override while left unchanged).
+ */
 export function valuesFromTemplate(
   template: AgentTemplate,
-  keep?: Pick<AgentFormValues, "name" | "is_public" | "is_active">,
+  keep?: Pick<AgentFormValues, "is_public" | "is_active">,
 ): AgentFormValues {
   return {
-    name: keep?.name ?? "",
+    name: template.name,
+    icon: template.icon,
     description: template.description,
-    system_prompt_override: "",
+    system_prompt_override: template.system_prompt,
     ...fromConfigs(template),
     is_public: keep?.is_public ?? false,
     is_active: keep?.is_active ?? true,
   };
 }
 
-export function valuesFromAgent(agent: Agent): AgentFormValues {
+/** An agent's values; its prompt is the one in effect (its own, else its template's), editable. */
+export function valuesFromAgent(agent: Agent, templatePrompt?: string | null): AgentFormValues {
   return {
     name: agent.name,
+    icon: agent.icon ?? "bot",
     description: agent.description ?? "",
-    system_prompt_override: agent.system_prompt_override ?? "",
+    system_prompt_override: agent.system_prompt_override ?? templatePrompt ?? "",
     ...fromConfigs(agent),
     is_public: agent.is_public,
     is_active: agent.is_active,
@@ -205,19 +215,31 @@ function configsOf(v: AgentFormValues) {
   };
 }
 
-export function createBody(v: AgentFormValues, templateId: string | undefined): CreateAgent {
+/** The prompt to store: none while it is the template's own (so the agent keeps following it). */
+function promptOverride(v: AgentFormValues, templatePrompt: string | null | undefined) {
+  const text = v.system_prompt_override.trim();
+  return !text || (templatePrompt && text === templatePrompt.trim()) ? null : text;
+}
+
+export function createBody(
+  v: AgentFormValues,
+  templateId: string | undefined,
+  templatePrompt?: string | null,
+): CreateAgent {
   return {
     ...(templateId ? { template_id: templateId } : {}),
     name: v.name.trim(),
+    icon: v.icon || null,
     description: v.description.trim() || null,
-    system_prompt_override: v.system_prompt_override.trim() || null,
+    system_prompt_override: promptOverride(v, templatePrompt),
     ...configsOf(v),
     is_public: v.is_public,
     is_active: v.is_active,
   };
 }
 
-export function updateBody(v: AgentFormValues): UpdateAgent {
-  const { template_id: _t, ...rest } = createBody(v, undefined);
+/** An edit's body. Visibility is not in it: the editor's Publish button changes that on its own. */
+export function updateBody(v: AgentFormValues, templatePrompt?: string | null): UpdateAgent {
+  const { template_id: _t, is_public: _p, ...rest } = createBody(v, undefined, templatePrompt);
   return rest;
 }

@@ -334,9 +334,9 @@ export function ChatPanel(props: ChatPanelProps) {
     requestAnimationFrame(() => follow.update());
   });
   onMount(() => {
-    const onScroll = () => follow.scrolled();
-    window.addEventListener("scroll", onScroll, { passive: true });
-    onCleanup(() => window.removeEventListener("scroll", onScroll));
+    const onScroll = (e: Event) => follow.scrolled(e.target);
+    document.addEventListener("scroll", onScroll, { passive: true, capture: true });
+    onCleanup(() => document.removeEventListener("scroll", onScroll, { capture: true }));
   });
 
   const Heading = (p: { children: string }) =>

@@ -10,7 +10,14 @@ export const SourceSchema = z.object({
   document_id: z.string(),
   document_name: z.string(),
   page: z.number().int().nullable().optional(),
+  /** The headings the passage sits under ("Pricing › Plans"); absent in older answers. */
+  section: z.string().nullable().optional(),
   snippet: z.string(),
+  /**
+   * The passage's relevance as the similarity threshold judged it (the higher of its term
+   * coverage and embedding cosine). Answers stored before this was so carry the search's
+   * ranking score instead.
+   */
   score: z.number(),
 });
 export type Source = z.infer<typeof SourceSchema>;

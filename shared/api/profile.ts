@@ -61,6 +61,12 @@ export const PublicAgentSchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   icon: z.string().nullable(),
+  /**
+   * True when this server has no language model configured at all, so the agent's answers
+   * quote its documents; absent when a model may answer (chat/init's `quotes_only` then says
+   * for this agent).
+   */
+  quotes_only: z.boolean().optional(),
 });
 export type PublicAgent = z.infer<typeof PublicAgentSchema>;
 

@@ -206,10 +206,12 @@ describe("a new owner's first run", () => {
     expect((await answer.locator(".markdown").innerText()).trim()).toMatch(
       /document image analysis/i,
     );
+    // The answer's sources are collapsed under it ("1 source") and list the cited document.
+    await answer.locator("summary", { hasText: /^\d+ sources?$/ }).waitFor();
     await answer
-      .getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}, page \\d+`) })
+      .locator(".citation-doc-name", { hasText: DOC_NAME })
       .first()
-      .waitFor();
+      .waitFor({ state: "attached" });
 
     console.log(`first run: ${actions.length} user actions: ${actions.join(" → ")}`);
     expect(actions.length).toBeLessThanOrEqual(MAX_ACTIONS);

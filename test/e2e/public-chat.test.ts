@@ -178,13 +178,15 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     expect(journey.answer).toMatch(/document image analysis/i);
     expect(journey.answer).toMatch(/neural networks/i);
 
-    const citation = answer
-      .getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}, page \\d+`) })
-      .first();
-    await citation.waitFor();
+    // Sources are collapsed under the answer; [1] opens them at its passage (issue #13).
+    const sources = answer.locator("details.citations");
+    await sources.waitFor();
+    expect(await sources.getAttribute("open")).toBeNull();
     await answer.getByRole("button", { name: "Show source 1" }).first().click();
-    expect(await citation.getAttribute("aria-expanded")).toBe("true");
-    const snippet = answer.locator(`#${await citation.getAttribute("aria-controls")}`);
+    expect(await sources.getAttribute("open")).not.toBeNull();
+    await answer.locator(".citation-doc-name", { hasText: DOC_NAME }).first().waitFor();
+    expect(await answer.locator(".citation-pages").first().innerText()).toMatch(/pages? \d+/);
+    const snippet = answer.locator(".citation-passage[data-refs~='1'] .citation-snippet");
     expect((await snippet.innerText()).length).toBeGreaterThan(20);
     await shot(visitor, "07-visitor-answer-with-citation");
   });
@@ -196,10 +198,7 @@ describe("owner publishes an agent, a visitor chats with it in the browser", () 
     const answer = chat.locator('.chat-message.assistant[data-status="done"]').last();
     await answer.waitFor();
     expect((await answer.locator(".markdown").innerText()).trim()).toBe(journey.answer);
-    await answer
-      .getByRole("button", { name: new RegExp(`${DOC_NAME.replace(/\./g, "\\.")}`) })
-      .first()
-      .waitFor();
+    await answer.locator("summary", { hasText: /^\d+ sources?$/ }).waitFor();
     await shot(visitor, "08-visitor-after-reload");
     // The same screen on a phone in dark mode, for a person to look at.
     await visitor.setViewportSize({ width: 390, height: 844 });

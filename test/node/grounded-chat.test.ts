@@ -12,7 +12,8 @@ import { TestSocket } from "./ws-client.ts";
 let worker: Awaited<ReturnType<typeof startWorker>>;
 let llm: FakeOpenAI;
 beforeAll(async () => {
-  llm = await startFakeOpenAI({ tokens: ["The ", "clinic ", "opens ", "at ", "eight."] });
+  // The answer cites passage [1]: a turn's sources are the passages its answer cites.
+  llm = await startFakeOpenAI({ tokens: ["The ", "clinic ", "opens ", "at ", "eight ", "[1]."] });
   worker = await startWorker({
     OPENAI_API_KEY: "sk-test",
     OPENAI_BASE_URL: llm.url,

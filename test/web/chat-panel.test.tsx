@@ -175,7 +175,8 @@ describe("ChatPanel", () => {
     );
     socket(0).receive("chat_response", response("We open at eight [1]."), "t1");
     expect(answerText()).toEqual(["We open at eight [1]."]);
-    expect(screen.getByRole("button", { name: /Clinic handbook, page 2/ })).toBeTruthy();
+    expect(screen.getByText("1 source", { selector: "summary" })).toBeTruthy();
+    expect(screen.getByText("Clinic handbook")).toBeTruthy();
 
     // A reload: a new panel reconnects with the stored session and the ack restores the transcript.
     cleanup();
@@ -203,7 +204,8 @@ describe("ChatPanel", () => {
     );
     expect(screen.getByText("What can you help me with?", { selector: "p" })).toBeTruthy();
     expect(answerText()).toEqual(["We open at eight [1]."]);
-    expect(screen.getByRole("button", { name: /Clinic handbook, page 2/ })).toBeTruthy();
+    expect(screen.getByText("1 source", { selector: "summary" })).toBeTruthy();
+    expect(screen.getByText("Clinic handbook")).toBeTruthy();
     expect(fetchMock.mock.calls.filter(([p]) => p === "/api/v1/chat/init")).toHaveLength(1);
   });
 
@@ -256,6 +258,31 @@ describe("ChatPanel", () => {
     socket(1).receive("chat_response", response("Hello world"), "t1");
     expect(answerText()).toEqual(["Hello world"]);
     expect(screen.queryByText(/Reconnecting/)).toBeNull();
+  });
+
+  it("counts against the limit chat/init gives, and says answers quote documents when init says so", async () => {
+    fetchMock.mockImplementation(async () =>
+      Response.json(
+        {
+          ...SESSION,
+          status: "initialized",
+          agent_name: AGENT.name,
+          max_message_chars: 10,
+          quotes_only: true,
+        },
+        { status: 201 },
+      ),
+    );
+    render(() => <ChatPanel agent={AGENT} />);
+    expect(screen.queryByText(/Answers quote the documents/)).toBeNull();
+    const input = screen.getByLabelText("Message Guide") as HTMLTextAreaElement;
+    fireEvent.input(input, { target: { value: "Hello" } });
+    screen.getByRole("button", { name: "Send" }).click();
+    await waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    expect(screen.getByText(/Answers quote the documents directly/)).toBeTruthy();
+    fireEvent.input(input, { target: { value: "Twelve chars" } });
+    expect(document.querySelector(".chat-counter")?.textContent).toBe("12 / 10");
+    expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it("puts a refused message back in the input and says why", async () => {

@@ -117,7 +117,8 @@ describe("chat stream rendering", () => {
     );
     expect(answer()?.textContent).toBe("The clinic opens at eight [1].");
     expect(answer()?.classList.contains("streaming")).toBe(false);
-    expect(screen.getByRole("button", { name: /Handbook\.pdf, page 3/ })).toBeTruthy();
+    expect(screen.getByText("1 source", { selector: "summary" })).toBeTruthy();
+    expect(screen.getByText("· page 3", { exact: false })).toBeTruthy();
     expect(
       view.container.querySelector(".chat-message.assistant")?.getAttribute("data-status"),
     ).toBe("done");

@@ -1,111 +1,78 @@
 /**
- * Citation display: each source shows its document and page; its passage opens and closes on
- * a click (with aria-expanded saying which), and `[n]` in the answer opens the n-th source.
+ * An answer's sources: collapsed under it as "N sources" (N documents), one entry per document
+ * with its pages, each cited passage under it with its number; a passage sent twice is shown
+ * once with both numbers, and `[n]` in the answer opens the list at passage n.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createSignal } from "solid-js";
 import { cleanup, render, screen } from "@solidjs/testing-library";
-import { Citations, sourceLabel } from "../../web/src/chat/Citations.tsx";
+import { groupSources, pagesLabel } from "../../web/src/chat/Citations.tsx";
 import { MessageView } from "../../web/src/chat/MessageList.tsx";
 import type { Source } from "../../shared/conversation.ts";
 import type { ChatMessage } from "../../web/src/chat/transcript.ts";
 
 afterEach(cleanup);
 
+const source = (document_id: string, page: number | null, snippet: string): Source => ({
+  document_id,
+  document_name: document_id === "d1" ? "Staff handbook.pdf" : "FAQ.md",
+  page,
+  snippet,
+  score: 0.9,
+});
+
+/** [1] and [3] from the handbook (pages 12 and 4), [2] from the FAQ, [4] repeats [1]. */
 const SOURCES: Source[] = [
-  {
-    document_id: "d1",
-    document_name: "Staff handbook.pdf",
-    page: 12,
-    snippet: "The clinic opens at eight in the morning.",
-    score: 0.9,
-  },
-  {
-    document_id: "d2",
-    document_name: "FAQ.md",
-    page: null,
-    snippet: "Parking is behind the pharmacy.",
-    score: 0.4,
-  },
+  source("d1", 12, "The clinic opens at eight in the morning."),
+  source("d2", null, "Parking is behind the pharmacy."),
+  source("d1", 4, "The clinic closes at six."),
+  source("d1", 12, "The clinic opens at eight in the morning."),
 ];
 
-function snippetOf(button: HTMLElement): HTMLElement | null {
-  return document.getElementById(button.getAttribute("aria-controls") ?? "");
-}
+const answer = (sources: Source[]): ChatMessage => ({
+  key: "a1",
+  role: "assistant",
+  content: "It opens at eight [1] and closes at six [3]; park behind the pharmacy [2].",
+  sources,
+  status: "done",
+});
 
-describe("Citations", () => {
-  it("labels each source with its document and page (no page for documents without pages)", () => {
-    expect(sourceLabel(SOURCES[0] as Source)).toBe("Staff handbook.pdf, page 12");
-    expect(sourceLabel(SOURCES[1] as Source)).toBe("FAQ.md");
-    const [open, setOpen] = createSignal(new Set<number>());
-    render(() => (
-      <Citations
-        sources={SOURCES}
-        isOpen={(i) => open().has(i)}
-        onToggle={(i) => setOpen(new Set([i]))}
-      />
-    ));
-    expect(screen.getByRole("heading", { name: "Sources" })).toBeTruthy();
-    expect(screen.getByRole("button", { name: /Staff handbook\.pdf, page 12/ })).toBeTruthy();
-    expect(screen.getByRole("button", { name: /FAQ\.md$/ })).toBeTruthy();
+describe("an answer's sources", () => {
+  it("groups passages by document, merging a passage sent twice", () => {
+    const docs = groupSources(SOURCES);
+    expect(docs.map((d) => d.document_name)).toEqual(["Staff handbook.pdf", "FAQ.md"]);
+    expect(docs[0]?.passages.map((p) => p.refs)).toEqual([[1, 4], [3]]);
+    expect(docs[0] && pagesLabel(docs[0])).toBe("pages 4, 12");
+    expect(docs[1] && pagesLabel(docs[1])).toBe("");
   });
 
-  it("expands and collapses a source's snippet", () => {
-    const message: ChatMessage = {
-      key: "a1",
-      role: "assistant",
-      content: "It opens at eight [1].",
-      sources: SOURCES,
-      status: "done",
-    };
-    render(() => <MessageView message={message} agentName="Guide" />);
-    const first = screen.getByRole("button", { name: /Staff handbook\.pdf, page 12/ });
-    const second = screen.getByRole("button", { name: /FAQ\.md/ });
-    expect(first.getAttribute("aria-expanded")).toBe("false");
-    expect(snippetOf(first)?.hidden).toBe(true);
-
-    first.click();
-    expect(first.getAttribute("aria-expanded")).toBe("true");
-    expect(snippetOf(first)?.hidden).toBe(false);
-    expect(snippetOf(first)?.textContent).toBe("The clinic opens at eight in the morning.");
-    expect(snippetOf(second)?.hidden).toBe(true);
-
-    second.click();
-    expect(snippetOf(second)?.hidden).toBe(false);
-    expect(snippetOf(second)?.textContent).toBe("Parking is behind the pharmacy.");
-
-    first.click();
-    expect(first.getAttribute("aria-expanded")).toBe("false");
-    expect(snippetOf(first)?.hidden).toBe(true);
-    expect(snippetOf(second)?.hidden).toBe(false);
+  it("is collapsed under the answer as a disclosure counting documents", () => {
+    render(() => <MessageView message={answer(SOURCES)} agentName="Guide" />);
+    const details = document.querySelector("details.citations");
+    expect(details?.hasAttribute("open")).toBe(false);
+    expect(details?.querySelector("summary")?.textContent).toBe("2 sources");
+    expect(screen.getByText("Staff handbook.pdf")).toBeTruthy();
+    expect(screen.getByText("· pages 4, 12", { exact: false })).toBeTruthy();
+    expect(document.querySelectorAll(".citation-passage")).toHaveLength(3);
+    expect(screen.getByText("[1][4]")).toBeTruthy();
   });
 
-  it("opens the source an [n] marker in the answer points at", () => {
-    const message: ChatMessage = {
-      key: "a1",
-      role: "assistant",
-      content: "It opens at eight [1].",
-      sources: SOURCES,
-      status: "done",
-    };
-    render(() => <MessageView message={message} agentName="Guide" />);
-    const source = screen.getByRole("button", { name: /Staff handbook\.pdf/ });
-    screen.getByRole("button", { name: "Show source 1" }).click();
-    expect(source.getAttribute("aria-expanded")).toBe("true");
-    // A second click on the marker keeps it open (it points, it does not toggle).
-    screen.getByRole("button", { name: "Show source 1" }).click();
-    expect(source.getAttribute("aria-expanded")).toBe("true");
+  it("says one source for one document", () => {
+    render(() => <MessageView message={answer(SOURCES.slice(0, 1))} agentName="Guide" />);
+    expect(document.querySelector("summary")?.textContent).toBe("1 source");
   });
 
-  it("renders nothing for an answer without sources", () => {
-    const message: ChatMessage = {
-      key: "a1",
-      role: "assistant",
-      content: "Hello.",
-      sources: [],
-      status: "done",
-    };
-    render(() => <MessageView message={message} agentName="Guide" />);
-    expect(screen.queryByRole("heading", { name: "Sources" })).toBeNull();
+  it("opens at the passage an [n] marker in the answer points at", async () => {
+    render(() => <MessageView message={answer(SOURCES)} agentName="Guide" />);
+    screen.getByRole("button", { name: "Show source 3" }).click();
+    await Promise.resolve();
+    expect(document.querySelector("details.citations")?.hasAttribute("open")).toBe(true);
+    const focused = document.querySelector("[data-focused]");
+    expect(focused?.textContent).toContain("The clinic closes at six.");
+    expect(document.activeElement).toBe(focused);
+  });
+
+  it("shows no sources for an answer without any", () => {
+    render(() => <MessageView message={answer([])} agentName="Guide" />);
+    expect(document.querySelector("details.citations")).toBeNull();
   });
 });

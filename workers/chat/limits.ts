@@ -1,4 +1,5 @@
 /** Chat limits from the environment (wrangler.toml [vars]), with safe fallbacks. */
+import { DEFAULT_MAX_MESSAGE_CHARS } from "../../shared/api/chat.ts";
 import type { WorkerEnv } from "../env.ts";
 
 export interface ChatLimits {
@@ -29,7 +30,7 @@ export function chatLimits(
   >,
 ): ChatLimits {
   return {
-    maxMessageChars: int(env.CHAT_MAX_MESSAGE_CHARS, 4000, 1),
+    maxMessageChars: int(env.CHAT_MAX_MESSAGE_CHARS, DEFAULT_MAX_MESSAGE_CHARS, 1),
     messagesPerMinute: int(env.CHAT_MESSAGES_PER_MINUTE, 20, 1),
     maxAnswerTokens: int(env.CHAT_MAX_ANSWER_TOKENS, 4096, 1),
     taskStallMs: int(env.CHAT_TASK_STALL_MS, 60_000, 100),

@@ -105,12 +105,41 @@ export async function retrieveForTurn(
     },
     config.mode === "advanced" ? rewrite : undefined,
   );
-  const passages = hits.map((h) => ({
-    document_id: h.document_id,
-    document_name: h.document_name,
-    page: h.page,
-    text: h.text,
-    score: h.score,
-  }));
-  return { passages, query };
+  return { passages: toPassages(hits), query };
+}
+
+/**
+ * What a hit's score means to a visitor and to the threshold: the higher of its term coverage
+ * and its embedding cosine (relevance.ts), the signals `similarity_threshold` is compared with,
+ * so a passage that passed shows a score at or above it. The store's ranking score is not
+ * shown: in hybrid mode it is fused and normalised per query (its best hit scores 1, its
+ * others 0.2 whatever their relevance), so it contradicted the threshold the owner set.
+ * A hit without either signal keeps its ranking score.
+ */
+export function relevanceOf(hit: SearchHit): number {
+  const signals = [hit.dense_score, hit.text_score].filter((s): s is number => s !== undefined);
+  return signals.length > 0 ? Math.max(...signals) : hit.score;
+}
+
+/** The same passage text whatever its spacing and case (one document uploaded twice). */
+const sameText = (text: string) => text.replace(/\s+/g, " ").trim().toLowerCase();
+
+/** Hits as prompt passages, in rank order, a passage whose text an earlier one has left out. */
+export function toPassages(hits: SearchHit[]): Passage[] {
+  const seen = new Set<string>();
+  return hits.flatMap((h) => {
+    const key = sameText(h.text);
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [
+      {
+        document_id: h.document_id,
+        document_name: h.document_name,
+        page: h.page,
+        section: h.heading_path.length > 0 ? h.heading_path.join(" › ") : null,
+        text: h.text,
+        score: relevanceOf(h),
+      },
+    ];
+  });
 }

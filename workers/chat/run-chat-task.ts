@@ -12,13 +12,14 @@ import { withRetries } from "../llm/retry.ts";
 import { selectProvider } from "../llm/select.ts";
 import { LLMError } from "../llm/types.ts";
 import type { ChatTurn, Passage } from "../llm/types.ts";
+import { CitationRenumberer, citedSources } from "./citations.ts";
+import { buildPrompt, historyWindow } from "./prompt.ts";
 
 /** What a turn retrieved, and the query searched when it differs from the message (advanced mode). */
 export interface Retrieved {
   passages: Passage[];
   searchQuery?: string;
 }
-import { buildPrompt, historyWindow } from "./prompt.ts";
 
 /** Where the answer goes while it streams. */
 export interface TaskSink {
@@ -119,6 +120,13 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
     const progress = () => void (lastProgress = Date.now());
     let text = "";
     let usage: Usage | null = null;
+    const citations = new CitationRenumberer(passages.length);
+    const emit = (chunk: string) => {
+      if (!chunk) return;
+      firstTokenAt ??= Date.now();
+      text += chunk;
+      sink.delta(chunk);
+    };
     try {
       const events = provider.stream({
         model: exec.model,
@@ -132,15 +140,10 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
       });
       for await (const event of events) {
         progress();
-        if (event.type === "delta") {
-          if (!event.text) continue;
-          firstTokenAt ??= Date.now();
-          text += event.text;
-          sink.delta(event.text);
-        } else {
-          usage = event.usage;
-        }
+        if (event.type === "delta") emit(citations.push(event.text));
+        else usage = event.usage;
       }
+      emit(citations.flush());
     } catch (err) {
       const failure = stalled
         ? new LLMError(
@@ -153,11 +156,11 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
     } finally {
       clearTimeout(timer);
     }
-    return { text, usage };
+    return { text, usage, cited: citations.cited };
   };
 
   try {
-    const { text, usage } = await withRetries(once, {
+    const { text, usage, cited } = await withRetries(once, {
       maxAttempts: input.maxAttempts ?? 3,
       ...(input.sleep ? { sleep: input.sleep } : {}),
     });
@@ -166,13 +169,7 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
       usage: usage ?? estimateUsage(messages, text),
       model: exec.model,
       provider: provider.name,
-      sources: passages.map((p) => ({
-        document_id: p.document_id,
-        document_name: p.document_name,
-        page: p.page ?? null,
-        snippet: p.text.slice(0, 300),
-        score: p.score,
-      })),
+      sources: citedSources(passages, cited),
       attempts: attempt,
       timeToFirstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
     };

@@ -1,15 +1,34 @@
 /**
  * The offline provider, used when no language model key is configured. It never pretends to
- * be a model: it says none is configured and quotes the knowledge passages' sentences that
- * share the most words with the question, citing them as [n] like a model is asked to.
+ * be a model: its answer is made of whole sentences quoted from the best knowledge passages,
+ * each quote citing its passage as [n] like a model is asked to. That no model is configured
+ * is said once by the chat (the `quotes_only` flag of chat/init and the public profile), not
+ * in every answer.
+ *
+ * How a quote is chosen: every passage is cut into sentences by `Intl.Segmenter` (workerd and
+ * browsers have it; a hand-written splitter cut "U.S." and "No. 5" apart), and lines (table
+ * rows, list items) are never joined. A sentence scores the question's distinct content terms
+ * it contains, each weighted by how few of the passages' sentences have it (BM25's IDF), so a
+ * row naming "GBP" beats three rows that all say "shipping". The best sentence sets the bar:
+ * sentences scoring at least half of it are kept, best first, at most MAX_QUOTES of them from
+ * at most MAX_PASSAGES passages. A sentence quoted once is not quoted again (duplicate chunks
+ * of one text), and the sentences of one passage are quoted together, in their order in the
+ * passage, under one citation, with "…" where sentences between them were left out.
+ *
+ * Measured by bench/extractive-answers.ts on ../shared/eval's SQuAD 2.0 set (300 answerable
+ * questions, BM25's top 3 paragraphs as passages): 91.0% of answers contain a gold answer
+ * (98.0% of the passages do), no quote is cut, 372 characters on average. The earlier
+ * provider (400-character cut-offs, a regex splitter, a "no model" preamble): 90.7%, 7.0% of
+ * answers with a cut quote, 615 characters.
  */
 import type { Usage } from "../../shared/conversation.ts";
 import { cancelledError } from "./errors.ts";
 import type { ChatRequest, LLMProvider, Passage, StreamEvent } from "./types.ts";
 
-const NO_MODEL = "No language model is configured on this server";
 const MAX_QUOTES = 3;
-const MAX_SENTENCE_CHARS = 400;
+const MAX_PASSAGES = 3;
+/** A line of fewer words is a heading or a label, not an answer. */
+const MIN_WORDS = 3;
 
 // Words that match everything and so tell nothing about relevance.
 const STOP_WORDS = new Set(
@@ -28,33 +47,91 @@ export function terms(text: string): string[] {
     .map((w) => w.replace(/(?<=[\p{L}\p{N}]{3})(?:es|s)$/u, ""));
 }
 
-function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?])\s+|\n+/)
-    .map((s) => s.replace(/\s+/g, " ").trim())
-    .filter((s) => s.length > 0)
-    .map((s) => (s.length > MAX_SENTENCE_CHARS ? `${s.slice(0, MAX_SENTENCE_CHARS)}…` : s));
+const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
+
+/** The whole sentences of `text`, whitespace collapsed; a line break always ends one. */
+export function sentences(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    for (const { segment } of segmenter.segment(line)) {
+      const sentence = segment.replace(/\s+/g, " ").trim();
+      if ((sentence.match(/[\p{L}\p{N}]+/gu) ?? []).length >= MIN_WORDS) out.push(sentence);
+    }
+  }
+  return out;
 }
 
-interface Quote {
+/** The same sentence whatever its spacing, case or closing punctuation. */
+const sameText = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, " ")
+    .trim();
+
+interface Candidate {
   text: string;
-  citation: number;
+  passage: number;
+  /** Position of the sentence in its passage. */
+  position: number;
   score: number;
-  order: number;
 }
 
-/** The best sentences for `question`, most overlapping first; ties keep passage order. */
+/**
+ * One quote: the chosen sentences of one passage (1-based `citation`) in passage order, with
+ * "…" where sentences between them were left out.
+ */
+export interface Quote {
+  citation: number;
+  text: string;
+}
+
+/** A quoted sentence that Markdown would read as a heading, list item or quote stays text. */
+const literal = (sentence: string) => sentence.replace(/^([#>*+-]|\d+[.)])/, "\\$1");
+
+/** The quotes that answer `question` from `passages`, best passage first. */
 export function pickQuotes(question: string, passages: Passage[]): Quote[] {
   const wanted = new Set(terms(question));
-  const quotes: Quote[] = [];
+  const seen = new Set<string>();
+  const found: { text: string; passage: number; position: number; matched: string[] }[] = [];
   passages.forEach((passage, index) => {
-    for (const text of sentences(passage.text)) {
-      const score = new Set(terms(text).filter((t) => wanted.has(t))).size;
-      if (score > 0 && !quotes.some((q) => q.text === text))
-        quotes.push({ text, citation: index + 1, score, order: quotes.length });
-    }
+    sentences(passage.text).forEach((text, position) => {
+      const key = sameText(text);
+      if (seen.has(key)) return;
+      seen.add(key);
+      const matched = [...new Set(terms(text).filter((t) => wanted.has(t)))];
+      found.push({ text, passage: index, position, matched });
+    });
   });
-  return quotes.sort((a, b) => b.score - a.score || a.order - b.order).slice(0, MAX_QUOTES);
+  // A term in few of the sentences tells more than one in all of them (the IDF of BM25).
+  const df = new Map<string, number>();
+  for (const f of found) for (const t of f.matched) df.set(t, (df.get(t) ?? 0) + 1);
+  const weight = (t: string) => Math.log(1 + found.length / (df.get(t) ?? 1));
+  const candidates: Candidate[] = found
+    .filter((f) => f.matched.length > 0)
+    .map((f) => ({ ...f, score: f.matched.reduce((n, t) => n + weight(t), 0) }));
+  // Best first; ties keep the retrieval's order of passages, then the passage's own order.
+  candidates.sort((a, b) => b.score - a.score || a.passage - b.passage || a.position - b.position);
+  const bar = (candidates[0]?.score ?? 0) / 2;
+  const chosen: Candidate[] = [];
+  const quoted: number[] = [];
+  for (const c of candidates) {
+    if (chosen.length >= MAX_QUOTES || c.score < bar) break;
+    if (!quoted.includes(c.passage)) {
+      if (quoted.length >= MAX_PASSAGES) continue;
+      quoted.push(c.passage);
+    }
+    chosen.push(c);
+  }
+  return quoted.map((passage) => {
+    const own = chosen.filter((c) => c.passage === passage).sort((a, b) => a.position - b.position);
+    const text = own
+      .map((c, i) => {
+        const gap = i > 0 && c.position > (own[i - 1]?.position ?? 0) + 1;
+        return `${gap ? "… " : ""}${literal(c.text)}`;
+      })
+      .join(" ");
+    return { citation: passage + 1, text };
+  });
 }
 
 /** The whole answer for a request; pure, so the same request always gets the same answer. */
@@ -64,12 +141,11 @@ export function extractiveAnswer(request: ChatRequest): string {
     request.searchQuery ?? request.messages.findLast((m) => m.role === "user")?.content ?? "";
   const quotes = pickQuotes(question, request.passages);
   if (quotes.length > 0) {
-    const lines = quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n\n");
-    return `${NO_MODEL}, so here is what the knowledge base says:\n\n${lines}`;
+    return quotes.map((q) => `> ${q.text} [${q.citation}]`).join("\n\n");
   }
   if (request.passages.length === 0)
-    return `${NO_MODEL}, and this agent's knowledge base has nothing on that question.`;
-  return `${NO_MODEL}, so I can only quote this agent's knowledge base, and nothing in it matches that question.`;
+    return "This agent's knowledge base has nothing on that question.";
+  return "Nothing in this agent's knowledge base matches that question closely enough to quote.";
 }
 
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);

@@ -32,3 +32,13 @@ export function selectProvider(
   }
   return createExtractiveProvider();
 }
+
+/** Whether `model`'s answers here come from the offline extractive provider (they quote documents). */
+export function answersQuoteDocuments(env: WorkerEnv, model: string): boolean {
+  return selectProvider(env, model).name === "extractive";
+}
+
+/** Whether no language model is configured here at all, so every agent's answers quote documents. */
+export function noModelConfigured(env: WorkerEnv): boolean {
+  return availableModels(env).every((m) => m.provider === "extractive");
+}

@@ -14,7 +14,13 @@ export interface Passage {
   document_id: string;
   document_name: string;
   page?: number | null;
+  /** The headings the passage sits under ("Pricing › Plans"), when the document has any. */
+  section?: string | null;
   text: string;
+  /**
+   * Its evidence of relevance, the number the agent's similarity threshold was compared with
+   * (workers/chat/retrieve.ts `relevanceOf`), so a source never shows a score under it.
+   */
   score: number;
 }
 

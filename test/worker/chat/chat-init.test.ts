@@ -31,6 +31,14 @@ describe("POST /api/v1/chat/init", () => {
     });
   });
 
+  it("tells the client the longest message it takes and that answers quote the documents when no language model is configured", async () => {
+    const { agent } = await publicAgent();
+    const res = await initRequest({ agent_id: agent.id });
+    const body = ChatInitResponseSchema.parse(await res.json());
+    // No GROQ_API_KEY or OPENAI_API_KEY in the test environment: the extractive provider answers.
+    expect(body).toMatchObject({ max_message_chars: 4000, quotes_only: true });
+  });
+
   it("gives each init its own session", async () => {
     const { agent } = await publicAgent();
     const first = ChatInitResponseSchema.parse(

@@ -43,6 +43,24 @@ describe("retrieval in a chat turn", () => {
     expect(first[0]?.snippet).toContain("Etna");
   });
 
+  it("sends only the passages the answer cites, though the turn retrieved more", async () => {
+    // A threshold of 0 keeps all three documents in the prompt; the answer quotes one.
+    const { agent } = await volcanoAgent("Volcano guide (cited)", {
+      mode: "rag",
+      search_mode: "hybrid",
+      top_k: 3,
+      similarity_threshold: 0,
+    });
+    const socket = await openSocket(await initChat(agent));
+    const { response } = await ask(socket, "When did Vesuvius last erupt near Naples?");
+    socket.close();
+    const message = String(response.data["message"]);
+    const sources = response.data["sources"] as SourceOut[];
+    const cited = new Set(message.match(/\[\d+\]/g));
+    expect(sources.map((s) => s.document_name)).toEqual(["vesuvius.txt"]);
+    expect(cited).toEqual(new Set(["[1]"]));
+  });
+
   it("in advanced mode, searches a follow-up in the light of the conversation", async () => {
     const { ids, followUp, answer } = await converse("advanced");
     // "it" is Etna from the earlier turn: the Etna passage leads, not Vesuvius's "last erupted".

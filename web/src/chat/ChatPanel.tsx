@@ -11,11 +11,13 @@
  * that has ended or expired says so and offers a new conversation.
  */
 import { For, Show, createEffect, createSignal, onCleanup, onMount } from "solid-js";
-import { ChatInitResponseSchema } from "../../../shared/api/chat.ts";
+import { ChatInitResponseSchema, DEFAULT_MAX_MESSAGE_CHARS } from "../../../shared/api/chat.ts";
 import { ServerFrameSchema, type ParsedServerFrame } from "../../../shared/protocol/chat.ts";
 import { buildFrame, type FrameData } from "../../../shared/protocol/frame.ts";
 import { api, errorMessage } from "../lib/api.ts";
 import { openSocket, type ManagedSocket } from "../lib/socket.ts";
+import { Composer } from "./Composer.tsx";
+import { createFollowScroll } from "./follow-scroll.ts";
 import { MessageList } from "./MessageList.tsx";
 import {
   forgetSession,
@@ -31,6 +33,10 @@ export interface ChatAgent {
   id: string;
   name: string;
   description?: string | null;
+  /** The agent's icon (a lucide name), its avatar in the conversation. */
+  icon?: string | null;
+  /** Known before the chat starts (the public profile): answers quote the documents. */
+  quotes_only?: boolean;
 }
 
 export interface ChatPanelProps {
@@ -45,8 +51,6 @@ export interface ChatPanelProps {
   headingLevel?: 2 | 3;
 }
 
-/** Longest message the server takes by default (CHAT_MAX_MESSAGE_CHARS). */
-const MAX_MESSAGE_CHARS = 4000;
 /** Failed connection attempts in a row before asking the server whether the session still exists. */
 const CHECK_AFTER_FAILURES = 2;
 
@@ -75,6 +79,10 @@ export function ChatPanel(props: ChatPanelProps) {
   const [connection, setConnection] = createSignal<Connection>("idle");
   const [notice, setNotice] = createSignal<Notice | null>(null);
   const [draft, setDraft] = createSignal("");
+  /** The server's limit and answer kind, once chat/init (or the stored session) said them. */
+  const [maxChars, setMaxChars] = createSignal(DEFAULT_MAX_MESSAGE_CHARS);
+  const [initQuotesOnly, setInitQuotesOnly] = createSignal<boolean | undefined>(undefined);
+  const quotesOnly = () => initQuotesOnly() ?? props.agent.quotes_only === true;
   let session: StoredSession | null = null;
   let socket: ManagedSocket | null = null;
   let acked = false;
@@ -83,7 +91,14 @@ export function ChatPanel(props: ChatPanelProps) {
   /** A message waiting for the socket's connection_ack before it can be sent. */
   let queued: string | null = null;
   let input: HTMLTextAreaElement | undefined;
-  let scroller: HTMLDivElement | undefined;
+  let end: HTMLDivElement | undefined;
+  let composer: HTMLDivElement | undefined;
+  let list: HTMLDivElement | undefined;
+  const follow = createFollowScroll({
+    end: () => end,
+    composer: () => composer,
+    answer: () => list?.querySelector<HTMLElement>(".chat-message:last-child.assistant") ?? null,
+  });
 
   /** Sends one client frame, built by the shared builder so its data matches the server's schema. */
   const send = <T extends "chat_message" | "resume">(type: T, data: FrameData<T>) =>
@@ -184,6 +199,8 @@ export function ChatPanel(props: ChatPanelProps) {
 
   const connect = (s: StoredSession) => {
     session = s;
+    if (s.max_message_chars !== undefined) setMaxChars(s.max_message_chars);
+    if (s.quotes_only !== undefined) setInitQuotesOnly(s.quotes_only);
     acked = false;
     failures = 0;
     socket?.close();
@@ -230,6 +247,10 @@ export function ChatPanel(props: ChatPanelProps) {
         session_token: init.session_token,
         websocket_url: init.websocket_url,
         expires_at: init.expires_at,
+        ...(init.max_message_chars !== undefined
+          ? { max_message_chars: init.max_message_chars }
+          : {}),
+        ...(init.quotes_only !== undefined ? { quotes_only: init.quotes_only } : {}),
       };
       saveSession(key(), s);
       connect(s);
@@ -244,8 +265,10 @@ export function ChatPanel(props: ChatPanelProps) {
   const sendMessage = async (raw: string) => {
     const text = raw.trim();
     if (!text || transcript.busy() || connection() === "starting") return;
+    if (text.length > maxChars()) return; // the composer says why; never trimmed
     setNotice(null);
     setDraft("");
+    queueMicrotask(() => follow.sent());
     if (!session) {
       transcript.addPending(text);
       if (!(await start())) {
@@ -301,14 +324,19 @@ export function ChatPanel(props: ChatPanelProps) {
     socket?.close();
   });
 
-  // Follow the answer as it streams, unless the reader has scrolled up.
-  let pinned = true;
+  // Follow the answer as it streams (follow-scroll.ts says when), once the page has laid it out.
   createEffect(() => {
     const last = transcript.state.messages.at(-1);
     void last?.content;
     void last?.status;
+    void last?.sources.length;
     void transcript.state.messages.length;
-    if (scroller && pinned) scroller.scrollTop = scroller.scrollHeight;
+    requestAnimationFrame(() => follow.update());
+  });
+  onMount(() => {
+    const onScroll = (e: Event) => follow.scrolled(e.target);
+    document.addEventListener("scroll", onScroll, { passive: true, capture: true });
+    onCleanup(() => document.removeEventListener("scroll", onScroll, { capture: true }));
   });
 
   const Heading = (p: { children: string }) =>
@@ -330,6 +358,11 @@ export function ChatPanel(props: ChatPanelProps) {
           <Show when={props.agent.description}>
             <p class="muted chat-description">{props.agent.description}</p>
           </Show>
+          <Show when={quotesOnly()}>
+            <p class="chat-quotes-label">
+              Answers quote the documents directly: no language model is configured.
+            </p>
+          </Show>
         </div>
         <Show when={!empty() || connection() !== "idle"}>
           <button type="button" class="small-button" onClick={newConversation}>
@@ -338,14 +371,7 @@ export function ChatPanel(props: ChatPanelProps) {
         </Show>
       </header>
 
-      <div
-        class="chat-scroller"
-        ref={scroller}
-        onScroll={() => {
-          if (scroller)
-            pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
-        }}
-      >
+      <div class="chat-conversation" ref={list}>
         <Show
           when={!empty()}
           fallback={
@@ -357,43 +383,11 @@ export function ChatPanel(props: ChatPanelProps) {
           <MessageList
             messages={transcript.state.messages}
             agentName={props.agent.name}
+            agentIcon={props.agent.icon}
             onRetry={retry}
           />
         </Show>
-      </div>
-
-      <div class="chat-status" role="status">
-        <Show when={connection() === "reconnecting"}>Connection lost. Reconnecting…</Show>
-        <Show when={connection() === "starting" || (connection() === "connecting" && !everAcked)}>
-          Connecting…
-        </Show>
-      </div>
-
-      <Show when={notice()}>
-        {(n) => (
-          <div class={`chat-notice ${n().kind}`} role={n().kind === "error" ? "alert" : "status"}>
-            <span>{n().text}</span>
-            <button
-              type="button"
-              class="small-button"
-              onClick={() => setNotice(null)}
-              aria-label="Dismiss this message"
-            >
-              Dismiss
-            </button>
-          </div>
-        )}
-      </Show>
-
-      <Show
-        when={connection() !== "ended"}
-        fallback={
-          <button type="button" class="primary" onClick={newConversation}>
-            Start a new conversation
-          </button>
-        }
-      >
-        <Show when={empty() && !transcript.busy()}>
+        <Show when={empty() && !transcript.busy() && connection() !== "ended"}>
           <div class="chat-suggestions" role="group" aria-label="Suggested questions">
             <For each={suggestions()}>
               {(s) => (
@@ -404,41 +398,57 @@ export function ChatPanel(props: ChatPanelProps) {
             </For>
           </div>
         </Show>
-        <form
-          class="chat-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void sendMessage(draft());
-          }}
-        >
-          <label class="visually-hidden" for={`chat-input-${props.agent.id}`}>
-            Message {props.agent.name}
-          </label>
-          <textarea
-            id={`chat-input-${props.agent.id}`}
-            ref={input}
-            rows={2}
-            maxLength={MAX_MESSAGE_CHARS}
-            placeholder={`Message ${props.agent.name}…`}
-            value={draft()}
-            onInput={(e) => setDraft(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
-                e.preventDefault();
-                void sendMessage(draft());
-              }
-            }}
-          />
-          <button
-            type="submit"
-            class="primary"
-            disabled={transcript.busy() || connection() === "starting" || !draft().trim()}
-          >
-            Send
+        <div class="chat-end" ref={end} />
+      </div>
+
+      <div class="chat-composer" ref={composer}>
+        <Show when={!follow.atBottom() && !empty()}>
+          <button type="button" class="button secondary sm chat-jump" onClick={follow.jump}>
+            Jump to latest
           </button>
-        </form>
-        <p class="chat-hint muted small">Enter sends, Shift+Enter starts a new line.</p>
-      </Show>
+        </Show>
+        <div class="chat-status" role="status">
+          <Show when={connection() === "reconnecting"}>Connection lost. Reconnecting…</Show>
+          <Show when={connection() === "starting" || (connection() === "connecting" && !everAcked)}>
+            Connecting…
+          </Show>
+        </div>
+
+        <Show when={notice()}>
+          {(n) => (
+            <div class={`chat-notice ${n().kind}`} role={n().kind === "error" ? "alert" : "status"}>
+              <span>{n().text}</span>
+              <button
+                type="button"
+                class="small-button"
+                onClick={() => setNotice(null)}
+                aria-label="Dismiss this message"
+              >
+                Dismiss
+              </button>
+            </div>
+          )}
+        </Show>
+        <Show
+          when={connection() !== "ended"}
+          fallback={
+            <button type="button" class="button primary" onClick={newConversation}>
+              Start a new conversation
+            </button>
+          }
+        >
+          <Composer
+            id={`chat-input-${props.agent.id}`}
+            agentName={props.agent.name}
+            draft={draft()}
+            onDraft={setDraft}
+            onSend={(text) => void sendMessage(text)}
+            maxChars={maxChars()}
+            busy={transcript.busy() || connection() === "starting"}
+            ref={(el) => (input = el)}
+          />
+        </Show>
+      </div>
     </section>
   );
 }

@@ -1,9 +1,11 @@
 /**
- * The transcript: the visitor's messages as plain text, answers as safe Markdown with their
- * sources, the typing indicator while an answer has not started, and failed answers with
+ * The transcript as a conversation: the visitor's messages on the right as plain text, the
+ * agent's answers on the left beside its avatar, as safe Markdown with their sources collapsed
+ * under them, the typing indicator while an answer has not started, and failed answers with
  * their reason and, when the server says trying again can help, a retry button.
  */
 import { For, Match, Show, Switch, createSignal } from "solid-js";
+import { AgentIcon } from "../ui/AgentIcon.tsx";
 import { Citations } from "./Citations.tsx";
 import { Markdown } from "./Markdown.tsx";
 import type { ChatMessage } from "./transcript.ts";
@@ -11,6 +13,8 @@ import type { ChatMessage } from "./transcript.ts";
 export interface MessageListProps {
   messages: ChatMessage[];
   agentName: string;
+  /** The agent's icon (a lucide name), shown as its avatar. */
+  agentIcon?: string | null;
   /** Ask again (the failed answer's key); absent: no retry offered. */
   onRetry?: (key: string) => void;
 }
@@ -18,72 +22,85 @@ export interface MessageListProps {
 export function MessageView(props: {
   message: ChatMessage;
   agentName: string;
+  agentIcon?: string | null;
   onRetry?: (key: string) => void;
 }) {
-  const [open, setOpen] = createSignal<ReadonlySet<number>>(new Set());
-  const toggle = (i: number, force?: boolean) =>
-    setOpen((prev) => {
-      const next = new Set(prev);
-      if (force ?? !next.has(i)) next.add(i);
-      else next.delete(i);
-      return next;
+  const [sourcesOpen, setSourcesOpen] = createSignal(false);
+  const [focused, setFocused] = createSignal<number | null>(null);
+  let item: HTMLLIElement | undefined;
+  /** `[n]` clicked in the answer: open the sources at passage n and move focus there. */
+  const cite = (n: number) => {
+    setSourcesOpen(true);
+    setFocused(n);
+    queueMicrotask(() => {
+      const target = item?.querySelector<HTMLElement>(`[data-refs~="${n}"]`);
+      target?.scrollIntoView?.({ block: "nearest" });
+      target?.focus({ preventScroll: true });
     });
+  };
   const m = () => props.message;
   return (
     <li
+      ref={item}
       class={`chat-message ${m().role}`}
       data-status={m().status}
       aria-busy={m().status === "streaming"}
     >
-      <span class="visually-hidden">
-        {m().role === "user" ? "You said:" : `${props.agentName} said:`}
-      </span>
-      <Switch>
-        <Match when={m().role === "user"}>
-          <p class="chat-bubble user-text">{m().content}</p>
-          <Show when={m().status === "pending"}>
-            <span class="chat-meta">Sending…</span>
-          </Show>
-        </Match>
-        <Match when={m().role === "assistant"}>
-          <div class="chat-bubble">
-            <Show
-              when={m().content.length > 0}
-              fallback={
-                <Show when={m().status === "streaming"}>
-                  <TypingIndicator name={props.agentName} />
-                </Show>
-              }
-            >
-              <Markdown
-                text={m().content}
-                class={m().status === "streaming" ? "streaming" : ""}
-                sourceCount={m().sources.length}
-                onCite={(n) => toggle(n - 1, true)}
-              />
+      <Show when={m().role === "assistant"}>
+        <AgentIcon name={props.agentIcon} size={32} class="chat-avatar" />
+      </Show>
+      <div class="chat-message-body">
+        <span class="visually-hidden">
+          {m().role === "user" ? "You said:" : `${props.agentName} said:`}
+        </span>
+        <Switch>
+          <Match when={m().role === "user"}>
+            <p class="chat-bubble user-text">{m().content}</p>
+            <Show when={m().status === "pending"}>
+              <span class="chat-meta">Sending…</span>
             </Show>
+          </Match>
+          <Match when={m().role === "assistant"}>
+            <div class="chat-bubble">
+              <Show
+                when={m().content.length > 0}
+                fallback={
+                  <Show when={m().status === "streaming"}>
+                    <TypingIndicator name={props.agentName} />
+                  </Show>
+                }
+              >
+                <Markdown
+                  text={m().content}
+                  class={m().status === "streaming" ? "streaming" : ""}
+                  sourceCount={m().sources.length}
+                  onCite={cite}
+                />
+              </Show>
+              <Show when={m().status === "error" && m().error}>
+                {(error) => (
+                  <div class="chat-error" role="alert">
+                    <p>
+                      <strong>The answer failed.</strong> {error().message}
+                    </p>
+                    <Show when={error().retryPossible && props.onRetry}>
+                      <button type="button" onClick={() => props.onRetry?.(m().key)}>
+                        Try again
+                      </button>
+                    </Show>
+                  </div>
+                )}
+              </Show>
+            </div>
             <Citations
               sources={m().sources}
-              isOpen={(i) => open().has(i)}
-              onToggle={(i) => toggle(i)}
+              open={sourcesOpen()}
+              onToggle={setSourcesOpen}
+              focused={focused()}
             />
-            <Show when={m().status === "error" && m().error}>
-              {(error) => (
-                <div class="chat-error" role="alert">
-                  <p>
-                    <strong>The answer failed.</strong> {error().message}
-                  </p>
-                  <Show when={error().retryPossible && props.onRetry}>
-                    <button type="button" onClick={() => props.onRetry?.(m().key)}>
-                      Try again
-                    </button>
-                  </Show>
-                </div>
-              )}
-            </Show>
-          </div>
-        </Match>
-      </Switch>
+          </Match>
+        </Switch>
+      </div>
     </li>
   );
 }
@@ -103,12 +120,20 @@ export function TypingIndicator(props: { name: string }) {
 
 export function MessageList(props: MessageListProps) {
   return (
-    <ol class="chat-messages" aria-label="Conversation" role="log">
-      <For each={props.messages}>
-        {(message) => (
-          <MessageView message={message} agentName={props.agentName} onRetry={props.onRetry} />
-        )}
-      </For>
-    </ol>
+    // The log role sits on a wrapper: on the <ol> itself it would hide the list from its items.
+    <div role="log" aria-label="Conversation">
+      <ol class="chat-messages">
+        <For each={props.messages}>
+          {(message) => (
+            <MessageView
+              message={message}
+              agentName={props.agentName}
+              agentIcon={props.agentIcon}
+              onRetry={props.onRetry}
+            />
+          )}
+        </For>
+      </ol>
+    </div>
   );
 }

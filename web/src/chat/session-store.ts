@@ -11,6 +11,9 @@ const StoredSessionSchema = z.object({
   session_token: z.string(),
   websocket_url: z.string(),
   expires_at: z.string(),
+  /** What chat/init said of the server's limit and of how this agent answers (newer servers). */
+  max_message_chars: z.number().int().min(1).optional(),
+  quotes_only: z.boolean().optional(),
 });
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
 

@@ -13,6 +13,7 @@ import {
   type PublicProfile,
 } from "../../../shared/api/profile.ts";
 import { ChatPanel } from "../chat/ChatPanel.tsx";
+import { AgentIcon } from "../ui/AgentIcon.tsx";
 import { ApiError, api, errorMessage } from "../lib/api.ts";
 import { NotFound } from "../pages/NotFound.tsx";
 import { ProfileHeader, displayName } from "./ProfileHeader.tsx";
@@ -46,9 +47,7 @@ function AgentPicker(props: {
               aria-pressed={props.selected === agent.id}
               onClick={() => props.onSelect(agent.id)}
             >
-              <span class="agent-icon" aria-hidden="true">
-                {agent.icon || agent.name.slice(0, 1).toUpperCase()}
-              </span>
+              <AgentIcon name={agent.icon} size={40} />
               <span class="agent-choice-text">
                 <span class="agent-choice-name">{agent.name}</span>
                 <Show when={agent.description}>

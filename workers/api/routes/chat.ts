@@ -19,6 +19,7 @@ import { chatLimits } from "../../chat/limits.ts";
 import { checkChatMessage } from "../../chat/message-check.ts";
 import { isOriginAllowed } from "../../chat/origin.ts";
 import { getChatAgent } from "../../db/chat-agents.ts";
+import { answersQuoteDocuments } from "../../llm/select.ts";
 import { clientAddress } from "../client-address.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { AppEnv } from "../../env.ts";
@@ -136,6 +137,8 @@ chatRoutes.openapi(
         agent_name: agent.snapshot.name,
         expires_at: expiresAt.toISOString(),
         ...(started.task_id ? { task_id: started.task_id } : {}),
+        max_message_chars: chatLimits(c.env).maxMessageChars,
+        quotes_only: answersQuoteDocuments(c.env, agent.snapshot.execution_config.model),
       },
       201,
     );

@@ -8,6 +8,7 @@ import {
 import { USERNAME_PATTERN, UsernameSchema } from "../../../shared/username.ts";
 import { getPublicProfile, isUsernameFree } from "../../db/profiles.ts";
 import { notFound } from "../../errors.ts";
+import { noModelConfigured } from "../../llm/select.ts";
 import { createRouter, errorResponses } from "../router.ts";
 
 export const publicRoutes = createRouter().openapi(
@@ -32,7 +33,9 @@ export const publicRoutes = createRouter().openapi(
       : null;
     if (!profile) throw notFound("PROFILE_NOT_FOUND", `The profile "${username}"`);
     c.header("cache-control", "public, max-age=30");
-    return c.json(profile, 200);
+    if (!noModelConfigured(c.env)) return c.json(profile, 200);
+    const agents = profile.agents.map((a) => ({ ...a, quotes_only: true }));
+    return c.json({ ...profile, agents }, 200);
   },
 );
 

@@ -45,8 +45,9 @@ describe("GET /api/v1/public/profiles/{username}", () => {
       display_name: "Pat",
       social_links: { website: "https://pat.example" },
     });
+    // No language model key in the tests: the page can say at once that answers quote documents.
     expect(body.agents).toEqual([
-      { id: owner.shown.id, name: "Shown", description: "Ask me", icon: "bot" },
+      { id: owner.shown.id, name: "Shown", description: "Ask me", icon: "bot", quotes_only: true },
     ]);
   });
 

@@ -1,0 +1,105 @@
+/**
+ * How well the offline extractive provider answers, measured on ../shared/eval's SQuAD 2.0
+ * set (`squad2-dev-5articles`: 173 Wikipedia paragraphs, 300 answerable questions with their
+ * gold answer strings). For each answerable question the passages are the three paragraphs a
+ * plain BM25 ranks first (the stand-in for retrieval, so the measure is of the answer, not the
+ * search); the answer is `extractiveAnswer` on them. Reported:
+ * - answer hit: the share of answers that contain a gold answer string (case-insensitive);
+ * - retrieval ceiling: the share of questions whose three passages contain one at all;
+ * - cut: the share of answers with a quote cut short ("…" at a quote's end);
+ * - mean answer length in characters.
+ *
+ * Run: `node bench/extractive-answers.ts` (Node 22). `PROVIDER=<path>` measures another copy
+ * of the provider (an older version, to compare).
+ */
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { stem, words } from "../workers/embeddings/text.ts";
+import type { ChatRequest, Passage } from "../workers/llm/types.ts";
+
+const SET = new URL("../../shared/eval/retrieval/squad2-dev-5articles/", import.meta.url);
+const providerPath =
+  process.env.PROVIDER ?? new URL("../workers/llm/extractive.ts", import.meta.url).pathname;
+const { extractiveAnswer } = (await import(pathToFileURL(providerPath).href)) as {
+  extractiveAnswer: (r: ChatRequest) => string;
+};
+
+interface Doc {
+  id: string;
+  title: string;
+  text: string;
+}
+interface Query {
+  id: string;
+  text: string;
+  answers: string[];
+  is_impossible: boolean;
+}
+const lines = <T>(name: string): T[] =>
+  readFileSync(new URL(name, SET), "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
+
+const docs = lines<Doc>("corpus.jsonl");
+const queries = lines<Query>("queries.jsonl").filter((q) => !q.is_impossible);
+
+// A plain BM25 (k1 1.2, b 0.75) over the paragraphs.
+const tokens = docs.map((d) => words(d.text).map(stem));
+const avgLen = tokens.reduce((n, t) => n + t.length, 0) / tokens.length;
+const df = new Map<string, number>();
+for (const t of tokens) for (const term of new Set(t)) df.set(term, (df.get(term) ?? 0) + 1);
+const bm25 = (query: string, i: number) => {
+  const t = tokens[i] ?? [];
+  let score = 0;
+  for (const term of new Set(words(query).map(stem))) {
+    const f = t.filter((x) => x === term).length;
+    if (f === 0) continue;
+    const idf = Math.log(
+      1 + (docs.length - (df.get(term) ?? 0) + 0.5) / ((df.get(term) ?? 0) + 0.5),
+    );
+    score += (idf * f * 2.2) / (f + 1.2 * (0.25 + (0.75 * t.length) / avgLen));
+  }
+  return score;
+};
+
+let hits = 0;
+let ceiling = 0;
+let cut = 0;
+let chars = 0;
+for (const q of queries) {
+  const top = docs
+    .map((d, i) => ({ d, s: bm25(q.text, i) }))
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 3);
+  const passages: Passage[] = top.map(({ d, s }) => ({
+    document_id: d.id,
+    document_name: d.title,
+    text: d.text,
+    score: s,
+  }));
+  const answer = extractiveAnswer({
+    model: "extractive",
+    messages: [{ role: "user", content: q.text }],
+    temperature: 0,
+    max_tokens: 1000,
+    top_p: 1,
+    passages,
+  });
+  const has = (text: string) => q.answers.some((a) => text.toLowerCase().includes(a.toLowerCase()));
+  if (has(answer)) hits++;
+  if (passages.some((p) => has(p.text))) ceiling++;
+  if (/… \[\d+\]/.test(answer)) cut++;
+  chars += answer.length;
+}
+const pct = (n: number) => `${((100 * n) / queries.length).toFixed(1)}%`;
+console.log(
+  JSON.stringify({
+    provider: providerPath,
+    questions: queries.length,
+    answer_hit: pct(hits),
+    retrieval_ceiling: pct(ceiling),
+    cut_quotes: pct(cut),
+    mean_answer_chars: Math.round(chars / queries.length),
+  }),
+);

@@ -92,6 +92,9 @@ export async function auditScreen(
       await page.setViewportSize({ width: viewport.width, height: viewport.height });
       await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
       await ready(page);
+      // At the end of the page a sticky bar (the chat's composer) sits where it belongs; a
+      // full-page capture from the top would draw it over the content it stays above.
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       await page.screenshot({
         path: join(SHOTS, `screen-${name}-${viewport.label}-${theme}.png`),
         fullPage: true,

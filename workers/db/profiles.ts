@@ -129,3 +129,11 @@ export async function getPublicProfile(sql: Sql, username: string): Promise<Publ
     agents: PublicAgentsSchema.parse(profile.agents),
   };
 }
+
+/** The owner's current username (null before their profile exists). */
+export async function usernameOf(sql: Sql, tenantId: string): Promise<string | null> {
+  const [row] = await sql<
+    { username: string }[]
+  >`select username from profiles where id = ${tenantId}`;
+  return row?.username ?? null;
+}

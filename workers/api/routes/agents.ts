@@ -22,6 +22,7 @@ import { defaultExecutionConfig } from "../../../shared/config.ts";
 import { defaultModel } from "../../llm/models.ts";
 import { assertModelAvailable, mergeConfigs } from "../agent-input.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
+import { forgetPublicProfileOnChange } from "../public-profile-cache.ts";
 import { AgentSearchResponseSchema, AgentSearchSchema } from "../../../shared/api/documents.ts";
 import { passesThreshold } from "../../knowledge/relevance.ts";
 import { searchKnowledge, searchModeFor } from "../../chat/retrieve.ts";
@@ -44,6 +45,7 @@ const agentId = (id: string) => {
 
 export const agentRoutes = createRouter();
 agentRoutes.use("*", requireOwner);
+agentRoutes.use("*", forgetPublicProfileOnChange);
 
 agentRoutes.openapi(
   createRoute({

@@ -10,10 +10,12 @@ import { UsernameSchema } from "../../../shared/username.ts";
 import { getProfile, isUsernameFree, updateProfile } from "../../db/profiles.ts";
 import { notFound } from "../../errors.ts";
 import { requireOwner } from "../middleware/require-owner.ts";
+import { forgetPublicProfileOnChange } from "../public-profile-cache.ts";
 import { bearerSecurity, createRouter, errorResponses, json } from "../router.ts";
 
 export const profileRoutes = createRouter();
 profileRoutes.use("*", requireOwner);
+profileRoutes.use("*", forgetPublicProfileOnChange);
 
 profileRoutes.openapi(
   createRoute({

@@ -9,6 +9,11 @@ import { USERNAME_PATTERN, UsernameSchema } from "../../../shared/username.ts";
 import { getPublicProfile, isUsernameFree } from "../../db/profiles.ts";
 import { notFound } from "../../errors.ts";
 import { noModelConfigured } from "../../llm/select.ts";
+import {
+  PUBLIC_PROFILE_MAX_AGE_S,
+  cachedPublicProfile,
+  keepPublicProfile,
+} from "../public-profile-cache.ts";
 import { createRouter, errorResponses } from "../router.ts";
 
 export const publicRoutes = createRouter().openapi(
@@ -28,11 +33,16 @@ export const publicRoutes = createRouter().openapi(
   }),
   async (c) => {
     const username = c.req.valid("param").username.toLowerCase();
-    const profile = USERNAME_PATTERN.test(username)
-      ? await getPublicProfile(c.var.db(), username)
-      : null;
-    if (!profile) throw notFound("PROFILE_NOT_FOUND", `The profile "${username}"`);
-    c.header("cache-control", "public, max-age=30");
+    if (!USERNAME_PATTERN.test(username))
+      throw notFound("PROFILE_NOT_FOUND", `The profile "${username}"`);
+    let profile = await cachedPublicProfile(username);
+    c.header("x-nooble-cache", profile ? "hit" : "miss");
+    if (!profile) {
+      profile = await getPublicProfile(c.var.db(), username);
+      if (!profile) throw notFound("PROFILE_NOT_FOUND", `The profile "${username}"`);
+      c.executionCtx.waitUntil(keepPublicProfile(username, profile));
+    }
+    c.header("cache-control", `public, max-age=${PUBLIC_PROFILE_MAX_AGE_S}`);
     if (!noModelConfigured(c.env)) return c.json(profile, 200);
     const agents = profile.agents.map((a) => ({ ...a, quotes_only: true }));
     return c.json({ ...profile, agents }, 200);

@@ -129,4 +129,41 @@ describe("GET /api/v1/public/profiles/{username}", () => {
     const error = await expectError(await publicProfile(owner.username), 404, "PROFILE_NOT_FOUND");
     expect(error.message).not.toContain(SECRET_PROMPT);
   });
+
+  it("is answered from the Worker's cache, and shows an owner's change at once", async () => {
+    const owner = await ownerWithAgents();
+    const agentNames = async (res: Response) =>
+      ((await res.json()) as PublicProfile).agents.map((a) => a.name);
+    expect((await publicProfile(owner.username)).headers.get("x-nooble-cache")).toBe("miss");
+    const cached = await publicProfile(owner.username);
+    expect(cached.headers.get("x-nooble-cache")).toBe("hit");
+    expect(await agentNames(cached)).toEqual(["Shown"]);
+
+    // An agent renamed, one published, one deleted: each seen by the next read.
+    await api(`/api/v1/agents/${owner.shown.id}`, {
+      method: "PATCH",
+      token: owner.token,
+      json: { name: "Renamed" },
+    });
+    expect(await agentNames(await publicProfile(owner.username))).toEqual(["Renamed"]);
+    await api(`/api/v1/agents/${owner.privateAgent.id}`, {
+      method: "PATCH",
+      token: owner.token,
+      json: { is_public: true },
+    });
+    expect(await agentNames(await publicProfile(owner.username))).toEqual(["Renamed", "Private"]);
+    await api(`/api/v1/agents/${owner.shown.id}`, { method: "DELETE", token: owner.token });
+    expect(await agentNames(await publicProfile(owner.username))).toEqual(["Private"]);
+
+    // A new username: the old one is gone at once, the new one answers.
+    const renamed = `${owner.username.slice(0, 20)}-new`;
+    const patched = await api("/api/v1/profile", {
+      method: "PATCH",
+      token: owner.token,
+      json: { username: renamed },
+    });
+    expect(patched.status).toBe(200);
+    await expectError(await publicProfile(owner.username), 404, "PROFILE_NOT_FOUND");
+    expect(await agentNames(await publicProfile(renamed))).toEqual(["Private"]);
+  });
 });

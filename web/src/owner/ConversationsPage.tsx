@@ -5,13 +5,14 @@
  */
 import { A, useSearchParams } from "@solidjs/router";
 import Download from "lucide-solid/icons/download";
+import MessageCircle from "lucide-solid/icons/message-circle";
 import X from "lucide-solid/icons/x";
 import { For, Show, createResource, createSignal } from "solid-js";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { Field } from "../components/Field.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { Badge } from "../ui/Badge.tsx";
-import { Button } from "../ui/Button.tsx";
+import { Button, ButtonLink } from "../ui/Button.tsx";
 import { Card } from "../ui/Card.tsx";
 import { listAgents } from "./api/agents.ts";
 import { downloadConversationExport, listConversations } from "./api/conversations.ts";
@@ -188,6 +189,12 @@ export default function ConversationsPage() {
                       ? "No conversation matches these filters."
                       : "No conversations yet. When visitors chat with a public agent, they appear here."}
                   </p>
+                  {/* With filters, "Clear filters" above is the next action; without, trying an agent. */}
+                  <Show when={!filtered()}>
+                    <ButtonLink href="/dashboard/agents" variant="primary" icon={MessageCircle}>
+                      Try an agent in its test chat
+                    </ButtonLink>
+                  </Show>
                 </Card>
               }
             >

@@ -1,10 +1,18 @@
-/** A read-only value (a link) with a Copy button that says when it worked. */
+/**
+ * A read-only link with Copy and Open buttons; Copy says when it worked. `onUse` hears which
+ * was used (the onboarding checklist counts either as sharing the link: share-progress.ts).
+ */
 import Copy from "lucide-solid/icons/copy";
 import ExternalLink from "lucide-solid/icons/external-link";
 import { Show, createSignal, createUniqueId, onCleanup } from "solid-js";
-import { Button, buttonClass } from "../../ui/Button.tsx";
+import { Button, buttonClass, type ButtonSize } from "../../ui/Button.tsx";
 
-export function CopyField(props: { label: string; value: string }) {
+export function CopyField(props: {
+  label: string;
+  value: string;
+  size?: ButtonSize;
+  onUse?: (how: "copied" | "opened") => void;
+}) {
   const id = createUniqueId();
   const [copied, setCopied] = createSignal<"yes" | "no">();
   let input: HTMLInputElement | undefined;
@@ -19,6 +27,7 @@ export function CopyField(props: { label: string; value: string }) {
       input?.select();
       setCopied("no");
     }
+    props.onUse?.("copied");
     clearTimeout(timer);
     timer = setTimeout(() => setCopied(undefined), 3000);
   };
@@ -33,11 +42,17 @@ export function CopyField(props: { label: string; value: string }) {
           value={props.value}
           onFocus={(e) => e.currentTarget.select()}
         />
-        <Button icon={Copy} onClick={() => void copy()}>
+        <Button size={props.size} icon={Copy} onClick={() => void copy()}>
           Copy link
         </Button>
-        <a class={buttonClass({})} href={props.value} target="_blank" rel="noopener">
-          <ExternalLink size={18} aria-hidden="true" />
+        <a
+          class={buttonClass({ size: props.size })}
+          href={props.value}
+          target="_blank"
+          rel="noopener"
+          onClick={() => props.onUse?.("opened")}
+        >
+          <ExternalLink size={props.size === "sm" ? 16 : 18} aria-hidden="true" />
           Open
         </a>
       </div>

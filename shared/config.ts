@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { singleLineText } from "./text.ts";
+import { ToolsConfigSchema } from "./tools.ts";
+import { ExecutionModeSchema } from "./protocol/chat.ts";
 
 /** Ranges and defaults, also exported plainly so forms can show them. */
 export const CONFIG_LIMITS = {
@@ -41,15 +43,20 @@ const num = (
   return (description ? n.describe(description) : n).default(range.default);
 };
 
-/** How the LLM call is made: model, sampling and memory. */
+/** How the LLM call is made: mode, model, sampling, memory and tools. */
 export const ExecutionConfigSchema = z
   .object({
+    // `simple` answers in one model call with the passages retrieval found (query_config);
+    // `advanced` is a bounded loop where the model calls tools (shared/tools.ts), at most
+    // `max_iterations` model calls per turn. A visitor's message runs in this mode.
+    mode: ExecutionModeSchema.default("simple"),
     model: singleLineText().min(1).max(200).default(DEFAULT_MODEL),
     temperature: num(CONFIG_LIMITS.temperature),
     max_tokens: num(CONFIG_LIMITS.maxTokens, true),
     top_p: num(CONFIG_LIMITS.topP),
     history_window: num(CONFIG_LIMITS.historyWindow, true),
     max_iterations: num(CONFIG_LIMITS.maxIterations, true),
+    tools: ToolsConfigSchema.default(ToolsConfigSchema.parse({})),
   })
   .strict();
 export type ExecutionConfig = z.infer<typeof ExecutionConfigSchema>;

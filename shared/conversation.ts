@@ -29,6 +29,28 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+/**
+ * One step an advanced-mode turn took, as the visitor saw it (shared/protocol/chat.ts
+ * `agent_step`): a tool called, its result, a thought, or a bound reached.
+ */
+export const AGENT_STEP_KINDS = ["tool_call", "tool_result", "thought", "limit"] as const;
+export const AgentStepRecordSchema = z.object({
+  /** Its index in the turn, from 0, across attempts: a reconnecting client skips what it has. */
+  step: z.number().int().min(0),
+  kind: z.enum(AGENT_STEP_KINDS),
+  /** The tool called (tool_call, tool_result); null for a thought or a limit. */
+  tool: z.string().nullable(),
+  /** Pairs a tool_result with its tool_call. */
+  call_id: z.string().nullable(),
+  /** One line for the visitor: "Searched the knowledge base for 'refund policy' — 3 passages". */
+  summary: z.string(),
+  /** What opens under the line: the arguments, or an excerpt of the result. */
+  detail: z.string().nullable(),
+  /** A tool_result's outcome; an error went back to the model, the turn went on. */
+  ok: z.boolean().optional(),
+});
+export type AgentStepRecord = z.infer<typeof AgentStepRecordSchema>;
+
 /** Metadata stored with an assistant message (mode, model, tokens, latency, sources). */
 export const MessageMetadataSchema = z
   .object({
@@ -41,6 +63,8 @@ export const MessageMetadataSchema = z
     time_to_first_token_ms: z.number().min(0).optional(),
     sources: z.array(SourceSchema).optional(),
     attempt: z.number().int().optional(),
+    /** An advanced-mode answer's steps, in order. */
+    steps: z.array(AgentStepRecordSchema).optional(),
   })
   .loose();
 export type MessageMetadata = z.infer<typeof MessageMetadataSchema>;

@@ -2,17 +2,24 @@
  * Chat WebSocket frames (`WS /ws/chat/{session_id}?token=`), in the envelope of
  * shared/protocol/frame.ts. Client -> server: chat_message, ping, resume (and the shorthand
  * `{type: "user_message", content}`). Server -> client: connection_ack, chat_processing,
- * chat_streaming, chat_response, chat_error, error, pong.
+ * chat_streaming, agent_step, chat_response, chat_error, error, pong.
  *
  * Streaming: chunk_index counts from 0 within one attempt of a task. If a task is restarted
  * (a provider failure mid-answer or an interrupted worker), the server sends a new
  * chat_processing with a higher `attempt` and chunk_index starts again at 0: a client
  * discards what it had for that task and renders the new attempt.
+ *
+ * Advanced mode: before and between the answer's chunks, `agent_step` frames say what the agent
+ * does (a tool called, its result). Steps are numbered from 0 per task and survive a new
+ * attempt (a restarted turn goes on from the steps already done, without calling the model
+ * for them again): a client keeps its steps when the attempt changes and skips a step number
+ * it already has. `resume` takes `last_step` so a reconnecting client gets each step once.
+ * A client that ignores unknown frames still gets the answer.
  */
 import { z } from "zod";
 import { freeText, singleLineText } from "../text.ts";
 import { ErrorPayloadSchema } from "../errors.ts";
-import { SourceSchema, UsageSchema } from "../conversation.ts";
+import { AgentStepRecordSchema, SourceSchema, UsageSchema } from "../conversation.ts";
 
 export const EXECUTION_MODES = ["simple", "advanced"] as const;
 export const ExecutionModeSchema = z.enum(EXECUTION_MODES);
@@ -46,6 +53,8 @@ export const ClientResumeSchema = z.object({
     task_id: singleLineText().min(1).max(200),
     last_chunk_index: z.number().int().min(-1),
     attempt: z.number().int().min(1).optional(),
+    /** The last agent_step the client has (-1 or absent: none); later steps are sent again. */
+    last_step: z.number().int().min(-1).optional(),
   }),
 });
 /** The original's shorthand: `{type: "user_message", content}`. */
@@ -77,11 +86,19 @@ export const ConnectionAckDataSchema = z.object({
       content: z.string(),
       created_at: z.string(),
       sources: z.array(SourceSchema).optional(),
+      /** An advanced-mode answer's steps. */
+      steps: z.array(AgentStepRecordSchema).optional(),
     }),
   ),
   /** A task still streaming when this socket connected, with what was streamed so far. */
   active_task: z
-    .object({ task_id: z.string(), attempt: z.number().int(), chunks_sent: z.number().int() })
+    .object({
+      task_id: z.string(),
+      attempt: z.number().int(),
+      chunks_sent: z.number().int(),
+      /** Its agent_step frames so far (advanced mode). */
+      steps_sent: z.number().int().optional(),
+    })
     .nullable(),
 });
 export const ChatProcessingDataSchema = z.object({
@@ -95,6 +112,9 @@ export const ChatStreamingDataSchema = z.object({
   is_final: z.boolean(),
   attempt: z.number().int().min(1),
 });
+/** One step of an advanced-mode turn (see the header), with the task it belongs to. */
+export const AgentStepDataSchema = AgentStepRecordSchema.extend({ task_id: z.string() });
+
 export const ChatResponseDataSchema = z.object({
   message: z.string(),
   message_id: z.string(),
@@ -111,6 +131,7 @@ export const SERVER_FRAME_TYPES = [
   "connection_ack",
   "chat_processing",
   "chat_streaming",
+  "agent_step",
   "chat_response",
   "chat_error",
   "error",
@@ -144,6 +165,7 @@ export const ServerFrameSchema = z.discriminatedUnion("message_type", [
     message_type: z.literal("chat_streaming"),
     data: ChatStreamingDataSchema,
   }),
+  z.object({ ...serverEnvelope, message_type: z.literal("agent_step"), data: AgentStepDataSchema }),
   z.object({
     ...serverEnvelope,
     message_type: z.literal("chat_response"),
@@ -160,4 +182,5 @@ export type ParsedServerFrame = z.infer<typeof ServerFrameSchema>;
 export type ConnectionAckData = z.infer<typeof ConnectionAckDataSchema>;
 export type ChatStreamingData = z.infer<typeof ChatStreamingDataSchema>;
 export type ChatResponseData = z.infer<typeof ChatResponseDataSchema>;
+export type AgentStepData = z.infer<typeof AgentStepDataSchema>;
 export type ChatErrorData = z.infer<typeof ChatErrorDataSchema>;

@@ -11,6 +11,7 @@ import { z } from "zod";
 import { singleLineText } from "../text.ts";
 import { ErrorPayloadSchema } from "../errors.ts";
 import {
+  AgentStepDataSchema,
   ChatErrorDataSchema,
   ChatProcessingDataSchema,
   ChatResponseDataSchema,
@@ -37,6 +38,7 @@ export const FRAME_DATA_SCHEMAS = {
   connection_ack: ConnectionAckDataSchema,
   chat_processing: ChatProcessingDataSchema,
   chat_streaming: ChatStreamingDataSchema,
+  agent_step: AgentStepDataSchema,
   chat_response: ChatResponseDataSchema,
   chat_error: ChatErrorDataSchema,
   error: ErrorPayloadSchema,

@@ -6,6 +6,23 @@
 import { z } from "zod";
 import { ExecutionConfigSchema, QueryConfigSchema } from "../../shared/config.ts";
 
+/** An MCP server the agent may call, with only its enabled tools (workers/agent/tools/mcp.ts). */
+export const McpServerSnapshotSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  url: z.string(),
+  /** The bearer token, still encrypted (decrypted only for the call). */
+  token_encrypted: z.string().nullable(),
+  tools: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      input_schema: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+export type McpServerSnapshot = z.infer<typeof McpServerSnapshotSchema>;
+
 export const AgentSnapshotSchema = z.object({
   id: z.uuid(),
   tenant_id: z.uuid(),
@@ -14,6 +31,8 @@ export const AgentSnapshotSchema = z.object({
   system_prompt: z.string(),
   execution_config: ExecutionConfigSchema,
   query_config: QueryConfigSchema,
+  /** Advanced mode's MCP servers (absent in sessions started before they existed). */
+  mcp_servers: z.array(McpServerSnapshotSchema).default([]),
 });
 export type AgentSnapshot = z.infer<typeof AgentSnapshotSchema>;
 

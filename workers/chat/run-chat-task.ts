@@ -141,7 +141,7 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
       for await (const event of events) {
         progress();
         if (event.type === "delta") emit(citations.push(event.text));
-        else usage = event.usage;
+        else if (event.type === "usage") usage = event.usage;
       }
       emit(citations.flush());
     } catch (err) {

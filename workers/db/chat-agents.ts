@@ -51,6 +51,7 @@ export async function getChatAgent(sql: Sql, agentId: string): Promise<ChatAgent
       ),
       execution_config: ExecutionConfigSchema.parse(row.execution_config),
       query_config: QueryConfigSchema.parse(row.query_config),
+      mcp_servers: [],
     },
     isPublic: row.is_public,
     isActive: row.is_active,

@@ -5,6 +5,7 @@
 import Groq from "groq-sdk";
 import { readCompletionStream } from "./completion-stream.ts";
 import { sseBatches } from "./sse-batches.ts";
+import { toWireMessages } from "./wire-messages.ts";
 import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
@@ -47,7 +48,7 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
           .create(
             {
               model: request.model,
-              messages: request.messages,
+              messages: toWireMessages(request.messages),
               temperature: request.temperature,
               max_tokens: request.max_tokens,
               top_p: request.top_p,

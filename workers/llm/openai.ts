@@ -6,6 +6,7 @@
 import OpenAI from "openai";
 import { readCompletionStream } from "./completion-stream.ts";
 import { sseBatches } from "./sse-batches.ts";
+import { toWireMessages } from "./wire-messages.ts";
 import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
@@ -52,7 +53,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
           .create(
             {
               model: request.model,
-              messages: request.messages,
+              messages: toWireMessages(request.messages),
               temperature: request.temperature,
               max_tokens: request.max_tokens,
               top_p: request.top_p,

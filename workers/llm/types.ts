@@ -4,9 +4,34 @@
  */
 import type { Usage } from "../../shared/conversation.ts";
 
+/** A message of the prompt: system, user and assistant text (every provider's common ground). */
 export interface ChatTurn {
   role: "system" | "user" | "assistant";
   content: string;
+}
+
+/** A tool call the model made, its arguments still the JSON text it sent (validated by the agent loop). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * The prompt of an advanced-mode turn: the common turns, the model's own turns that called
+ * tools, and each tool's result, answering one call by its id (OpenAI's chat format, which
+ * Groq and Workers AI share).
+ */
+export type AgentTurn =
+  | ChatTurn
+  | { role: "assistant"; content: string; tool_calls: ToolCall[] }
+  | { role: "tool"; tool_call_id: string; name: string; content: string };
+
+/** A tool offered to the model: its name, what it does, its arguments' JSON Schema. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
 }
 
 /** A passage retrieved from the agent's knowledge, numbered [1], [2], ... in the prompt. */
@@ -26,7 +51,9 @@ export interface Passage {
 
 export interface ChatRequest {
   model: string;
-  messages: ChatTurn[];
+  messages: AgentTurn[];
+  /** Tools the model may call (advanced mode); absent or empty: it answers in text. */
+  tools?: ToolSpec[];
   temperature: number;
   max_tokens: number;
   top_p: number;
@@ -40,10 +67,17 @@ export interface ChatRequest {
   signal?: AbortSignal;
 }
 
-export type StreamEvent = { type: "delta"; text: string } | { type: "usage"; usage: Usage };
+/**
+ * What a provider streams: text deltas, then (advanced mode) the tool calls the model made,
+ * each once and whole (its streamed pieces assembled), then the usage if the provider sent it.
+ */
+export type StreamEvent =
+  | { type: "delta"; text: string }
+  | { type: "tool_call"; call: ToolCall }
+  | { type: "usage"; usage: Usage };
 
 export interface LLMProvider {
-  readonly name: "groq" | "openai" | "extractive";
+  readonly name: "groq" | "openai" | "workers-ai" | "extractive";
   stream(request: ChatRequest): AsyncIterable<StreamEvent>;
 }
 

@@ -68,6 +68,7 @@ async function agentWithDocuments(
     system_prompt: "You answer from the documents.",
     execution_config: ExecutionConfigSchema.parse({ model }),
     query_config: QueryConfigSchema.parse({ mode, top_k: 3 }),
+    mcp_servers: [],
   };
   const embedder = createLexicalEmbedder();
   const vectors = await embedder.embed(DOCS.map((d) => d.text));

@@ -5,7 +5,7 @@
 import Groq from "groq-sdk";
 import { readCompletionStream } from "./completion-stream.ts";
 import { sseBatches } from "./sse-batches.ts";
-import { toWireMessages } from "./wire-messages.ts";
+import { wireToolFields, toWireMessages } from "./wire-messages.ts";
 import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
@@ -53,6 +53,7 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
               max_tokens: request.max_tokens,
               top_p: request.top_p,
               stream: true,
+              ...wireToolFields(request.tools),
             },
             { signal: request.signal },
           )

@@ -79,4 +79,25 @@ describe("Groq provider tool calls", () => {
     expect(error).toMatchObject({ kind: "interrupted" });
     expect(String(error)).toContain("tool call");
   });
+
+  it("reports Groq's 400 tool_use_failed (the model wrote a malformed call) as retryable, other 400s not", async () => {
+    const failed = {
+      message:
+        "Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",
+      type: "invalid_request_error",
+      code: "tool_use_failed",
+      failed_generation: '<function=calculator>{"expression": 2*}</function>',
+    };
+    for (const [code, kind] of [
+      ["tool_use_failed", "interrupted"],
+      [null, "rejected"],
+    ] as const) {
+      const wire = fakeFetch(() => Response.json({ error: { ...failed, code } }, { status: 400 }));
+      const { error } = await collect(
+        createGroqProvider({ apiKey: GROQ_KEY, fetch: wire.fetch }).stream(request),
+      );
+
+      expect(error).toMatchObject({ kind, status: 400, retryable: kind === "interrupted" });
+    }
+  });
 });

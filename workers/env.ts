@@ -21,8 +21,6 @@ export interface Secrets {
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
   OPENAI_MODELS?: string;
-  /** Workers AI chat models offered when the AI binding is set (comma separated; a default list otherwise). */
-  WORKERS_AI_MODELS?: string;
   /** Qdrant's REST root (`http://localhost:6333`, a cloud cluster URL): vectors go there instead of the KnowledgeBase DO. */
   QDRANT_URL?: string;
   QDRANT_API_KEY?: string;
@@ -90,7 +88,6 @@ export const WORKER_VARIABLES = [
   "OPENAI_API_KEY",
   "OPENAI_BASE_URL",
   "OPENAI_MODELS",
-  "WORKERS_AI_MODELS",
   "QDRANT_URL",
   "QDRANT_API_KEY",
   "DNS_RESOLVER_URL",

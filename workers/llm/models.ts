@@ -1,9 +1,9 @@
 /**
  * The models an agent may use, from the providers configured in this environment. The offline
  * extractive provider is always there; Groq and OpenAI-compatible models appear when their
- * keys are set, Workers AI models when the `AI` binding is (the lists can be overridden with
- * GROQ_MODELS / OPENAI_MODELS / WORKERS_AI_MODELS, comma separated, e.g. for a local Ollama
- * behind OPENAI_BASE_URL).
+ * keys are set, Workers AI's function-calling models when the `AI` binding is (the first two
+ * lists can be overridden with GROQ_MODELS / OPENAI_MODELS, comma separated, e.g. for a local
+ * Ollama behind OPENAI_BASE_URL).
  *
  * New agents and templates get the best configured provider's first model (`defaultModel`):
  * Groq's if GROQ_API_KEY is set, else the OpenAI-compatible one's, else Workers AI's, else
@@ -55,7 +55,7 @@ export function availableModels(env: WorkerEnv): Model[] {
   if (env.GROQ_API_KEY) add(list(env.GROQ_MODELS, GROQ_DEFAULT), "groq", "Groq");
   if (env.OPENAI_API_KEY)
     add(list(env.OPENAI_MODELS, OPENAI_DEFAULT), "openai", "OpenAI-compatible");
-  if (env.AI) add(list(env.WORKERS_AI_MODELS, WORKERS_AI_DEFAULT), "workers-ai", "Workers AI");
+  if (env.AI) add(WORKERS_AI_DEFAULT, "workers-ai", "Workers AI");
   return models;
 }
 

@@ -20,7 +20,6 @@ const NONE: Secrets & OptionalBindings = {
   OPENAI_API_KEY: undefined,
   OPENAI_BASE_URL: undefined,
   OPENAI_MODELS: undefined,
-  WORKERS_AI_MODELS: undefined,
   AI: undefined,
 };
 const environment = (set: Secrets & OptionalBindings = {}): WorkerEnv => ({
@@ -45,14 +44,6 @@ describe("Workers AI as a chat provider", () => {
     const { ai } = fakeAi(() => null);
     expect(ids(availableModels(environment({ AI: ai })), "workers-ai")).toEqual(WORKERS_AI_DEFAULT);
     expect(WORKERS_AI_DEFAULT[0]).toBe(LLAMA);
-    const custom = environment({
-      AI: ai,
-      WORKERS_AI_MODELS: "@cf/qwen/qwen3-30b-a3b-fp8, " + LLAMA,
-    });
-    expect(ids(availableModels(custom), "workers-ai")).toEqual([
-      "@cf/qwen/qwen3-30b-a3b-fp8",
-      LLAMA,
-    ]);
   });
 
   it("is the default model only when neither Groq nor OpenAI is configured", () => {

@@ -121,7 +121,7 @@ export const AgentListSchema = z.object({
 
 export const ModelSchema = z.object({
   id: z.string(),
-  provider: z.enum(["extractive", "groq", "openai"]),
+  provider: z.enum(["extractive", "groq", "openai", "workers-ai"]),
   label: z.string(),
 });
 export type Model = z.infer<typeof ModelSchema>;
@@ -131,6 +131,6 @@ export const ModelListSchema = z.object({
   default_model: z
     .string()
     .describe(
-      "What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else extractive.",
+      "What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else Workers AI's first (when the AI binding is set), else extractive.",
     ),
 });

@@ -73,10 +73,13 @@ export function ContactCard(props: { contact: ConversationContact | null }) {
             </dl>
             <Show when={c().note}>
               {(note) => (
-                <dl class="facts">
-                  <dt>Note</dt>
-                  <dd>{note()}</dd>
-                </dl>
+                // In a div: .facts sets its own margin, which would cancel the stack's spacing.
+                <div>
+                  <dl class="facts">
+                    <dt>Note</dt>
+                    <dd>{note()}</dd>
+                  </dl>
+                </div>
               )}
             </Show>
           </div>

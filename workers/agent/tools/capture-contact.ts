@@ -29,9 +29,12 @@ type Args = ToolArguments<"capture_contact">;
 const PHONE_CHARACTERS = /^\+?[\d\s().\-/]+$/u;
 const EmailSchema = z.email();
 
-/** Trimmed, inner whitespace collapsed (a name or note is one line in the CRM); empty is absent. */
+/**
+ * Control characters and runs of whitespace become one space (a name or note is one line in
+ * the CRM), then trimmed; empty is absent.
+ */
 function clean(value: string | undefined): string | undefined {
-  const text = value?.replace(/\s+/gu, " ").trim();
+  const text = value?.replace(/[\s\p{Cc}]+/gu, " ").trim();
   return text ? text : undefined;
 }
 

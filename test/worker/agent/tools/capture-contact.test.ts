@@ -58,7 +58,7 @@ describe("capture_contact", () => {
         name: "ada  lovelace",
         email: "ada@example.com",
         phone: "33612345678",
-        note: "Wants  a call back from sales.",
+        note: "Wants \u0000 a call\nback from sales.",
       },
       ctx,
     );

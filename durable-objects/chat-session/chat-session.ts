@@ -36,7 +36,6 @@ import type { Logger } from "../../workers/log.ts";
 import { ChatSessionOutbox } from "./chat-session.outbox.ts";
 import { ChatSessionRelay } from "./chat-session.relay.ts";
 import { ChatSessionRun } from "./chat-session.run.ts";
-import { ToolError } from "../../workers/agent/tools/types.ts";
 import { ChatSessionStore } from "./chat-session.sql.ts";
 import type { SessionRow } from "./chat-session.sql.ts";
 
@@ -92,9 +91,8 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         await this.outbox.flush();
         await this.scheduleAlarm();
       },
-      saveContact: async () => {
-        throw new ToolError("Collecting contact details is not available on this server yet.");
-      },
+      // Queued with the turn's outbox rows, sent when the run settles.
+      saveContact: async (session, contact) => this.outbox.captureContact(session, contact),
     });
     // Bare keep-alive pings are answered without waking the object.
     ctx.setWebSocketAutoResponse(

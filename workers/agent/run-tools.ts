@@ -85,8 +85,9 @@ async function runOne(state: AgentState, call: ToolCall, deps: RunToolsDeps): Pr
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Rejected before the abort: a tool that fails on the abort must not win the race.
       reject(new ToolTimeout());
+      controller.abort();
     }, timeoutMs);
   });
   try {
@@ -96,7 +97,7 @@ async function runOne(state: AgentState, call: ToolCall, deps: RunToolsDeps): Pr
     if (err instanceof ToolTimeout)
       return {
         ok: false,
-        message: `${call.name} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`,
+        message: `${call.name} took longer than ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} and was stopped.`,
       };
     if (err instanceof ToolError) return { ok: false, message: err.message };
     deps.onToolFailed?.(call.name, err);

@@ -3,6 +3,7 @@
  * (execution_config.tools), then the enabled tools of its MCP servers.
  */
 import type { AgentSnapshot } from "../../chat/agent-snapshot.ts";
+import { captureContactTool } from "./capture-contact.ts";
 import { knowledgeSearchTool } from "./knowledge-search.ts";
 import type { AgentTool } from "./types.ts";
 
@@ -10,5 +11,6 @@ export function agentTools(agent: AgentSnapshot): AgentTool[] {
   const on = agent.execution_config.tools;
   const tools: AgentTool[] = [];
   if (on.knowledge_search.enabled) tools.push(knowledgeSearchTool as AgentTool);
+  if (on.capture_contact.enabled) tools.push(captureContactTool as AgentTool);
   return tools;
 }

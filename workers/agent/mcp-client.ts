@@ -226,7 +226,7 @@ function describeFailure(
   if (deadline.aborted || (err instanceof McpError && err.code === ErrorCode.RequestTimeout))
     return new McpConnectionError(
       "timeout",
-      `${host} did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
+      `${host} did not answer within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}.`,
     );
   if (err instanceof StreamableHTTPError) {
     const status = err.code ?? -1;

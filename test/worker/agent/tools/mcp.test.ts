@@ -124,6 +124,16 @@ describe("MCP tools", () => {
     expect(await toolError(pending)).toMatch(/^Orders: mcp\.example\.com did not answer within/);
   });
 
+  it("ends a call that outlives the tool's own time limit", async () => {
+    server = testMcpServer();
+    const [, , wait] = mcpTools([snapshot()], { timeoutMs: 200 });
+    if (!wait) throw new Error("no tool");
+    expect(wait.timeoutMs).toBe(200);
+    expect(await toolError(wait.run({}, context()))).toBe(
+      "Orders: mcp.example.com did not answer within 200 ms.",
+    );
+  });
+
   it("refuses loopback, private and metadata addresses before any request is made", async () => {
     server = testMcpServer();
     for (const url of [

@@ -33,6 +33,11 @@ export interface Secrets {
   TRUST_CF_CONNECTING_IP?: string;
   /** Seconds a request body may pause between bytes before the request fails with 408 (default 20). */
   REQUEST_BODY_IDLE_SECONDS?: string;
+  /**
+   * 32 random bytes in base64: encrypts MCP servers' bearer tokens at rest
+   * (workers/agent/secret-box.ts); `npm run dev` generates a local one.
+   */
+  MCP_TOKEN_KEY?: string;
 }
 
 /**
@@ -93,6 +98,7 @@ export const WORKER_VARIABLES = [
   "DNS_RESOLVER_URL",
   "TRUST_CF_CONNECTING_IP",
   "REQUEST_BODY_IDLE_SECONDS",
+  "MCP_TOKEN_KEY",
 ] as const satisfies readonly WorkerVariable[];
 
 type Unlisted = Exclude<WorkerVariable, (typeof WORKER_VARIABLES)[number]>;

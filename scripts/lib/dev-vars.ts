@@ -1,7 +1,8 @@
 /**
  * `.dev.vars` (git-ignored) holds local development settings for `wrangler dev`. The first run
  * writes ENVIRONMENT=development, a random SUPABASE_JWT_SECRET for dev sign-in tokens and a
- * random SESSION_TOKEN_SECRET for visitors' chat session tokens;
+ * random SESSION_TOKEN_SECRET for visitors' chat session tokens and a random MCP_TOKEN_KEY
+ * (32 bytes, base64) that encrypts MCP servers' bearer tokens;
  * anything the developer adds there is kept.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +24,7 @@ export function ensureDevVars(path: string): Record<string, string> {
   }
   if (!vars.SESSION_TOKEN_SECRET)
     additions.push(`SESSION_TOKEN_SECRET=${randomBytes(32).toString("base64url")}`);
+  if (!vars.MCP_TOKEN_KEY) additions.push(`MCP_TOKEN_KEY=${randomBytes(32).toString("base64")}`);
   if (additions.length) {
     const header = text
       ? ""

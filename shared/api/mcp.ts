@@ -6,6 +6,9 @@
 import { z } from "zod";
 import { singleLineText } from "../text.ts";
 
+/** The most MCP servers one agent may have. */
+export const MCP_SERVERS_PER_AGENT = 5;
+
 export const McpToolSchema = z.object({
   /** The tool's name on its server. */
   name: z.string(),

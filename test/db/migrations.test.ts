@@ -10,6 +10,7 @@ const TABLES = [
   "conversations",
   "document_agents",
   "documents",
+  "mcp_servers",
   "messages",
   "profiles",
 ];

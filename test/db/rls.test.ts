@@ -27,6 +27,8 @@ async function seedTenant(db: Sql, opts: { isPublic: boolean }) {
   await db`insert into conversations (id, owner_id, agent_id, session_id) values (${conversationId}, ${owner.id}, ${listed}, 's1')`;
   await db`insert into messages (id, conversation_id, owner_id, role, content, seq)
     values (${randomUUID()}, ${conversationId}, ${owner.id}, 'user', 'hello', 1)`;
+  await db`insert into mcp_servers (owner_id, agent_id, name, url, token_encrypted)
+    values (${owner.id}, ${listed}, 'Orders', 'https://mcp.example.com/mcp', 'sealed')`;
   return { ...owner, agents: { listed, unlisted, paused }, documentId, conversationId };
 }
 
@@ -47,6 +49,7 @@ const OWNER_TABLES = [
   ["document_agents", "owner_id"],
   ["conversations", "owner_id"],
   ["messages", "owner_id"],
+  ["mcp_servers", "owner_id"],
 ] as const;
 const ALL_TABLES = [
   ...OWNER_TABLES,

@@ -1,6 +1,11 @@
 /** Starts the Worker from wrangler.toml against the test database, as `wrangler dev` would. */
 import { createTestHarness } from "wrangler";
-import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
+import {
+  planTestDatabase,
+  TEST_JWT_SECRET,
+  TEST_MCP_TOKEN_KEY,
+  TEST_SESSION_SECRET,
+} from "../support/database.ts";
 
 export async function startWorker(vars: Record<string, string> = {}) {
   const db = await planTestDatabase();
@@ -15,6 +20,7 @@ export async function startWorker(vars: Record<string, string> = {}) {
         secrets: {
           SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
           SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+          MCP_TOKEN_KEY: TEST_MCP_TOKEN_KEY,
         },
       },
     ],

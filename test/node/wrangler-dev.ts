@@ -10,7 +10,12 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { freePort } from "../../scripts/lib/embedded-postgres.ts";
 import { wranglerDevArgs } from "../../scripts/lib/wrangler-args.ts";
-import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
+import {
+  planTestDatabase,
+  TEST_JWT_SECRET,
+  TEST_MCP_TOKEN_KEY,
+  TEST_SESSION_SECRET,
+} from "../support/database.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
 const WRANGLER = `${root}node_modules/wrangler/bin/wrangler.js`;
@@ -39,6 +44,7 @@ export async function startWranglerDev(
     ENVIRONMENT: "development",
     SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
     SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+    MCP_TOKEN_KEY: TEST_MCP_TOKEN_KEY,
     ...vars,
     PORT: port,
   };

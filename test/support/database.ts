@@ -32,3 +32,6 @@ export const TEST_JWT_SECRET = "test-secret-for-nooble-worker-tests-0123456789";
 
 /** The HS256 secret the test Worker signs visitors' chat session tokens with. */
 export const TEST_SESSION_SECRET = "test-session-secret-for-nooble-0123456789abcdef";
+
+/** The key (32 bytes, base64) the test Worker encrypts MCP servers' bearer tokens with. */
+export const TEST_MCP_TOKEN_KEY = "bm9vYmxlLXRlc3QtbWNwLXRva2VuLWtleS0zMi1ieXQ=";

@@ -5,10 +5,11 @@
  * fixture below, and any other parameterised route until it is exempted with a reason, so
  * nothing ships unprobed by accident.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../workers/api/app.ts";
 import { seedConversation } from "./conversations/helpers.ts";
 import { api, createAgent, listAgents, signIn } from "./helpers.ts";
+import { MCP_URL, testMcpServer } from "./agent/mcp-test-server.ts";
 
 const ID_PARAMS = /:id\b/g;
 
@@ -32,13 +33,33 @@ const EXEMPT: Record<string, string> = {
 };
 
 interface Fixture {
-  /** Makes something the route's id can name, owned by `token`'s tenant. */
-  create: (token: string) => Promise<{ id: string }>;
+  /** Makes something the route's id can name, owned by `token`'s tenant (and what `:server_id` names). */
+  create: (token: string) => Promise<{ id: string; serverId?: string }>;
   /** Reads it back as its owner sees it, to prove another tenant's calls changed nothing. */
   read: (token: string, id: string) => Promise<unknown>;
 }
 
 const fixtures: Record<string, Fixture> = {
+  // Before "/api/v1/agents/": the first prefix that matches is used. The Worker's fetch reaches
+  // a real MCP server (agent/mcp-test-server.ts) until the test ends.
+  "/api/v1/agents/:id/mcp-servers": {
+    create: async (token) => {
+      const server = testMcpServer();
+      vi.spyOn(globalThis, "fetch").mockImplementation((i, init) => server.network(i, init));
+      const agent = await createAgent(token, { name: `Owned ${crypto.randomUUID().slice(0, 8)}` });
+      const res = await api(`/api/v1/agents/${agent.id}/mcp-servers`, {
+        method: "POST",
+        token,
+        json: bodyFor("/mcp-servers"),
+      });
+      if (res.status !== 201) throw new Error(`attach failed: ${res.status} ${await res.text()}`);
+      return { id: agent.id, serverId: ((await res.json()) as { id: string }).id };
+    },
+    read: async (token, id) => {
+      const res = await api(`/api/v1/agents/${id}/mcp-servers`, { token });
+      return { status: res.status, body: await res.json() };
+    },
+  },
   "/api/v1/agents/": {
     create: (token) =>
       createAgent(token, { name: `Owned ${crypto.randomUUID().slice(0, 8)}`, is_public: true }),
@@ -87,6 +108,8 @@ async function ingestText(token: string): Promise<{ document_id: string; job_id:
 function bodyFor(path: string): unknown {
   if (path.endsWith("/search")) return { query: "opening hours" };
   if (path.endsWith("/documents/:id/agents")) return { agent_ids: [], operation: "set" };
+  if (path.endsWith("/mcp-servers"))
+    return { url: `${MCP_URL}?probe=${crypto.randomUUID()}`, token: "t0ken" };
   return { name: `Hijacked ${crypto.randomUUID().slice(0, 8)}` };
 }
 
@@ -99,8 +122,17 @@ function fixtureFor(path: string): Fixture {
   return found[1];
 }
 
-const call = (method: string, path: string, id: string, token?: string) =>
-  api(path.replace(ID_PARAMS, id), {
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const call = (
+  method: string,
+  path: string,
+  owned: { id: string; serverId?: string },
+  token?: string,
+) =>
+  api(path.replace(ID_PARAMS, owned.id).replace(":server_id", owned.serverId ?? ":server_id"), {
     method,
     ...(token ? { token } : {}),
     ...(["POST", "PUT", "PATCH"].includes(method) ? { json: bodyFor(path) } : {}),
@@ -126,6 +158,9 @@ describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${
         "PATCH /api/v1/agents/:id",
         "DELETE /api/v1/agents/:id",
         "POST /api/v1/agents/:id/duplicate",
+        "POST /api/v1/agents/:id/mcp-servers",
+        "PATCH /api/v1/agents/:id/mcp-servers/:server_id",
+        "POST /api/v1/agents/:id/mcp-servers/:server_id/refresh",
       ]),
     );
   });
@@ -136,13 +171,14 @@ describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${
       const fixture = fixtureFor(path);
       const a = await signIn();
       const b = await signIn();
-      const { id } = await fixture.create(a.token);
+      const owned = await fixture.create(a.token);
+      const { id } = owned;
       const before = await fixture.read(a.token, id);
 
       const leaks: string[] = [];
-      const asB = await call(method, path, id, b.token);
+      const asB = await call(method, path, owned, b.token);
       if (asB.status !== 404) leaks.push(`tenant B got ${asB.status}: ${await asB.text()}`);
-      const asAnonymous = await call(method, path, id);
+      const asAnonymous = await call(method, path, owned);
       if (asAnonymous.status !== 401)
         leaks.push(`anonymous caller got ${asAnonymous.status}: ${await asAnonymous.text()}`);
       expect(leaks).toEqual([]);
@@ -156,8 +192,8 @@ describe(`tenant isolation over ${probes.length} id-bearing route/verb pairs (${
     "%s %s serves the owning tenant",
     async (method, path) => {
       const a = await signIn();
-      const { id } = await fixtureFor(path).create(a.token);
-      const res = await call(method, path, id, a.token);
+      const owned = await fixtureFor(path).create(a.token);
+      const res = await call(method, path, owned, a.token);
       expect(res.status, await res.clone().text()).toBeLessThan(300);
     },
   );

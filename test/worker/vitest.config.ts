@@ -5,7 +5,12 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { configDefaults, defineConfig } from "vitest/config";
 import { evalExcludes } from "../support/eval-data.ts";
-import { planTestDatabase, TEST_JWT_SECRET, TEST_SESSION_SECRET } from "../support/database.ts";
+import {
+  planTestDatabase,
+  TEST_JWT_SECRET,
+  TEST_MCP_TOKEN_KEY,
+  TEST_SESSION_SECRET,
+} from "../support/database.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 
@@ -26,6 +31,7 @@ export default defineConfig(async () => {
             REQUEST_BODY_IDLE_SECONDS: "1",
             SUPABASE_JWT_SECRET: TEST_JWT_SECRET,
             SESSION_TOKEN_SECRET: TEST_SESSION_SECRET,
+            MCP_TOKEN_KEY: TEST_MCP_TOKEN_KEY,
             TEST_DATABASE_URL: db.url,
           },
         },

@@ -7,6 +7,7 @@ import type { Sql } from "postgres";
 import { ExecutionConfigSchema, QueryConfigSchema } from "../../shared/config.ts";
 import { effectiveSystemPrompt } from "../chat/agent-snapshot.ts";
 import type { AgentSnapshot } from "../chat/agent-snapshot.ts";
+import { mcpSnapshots } from "./mcp-servers.ts";
 
 export interface ChatAgent {
   snapshot: AgentSnapshot;
@@ -27,17 +28,21 @@ interface Row {
   is_public: boolean;
   is_active: boolean;
   owner_is_public: boolean;
+  mcp_servers: unknown;
 }
 
 export async function getChatAgent(sql: Sql, agentId: string): Promise<ChatAgent | null> {
   const [row] = await sql<Row[]>`
     select a.id, a.owner_id, a.name, a.description, a.system_prompt_override, t.system_prompt as template_prompt,
-      a.execution_config, a.query_config, a.is_public, a.is_active, p.is_public as owner_is_public
+      a.execution_config, a.query_config, a.is_public, a.is_active, p.is_public as owner_is_public,
+      (select coalesce(jsonb_agg(to_jsonb(m) order by m.created_at, m.id), '[]'::jsonb)
+        from mcp_servers m where m.agent_id = a.id) as mcp_servers
     from agents a
     join profiles p on p.id = a.owner_id
     left join agent_templates t on t.id = a.template_id
     where a.id = ${agentId}`;
   if (!row) return null;
+  const executionConfig = ExecutionConfigSchema.parse(row.execution_config);
   return {
     snapshot: {
       id: row.id,
@@ -49,9 +54,10 @@ export async function getChatAgent(sql: Sql, agentId: string): Promise<ChatAgent
         row.template_prompt,
         row.system_prompt_override,
       ),
-      execution_config: ExecutionConfigSchema.parse(row.execution_config),
+      execution_config: executionConfig,
       query_config: QueryConfigSchema.parse(row.query_config),
-      mcp_servers: [],
+      // Only advanced mode calls tools: a simple agent's sessions carry no servers (nor tokens).
+      mcp_servers: executionConfig.mode === "advanced" ? mcpSnapshots(row.mcp_servers) : [],
     },
     isPublic: row.is_public,
     isActive: row.is_active,

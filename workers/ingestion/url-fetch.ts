@@ -225,7 +225,7 @@ export async function fetchPublicUrl(
  * public ones is enough: the fetch could connect to either). Addresses written in the URL
  * were checked by checkUrl already. Fails closed: no answer from the resolver, no fetch.
  */
-async function checkResolved(url: URL, resolve: Resolver, refusal: string): Promise<void> {
+export async function checkResolved(url: URL, resolve: Resolver, refusal: string): Promise<void> {
   const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   if (host.startsWith("[") || DOTTED_QUAD.test(host)) return;
   let addresses: string[];

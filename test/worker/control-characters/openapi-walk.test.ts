@@ -43,6 +43,7 @@ const UNDOCUMENTED: Record<
     },
   },
   "post /api/v1/documents/{id}/reindex": "no body",
+  "post /api/v1/agents/{id}/mcp-servers/{server_id}/refresh": "no body",
   "post /api/v1/ingest": {
     base: { document_name: "notes.txt", content: "Volcanoes erupt." },
     fields: {

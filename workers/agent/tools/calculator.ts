@@ -9,9 +9,10 @@
  * before anything is evaluated: no assignment, function definition, property access, matrix,
  * range, string or unknown name ever reaches the evaluator.
  *
- * Work is bounded by the schema's 500 characters, and by refusing factorials of anything but a
- * small literal (the only function here whose cost grows with its argument's value). Results
- * beyond an ordinary number's range, and results that are not real numbers, are refused.
+ * Work is bounded by the schema's 500 characters, by refusing factorials of anything but a
+ * small literal, and angles past 1e15 radians in sin, cos and tan (the functions here whose
+ * cost grows with their argument's value). Results beyond an ordinary number's range, and
+ * results that are not real numbers, are refused.
  */
 import {
   absDependencies,
@@ -128,6 +129,25 @@ const math = create(
   { number: "BigNumber", precision: 64, predictable: true },
 );
 
+/**
+ * Angles past this many radians are refused: reducing a huge angle by 2π costs decimal.js as
+ * many digits of π as the angle has (sin(1e300) takes ~100 ms of CPU; 45 of them fit in the
+ * 500 characters), and the sine of such an angle means nothing anyway. Past ~1e1000 decimal.js
+ * throws "Precision limit exceeded" and leaves its class's precision and rounding raised, so
+ * every later calculation in the isolate would round down and run at 100,000 digits: keep any
+ * function whose working precision grows with its argument behind a bound like this one.
+ */
+const MAX_ANGLE_RADIANS = 1e15;
+const { sin, cos, tan } = math;
+math.import(
+  {
+    sin: onBoundedAngle(sin),
+    cos: onBoundedAngle(cos),
+    tan: onBoundedAngle(tan),
+  },
+  { override: true },
+);
+
 /** Functions an expression may call (each is in the instance above). */
 const FUNCTIONS = new Set([
   "abs",
@@ -218,6 +238,7 @@ export function calculate(expression: string): string {
   try {
     value = tree.compile().evaluate({});
   } catch (err) {
+    if (err instanceof ToolError) throw err;
     throw new ToolError(`Could not calculate ${short(expression)}: ${messageOf(err)}. ${HOW_TO}`);
   }
   return formatResult(value);
@@ -268,6 +289,25 @@ function unsupported(node: MathNode): string {
   if (isArrayNode(node) || isRangeNode(node))
     return "Lists, matrices and ranges are not supported: pass the numbers to the function, as in max(1, 2, 3).";
   return `This kind of expression (${node.type}) is not supported.`;
+}
+
+/** sin, cos or tan, refusing an angle past MAX_ANGLE_RADIANS before reducing it. */
+function onBoundedAngle(trig: typeof sin): (x: unknown) => unknown {
+  const refusal = () =>
+    new ToolError(
+      "sin, cos and tan take angles up to 1e15 radians (or the same in degrees); check the expression.",
+    );
+  return (x) => {
+    if (math.isUnit(x)) {
+      if (!(Math.abs(x.toNumber("rad")) <= MAX_ANGLE_RADIANS)) throw refusal();
+      return trig(x);
+    }
+    if (math.isBigNumber(x)) {
+      if (!x.abs().lte(MAX_ANGLE_RADIANS)) throw refusal();
+      return trig(x);
+    }
+    return trig(Number.NaN);
+  };
 }
 
 function checkFactorial(arg: MathNode | undefined): void {

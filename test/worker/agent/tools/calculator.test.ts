@@ -79,6 +79,15 @@ describe("calculator", () => {
     expect(await refusal("sqrt(-4)")).toMatch(/^The result is not a real number/);
   });
 
+  it("refuses angles too large to reduce cheaply, in radians or degrees", async () => {
+    expect(await refusal("sin(1e300)")).toMatch(/^sin, cos and tan take angles up to 1e15/);
+    expect(await refusal("cos(1e20 deg)")).toMatch(/^sin, cos and tan take angles up to 1e15/);
+    expect((await run("sin(30 deg)")).content).toBe("sin(30 deg) = 0.5");
+    // Refused before decimal.js runs, which would leave its precision raised for the isolate.
+    expect(await refusal("cos(10^10^5)")).toMatch(/^sin, cos and tan take angles up to 1e15/);
+    expect((await run("2/3")).content).toBe("2/3 = 0.66666666666667");
+  });
+
   it("refuses factorials it could not finish, before evaluating them", async () => {
     expect(await refusal("100000000!")).toMatch(/^Factorials are only calculated/);
     expect(await refusal("factorial(10^9)")).toMatch(/^Factorials are only calculated/);

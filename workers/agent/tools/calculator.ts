@@ -15,27 +15,7 @@
  * results that are not real numbers, are refused.
  */
 import {
-  absDependencies,
-  acosDependencies,
-  addDependencies,
-  asinDependencies,
-  atan2Dependencies,
-  atanDependencies,
-  bignumberDependencies,
-  cbrtDependencies,
-  ceilDependencies,
-  compileDependencies,
-  cosDependencies,
   create,
-  divideDependencies,
-  eDependencies,
-  expDependencies,
-  factorialDependencies,
-  fixDependencies,
-  floorDependencies,
-  formatDependencies,
-  gcdDependencies,
-  hypotDependencies,
   isAccessorNode,
   isArrayNode,
   isAssignmentNode,
@@ -51,29 +31,8 @@ import {
   isRangeNode,
   isRelationalNode,
   isSymbolNode,
-  lcmDependencies,
-  log10Dependencies,
-  log2Dependencies,
-  logDependencies,
-  maxDependencies,
-  minDependencies,
-  modDependencies,
-  multiplyDependencies,
-  parseDependencies,
-  piDependencies,
-  powDependencies,
-  roundDependencies,
-  signDependencies,
-  sinDependencies,
-  sqrtDependencies,
-  subtractDependencies,
-  tanDependencies,
-  tauDependencies,
-  toDependencies,
-  unaryMinusDependencies,
-  unaryPlusDependencies,
-  unitDependencies,
 } from "mathjs";
+import * as mathjs from "mathjs";
 import type { BigNumber, FactoryFunctionMap, MathNode } from "mathjs";
 import { TOOL_ARGUMENTS, TOOL_DESCRIPTIONS, toolParameters } from "../../../shared/tools.ts";
 import type { ToolArguments } from "../../../shared/tools.ts";
@@ -81,50 +40,50 @@ import { ToolError } from "./types.ts";
 import type { AgentTool } from "./types.ts";
 
 const math = create(
-  present({
-    absDependencies,
-    acosDependencies,
-    addDependencies,
-    asinDependencies,
-    atan2Dependencies,
-    atanDependencies,
-    bignumberDependencies,
-    cbrtDependencies,
-    ceilDependencies,
-    compileDependencies,
-    cosDependencies,
-    divideDependencies,
-    eDependencies,
-    expDependencies,
-    factorialDependencies,
-    fixDependencies,
-    floorDependencies,
-    formatDependencies,
-    gcdDependencies,
-    hypotDependencies,
-    lcmDependencies,
-    log10Dependencies,
-    log2Dependencies,
-    logDependencies,
-    maxDependencies,
-    minDependencies,
-    modDependencies,
-    multiplyDependencies,
-    parseDependencies,
-    piDependencies,
-    powDependencies,
-    roundDependencies,
-    signDependencies,
-    sinDependencies,
-    sqrtDependencies,
-    subtractDependencies,
-    tanDependencies,
-    tauDependencies,
-    toDependencies,
-    unaryMinusDependencies,
-    unaryPlusDependencies,
-    unitDependencies,
-  }),
+  present([
+    mathjs.absDependencies,
+    mathjs.acosDependencies,
+    mathjs.addDependencies,
+    mathjs.asinDependencies,
+    mathjs.atan2Dependencies,
+    mathjs.atanDependencies,
+    mathjs.bignumberDependencies,
+    mathjs.cbrtDependencies,
+    mathjs.ceilDependencies,
+    mathjs.compileDependencies,
+    mathjs.cosDependencies,
+    mathjs.divideDependencies,
+    mathjs.eDependencies,
+    mathjs.expDependencies,
+    mathjs.factorialDependencies,
+    mathjs.fixDependencies,
+    mathjs.floorDependencies,
+    mathjs.formatDependencies,
+    mathjs.gcdDependencies,
+    mathjs.hypotDependencies,
+    mathjs.lcmDependencies,
+    mathjs.log10Dependencies,
+    mathjs.log2Dependencies,
+    mathjs.logDependencies,
+    mathjs.maxDependencies,
+    mathjs.minDependencies,
+    mathjs.modDependencies,
+    mathjs.multiplyDependencies,
+    mathjs.parseDependencies,
+    mathjs.piDependencies,
+    mathjs.powDependencies,
+    mathjs.roundDependencies,
+    mathjs.signDependencies,
+    mathjs.sinDependencies,
+    mathjs.sqrtDependencies,
+    mathjs.subtractDependencies,
+    mathjs.tanDependencies,
+    mathjs.tauDependencies,
+    mathjs.toDependencies,
+    mathjs.unaryMinusDependencies,
+    mathjs.unaryPlusDependencies,
+    mathjs.unitDependencies,
+  ]),
   // predictable: sqrt(-1) is NaN (refused below), not the complex number i.
   { number: "BigNumber", precision: 64, predictable: true },
 );
@@ -344,15 +303,16 @@ function checkMagnitude(value: BigNumber): void {
 }
 
 /**
- * mathjs types its `xxxDependencies` exports as entries of a Record (possibly undefined under
- * noUncheckedIndexedAccess); each is there at run time, and a missing one fails at load.
+ * The factories to build the instance from. mathjs types its `xxxDependencies` exports as
+ * entries of a Record (possibly undefined under noUncheckedIndexedAccess); each is there at run
+ * time, and a missing one fails at load.
  */
-function present(deps: Record<string, FactoryFunctionMap | undefined>): FactoryFunctionMap {
+function present(deps: Array<FactoryFunctionMap | undefined>): FactoryFunctionMap {
   const factories: FactoryFunctionMap = {};
-  for (const [name, dep] of Object.entries(deps)) {
-    if (dep === undefined) throw new Error(`mathjs exports no ${name}`);
-    factories[name] = dep;
-  }
+  deps.forEach((dep, i) => {
+    if (dep === undefined) throw new Error(`mathjs lacks dependency set ${i}`);
+    factories[`set${i}`] = dep;
+  });
   return factories;
 }
 

@@ -5,6 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { ExecutionConfigSchema, QueryConfigSchema } from "../../../../shared/config.ts";
+import { ToolError } from "../../../../workers/agent/tools/types.ts";
 import type { ToolContext } from "../../../../workers/agent/tools/types.ts";
 
 export function builtinToolContext(overrides: Partial<ToolContext> = {}): ToolContext {
@@ -29,4 +30,14 @@ export function builtinToolContext(overrides: Partial<ToolContext> = {}): ToolCo
     saveContact: () => Promise.reject(new Error("a built-in tool saved a contact")),
     ...overrides,
   };
+}
+
+/** The message of the ToolError a tool call failed with; fails the test on success or another error. */
+export async function toolRefusal(call: Promise<unknown>): Promise<string> {
+  const err: unknown = await call.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof ToolError)) throw new Error(`expected a ToolError, got ${String(err)}`);
+  return err.message;
 }

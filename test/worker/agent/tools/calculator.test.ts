@@ -5,19 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { calculatorTool } from "../../../../workers/agent/tools/calculator.ts";
-import { ToolError } from "../../../../workers/agent/tools/types.ts";
-import { builtinToolContext } from "./builtin-tool-context.ts";
+import { builtinToolContext, toolRefusal } from "./builtin-tool-context.ts";
 
 const run = (expression: string) => calculatorTool.run({ expression }, builtinToolContext());
-
-async function refusal(expression: string): Promise<string> {
-  const err: unknown = await run(expression).then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ToolError)) throw new Error(`expected a ToolError, got ${String(err)}`);
-  return err.message;
-}
+const refusal = (expression: string) => toolRefusal(run(expression));
 
 describe("calculator", () => {
   it("declares its spec from the shared schema", () => {

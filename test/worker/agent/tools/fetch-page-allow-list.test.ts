@@ -6,8 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fetchPageTool, isAllowed } from "../../../../workers/agent/tools/fetch-page.ts";
-import { ToolError } from "../../../../workers/agent/tools/types.ts";
-import { builtinToolContext } from "./builtin-tool-context.ts";
+import { builtinToolContext, toolRefusal } from "./builtin-tool-context.ts";
 import { fakeWeb, html, redirect } from "./fake-web.ts";
 import type { Page } from "./fake-web.ts";
 
@@ -22,15 +21,6 @@ function open(url: string, pages: Record<string, Page>, domains = ["example.com"
   const web = fakeWeb(DNS, pages);
   const outcome = fetchPageTool(domains).run({ url }, builtinToolContext({ fetch: web.fetch }));
   return { outcome, requests: web.requests };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ToolError)) throw new Error(`expected a ToolError, got ${String(err)}`);
-  return err.message;
 }
 
 describe("fetch_page's allowed websites", () => {
@@ -60,7 +50,7 @@ describe("fetch_page's allowed websites", () => {
     ["https://evilexample.com/", "evilexample.com"],
   ])("refuses %s without looking it up or requesting it", async (url, host) => {
     const { outcome, requests } = open(url, {});
-    expect(await refusal(outcome)).toBe(
+    expect(await toolRefusal(outcome)).toBe(
       `This page cannot be opened: ${host} is not one of the websites this agent may read (example.com).`,
     );
     expect(requests).toEqual([]);
@@ -68,7 +58,7 @@ describe("fetch_page's allowed websites", () => {
 
   it("refuses a URL whose user name makes it look like an allowed one", async () => {
     const { outcome, requests } = open("https://example.com@evil.example/", {});
-    expect(await refusal(outcome)).toMatch(
+    expect(await toolRefusal(outcome)).toMatch(
       /^This page cannot be opened: addresses with a user name/,
     );
     expect(requests).toEqual([]);
@@ -89,7 +79,7 @@ describe("fetch_page's allowed websites", () => {
     const { outcome, requests } = open("https://example.com/out", {
       "https://example.com/out": redirect("https://evil.example/collect"),
     });
-    expect(await refusal(outcome)).toBe(
+    expect(await toolRefusal(outcome)).toBe(
       "The URL redirected to an address that cannot be fetched: evil.example is not one of the websites this agent may read (example.com).",
     );
     expect(requests.filter((r) => r.includes("evil.example"))).toEqual([]);
@@ -99,13 +89,13 @@ describe("fetch_page's allowed websites", () => {
     const local = open("https://example.com/r", {
       "https://example.com/r": redirect("http://127.0.0.1:8080/admin"),
     });
-    expect(await refusal(local.outcome)).toMatch(
+    expect(await toolRefusal(local.outcome)).toMatch(
       /^The URL redirected to an address that cannot be fetched: 127\.0\.0\.1 is not a public address/,
     );
     const intranet = open("https://example.com/i", {
       "https://example.com/i": redirect("https://intranet.example.com/"),
     });
-    expect(await refusal(intranet.outcome)).toBe(
+    expect(await toolRefusal(intranet.outcome)).toBe(
       "The URL redirected to an address that cannot be fetched: intranet.example.com resolves to 10.0.0.5, which is not a public address: it is a private (10.0.0.0/8) address.",
     );
     expect(intranet.requests).not.toContain("get https://intranet.example.com/");
@@ -113,7 +103,7 @@ describe("fetch_page's allowed websites", () => {
 
   it("refuses localhost even when the owner's list names it", async () => {
     const { outcome, requests } = open("http://localhost/", {}, ["localhost"]);
-    expect(await refusal(outcome)).toMatch(
+    expect(await toolRefusal(outcome)).toMatch(
       /^This page cannot be opened: localhost is not a public/,
     );
     expect(requests).toEqual([]);

@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { fetchPageTool, MAX_CONTENT_CHARS } from "../../../../workers/agent/tools/fetch-page.ts";
-import { ToolError } from "../../../../workers/agent/tools/types.ts";
 import type { ToolContext } from "../../../../workers/agent/tools/types.ts";
-import { builtinToolContext } from "./builtin-tool-context.ts";
+import { builtinToolContext, toolRefusal } from "./builtin-tool-context.ts";
 import { fakeWeb, html } from "./fake-web.ts";
 import type { Page } from "./fake-web.ts";
 
@@ -18,15 +17,6 @@ function open(url: string, pages: Record<string, Page>, ctx: Partial<ToolContext
   const web = fakeWeb(PUBLIC, pages);
   const outcome = tool.run({ url }, builtinToolContext({ fetch: web.fetch, ...ctx }));
   return { outcome, requests: web.requests };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ToolError)) throw new Error(`expected a ToolError, got ${String(err)}`);
-  return err.message;
 }
 
 const PRICING = `<!doctype html><html><head><title>Pricing &amp; plans — Example</title>
@@ -69,14 +59,14 @@ describe("fetch_page reading a page", () => {
         headers: { "content-type": "application/pdf" },
       }),
     });
-    expect(await refusal(pdf.outcome)).toBe(
+    expect(await toolRefusal(pdf.outcome)).toBe(
       "This page is not text (a PDF document); only web pages and plain-text pages can be read.",
     );
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
     const image = open("https://example.com/logo", {
       "https://example.com/logo": new Response(png, { headers: { "content-type": "image/png" } }),
     });
-    expect(await refusal(image.outcome)).toMatch(/^This page is not text \(it is image\/png\)/);
+    expect(await toolRefusal(image.outcome)).toMatch(/^This page is not text \(it is image\/png\)/);
   });
 
   it("reads the first megabyte of a huge page and cuts the text, saying both", async () => {
@@ -111,7 +101,7 @@ describe("fetch_page reading a page", () => {
       },
       { signal: deadline.signal },
     );
-    expect(await refusal(outcome)).toBe(
+    expect(await toolRefusal(outcome)).toBe(
       "The time for reading example.com/slow ran out before the page arrived; answer without it or try once more.",
     );
     expect(requestSignal?.aborted).toBe(true);
@@ -129,7 +119,7 @@ describe("fetch_page reading a page", () => {
 
   it("names the HTTP status of a missing page, with advice for the model only", async () => {
     const { outcome } = open("https://example.com/gone", {});
-    expect(await refusal(outcome)).toBe(
+    expect(await toolRefusal(outcome)).toBe(
       "example.com answered HTTP 404 for this URL; check the address.",
     );
   });

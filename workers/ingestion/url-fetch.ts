@@ -58,7 +58,31 @@ export interface UrlFetchOptions {
   fetch?: FetchFn;
   /** Where each host name points; every answer must be a public address. Required: no fetch without it. */
   resolve: Resolver;
+  /** The caller's own deadline (an agent tool's): aborting it ends the exchange like the timeout. */
+  signal?: AbortSignal;
+  /**
+   * A further rule for every URL, the first and each redirect hop, checked before its host is
+   * looked up (fetch_page's allowed websites): why the URL is refused, or null.
+   */
+  allowUrl?: (url: URL) => string | null;
+  /** Past maxBytes, keep the first maxBytes and say so (`truncated`) instead of refusing. */
+  truncate?: boolean;
+  /** How refusals and advice are worded (default: an owner ingesting a document). */
+  wording?: UrlFetchWording;
 }
+
+/** The words messages use for what the caller was doing and what else the person can do. */
+export interface UrlFetchWording {
+  /** Opens a refusal of the first URL: "This URL cannot be ingested". */
+  refused: string;
+  /** Advice added after "try again later" or "check the address", or null for none. */
+  otherwise: string | null;
+}
+
+const INGEST_WORDING: UrlFetchWording = {
+  refused: "This URL cannot be ingested",
+  otherwise: "upload the file instead",
+};
 
 /** A fetched document, ready for sniffing and parsing. */
 export interface FetchedDocument {
@@ -69,6 +93,8 @@ export interface FetchedDocument {
   finalUrl: string;
   /** From Content-Disposition, else the last path segment, else the host name. */
   filename: string;
+  /** Whether the body was cut at maxBytes (only with `truncate`). */
+  truncated: boolean;
 }
 
 /**
@@ -146,15 +172,20 @@ export async function fetchPublicUrl(
   const maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxRedirects = options.maxRedirects ?? 5;
+  const wording = options.wording ?? INGEST_WORDING;
   // Called as a plain function: an unbound reference to the Workers fetch throws "Illegal invocation".
   const doFetch: FetchFn = options.fetch ?? ((input, init) => fetch(input, init));
 
   const first = checkUrl(raw);
-  if (!first.ok)
-    throw new UrlFetchError("URL_NOT_ALLOWED", `This URL cannot be ingested: ${first.reason}.`);
+  const firstRefusal = first.ok ? options.allowUrl?.(first.url) : first.reason;
+  if (!first.ok || (firstRefusal !== undefined && firstRefusal !== null))
+    throw new UrlFetchError("URL_NOT_ALLOWED", `${wording.refused}: ${firstRefusal}.`);
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const abortFromCaller = () => controller.abort();
+  if (options.signal?.aborted) controller.abort();
+  options.signal?.addEventListener("abort", abortFromCaller, { once: true });
   let current = first.url;
   try {
     for (let redirects = 0; ; redirects++) {
@@ -163,8 +194,9 @@ export async function fetchPublicUrl(
           current,
           options.resolve,
           redirects === 0
-            ? "This URL cannot be ingested"
+            ? wording.refused
             : "The URL redirected to an address that cannot be fetched",
+          wording,
         ),
         controller.signal,
       );
@@ -183,24 +215,25 @@ export async function fetchPublicUrl(
       );
       if (isRedirect(response.status)) {
         discard(response);
-        current = nextHop(response, current, redirects, maxRedirects);
+        current = nextHop(response, current, redirects, maxRedirects, options.allowUrl);
         continue;
       }
       if (!response.ok) {
         discard(response);
-        throw new UrlFetchError("URL_FETCH_FAILED", statusMessage(response, current));
+        throw new UrlFetchError("URL_FETCH_FAILED", statusMessage(response, current, wording));
       }
       const declared = Number(response.headers.get("content-length") ?? "");
-      if (Number.isFinite(declared) && declared > maxBytes) {
+      if (Number.isFinite(declared) && declared > maxBytes && options.truncate !== true) {
         discard(response);
         throw tooLarge(current, maxBytes, `is ${formatBytes(declared)}`);
       }
-      const bytes = await readCapped(response, maxBytes, controller.signal, current);
+      const body = await readCapped(response, maxBytes, controller.signal, current, options);
       return {
-        bytes,
+        bytes: body.bytes,
         contentType: response.headers.get("content-type") ?? "",
         finalUrl: current.href,
         filename: filenameFor(response.headers.get("content-disposition"), current),
+        truncated: body.truncated,
       };
     }
   } catch (err) {
@@ -208,15 +241,16 @@ export async function fetchPublicUrl(
     if (controller.signal.aborted) {
       throw new UrlFetchError(
         "URL_TIMEOUT",
-        `${current.host} did not send the document within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}; try again later or upload the file instead.`,
+        `${current.host} did not send the document within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} seconds` : `${timeoutMs} ms`}; try again later${or(" or", wording)}.`,
       );
     }
     throw new UrlFetchError(
       "URL_FETCH_FAILED",
-      `Could not download from ${current.host}: ${briefly(err)}. Check the address, or upload the file instead.`,
+      `Could not download from ${current.host}: ${briefly(err)}. Check the address${or(", or", wording)}.`,
     );
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", abortFromCaller);
   }
 }
 
@@ -225,7 +259,12 @@ export async function fetchPublicUrl(
  * public ones is enough: the fetch could connect to either). Addresses written in the URL
  * were checked by checkUrl already. Fails closed: no answer from the resolver, no fetch.
  */
-export async function checkResolved(url: URL, resolve: Resolver, refusal: string): Promise<void> {
+export async function checkResolved(
+  url: URL,
+  resolve: Resolver,
+  refusal: string,
+  wording: UrlFetchWording = INGEST_WORDING,
+): Promise<void> {
   const host = url.hostname.toLowerCase().replace(/\.+$/, "");
   if (host.startsWith("[") || DOTTED_QUAD.test(host)) return;
   let addresses: string[];
@@ -234,7 +273,7 @@ export async function checkResolved(url: URL, resolve: Resolver, refusal: string
   } catch (err) {
     throw new UrlFetchError(
       "URL_FETCH_FAILED",
-      `Could not look up the address of ${host}: ${briefly(err)}. Try again later, or upload the file instead.`,
+      `Could not look up the address of ${host}: ${briefly(err)}. Try again later${or(", or", wording)}.`,
     );
   }
   if (addresses.length === 0)
@@ -254,6 +293,11 @@ export async function checkResolved(url: URL, resolve: Resolver, refusal: string
 
 function refuse(reason: string): UrlCheck {
   return { ok: false, reason };
+}
+
+/** The wording's advice after a joiner (", or upload the file instead"), or nothing. */
+function or(joiner: string, wording: UrlFetchWording): string {
+  return wording.otherwise === null ? "" : `${joiner} ${wording.otherwise}`;
 }
 
 function nameRefusal(host: string): string | null {
@@ -277,7 +321,13 @@ function isRedirect(status: number): boolean {
 }
 
 /** Where a redirect leads, re-checked as strictly as the first URL. */
-function nextHop(response: Response, current: URL, followed: number, maxRedirects: number): URL {
+function nextHop(
+  response: Response,
+  current: URL,
+  followed: number,
+  maxRedirects: number,
+  allowUrl: UrlFetchOptions["allowUrl"],
+): URL {
   if (followed >= maxRedirects) {
     throw new UrlFetchError(
       "URL_FETCH_FAILED",
@@ -301,10 +351,11 @@ function nextHop(response: Response, current: URL, followed: number, maxRedirect
     );
   }
   const check = checkUrl(next.href);
-  if (!check.ok)
+  const refusal = check.ok ? allowUrl?.(check.url) : check.reason;
+  if (!check.ok || (refusal !== undefined && refusal !== null))
     throw new UrlFetchError(
       "URL_NOT_ALLOWED",
-      `The URL redirected to an address that cannot be fetched: ${check.reason}.`,
+      `The URL redirected to an address that cannot be fetched: ${refusal}.`,
     );
   return check.url;
 }
@@ -333,17 +384,26 @@ async function readCapped(
   maxBytes: number,
   signal: AbortSignal,
   url: URL,
-): Promise<Uint8Array> {
-  if (response.body === null) return new Uint8Array(0);
+  options: Pick<UrlFetchOptions, "truncate">,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  if (response.body === null) return { bytes: new Uint8Array(0), truncated: false };
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
   let total = 0;
+  let truncated = false;
   try {
     for (;;) {
       const { done, value } = await untilAborted(reader.read(), signal);
       if (done) break;
+      if (total + value.byteLength > maxBytes) {
+        if (options.truncate !== true) throw tooLarge(url, maxBytes, "is larger than that");
+        parts.push(value.subarray(0, maxBytes - total));
+        total = maxBytes;
+        truncated = true;
+        void reader.cancel().catch(() => undefined);
+        break;
+      }
       total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(url, maxBytes, "is larger than that");
       parts.push(value);
     }
   } catch (err) {
@@ -356,7 +416,7 @@ async function readCapped(
     bytes.set(part, offset);
     offset += part.byteLength;
   }
-  return bytes;
+  return { bytes, truncated };
 }
 
 /** Releases a body we will not read, so the connection is not held open. */
@@ -371,16 +431,16 @@ function tooLarge(url: URL, maxBytes: number, what: string): UrlFetchError {
   );
 }
 
-function statusMessage(response: Response, url: URL): string {
+function statusMessage(response: Response, url: URL, wording: UrlFetchWording): string {
   const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
   const hint =
     response.status === 401 || response.status === 403
-      ? "the document needs a login; share a public link or upload the file instead"
+      ? `the document needs a login${or("; share a public link or", wording)}`
       : response.status === 404 || response.status === 410
         ? "check the address"
         : response.status === 429 || response.status >= 500
           ? "try again later"
-          : "check the address or upload the file instead";
+          : `check the address${or(" or", wording)}`;
   return `${url.host} answered ${status} for this URL; ${hint}.`;
 }
 

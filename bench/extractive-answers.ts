@@ -14,7 +14,7 @@
  */
 import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { stem, words } from "../workers/embeddings/text.ts";
+import { createBm25 } from "./lib/bm25.ts";
 import type { ChatRequest, Passage } from "../workers/llm/types.ts";
 
 const SET = new URL("../../shared/eval/retrieval/squad2-dev-5articles/", import.meta.url);
@@ -45,34 +45,15 @@ const docs = lines<Doc>("corpus.jsonl");
 const queries = lines<Query>("queries.jsonl").filter((q) => !q.is_impossible);
 
 // A plain BM25 (k1 1.2, b 0.75) over the paragraphs.
-const tokens = docs.map((d) => words(d.text).map(stem));
-const avgLen = tokens.reduce((n, t) => n + t.length, 0) / tokens.length;
-const df = new Map<string, number>();
-for (const t of tokens) for (const term of new Set(t)) df.set(term, (df.get(term) ?? 0) + 1);
-const bm25 = (query: string, i: number) => {
-  const t = tokens[i] ?? [];
-  let score = 0;
-  for (const term of new Set(words(query).map(stem))) {
-    const f = t.filter((x) => x === term).length;
-    if (f === 0) continue;
-    const idf = Math.log(
-      1 + (docs.length - (df.get(term) ?? 0) + 0.5) / ((df.get(term) ?? 0) + 0.5),
-    );
-    score += (idf * f * 2.2) / (f + 1.2 * (0.25 + (0.75 * t.length) / avgLen));
-  }
-  return score;
-};
+const search = createBm25(docs);
 
 let hits = 0;
 let ceiling = 0;
 let cut = 0;
 let chars = 0;
 for (const q of queries) {
-  const top = docs
-    .map((d, i) => ({ d, s: bm25(q.text, i) }))
-    .sort((a, b) => b.s - a.s)
-    .slice(0, 3);
-  const passages: Passage[] = top.map(({ d, s }) => ({
+  const top = search(q.text, 3);
+  const passages: Passage[] = top.map(({ doc: d, score: s }) => ({
     document_id: d.id,
     document_name: d.title,
     text: d.text,

@@ -142,6 +142,14 @@ describe("MCP servers panel", () => {
     );
   });
 
+  it("says why the list could not load and still offers to attach one", async () => {
+    answer = () =>
+      Response.json({ error: { code: "NOT_FOUND", message: "Not found." } }, { status: 404 });
+    render(() => <McpServersPanel agentId={AGENT} />);
+    expect(await screen.findByText(/Could not load the MCP servers: Not found./)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Attach server" })).toBeTruthy();
+  });
+
   it("removes a server after confirmation", async () => {
     answer = (method) =>
       method === "DELETE"

@@ -39,6 +39,8 @@ const onEnter = (act: () => void) => (e: KeyboardEvent) => {
 
 export function McpServersPanel(props: { agentId: string }) {
   const [servers, { mutate, refetch }] = createResource(() => props.agentId, listMcpServers);
+  /** Reading a failed resource throws (to the page's error boundary): the error is shown instead. */
+  const list = () => (servers.error ? [] : (servers() ?? []));
   const [draft, setDraft] = createSignal<Record<AttachField, string>>({
     url: "",
     name: "",
@@ -99,9 +101,9 @@ export function McpServersPanel(props: { agentId: string }) {
         on the tools this agent may call.
       </p>
       <LoadError what="the MCP servers" error={servers.error} retry={refetch} />
-      <Show when={(servers() ?? []).length > 0}>
+      <Show when={list().length > 0}>
         <ul class="mcp-servers">
-          <For each={servers()}>
+          <For each={list()}>
             {(server) => (
               <McpServerCard
                 agentId={props.agentId}

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { ExecutionConfigSchema, QueryConfigSchema, RAGConfigSchema } from "./config.ts";
 import {
   CONVERSATION_ACTIONS,
+  ContactCaptureDataSchema,
   MessageCreateDataSchema,
   SessionEndDataSchema,
 } from "./conversation.ts";
@@ -27,6 +28,10 @@ export const isQueueService = (s: string): s is QueueService =>
 export const ACTIONS = {
   [CONVERSATION_ACTIONS.messageCreate]: { queue: "conversation", data: MessageCreateDataSchema },
   [CONVERSATION_ACTIONS.sessionEnd]: { queue: "conversation", data: SessionEndDataSchema },
+  [CONVERSATION_ACTIONS.contactCapture]: {
+    queue: "conversation",
+    data: ContactCaptureDataSchema,
+  },
   [INGESTION_ACTIONS.process]: { queue: "ingestion", data: ProcessDataSchema },
   [INGESTION_ACTIONS.embedBatch]: { queue: "embedding", data: EmbedBatchDataSchema },
 } as const satisfies Record<string, { queue: QueueService; data: z.ZodType }>;

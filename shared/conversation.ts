@@ -112,7 +112,40 @@ export const SessionEndDataSchema = z.object({
 });
 export type SessionEndData = z.infer<typeof SessionEndDataSchema>;
 
+/**
+ * A visitor's contact details as an advanced-mode agent captured them (capture_contact): only
+ * what the visitor typed in the conversation, at least one of name, email and phone.
+ */
+export const CapturedContactSchema = z
+  .object({
+    name: z.string().min(1).max(200).nullable(),
+    email: z.email().max(320).nullable(),
+    phone: z.string().min(1).max(50).nullable(),
+    note: z.string().max(1000).nullable(),
+    /** When the session captured it: a later capture replaces an earlier one, whatever the delivery order. */
+    captured_at: z.iso.datetime(),
+  })
+  .refine((c) => c.name !== null || c.email !== null || c.phone !== null, {
+    message: "a contact needs a name, an email or a phone",
+  });
+export type CapturedContactRecord = z.infer<typeof CapturedContactSchema>;
+
+/**
+ * `conversation.contact.capture`: the contact an agent captured in a session. It carries the
+ * conversation's start like `session.end`, so it may arrive before the conversation's messages.
+ */
+export const ContactCaptureDataSchema = z.object({
+  conversation_id: z.uuid(),
+  session_id: z.string().min(1),
+  agent_id: z.uuid(),
+  started_at: z.iso.datetime(),
+  visitor: VisitorInfoSchema.default({}),
+  contact: CapturedContactSchema,
+});
+export type ContactCaptureData = z.infer<typeof ContactCaptureDataSchema>;
+
 export const CONVERSATION_ACTIONS = {
   messageCreate: "conversation.message.create",
   sessionEnd: "conversation.session.end",
+  contactCapture: "conversation.contact.capture",
 } as const;

@@ -35,7 +35,29 @@ export interface Secrets {
   REQUEST_BODY_IDLE_SECONDS?: string;
 }
 
-export type WorkerEnv = Env & Secrets;
+/**
+ * Bindings a deployment may add that `npm run dev` runs without. `AI` (Workers AI) needs a
+ * Cloudflare account even under `wrangler dev`, so wrangler.toml leaves it out and the
+ * generated `Env` does not have it; a deployment adds `[ai] binding = "AI"` (README). It is
+ * typed as the one method the Worker calls; the check below keeps it a view of the real `Ai`.
+ */
+export interface OptionalBindings {
+  AI?: AiBinding;
+}
+
+/** The Workers AI binding as the Worker uses it: `run(model, inputs, {signal})`. */
+export interface AiBinding {
+  run(
+    model: string,
+    inputs: Record<string, unknown>,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown>;
+}
+
+/** Compiles only while the runtime's `Ai` (worker-configuration.d.ts) has a `run` that fits `AiBinding`. */
+export const AI_BINDING_FITS: Ai extends AiBinding ? true : never = true;
+
+export type WorkerEnv = Env & Secrets & OptionalBindings;
 
 type StringKeys<T> = { [K in keyof T]-?: NonNullable<T[K]> extends string ? K : never }[keyof T];
 /** A setting the Worker reads from its environment: a `[vars]` entry of wrangler.toml or a secret. */

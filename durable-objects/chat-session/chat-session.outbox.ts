@@ -1,6 +1,6 @@
 /**
  * ChatSession's outbox: the conversation actions (a finished turn's messages, the session's
- * end) are written to storage in the same transaction as the state they report, then sent to
+ * end, a contact an agent captured) are written to storage in the same transaction as the state they report, then sent to
  * the conversation queue after the frames of that event have left (a run sends when it ends:
  * deleting the sent rows is a storage write, and a frame sent after a write waits for its
  * commit). A send that fails stays for the next try (the alarm), so the CRM
@@ -10,12 +10,14 @@
 import { z } from "zod";
 import { DomainActionSchema, createDomainAction } from "../../shared/actions.ts";
 import type { DomainAction } from "../../shared/actions.ts";
-import { CONVERSATION_ACTIONS } from "../../shared/conversation.ts";
+import { CONVERSATION_ACTIONS, ContactCaptureDataSchema } from "../../shared/conversation.ts";
 import type {
+  ContactCaptureData,
   MessageCreateData,
   PersistedMessage,
   SessionEndData,
 } from "../../shared/conversation.ts";
+import type { CapturedContact } from "../../workers/agent/tools/types.ts";
 import { InvalidAction, sendAction } from "../../workers/actions.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
 import type { Logger } from "../../workers/log.ts";
@@ -31,6 +33,8 @@ export class ChatSessionOutbox {
   private readonly env: WorkerEnv;
   private readonly log: Logger;
   private flushing: Promise<void> | null = null;
+  /** The last capture's time here: two captures in one event (the clock stands still) stay ordered. */
+  private lastCaptureAt = 0;
 
   constructor(store: ChatSessionStore, env: WorkerEnv, log: Logger) {
     this.store = store;
@@ -76,6 +80,33 @@ export class ChatSessionOutbox {
     };
     this.enqueue(
       conversationAction(session, CONVERSATION_ACTIONS.sessionEnd, session.session_id, data),
+    );
+  }
+
+  /**
+   * A contact the agent captured (capture_contact), for the conversation in the CRM. Its
+   * `captured_at` orders captures, so the consumer keeps the latest whatever the delivery
+   * order, and a redelivery writes the same row. A contact its schema refuses (none of name,
+   * email and phone; an invalid email) throws here, to the tool, rather than never sending.
+   */
+  captureContact(session: SessionRow, contact: CapturedContact): void {
+    this.lastCaptureAt = Math.max(Date.now(), this.lastCaptureAt + 1);
+    const data: ContactCaptureData = ContactCaptureDataSchema.parse({
+      conversation_id: session.conversation_id,
+      session_id: session.session_id,
+      agent_id: session.agent.id,
+      started_at: new Date(session.created_at).toISOString(),
+      visitor: session.visitor,
+      contact: {
+        name: contact.name ?? null,
+        email: contact.email ?? null,
+        phone: contact.phone ?? null,
+        note: contact.note ?? null,
+        captured_at: new Date(this.lastCaptureAt).toISOString(),
+      },
+    });
+    this.enqueue(
+      conversationAction(session, CONVERSATION_ACTIONS.contactCapture, session.session_id, data),
     );
   }
 
@@ -126,7 +157,7 @@ function conversationAction(
   session: SessionRow,
   actionType: string,
   taskId: string,
-  data: MessageCreateData | SessionEndData,
+  data: MessageCreateData | SessionEndData | ContactCaptureData,
 ): DomainAction {
   return createDomainAction({
     action_type: actionType,

@@ -5,6 +5,7 @@
  * attempt streaming in memory or, once the answer is complete, from storage, without a second
  * LLM call.
  */
+import type { AgentStepRecord } from "../../shared/conversation.ts";
 import type { ChatErrorData, ChatResponseData, ExecutionMode } from "../../shared/protocol/chat.ts";
 import { chatStreamingFrameText, frameText } from "../../shared/protocol/frame.ts";
 import type { FrameData, FrameIds, FrameType } from "../../shared/protocol/frame.ts";
@@ -47,12 +48,15 @@ export class ChatSessionRelay {
     const active = activeTask && activeTask.id !== replay?.id ? activeTask : null;
     const live = active ? this.liveFor(active.id) : null;
     const streamed = live ? live.count : active ? this.store.chunkCount(active.id) : 0;
+    const steps = active ? this.store.agentTurns.stepCount(active.id) : 0;
     const attempt = active ? Math.max(1, active.attempt) : 1;
-    // A socket joining before any chunk of the active task streams gets it live; one joining
-    // mid-answer gets nothing until it resumes, so no chunk reaches it twice.
+    // A socket joining before any chunk or step of the active task gets it live; one joining
+    // mid-answer gets nothing until it resumes, so no chunk or step reaches it twice.
     this.cursors.attach(
       ws,
-      active && streamed === 0 ? { task_id: active.id, attempt, next_idx: 0 } : null,
+      active && streamed === 0 && steps === 0
+        ? { task_id: active.id, attempt, next_idx: 0, next_step: 0 }
+        : null,
     );
     const history = this.store
       .messages(HISTORY_LIMIT)
@@ -63,13 +67,21 @@ export class ChatSessionRelay {
         content: m.content,
         created_at: new Date(m.created_at).toISOString(),
         ...(m.metadata.sources ? { sources: m.metadata.sources } : {}),
+        ...(m.metadata.steps?.length ? { steps: m.metadata.steps } : {}),
       }));
     this.send(ws, session, "connection_ack", {
       session_id: session.session_id,
       agent_id: session.agent.id,
       agent_name: session.agent.name,
       history,
-      active_task: active ? { task_id: active.id, attempt, chunks_sent: streamed } : null,
+      active_task: active
+        ? {
+            task_id: active.id,
+            attempt,
+            chunks_sent: streamed,
+            ...(active.mode === "advanced" ? { steps_sent: steps } : {}),
+          }
+        : null,
     });
     if (replay) {
       // The frames a sender gets: chat_processing, then every chunk (stored, in memory, then
@@ -82,7 +94,7 @@ export class ChatSessionRelay {
         { task_id: replay.id, mode: replay.mode, attempt: replayAttempt },
         replay.id,
       );
-      this.resume(ws, session, replay.id, -1, replayAttempt);
+      this.resume(ws, session, replay.id, -1, replayAttempt, -1);
     }
   }
 
@@ -115,7 +127,9 @@ export class ChatSessionRelay {
       const cursor = this.cursors.get(ws);
       if (cursor?.task_id === taskId && cursor.attempt === attempt && cursor.next_idx === 0)
         continue;
-      this.cursors.set(ws, { task_id: taskId, attempt, next_idx: 0 });
+      // A new attempt restarts the answer, not the steps (they are kept across attempts).
+      const nextStep = cursor?.task_id === taskId ? cursor.next_step : 0;
+      this.cursors.set(ws, { task_id: taskId, attempt, next_idx: 0, next_step: nextStep });
       sendSafely(ws, text);
     }
   }
@@ -147,6 +161,17 @@ export class ChatSessionRelay {
     }
   }
 
+  /** Sends agent step `step` to each socket following the task that expects exactly it. */
+  step(session: SessionRow, taskId: string, step: AgentStepRecord): void {
+    let text: string | null = null;
+    for (const ws of this.sockets()) {
+      const cursor = this.cursors.get(ws);
+      if (!cursor || cursor.task_id !== taskId || cursor.next_step !== step.step) continue;
+      text ??= frameText("agent_step", { ...step, task_id: taskId }, ids(session, taskId));
+      if (sendSafely(ws, text)) this.cursors.advanceStep(ws, cursor);
+    }
+  }
+
   /** The answer is complete: the final chunk (index `chunks`), then `chat_response` to all. */
   answered(
     session: SessionRow,
@@ -173,6 +198,7 @@ export class ChatSessionRelay {
     taskId: string,
     lastChunkIndex: number,
     clientAttempt: number | undefined,
+    lastStep: number,
   ): void {
     const task = this.store.getTask(taskId);
     if (!task)
@@ -200,13 +226,18 @@ export class ChatSessionRelay {
       this.send(ws, session, "chat_processing", data, task.id);
       from = -1;
     }
+    // Steps first (they came before the answer's chunks, and are stored before they are sent).
+    const steps = this.store.agentTurns.stepsAfter(task.id, lastStep);
+    for (const step of steps)
+      this.send(ws, session, "agent_step", { ...step, task_id: task.id }, task.id);
+    const nextStep = (steps.at(-1)?.step ?? lastStep) + 1;
     const missed = live ? live.after(from) : this.store.chunksAfter(task.id, from);
     for (const c of missed) {
       const data = { content: c.content, chunk_index: c.idx, is_final: false, attempt };
       this.send(ws, session, "chat_streaming", data, task.id);
     }
     const next = (missed.at(-1)?.idx ?? from) + 1;
-    this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next });
+    this.cursors.set(ws, { task_id: task.id, attempt, next_idx: next, next_step: nextStep });
     if (task.status !== "completed") return;
     const assistant = task.assistant_message_id
       ? this.store.getMessage(task.assistant_message_id)

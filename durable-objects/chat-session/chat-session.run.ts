@@ -8,6 +8,11 @@
 import type { ChatErrorData } from "../../shared/protocol/chat.ts";
 import type { ChatLimits } from "../../workers/chat/limits.ts";
 import { retrieveForTurn } from "../../workers/chat/retrieve.ts";
+import type { AgentStepRecord } from "../../shared/conversation.ts";
+import { runAgentTask } from "../../workers/agent/loop.ts";
+import type { AgentSink } from "../../workers/agent/loop.ts";
+import { agentTools } from "../../workers/agent/tools/registry.ts";
+import type { CapturedContact } from "../../workers/agent/tools/types.ts";
 import { runChatTask, toChatTaskError } from "../../workers/chat/run-chat-task.ts";
 import type { ChatTaskResult } from "../../workers/chat/run-chat-task.ts";
 import type { WorkerEnv } from "../../workers/env.ts";
@@ -32,6 +37,8 @@ export interface RunDeps {
   waitUntil: (done: Promise<unknown>) => void;
   /** After a run ends: send its outbox rows and set the next alarm. */
   settled: () => Promise<void>;
+  /** capture_contact's store: the contact kept on the session and queued for the CRM. */
+  saveContact: (session: SessionRow, contact: CapturedContact) => Promise<void>;
 }
 
 const describe = (err: unknown) =>
@@ -88,6 +95,7 @@ export class ChatSessionRun {
     if (current === "completed" || current === "failed") return;
     const now = Date.now();
     store.setTaskStatus(task.id, "failed", now, { error });
+    store.agentTurns.dropState(task.id);
     store.touch(now);
     const userMessage = store.getMessage(task.user_message_id);
     if (userMessage) this.d.outbox.persistTurn(session, [userMessage], task.id);
@@ -124,45 +132,79 @@ export class ChatSessionRun {
     const previousAttempts = task.attempt;
     let attempt = previousAttempts;
     let live = null as LiveStream | null; // (`as`: assigned in the sink callbacks, which narrowing does not see)
+    if (task.mode === "advanced" && session.agent.execution_config.mode !== "advanced") {
+      return this.fail(session, task, {
+        code: "MODE_UNAVAILABLE",
+        message:
+          "This agent answers in simple mode: its owner has not switched on advanced mode (tools). Send the message without execution_mode.",
+        retry_possible: false,
+      });
+    }
+    const sink: AgentSink = {
+      startAttempt: (n) => {
+        attempt = previousAttempts + n;
+        live?.stop();
+        live = new LiveStream(task.id, attempt, (id, first, contents) =>
+          store.appendChunks(id, first, contents),
+        );
+        this.live = live;
+        // Only an earlier attempt (here or in a dead instance) can have left chunks.
+        if (attempt > 1) store.clearChunks(task.id);
+        store.setTaskStatus(task.id, "running", Date.now(), { attempt });
+        relay.taskStarted(session, task.id, task.mode, attempt);
+      },
+      delta: (text) => {
+        // Sent before anything is written: no storage commit stands in front of a chunk.
+        if (live) relay.chunk(session, task.id, attempt, live.push(text), text);
+      },
+      step: (step) => {
+        // Stored first: a step is rare, and a socket resuming later must find it.
+        store.agentTurns.appendStep(task.id, step);
+        relay.step(session, task.id, step);
+      },
+      checkpoint: (state) => store.agentTurns.saveState(task.id, state),
+    };
+    const onAttemptFailed = (n: number, err: unknown) =>
+      log.warn("chat task attempt failed", {
+        attempt: previousAttempts + n,
+        error: describe(err),
+      });
+    const common = {
+      env: this.d.env,
+      agent: session.agent,
+      history,
+      userMessage: userMessage.content,
+      maxAnswerTokens: limits.maxAnswerTokens,
+      stallMs: limits.taskStallMs,
+      onAttemptFailed,
+    };
     try {
-      const result = await runChatTask(
-        {
-          env: this.d.env,
-          agent: session.agent,
-          mode: task.mode,
-          history,
-          userMessage: userMessage.content,
-          maxAnswerTokens: limits.maxAnswerTokens,
-          stallMs: limits.taskStallMs,
-          retrieve: async (query, agent) => {
-            const r = await retrieveForTurn(this.d.env, agent, query, history);
-            return { passages: r.passages, searchQuery: r.query.query };
-          },
-          onAttemptFailed: (n, err) =>
-            log.warn("chat task attempt failed", {
-              attempt: previousAttempts + n,
-              error: describe(err),
-            }),
-        },
-        {
-          startAttempt: (n) => {
-            attempt = previousAttempts + n;
-            live?.stop();
-            live = new LiveStream(task.id, attempt, (id, first, contents) =>
-              store.appendChunks(id, first, contents),
+      const result: ChatTaskResult & { steps?: AgentStepRecord[] } =
+        task.mode === "advanced"
+          ? await runAgentTask(
+              {
+                ...common,
+                tools: agentTools(session.agent),
+                conversationId: session.conversation_id,
+                sessionId: session.session_id,
+                saved: store.agentTurns.state(task.id),
+                saveContact: (contact) => this.d.saveContact(session, contact),
+                onToolFailed: (tool, err) =>
+                  log.error("agent tool failed", { tool, error: describe(err) }),
+              },
+              sink,
+            )
+          : await runChatTask(
+              {
+                ...common,
+                mode: task.mode,
+                retrieve: async (query, agent) => {
+                  const r = await retrieveForTurn(this.d.env, agent, query, history);
+                  return { passages: r.passages, searchQuery: r.query.query };
+                },
+              },
+              sink,
             );
-            this.live = live;
-            // Only an earlier attempt (here or in a dead instance) can have left chunks.
-            if (attempt > 1) store.clearChunks(task.id);
-            store.setTaskStatus(task.id, "running", Date.now(), { attempt });
-            relay.taskStarted(session, task.id, task.mode, attempt);
-          },
-          delta: (text) => {
-            // Sent before anything is written: no storage commit stands in front of a chunk.
-            if (live) relay.chunk(session, task.id, attempt, live.push(text), text);
-          },
-        },
-      );
       const chunks = live?.count ?? 0;
       this.complete(session, task, userMessage, result, attempt, live, Date.now() - startedAt);
       log.info("chat task completed", { attempt, chunks, model: result.model });
@@ -183,7 +225,7 @@ export class ChatSessionRun {
     session: SessionRow,
     task: TaskRow,
     userMessage: MessageRow,
-    result: ChatTaskResult,
+    result: ChatTaskResult & { steps?: AgentStepRecord[] },
     attempt: number,
     live: LiveStream | null,
     executionMs: number,
@@ -213,9 +255,11 @@ export class ChatSessionRun {
           : {}),
         sources: result.sources,
         attempt,
+        ...(result.steps?.length ? { steps: result.steps } : {}),
       },
     });
     store.setTaskStatus(task.id, "completed", now, { assistant_message_id: assistant.id });
+    store.agentTurns.dropState(task.id);
     store.touch(now);
     this.d.outbox.persistTurn(session, [userMessage, assistant], task.id);
     this.d.relay.answered(session, task.id, attempt, chunks, assistant);

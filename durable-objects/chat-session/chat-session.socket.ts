@@ -9,8 +9,12 @@ export const CursorSchema = z.object({
   task_id: z.string(),
   attempt: z.number().int(),
   next_idx: z.number().int(),
+  /** The agent_step it should get next (advanced mode); steps outlive attempts. */
+  next_step: z.number().int().default(0),
 });
 export type Cursor = z.infer<typeof CursorSchema>;
+/** A cursor as set: next_step defaults to 0. */
+export type CursorInput = z.input<typeof CursorSchema>;
 
 const AttachmentSchema = z.object({ connected_at: z.number(), cursor: CursorSchema.nullable() });
 type Attachment = z.infer<typeof AttachmentSchema>;
@@ -28,7 +32,8 @@ export function sendSafely(ws: WebSocket, text: string): boolean {
 export class SocketCursors {
   private readonly cache = new Map<WebSocket, Cursor | null>();
 
-  attach(ws: WebSocket, cursor: Cursor | null): void {
+  attach(ws: WebSocket, input: CursorInput | null): void {
+    const cursor = input && { next_step: 0, ...input };
     const attachment: Attachment = { connected_at: Date.now(), cursor };
     ws.serializeAttachment(attachment);
     this.cache.set(ws, cursor);
@@ -43,7 +48,8 @@ export class SocketCursors {
   }
 
   /** Sets and persists a cursor (task start, new attempt, resume). */
-  set(ws: WebSocket, cursor: Cursor | null): void {
+  set(ws: WebSocket, input: CursorInput | null): void {
+    const cursor = input && { next_step: 0, ...input };
     this.cache.set(ws, cursor);
     const parsed = AttachmentSchema.safeParse(ws.deserializeAttachment());
     ws.serializeAttachment({
@@ -55,6 +61,11 @@ export class SocketCursors {
   /** Advances in memory only: per-chunk writes would cost more than they protect (no hibernation mid-stream). */
   advance(ws: WebSocket, cursor: Cursor): void {
     this.cache.set(ws, { ...cursor, next_idx: cursor.next_idx + 1 });
+  }
+
+  /** A step was sent: persisted (steps are few, and a hibernating socket must not get one twice). */
+  advanceStep(ws: WebSocket, cursor: Cursor): void {
+    this.set(ws, { ...cursor, next_step: cursor.next_step + 1 });
   }
 
   forget(ws: WebSocket): void {

@@ -5,6 +5,7 @@
  * given its frames yet. All calls are synchronous (Durable Object SQLite).
  */
 import { z } from "zod";
+import { AgentTurnStore } from "./chat-session.agent-store.ts";
 import { AgentSnapshotSchema } from "../../workers/chat/agent-snapshot.ts";
 import type { AgentSnapshot } from "../../workers/chat/agent-snapshot.ts";
 import { MessageMetadataSchema, VisitorInfoSchema } from "../../shared/conversation.ts";
@@ -100,6 +101,8 @@ const json = (v: unknown) => JSON.stringify(v);
 
 export class ChatSessionStore {
   private readonly sql: SqlStorage;
+  /** Advanced-mode turns' steps and loop state. */
+  readonly agentTurns: AgentTurnStore;
   private parsed: {
     agent: string;
     visitor: string;
@@ -109,6 +112,7 @@ export class ChatSessionStore {
   constructor(sql: SqlStorage) {
     this.sql = sql;
     sql.exec(SCHEMA);
+    this.agentTurns = new AgentTurnStore(sql);
   }
 
   getSession(): SessionRow | null {

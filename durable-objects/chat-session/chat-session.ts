@@ -36,6 +36,7 @@ import type { Logger } from "../../workers/log.ts";
 import { ChatSessionOutbox } from "./chat-session.outbox.ts";
 import { ChatSessionRelay } from "./chat-session.relay.ts";
 import { ChatSessionRun } from "./chat-session.run.ts";
+import { ToolError } from "../../workers/agent/tools/types.ts";
 import { ChatSessionStore } from "./chat-session.sql.ts";
 import type { SessionRow } from "./chat-session.sql.ts";
 
@@ -91,6 +92,9 @@ export class ChatSession extends DurableObject<WorkerEnv> {
         await this.outbox.flush();
         await this.scheduleAlarm();
       },
+      saveContact: async () => {
+        throw new ToolError("Collecting contact details is not available on this server yet.");
+      },
     });
     // Bare keep-alive pings are answered without waking the object.
     ctx.setWebSocketAutoResponse(
@@ -119,7 +123,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       await this.scheduleAlarm();
       return { ok: true, task_id: this.store.initialTask()?.task_id ?? null };
     }
-    const result = await this.submit(initialMessage, "simple");
+    const result = await this.submit(initialMessage);
     if (result.ok) this.store.setInitialTask(result.task_id);
     return result;
   }
@@ -136,8 +140,12 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     };
   }
 
-  /** A visitor message: stored, and its answer started. One task at a time per session. */
-  async submit(content: string, mode: ExecutionMode): Promise<SubmitResult> {
+  /**
+   * A visitor message: stored, and its answer started. One task at a time per session. The turn
+   * runs in the agent's execution mode unless the client names one (an `advanced` request to
+   * an agent whose owner did not switch advanced mode on fails with MODE_UNAVAILABLE).
+   */
+  async submit(content: string, requested?: ExecutionMode): Promise<SubmitResult> {
     const session = this.store.getSession();
     if (!session)
       return {
@@ -173,6 +181,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       };
     }
     this.store.countMessage(now);
+    const mode = requested ?? session.agent.execution_config.mode;
     const taskId = crypto.randomUUID();
     const userMessage = this.store.insertMessage({
       id: crypto.randomUUID(),
@@ -272,16 +281,10 @@ export class ChatSession extends DurableObject<WorkerEnv> {
       );
     }
     const f = parsed.data;
-    if ("type" in f)
-      return this.submitFromSocket(ws, session, f.content, f.execution_mode ?? "simple");
+    if ("type" in f) return this.submitFromSocket(ws, session, f.content, f.execution_mode);
     switch (f.message_type) {
       case "chat_message":
-        return this.submitFromSocket(
-          ws,
-          session,
-          f.data.content,
-          f.data.execution_mode ?? "simple",
-        );
+        return this.submitFromSocket(ws, session, f.data.content, f.data.execution_mode);
       case "ping":
         return this.relay.send(ws, session, "pong", {});
       case "resume":
@@ -291,6 +294,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
           f.data.task_id,
           f.data.last_chunk_index,
           f.data.attempt,
+          f.data.last_step ?? -1,
         );
     }
   }
@@ -347,7 +351,7 @@ export class ChatSession extends DurableObject<WorkerEnv> {
     ws: WebSocket,
     session: SessionRow,
     content: string,
-    mode: ExecutionMode,
+    mode: ExecutionMode | undefined,
   ): Promise<void> {
     const result = await this.submit(content, mode);
     if (!result.ok)

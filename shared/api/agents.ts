@@ -45,21 +45,26 @@ const description = freeText().max(2000).nullable();
 const icon = singleLineText().max(64).nullable();
 const prompt = freeText().max(20000).nullable();
 
-type PatchShape<S extends z.ZodRawShape> = {
-  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
-};
+/** A field of a patch: its default dropped, and a nested object a patch itself. */
+type PatchField<T> =
+  T extends z.ZodDefault<infer I> ? PatchField<I> : T extends z.ZodObject<infer S> ? Patch<S> : T;
+type Patch<S extends z.ZodRawShape> = z.ZodObject<{
+  [K in keyof S]: z.ZodOptional<PatchField<S[K]>>;
+}>;
 
 /**
- * A config's fields, each optional and without its default. Not `.partial()`: zod 4 applies a
- * `.default()` even inside `.optional()`, so a partial body would come back with every unsent
- * setting at its default and overwrite the template's or the agent's current value.
+ * A config's fields, each optional and without its default, nested objects (the tools) the
+ * same way down. Not `.partial()`: zod 4 applies a `.default()` even inside `.optional()`, so
+ * a partial body would come back with every unsent setting at its default and overwrite the
+ * template's or the agent's current value.
  */
-function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
+function patchOf<S extends z.ZodRawShape>(schema: z.ZodObject<S>): Patch<S> {
   const shape: Record<string, z.ZodOptional> = {};
   for (const [key, field] of Object.entries(schema.shape)) {
-    shape[key] = z.optional(field instanceof z.ZodDefault ? field.unwrap() : field);
+    const bare = field instanceof z.ZodDefault ? field.unwrap() : field;
+    shape[key] = z.optional(bare instanceof z.ZodObject ? patchOf(bare) : bare);
   }
-  return z.object(shape as PatchShape<S>).strict();
+  return z.object(shape).strict() as unknown as Patch<S>;
 }
 
 /** Configs in request bodies are partial: unspecified settings keep their current (or template, or default) value. */
@@ -116,7 +121,7 @@ export const AgentListSchema = z.object({
 
 export const ModelSchema = z.object({
   id: z.string(),
-  provider: z.enum(["extractive", "groq", "openai"]),
+  provider: z.enum(["extractive", "groq", "openai", "workers-ai"]),
   label: z.string(),
 });
 export type Model = z.infer<typeof ModelSchema>;
@@ -126,6 +131,6 @@ export const ModelListSchema = z.object({
   default_model: z
     .string()
     .describe(
-      "What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else extractive.",
+      "What a new agent (custom or from a template) gets when it names no model: Groq's first model if Groq is configured, else the OpenAI-compatible provider's first, else Workers AI's first (when the AI binding is set), else extractive.",
     ),
 });

@@ -55,7 +55,12 @@ export const ChatStatusSchema = z.object({
 });
 
 export const ChatTaskSchema = z
-  .object({ user_message: freeText(), execution_mode: ExecutionModeSchema.default("simple") })
+  .object({
+    user_message: freeText(),
+    execution_mode: ExecutionModeSchema.optional().describe(
+      "simple or advanced; absent: the agent's own execution mode",
+    ),
+  })
   .strict();
 
 export const ChatTaskResponseSchema = z.object({

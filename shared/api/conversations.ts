@@ -40,6 +40,19 @@ export const VisitorSchema = z.object({
   referrer: z.string().nullable(),
 });
 
+/**
+ * The contact details the visitor gave the agent in this conversation (advanced mode's
+ * capture_contact), the latest capture; each field null when the visitor did not give it.
+ */
+export const ConversationContactSchema = z.object({
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  note: z.string().nullable(),
+  captured_at: z.string(),
+});
+export type ConversationContact = z.infer<typeof ConversationContactSchema>;
+
 /** A conversation as the list shows it. `duration_ms` runs from the start to the end (or the last message so far). */
 export const ConversationSummarySchema = z.object({
   id: z.uuid(),
@@ -57,6 +70,8 @@ export const ConversationSummarySchema = z.object({
   metadata: StoredMetadataSchema,
   /** The first visitor message, whitespace collapsed, at most 140 characters. */
   preview: z.string().nullable(),
+  /** The visitor's contact details, if they gave them to the agent; null otherwise. */
+  contact: ConversationContactSchema.nullable(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 
@@ -98,7 +113,12 @@ export const ConversationExportSchema = z.object({
 });
 export type ConversationExport = z.infer<typeof ConversationExportSchema>;
 
-/** CSV export columns, one row per message (a conversation without messages gets one row with empty message cells). */
+/**
+ * CSV export columns, one row per message (a conversation without messages gets one row with
+ * empty message cells). The conversation's contact repeats on each of its rows, like its agent
+ * and start; its columns come last so an importer reading the earlier columns by position
+ * still works.
+ */
 export const CSV_COLUMNS = [
   "conversation_id",
   "agent_name",
@@ -106,4 +126,8 @@ export const CSV_COLUMNS = [
   "role",
   "content",
   "created_at",
+  "contact_name",
+  "contact_email",
+  "contact_phone",
+  "contact_note",
 ] as const;

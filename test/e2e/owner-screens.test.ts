@@ -220,7 +220,7 @@ describe("the owner's screens on a phone and a desktop", () => {
     );
     const csvText = await readFile(await csv.path(), "utf8");
     expect(csvText.split("\r\n")[0]).toBe(
-      "conversation_id,agent_name,started_at,role,content,created_at",
+      "conversation_id,agent_name,started_at,role,content,created_at,contact_name,contact_email,contact_phone,contact_note",
     );
     expect(csvText).toContain(QUESTION);
     expect(csvText).toContain("**Breakfast**");

@@ -20,6 +20,7 @@ export default defineConfig({
         "knowledge/qdrant-contract.test.ts",
         "knowledge/qdrant-openapi.test.ts",
         "knowledge/qdrant-openapi-contract.test.ts",
+        "llm/tool-calls-openai-spec.test.ts",
       ]),
     ],
     globalSetup: [here("../support/global-setup.ts")],

@@ -32,6 +32,7 @@ const conversation = (metadata: ConversationDetail["metadata"]): ConversationDet
   },
   metadata,
   preview: "Do you ship abroad?",
+  contact: null,
   messages: [
     {
       id: "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",

@@ -18,9 +18,20 @@ interface Configs {
 }
 
 interface ConfigPatch {
-  execution_config?: Partial<ExecutionConfig> | undefined;
-  query_config?: Partial<QueryConfig> | undefined;
-  rag_config?: Partial<RAGConfig> | undefined;
+  execution_config?: object | undefined;
+  query_config?: object | undefined;
+  rag_config?: object | undefined;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `patch` over `base`, nested objects (the tools' settings) merged the same way; arrays replaced. */
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch === undefined ? base : patch;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) out[key] = deepMerge(base[key], value);
+  return out;
 }
 
 function merge<S extends z.ZodType>(
@@ -29,7 +40,7 @@ function merge<S extends z.ZodType>(
   base: object,
   patch: object | undefined,
 ): z.infer<S> {
-  const result = schema.safeParse({ ...base, ...patch });
+  const result = schema.safeParse(deepMerge(base, patch));
   if (!result.success) throw validationError(result.error.issues, field);
   return result.data;
 }

@@ -20,7 +20,8 @@ const OPEN_TAIL = /\[[\d,\s]{0,12}$/;
 const SNIPPET_CHARS = 400;
 
 export class CitationRenumberer {
-  private readonly passageCount: number;
+  /** How many passages a citation may name; grows while an advanced turn searches. */
+  passageCount: number;
   /** Passage indexes (0-based), in the order the answer first cites them. */
   readonly cited: number[] = [];
   private held = "";

@@ -10,6 +10,7 @@ import type { AgentSnapshot } from "./agent-snapshot.ts";
 import type { WorkerEnv } from "../env.ts";
 import { withRetries } from "../llm/retry.ts";
 import { selectProvider } from "../llm/select.ts";
+import { streamGuarded } from "../llm/guarded-stream.ts";
 import { LLMError } from "../llm/types.ts";
 import type { ChatTurn, Passage } from "../llm/types.ts";
 import { CitationRenumberer, citedSources } from "./citations.ts";
@@ -102,22 +103,6 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
   const once = async () => {
     attempt += 1;
     sink.startAttempt(attempt);
-    const controller = new AbortController();
-    let stalled = false;
-    // One timer per stall period, not one per event: re-arming a timer for every delta cost
-    // more CPU than the rest of the relay (workerd timers are not free), with 20 answers streaming.
-    let lastProgress = Date.now();
-    const check = () => {
-      const quiet = Date.now() - lastProgress;
-      if (quiet >= input.stallMs) {
-        stalled = true;
-        controller.abort();
-      } else {
-        timer = setTimeout(check, input.stallMs - quiet);
-      }
-    };
-    let timer = setTimeout(check, input.stallMs);
-    const progress = () => void (lastProgress = Date.now());
     let text = "";
     let usage: Usage | null = null;
     const citations = new CitationRenumberer(passages.length);
@@ -128,33 +113,27 @@ export async function runChatTask(input: ChatTaskInput, sink: TaskSink): Promise
       sink.delta(chunk);
     };
     try {
-      const events = provider.stream({
-        model: exec.model,
-        messages,
-        temperature: exec.temperature,
-        max_tokens: Math.min(exec.max_tokens, input.maxAnswerTokens),
-        top_p: exec.top_p,
-        passages,
-        ...(searchQuery !== undefined ? { searchQuery } : {}),
-        signal: controller.signal,
-      });
-      for await (const event of events) {
-        progress();
-        if (event.type === "delta") emit(citations.push(event.text));
-        else if (event.type === "usage") usage = event.usage;
-      }
+      await streamGuarded(
+        provider,
+        {
+          model: exec.model,
+          messages,
+          temperature: exec.temperature,
+          max_tokens: Math.min(exec.max_tokens, input.maxAnswerTokens),
+          top_p: exec.top_p,
+          passages,
+          ...(searchQuery !== undefined ? { searchQuery } : {}),
+        },
+        input.stallMs,
+        (event) => {
+          if (event.type === "delta") emit(citations.push(event.text));
+          else if (event.type === "usage") usage = event.usage;
+        },
+      );
       emit(citations.flush());
     } catch (err) {
-      const failure = stalled
-        ? new LLMError(
-            "timeout",
-            `The language model sent nothing for ${Math.round(input.stallMs / 1000)} s.`,
-          )
-        : err;
-      input.onAttemptFailed?.(attempt, failure);
-      throw failure;
-    } finally {
-      clearTimeout(timer);
+      input.onAttemptFailed?.(attempt, err);
+      throw err;
     }
     return { text, usage, cited: citations.cited };
   };

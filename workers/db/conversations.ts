@@ -9,8 +9,17 @@ import type { Sql, TransactionSql } from "postgres";
 import { jsonWithoutNul, withoutNul } from "./client.ts";
 import { MessageMetadataSchema } from "../../shared/conversation.ts";
 import { storedMetadata } from "../../shared/metadata.ts";
-import type { MessageCreateData, SessionEndData, VisitorInfo } from "../../shared/conversation.ts";
-import type { ConversationMessage, ConversationSummary } from "../../shared/api/conversations.ts";
+import type {
+  ContactCaptureData,
+  MessageCreateData,
+  SessionEndData,
+  VisitorInfo,
+} from "../../shared/conversation.ts";
+import type {
+  ConversationContact,
+  ConversationMessage,
+  ConversationSummary,
+} from "../../shared/api/conversations.ts";
 
 /** Thrown when a write names a conversation id that belongs to another tenant. */
 export class ConversationOwnerMismatch extends Error {
@@ -112,6 +121,31 @@ export async function endConversation(
   await sql.begin((tx) => upsertConversation(tx, tenantId, data, { ended_at: data.ended_at }));
 }
 
+/**
+ * Stores the contact an agent captured on its conversation (creating the conversation if its
+ * messages have not arrived yet). The latest capture wins by `captured_at`, not by delivery
+ * order, so a redelivered or late earlier capture changes nothing.
+ */
+export async function storeContact(
+  sql: Sql,
+  tenantId: string,
+  data: ContactCaptureData,
+): Promise<{ replaced: boolean }> {
+  const c = data.contact;
+  return sql.begin(async (tx) => {
+    await upsertConversation(tx, tenantId, data);
+    const updated = await tx`
+      update conversations set
+        contact_name = ${withoutNul(c.name)}, contact_email = ${withoutNul(c.email)},
+        contact_phone = ${withoutNul(c.phone)}, contact_note = ${withoutNul(c.note)},
+        contact_captured_at = ${c.captured_at}
+      where id = ${data.conversation_id} and owner_id = ${tenantId}
+        and (contact_captured_at is null or contact_captured_at <= ${c.captured_at})
+      returning id`;
+    return { replaced: updated.length > 0 };
+  });
+}
+
 /** Whether the tenant has a profile (conversations need one as their owner). */
 export async function ownerExists(sql: Sql, tenantId: string): Promise<boolean> {
   const [row] = await sql<
@@ -143,9 +177,25 @@ interface ConversationRow {
   visitor_country: string | null;
   visitor_referrer: string | null;
   metadata: unknown;
+  contact_name: string | null;
+  contact_email: string | null;
+  contact_phone: string | null;
+  contact_note: string | null;
+  contact_captured_at: Date | null;
 }
 
 const PREVIEW_CHARS = 140;
+
+function contactOf(r: ConversationRow): ConversationContact | null {
+  if (r.contact_captured_at === null) return null;
+  return {
+    name: r.contact_name,
+    email: r.contact_email,
+    phone: r.contact_phone,
+    note: r.contact_note,
+    captured_at: r.contact_captured_at.toISOString(),
+  };
+}
 
 function toSummary(r: ConversationRow, preview: string | null): ConversationSummary {
   const end = r.ended_at ?? r.last_message_at;
@@ -168,6 +218,7 @@ function toSummary(r: ConversationRow, preview: string | null): ConversationSumm
     },
     metadata: storedMetadata(r.metadata),
     preview,
+    contact: contactOf(r),
   };
 }
 
@@ -185,7 +236,8 @@ function metadataOf(v: unknown) {
 
 const CONVERSATION_COLUMNS = (sql: Sql | TransactionSql) => sql`
   c.id, c.agent_id, a.name as agent_name, c.session_id, c.is_active, c.message_count, c.started_at,
-  c.last_message_at, c.ended_at, c.visitor_id, c.visitor_user_agent, c.visitor_country, c.visitor_referrer, c.metadata`;
+  c.last_message_at, c.ended_at, c.visitor_id, c.visitor_user_agent, c.visitor_country, c.visitor_referrer, c.metadata,
+  c.contact_name, c.contact_email, c.contact_phone, c.contact_note, c.contact_captured_at`;
 
 function whereFilter(sql: Sql | TransactionSql, tenantId: string, f: ConversationFilter) {
   return sql`c.owner_id = ${tenantId}

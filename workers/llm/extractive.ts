@@ -23,7 +23,7 @@
  */
 import type { Usage } from "../../shared/conversation.ts";
 import { cancelledError } from "./errors.ts";
-import type { ChatRequest, LLMProvider, Passage, StreamEvent } from "./types.ts";
+import type { ChatRequest, LLMProvider, Passage, StreamEvent, ToolCall } from "./types.ts";
 
 const MAX_QUOTES = 3;
 const MAX_PASSAGES = 3;
@@ -150,11 +150,35 @@ export function extractiveAnswer(request: ChatRequest): string {
 
 const estimateTokens = (chars: number) => Math.ceil(chars / 4);
 
+/**
+ * The offline plan of an advanced-mode turn (workers/agent/loop.ts), the same every time: with
+ * knowledge_search offered and not yet called for the visitor's latest message, call it with
+ * the standalone query (`searchQuery`); otherwise answer from the passages found. Nothing in a
+ * tool's result can change the plan: it never reads them, it only quotes passages.
+ */
+export function offlinePlan(request: ChatRequest): ToolCall | null {
+  if (!request.tools?.some((t) => t.name === "knowledge_search")) return null;
+  const lastUser = request.messages.findLastIndex((m) => m.role === "user");
+  const searched = request.messages.slice(lastUser + 1).some((m) => m.role === "tool");
+  if (searched) return null;
+  const query = request.searchQuery ?? request.messages[lastUser]?.content ?? "";
+  return {
+    id: `call_offline_${lastUser}`,
+    name: "knowledge_search",
+    arguments: JSON.stringify({ query: query.slice(0, 500) }),
+  };
+}
+
 /** Creates the extractive provider: word-sized deltas, then a usage estimate (about 4 characters a token). */
 export function createExtractiveProvider(): LLMProvider {
   return {
     name: "extractive",
     async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+      const call = offlinePlan(request);
+      if (call) {
+        yield { type: "tool_call", call };
+        return;
+      }
       const answer = extractiveAnswer(request);
       for (const word of answer.match(/\s*\S+|\s+$/g) ?? []) {
         if (request.signal?.aborted) throw cancelledError();

@@ -1,13 +1,18 @@
 /**
  * The Groq provider: streaming chat completions through `groq-sdk`. Groq reports usage in
- * `x_groq.usage` on the last chunk without being asked.
+ * `x_groq.usage` on the last chunk without being asked. With tools, Groq checks the calls the
+ * model wrote before sending them, and answers 400 `tool_use_failed` when one is malformed:
+ * that is the model's generation failing, not our request, so it is `interrupted` (a new
+ * attempt samples again) rather than `rejected`.
  */
 import Groq from "groq-sdk";
+import { z } from "zod";
 import { readCompletionStream } from "./completion-stream.ts";
 import { sseBatches } from "./sse-batches.ts";
-import { toWireMessages } from "./wire-messages.ts";
-import { interruptedError, requestError } from "./errors.ts";
+import { wireToolFields, toWireMessages } from "./wire-messages.ts";
+import { interruptedError, redact, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
+import { LLMError } from "./types.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
 
 export interface GroqProviderOptions {
@@ -53,15 +58,32 @@ export function createGroqProvider(options: GroqProviderOptions): LLMProvider {
               max_tokens: request.max_tokens,
               top_p: request.top_p,
               stream: true,
+              ...wireToolFields(request.tools),
             },
             { signal: request.signal },
           )
           .asResponse();
       } catch (err) {
-        throw requestError(err, Groq, who);
+        throw toolUseFailed(err, who) ?? requestError(err, Groq, who);
       }
       if (!response.body) throw interruptedError(who, "it answered without a body");
       yield* readCompletionStream(sseBatches(response.body), Groq, who, request.signal);
     },
   };
+}
+
+const ToolUseFailedSchema = z.object({
+  error: z.object({ code: z.literal("tool_use_failed"), message: z.string() }),
+});
+
+/** Groq's "the model wrote a malformed tool call" answer, as a retryable interruption. */
+function toolUseFailed(err: unknown, who: ProviderIdentity): LLMError | undefined {
+  if (!(err instanceof Groq.APIError) || err.status !== 400) return undefined;
+  const body = ToolUseFailedSchema.safeParse(err.error);
+  if (!body.success) return undefined;
+  return new LLMError(
+    "interrupted",
+    `${who.label} could not read the tool call the model wrote (${redact(body.data.error.message, who.apiKey)}); a new attempt may succeed.`,
+    { status: 400 },
+  );
 }

@@ -6,7 +6,7 @@
 import OpenAI from "openai";
 import { readCompletionStream } from "./completion-stream.ts";
 import { sseBatches } from "./sse-batches.ts";
-import { toWireMessages } from "./wire-messages.ts";
+import { wireToolFields, toWireMessages } from "./wire-messages.ts";
 import { interruptedError, requestError } from "./errors.ts";
 import type { ProviderIdentity } from "./errors.ts";
 import type { ChatRequest, LLMProvider, StreamEvent } from "./types.ts";
@@ -59,6 +59,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): LLMProvide
               top_p: request.top_p,
               stream: true,
               stream_options: { include_usage: true },
+              ...wireToolFields(request.tools),
             },
             { signal: request.signal },
           )

@@ -7,6 +7,7 @@ import { createGroqProvider } from "./groq.ts";
 import { availableModels } from "./models.ts";
 import { createOpenAIProvider } from "./openai.ts";
 import type { LLMProvider } from "./types.ts";
+import { createWorkersAiProvider } from "./workers-ai.ts";
 
 /**
  * The provider for `model`, as availableModels(env) offers it: "extractive" and any model
@@ -30,6 +31,7 @@ export function selectProvider(
       fetch: opts.fetch,
     });
   }
+  if (offered?.provider === "workers-ai" && env.AI) return createWorkersAiProvider({ ai: env.AI });
   return createExtractiveProvider();
 }
 

@@ -45,3 +45,16 @@ export function toWireTools(tools: ToolSpec[] | undefined): WireTool[] | undefin
     function: { name: t.name, description: t.description, parameters: t.parameters },
   }));
 }
+
+/**
+ * The request fields that offer tools, for a request that has any: the tools, the model left to
+ * choose between answering and calling (`auto`), and several calls in one turn allowed (both
+ * Groq and OpenAI take `parallel_tool_calls`). Empty without tools, so a request without them
+ * stays exactly what it was before tools existed.
+ */
+export function wireToolFields(
+  tools: ToolSpec[] | undefined,
+): { tools: WireTool[]; tool_choice: "auto"; parallel_tool_calls: true } | Record<never, never> {
+  const wire = toWireTools(tools);
+  return wire ? { tools: wire, tool_choice: "auto", parallel_tool_calls: true } : {};
+}

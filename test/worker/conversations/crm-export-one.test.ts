@@ -38,9 +38,9 @@ describe("GET /api/v1/conversations/{id}/export", () => {
       `attachment; filename="conversation-2026-07-01-${wanted.slice(0, 8)}.csv"`,
     );
     expect(await res.text()).toBe(
-      "conversation_id,agent_name,started_at,role,content,created_at\r\n" +
-        `${wanted},${owner.agent.name},2026-07-01T08:00:00.000Z,user,"'=1+1, ""quoted""",2026-07-01T08:00:01.000Z\r\n` +
-        `${wanted},${owner.agent.name},2026-07-01T08:00:00.000Z,assistant,"**Yes**\n- one",2026-07-01T08:00:02.000Z\r\n`,
+      "conversation_id,agent_name,started_at,role,content,created_at,contact_name,contact_email,contact_phone,contact_note\r\n" +
+        `${wanted},${owner.agent.name},2026-07-01T08:00:00.000Z,user,"'=1+1, ""quoted""",2026-07-01T08:00:01.000Z,,,,\r\n` +
+        `${wanted},${owner.agent.name},2026-07-01T08:00:00.000Z,assistant,"**Yes**\n- one",2026-07-01T08:00:02.000Z,,,,\r\n`,
     );
   });
 

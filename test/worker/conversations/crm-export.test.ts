@@ -28,9 +28,9 @@ describe("GET /api/v1/conversations/export", () => {
     );
     expect(res.headers.get("x-export-truncated")).toBeNull();
     expect(await res.text()).toBe(
-      "conversation_id,agent_name,started_at,role,content,created_at\r\n" +
-        `${session.conversationId},"Sales, ""EU""",2026-06-01T10:00:00.000Z,user,"He said ""hi"",\nthen left",2026-06-01T10:00:01.000Z\r\n` +
-        `${session.conversationId},"Sales, ""EU""",2026-06-01T10:00:00.000Z,assistant,plain,2026-06-01T10:00:02.000Z\r\n`,
+      "conversation_id,agent_name,started_at,role,content,created_at,contact_name,contact_email,contact_phone,contact_note\r\n" +
+        `${session.conversationId},"Sales, ""EU""",2026-06-01T10:00:00.000Z,user,"He said ""hi"",\nthen left",2026-06-01T10:00:01.000Z,,,,\r\n` +
+        `${session.conversationId},"Sales, ""EU""",2026-06-01T10:00:00.000Z,assistant,plain,2026-06-01T10:00:02.000Z,,,,\r\n`,
     );
   });
 
@@ -49,7 +49,7 @@ describe("GET /api/v1/conversations/export", () => {
     await deliver([session.create(session.messages(...payloads.map((content) => ({ content }))))]);
 
     const rows = (await (await crm("/export", owner.token)).text()).split("\r\n").slice(1, -1);
-    const contents = rows.map((r) => r.split(",").slice(4, -1).join(","));
+    const contents = rows.map((r) => r.split(",").slice(4, -5).join(","));
     expect(contents).toEqual([
       '"\'=HYPERLINK(""http://evil"",""x"")"',
       "'+1+1",
@@ -92,7 +92,7 @@ describe("GET /api/v1/conversations/export", () => {
     await deliver([session.end(new Date("2026-06-02T00:01:00.000Z"))]);
     const csv = await (await crm("/export", owner.token)).text();
     expect(csv.split("\r\n")[1]).toBe(
-      `${session.conversationId},${owner.agent.name},2026-06-02T00:00:00.000Z,,,`,
+      `${session.conversationId},${owner.agent.name},2026-06-02T00:00:00.000Z,,,,,,,`,
     );
   });
 

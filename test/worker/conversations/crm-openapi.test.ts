@@ -36,6 +36,20 @@ describe("conversation CRM OpenAPI", () => {
     expect(doc.paths?.["/api/v1/conversations/{id}"]?.get?.security).toEqual([{ bearerAuth: [] }]);
   });
 
+  it("documents the visitor's contact, nullable, on listed conversations and on the transcript", () => {
+    const doc = documented();
+    const bodyOf = (path: string) => {
+      const ok = doc.paths?.[path]?.get?.responses?.["200"];
+      return JSON.stringify(
+        ok && "content" in ok ? ok.content?.["application/json"]?.schema : null,
+      );
+    };
+    const contact =
+      '"contact":{"type":["object","null"],"properties":{"name":{"type":["string","null"]},"email":{"type":["string","null"]},"phone":{"type":["string","null"]},"note":{"type":["string","null"]},"captured_at":{"type":"string"}}';
+    expect(bodyOf("/api/v1/conversations")).toContain(contact);
+    expect(bodyOf("/api/v1/conversations/{id}")).toContain(contact);
+  });
+
   it('routes /export to the export rather than to a conversation named "export"', () => {
     const routes = conversationRoutes.routes.filter((r) => r.method === "GET").map((r) => r.path);
     expect(routes.indexOf("/export")).toBeGreaterThanOrEqual(0);

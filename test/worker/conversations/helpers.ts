@@ -10,6 +10,7 @@ import { z } from "zod";
 import { createDomainAction } from "../../../shared/actions.ts";
 import { CONVERSATION_ACTIONS } from "../../../shared/conversation.ts";
 import type {
+  CapturedContactRecord,
   MessageMetadata,
   PersistedMessage,
   VisitorInfo,
@@ -102,6 +103,22 @@ export async function chatSession(
       createDomainAction({
         ...envelope(CONVERSATION_ACTIONS.sessionEnd),
         data: { ...common, ended_at: endedAt.toISOString(), reason },
+      }),
+    /** `conversation.contact.capture` of `contact` (fields left out are null), captured at `capturedAt`. */
+    contact: (contact: Partial<Omit<CapturedContactRecord, "captured_at">>, capturedAt: Date) =>
+      createDomainAction({
+        ...envelope(CONVERSATION_ACTIONS.contactCapture),
+        data: {
+          ...common,
+          contact: {
+            name: null,
+            email: null,
+            phone: null,
+            note: null,
+            ...contact,
+            captured_at: capturedAt.toISOString(),
+          },
+        },
       }),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * One conversation: who, when, how long, the client's visitor details, the transcript (answers
- * rendered as the visitor saw them, with sources and timings), and the transcript as a file.
+ * One conversation: who, when, how long, the contact the visitor left, the client's visitor
+ * details, the transcript (answers rendered as the visitor saw them, with sources and
+ * timings), and the transcript as a file.
  */
 import { useParams } from "@solidjs/router";
 import ArrowLeft from "lucide-solid/icons/arrow-left";
@@ -13,6 +14,7 @@ import { Badge } from "../ui/Badge.tsx";
 import { Button, ButtonLink } from "../ui/Button.tsx";
 import { Card } from "../ui/Card.tsx";
 import { downloadConversation, getConversation } from "./api/conversations.ts";
+import { ContactCard } from "./components/ConversationContact.tsx";
 import { LoadError } from "./components/LoadError.tsx";
 import { MetadataList } from "./components/MetadataList.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
@@ -127,6 +129,7 @@ export default function ConversationPage() {
                 </Show>
               </dl>
             </Card>
+            <ContactCard contact={c().contact} />
             <MetadataList title="Visitor details" metadata={c().metadata} />
             <h2 id="transcript-title">Transcript</h2>
             <Show when={c().messages.length} fallback={<p class="muted">No messages yet.</p>}>

@@ -1,7 +1,7 @@
 /**
  * The conversation CRM: every conversation with the owner's agents, filtered by agent, state
- * and dates (kept in the address, so back and reload keep them), paged, with totals and an
- * export of exactly what is filtered.
+ * and dates (kept in the address, so back and reload keep them), paged, with totals, the
+ * contact a visitor left, and an export of exactly what is filtered.
  */
 import { A, useSearchParams } from "@solidjs/router";
 import Download from "lucide-solid/icons/download";
@@ -17,6 +17,7 @@ import { Card } from "../ui/Card.tsx";
 import { listAgents } from "./api/agents.ts";
 import { downloadConversationExport, listConversations } from "./api/conversations.ts";
 import type { ConversationFilter } from "./api/conversations.ts";
+import { ContactCell } from "./components/ConversationContact.tsx";
 import { PageHeader } from "./components/PageHeader.tsx";
 import { formatDate, formatDuration } from "./components/format.ts";
 import { valueOf } from "./components/resource.ts";
@@ -206,6 +207,7 @@ export default function ConversationsPage() {
                       <th scope="col">Started</th>
                       <th scope="col">Agent</th>
                       <th scope="col">First message</th>
+                      <th scope="col">Contact</th>
                       <th scope="col">Messages</th>
                       <th scope="col">Duration</th>
                       <th scope="col">State</th>
@@ -228,6 +230,9 @@ export default function ConversationsPage() {
                           </td>
                           <td data-label="First message">
                             <div class="clamp">{c.preview ?? <span class="muted">—</span>}</div>
+                          </td>
+                          <td data-label="Contact">
+                            <ContactCell contact={c.contact} />
                           </td>
                           <td data-label="Messages">{c.message_count}</td>
                           <td data-label="Duration">{formatDuration(c.duration_ms)}</td>

@@ -1,6 +1,7 @@
 /**
  * The conversation service: consumer of the `nooble-conversation` queue. Persists chat turns
- * (`conversation.message.create`) and session ends (`conversation.session.end`) to Postgres.
+ * (`conversation.message.create`), session ends (`conversation.session.end`) and the contact
+ * details an agent captured (`conversation.contact.capture`) to Postgres.
  *
  * Deliveries are at least once and in any order; the writes are idempotent (see
  * workers/db/conversations.ts), so a message is simply acked once stored. A message that can
@@ -16,6 +17,7 @@ import {
   ConversationOwnerMismatch,
   endConversation,
   ownerExists,
+  storeContact,
   storeMessages,
 } from "../../db/conversations.ts";
 import type { Logger } from "../../log.ts";
@@ -45,6 +47,10 @@ async function apply(sql: Sql, parsed: ParsedAction<"conversation">, log: Logger
     if (parsed.type === "conversation.message.create") {
       const stored = await storeMessages(sql, tenantId, parsed.data);
       log.info("conversation messages stored", { ...stored });
+    } else if (parsed.type === "conversation.contact.capture") {
+      const { replaced } = await storeContact(sql, tenantId, parsed.data);
+      // No contact detail in the log: it is the visitor's personal data.
+      log.info("conversation contact stored", { replaced });
     } else {
       await endConversation(sql, tenantId, parsed.data);
       log.info("conversation ended", { reason: parsed.data.reason });

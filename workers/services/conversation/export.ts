@@ -36,6 +36,10 @@ export function csvLines(rows: readonly ExportRow[]): string {
         m?.role ?? null,
         m?.content ?? null,
         m?.created_at ?? null,
+        c.contact?.name ?? null,
+        c.contact?.email ?? null,
+        c.contact?.phone ?? null,
+        c.contact?.note ?? null,
       ]),
     )
     .join("");

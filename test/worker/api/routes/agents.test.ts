@@ -31,12 +31,20 @@ describe("/api/v1/agents", () => {
       is_public: false,
     });
     expect(agent.execution_config).toEqual({
+      mode: "simple",
       model: "extractive",
       temperature: 0.7,
       max_tokens: 2048,
       top_p: 1,
       history_window: 10,
       max_iterations: 5,
+      tools: {
+        knowledge_search: { enabled: true },
+        fetch_page: { enabled: false, allowed_domains: [] },
+        calculator: { enabled: true },
+        current_datetime: { enabled: true },
+        capture_contact: { enabled: false },
+      },
     });
     expect(agent.query_config).toEqual({
       mode: "rag",
@@ -138,6 +146,41 @@ describe("/api/v1/agents", () => {
     expect(updated.query_config).toEqual({ ...created.query_config, top_k: 12 });
     expect(updated.rag_config).toEqual(created.rag_config);
     expect(await (await api(agentUrl(created.id), { token })).json()).toEqual(updated);
+  });
+
+  it("switches on advanced mode and one tool's setting without resetting the other tools", async () => {
+    const { token } = await signIn();
+    const created = await createAgent(token, {
+      execution_config: { tools: { capture_contact: { enabled: true } } },
+    });
+    const res = await api(agentUrl(created.id), {
+      method: "PATCH",
+      token,
+      json: {
+        execution_config: {
+          mode: "advanced",
+          max_iterations: 3,
+          tools: {
+            fetch_page: { enabled: true, allowed_domains: ["https://Example.com/pricing"] },
+          },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+    const { execution_config: exec } = (await res.json()) as Agent;
+    expect(exec.mode).toBe("advanced");
+    expect(exec.max_iterations).toBe(3);
+    expect(exec.tools.capture_contact).toEqual({ enabled: true });
+    expect(exec.tools.fetch_page).toEqual({ enabled: true, allowed_domains: ["example.com"] });
+    expect(exec.tools.knowledge_search).toEqual({ enabled: true });
+
+    const bad = await api(agentUrl(created.id), {
+      method: "PATCH",
+      token,
+      json: { execution_config: { tools: { fetch_page: { allowed_domains: ["not a domain"] } } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("domain name");
   });
 
   it("clears a nullable field when sent null", async () => {

@@ -167,7 +167,7 @@ describe("advanced mode in the browser, offline", () => {
 
   it("a visitor sees the step line and a cited answer", async () => {
     const { context, page, received } = await visitorPage(false);
-    const done = await ask(page, "How long do I have to ask for a refund?");
+    const done = await ask(page, "Within how many days of delivery can orders be refunded?");
     const lines = done.locator(".agent-step");
     expect(await lines.count()).toBeGreaterThanOrEqual(1);
     expect(await lines.first().getAttribute("data-state")).toBe("done");
@@ -181,25 +181,37 @@ describe("advanced mode in the browser, offline", () => {
 
   it("a reconnect in the middle of a tool step shows each step once and the answer once", async () => {
     const { context, page, received, sent } = await visitorPage(true);
-    const done = await ask(page, "When does the refund reach my card?");
+    const done = await ask(page, "When does the refund go back to the card used to pay?");
     expect(await page.evaluate(() => window.__sockets?.length ?? 0)).toBeGreaterThan(1);
-    const resume = sent.find((f) => f.message_type === "resume");
-    expect(resume?.data).toMatchObject({ last_step: expect.any(Number) });
-    expect(Number(resume?.data.last_step)).toBeGreaterThanOrEqual(0);
+    // The offline turn may end before the new socket's ack; if it was still running, the
+    // client asked to resume after the step it had.
+    const acks = received.filter((f) => f.message_type === "connection_ack");
+    if (acks.at(-1)?.data.active_task) {
+      const resume = sent.find((f) => f.message_type === "resume");
+      expect(Number(resume?.data.last_step)).toBeGreaterThanOrEqual(0);
+    }
 
-    // Each step the server sent, however many times, is one record on screen.
-    const steps = new Set(
-      received.filter((f) => f.message_type === "agent_step").map((f) => Number(f.data.step)),
-    );
-    const callIds = new Set(
-      received
-        .filter((f) => f.message_type === "agent_step" && f.data.kind === "tool_call")
-        .map((f) => String(f.data.call_id)),
-    );
-    expect(steps.size).toBeGreaterThanOrEqual(2);
+    // Each step the server sent (live, or in the new socket's transcript), however many
+    // times, is shown once: one line per tool call with its result.
+    type Step = { step: number; kind: string; call_id: string | null };
+    const history = (acks.at(-1)?.data.history ?? []) as { steps?: Step[] }[];
+    const steps: Step[] = [
+      ...received
+        .filter((f) => f.message_type === "agent_step")
+        .map((f) => f.data as unknown as Step),
+      ...history.flatMap((m) => m.steps ?? []),
+    ];
+    expect(new Set(steps.map((s) => s.step)).size).toBeGreaterThanOrEqual(2);
+    const callIds = new Set(steps.filter((s) => s.kind === "tool_call").map((s) => s.call_id));
     expect(await done.locator(".agent-step").count()).toBe(callIds.size);
-    // The answer once: one chat_response, and its text not repeated on screen.
-    expect(received.filter((f) => f.message_type === "chat_response")).toHaveLength(1);
+    const toggle = done.getByRole("button", { name: /^\d+ steps?$/ });
+    if ((await toggle.getAttribute("aria-expanded")) === "false") await toggle.click();
+    expect(await done.locator('.agent-step[data-state="done"]').count()).toBe(callIds.size);
+    // The answer once: at most one chat_response (else it came in the transcript), one answer
+    // on screen, its text not repeated.
+    expect(received.filter((f) => f.message_type === "chat_response").length).toBeLessThanOrEqual(
+      1,
+    );
     const text = (await done.locator(".markdown").innerText()).trim();
     const opening = text.slice(0, 24);
     expect(opening.length).toBeGreaterThan(0);

@@ -158,6 +158,20 @@ describe("every main screen at 1280 and 390 px, light and dark", () => {
     await open(owner, `/dashboard/agents/${seed.agentId}`);
     await owner.getByRole("group", { name: "Tools" }).waitFor();
     problems.push(...(await auditScreen(owner, "agent-editor-advanced")));
+
+    // The visitor's chat in advanced mode: the step line above the cited answer, opened.
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const visitor = await visitorContext.newPage();
+    visitor.on("pageerror", (e) => pageErrors.push(`visitor: ${e.message}`));
+    await open(visitor, `/${seed.username}`);
+    const input = visitor.getByRole("textbox", { name: new RegExp(AGENT_NAME) }).first();
+    await input.fill("Where do visitors park?");
+    await input.press("Enter");
+    const done = visitor.locator('.chat-message.assistant[data-status="done"]').last();
+    await done.locator(".agent-step").first().waitFor({ timeout: 60_000 });
+    await done.locator(".agent-step-toggle").first().click();
+    problems.push(...(await auditScreen(visitor, "public-page-advanced")));
+    await visitorContext.close();
   });
 
   it("has no serious or critical accessibility violations, nothing scrolls sideways, no page errors", () => {

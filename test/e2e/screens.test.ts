@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../bench/lib/chromium.ts";
 import { jsonClient, startWorker } from "../node/harness.ts";
+import { ToolsConfigSchema } from "../../shared/tools.ts";
 import { auditScreen } from "./audit.ts";
 
 const DOC = [
@@ -137,6 +138,40 @@ describe("every main screen at 1280 and 390 px, light and dark", () => {
       await open(owner, path);
       problems.push(...(await auditScreen(owner, name)));
     }
+
+    // Advanced mode: the editor with max iterations and the Tools section (switches, the
+    // websites fetch_page may read, the MCP servers panel).
+    const advanced = await call(`/api/v1/agents/${seed.agentId}`, {
+      method: "PATCH",
+      token: seed.token,
+      json: {
+        execution_config: {
+          mode: "advanced",
+          tools: {
+            ...ToolsConfigSchema.parse({}),
+            fetch_page: { enabled: true, allowed_domains: ["riverside-clinic.example"] },
+          },
+        },
+      },
+    });
+    expect(advanced.status).toBe(200);
+    await open(owner, `/dashboard/agents/${seed.agentId}`);
+    await owner.getByRole("group", { name: "Tools" }).waitFor();
+    problems.push(...(await auditScreen(owner, "agent-editor-advanced")));
+
+    // The visitor's chat in advanced mode: the step line above the cited answer, opened.
+    const visitorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const visitor = await visitorContext.newPage();
+    visitor.on("pageerror", (e) => pageErrors.push(`visitor: ${e.message}`));
+    await open(visitor, `/${seed.username}`);
+    const input = visitor.getByRole("textbox", { name: new RegExp(AGENT_NAME) }).first();
+    await input.fill("Where do visitors park?");
+    await input.press("Enter");
+    const done = visitor.locator('.chat-message.assistant[data-status="done"]').last();
+    await done.locator(".agent-step").first().waitFor({ timeout: 60_000 });
+    await done.locator(".agent-step-toggle").first().click();
+    problems.push(...(await auditScreen(visitor, "public-page-advanced")));
+    await visitorContext.close();
   });
 
   it("has no serious or critical accessibility violations, nothing scrolls sideways, no page errors", () => {

@@ -11,51 +11,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@solidjs/testing-li
 import { ChatPanel } from "../../web/src/chat/ChatPanel.tsx";
 import { sessionKey } from "../../web/src/chat/session-store.ts";
 import { ClientFrameSchema } from "../../shared/protocol/chat.ts";
-
-class FakeWebSocket {
-  static readonly CONNECTING = 0;
-  static readonly OPEN = 1;
-  static readonly CLOSING = 2;
-  static readonly CLOSED = 3;
-  static instances: FakeWebSocket[] = [];
-  readyState = 0;
-  sent: unknown[] = [];
-  onopen: ((e: unknown) => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: ((e: { code: number; reason: string }) => void) | null = null;
-  constructor(readonly url: string) {
-    FakeWebSocket.instances.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data));
-  }
-  close(code = 1000, reason = "") {
-    if (this.readyState === 3) return;
-    this.readyState = 3;
-    this.onclose?.({ code, reason });
-  }
-  // ---- the server's side ----
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  receive(message_type: string, data: unknown, task_id: string | null = null) {
-    this.onmessage?.({
-      data: JSON.stringify({
-        message_id: crypto.randomUUID(),
-        message_type,
-        timestamp: new Date().toISOString(),
-        data,
-        session_id: "s1",
-        task_id,
-      }),
-    });
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.({ code: 1006, reason: "" });
-  }
-}
+import { FakeWebSocket } from "./fake-web-socket.ts";
 
 const AGENT = { id: "agent-1", name: "Guide", description: "Answers questions about the clinic." };
 const SESSION = {
@@ -224,7 +180,7 @@ describe("ChatPanel", () => {
       ack([question], { task_id: "t1", attempt: 1, chunks_sent: 0 }),
     );
     expect(socket(0).sent).toEqual([
-      clientFrame("resume", { task_id: "t1", last_chunk_index: -1, attempt: 1 }),
+      clientFrame("resume", { task_id: "t1", last_chunk_index: -1, attempt: 1, last_step: -1 }),
     ]);
     socket(0).receive(
       "chat_streaming",
@@ -247,7 +203,7 @@ describe("ChatPanel", () => {
       ack([question], { task_id: "t1", attempt: 1, chunks_sent: 4 }),
     );
     expect(socket(1).sent).toEqual([
-      clientFrame("resume", { task_id: "t1", last_chunk_index: 1, attempt: 1 }),
+      clientFrame("resume", { task_id: "t1", last_chunk_index: 1, attempt: 1, last_step: -1 }),
     ]);
     socket(1).receive(
       "chat_streaming",

@@ -74,6 +74,7 @@ describe("chat stream rendering", () => {
     expect(transcript.chunk(TASK, chunk("three ", 2))).toEqual({
       task_id: TASK,
       last_chunk_index: 0,
+      last_step: -1,
       attempt: 1,
     });
     expect(answer()?.textContent).toBe("one");
@@ -196,7 +197,7 @@ describe("chat stream rendering", () => {
       active_task: { task_id: TASK, attempt: 1, chunks_sent: 5 },
     };
     expect(transcript.acknowledge(ack)).toEqual({
-      resume: { task_id: TASK, last_chunk_index: 1, attempt: 1 },
+      resume: { task_id: TASK, last_chunk_index: 1, attempt: 1, last_step: -1 },
       unsent: null,
     });
     expect(screen.getByText("First question")).toBeTruthy();
@@ -212,7 +213,7 @@ describe("chat stream rendering", () => {
     expect(
       fresh.acknowledge({ ...ack, active_task: { task_id: TASK, attempt: 2, chunks_sent: 3 } })
         .resume,
-    ).toEqual({ task_id: TASK, last_chunk_index: -1, attempt: 2 });
+    ).toEqual({ task_id: TASK, last_chunk_index: -1, attempt: 2, last_step: -1 });
   });
 });
 

@@ -33,6 +33,7 @@ const answer = (sources: Source[]): ChatMessage => ({
   role: "assistant",
   content: "It opens at eight [1] and closes at six [3]; park behind the pharmacy [2].",
   sources,
+  steps: [],
   status: "done",
 });
 

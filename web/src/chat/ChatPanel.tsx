@@ -4,7 +4,7 @@
  * (id, token, socket address) is kept per agent so a reload reconnects to it and the
  * server's connection_ack brings the transcript back. Frames are parsed with the shared
  * ServerFrameSchema by the one socket client (lib/socket.ts), which reconnects after a drop;
- * an answer that was streaming is resumed from the last chunk shown.
+ * an answer that was streaming is resumed from the last chunk and the last agent step shown.
  *
  * Failures stay visible and recoverable: a refused message goes back into the input with the
  * reason, a failed answer offers "Try again" when the server says it may help, and a session
@@ -135,6 +135,9 @@ export function ChatPanel(props: ChatPanelProps) {
         if (gap) send("resume", gap);
         return;
       }
+      case "agent_step":
+        transcript.step(f.data);
+        return;
       case "chat_response":
         if (f.task_id) transcript.respond(f.task_id, f.data);
         return;

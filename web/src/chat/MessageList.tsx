@@ -2,10 +2,12 @@
  * The transcript as a conversation: the visitor's messages on the right as plain text, the
  * agent's answers on the left beside its avatar, as safe Markdown with their sources collapsed
  * under them, the typing indicator while an answer has not started, and failed answers with
- * their reason and, when the server says trying again can help, a retry button.
+ * their reason and, when the server says trying again can help, a retry button. An
+ * advanced-mode answer shows its steps above its text (AgentSteps.tsx).
  */
 import { For, Match, Show, Switch, createSignal } from "solid-js";
 import { AgentIcon } from "../ui/AgentIcon.tsx";
+import { AgentSteps } from "./AgentSteps.tsx";
 import { Citations } from "./Citations.tsx";
 import { Markdown } from "./Markdown.tsx";
 import type { ChatMessage } from "./transcript.ts";
@@ -39,6 +41,8 @@ export function MessageView(props: {
     });
   };
   const m = () => props.message;
+  /** A tool is running: its step line says so, the typing dots would say it twice. */
+  const toolRunning = () => m().steps.at(-1)?.kind === "tool_call";
   return (
     <li
       ref={item}
@@ -62,10 +66,15 @@ export function MessageView(props: {
           </Match>
           <Match when={m().role === "assistant"}>
             <div class="chat-bubble">
+              <AgentSteps
+                steps={m().steps}
+                working={m().status === "streaming"}
+                collapsed={m().status === "done"}
+              />
               <Show
                 when={m().content.length > 0}
                 fallback={
-                  <Show when={m().status === "streaming"}>
+                  <Show when={m().status === "streaming" && !toolRunning()}>
                     <TypingIndicator name={props.agentName} />
                   </Show>
                 }

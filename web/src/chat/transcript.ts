@@ -9,10 +9,16 @@
  * overlap); a chunk beyond the next expected one is a gap, answered with a resume from the
  * last chunk held. `chat_response` carries the whole answer and its sources: it replaces the
  * streamed text, so what stays on screen is exactly what the server stored.
+ *
+ * Advanced mode's steps (`agent_step`) belong to the task, not to an attempt: a new attempt
+ * resets the answer's text and keeps the steps, and a step number already held is ignored.
+ * Every `resume` carries `last_step`, the highest step held, so the server sends each later
+ * step once.
  */
 import { createStore, produce } from "solid-js/store";
-import type { Source } from "../../../shared/conversation.ts";
+import type { AgentStepRecord, Source } from "../../../shared/conversation.ts";
 import type {
+  AgentStepData,
   ChatErrorData,
   ChatResponseData,
   ChatStreamingData,
@@ -27,6 +33,8 @@ export interface ChatMessage {
   role: "user" | "assistant";
   content: string;
   sources: Source[];
+  /** An advanced-mode answer's steps, ordered by step number, each number once. */
+  steps: AgentStepRecord[];
   status: MessageStatus;
   taskId?: string;
   /** Streaming position of an assistant message: its attempt and the next chunk expected. */
@@ -39,6 +47,8 @@ export interface ResumeRequest {
   task_id: string;
   last_chunk_index: number;
   attempt: number;
+  /** The highest agent_step held (-1: none): later ones are sent again. */
+  last_step: number;
 }
 
 export interface AckResult {
@@ -50,6 +60,17 @@ export interface AckResult {
 
 let localKeys = 0;
 const localKey = (prefix: string) => `${prefix}-${++localKeys}`;
+
+/** The highest step number held (-1: none); a socket delivers in order, so none is missing before it. */
+export function lastStep(steps: AgentStepRecord[]): number {
+  return steps.reduce((last, s) => Math.max(last, s.step), -1);
+}
+
+/** `steps` with `step` added in order, or the same array when its number is already there. */
+function withStep(steps: AgentStepRecord[], step: AgentStepRecord): AgentStepRecord[] {
+  if (steps.some((s) => s.step === step.step)) return steps;
+  return [...steps, step].sort((a, b) => a.step - b.step);
+}
 
 export function createTranscript() {
   const [state, setState] = createStore<{ messages: ChatMessage[] }>({ messages: [] });
@@ -68,6 +89,7 @@ export function createTranscript() {
         role: "assistant",
         content: "",
         sources: [],
+        steps: [],
         status: "streaming",
         taskId,
         attempt,
@@ -86,6 +108,19 @@ export function createTranscript() {
       error: undefined,
     });
 
+  /** A resume for `taskId` after chunk `lastChunk`, with the steps the message already holds. */
+  const resumeFor = (
+    taskId: string,
+    lastChunk: number,
+    attempt: number,
+    steps: AgentStepRecord[] = [],
+  ): ResumeRequest => ({
+    task_id: taskId,
+    last_chunk_index: lastChunk,
+    attempt,
+    last_step: lastStep(steps),
+  });
+
   return {
     state,
     /** Is an answer on its way (or a message waiting to be accepted)? */
@@ -99,7 +134,14 @@ export function createTranscript() {
     addPending(text: string) {
       setState("messages", (list) => [
         ...list,
-        { key: localKey("mine"), role: "user", content: text, sources: [], status: "pending" },
+        {
+          key: localKey("mine"),
+          role: "user",
+          content: text,
+          sources: [],
+          steps: [],
+          status: "pending",
+        },
       ]);
     },
 
@@ -129,31 +171,36 @@ export function createTranscript() {
         role: m.role,
         content: m.content,
         sources: m.sources ?? [],
+        steps: m.steps ?? [],
         status: m.role === "user" ? "sent" : "done",
       }));
       let resume: ResumeRequest | null = null;
       if (active) {
         const keep =
           streaming && streaming.attempt === active.attempt && streaming.status === "streaming";
+        // Steps belong to the task: they survive a new attempt, unlike the answer's text.
+        const steps = streaming ? [...streaming.steps] : [];
         messages.push(
           keep
-            ? { ...streaming, sources: [...streaming.sources] }
+            ? { ...streaming, sources: [...streaming.sources], steps }
             : {
                 key: localKey("answer"),
                 role: "assistant",
                 content: "",
                 sources: [],
+                steps,
                 status: "streaming",
                 taskId: active.task_id,
                 attempt: active.attempt,
                 nextChunk: 0,
               },
         );
-        resume = {
-          task_id: active.task_id,
-          last_chunk_index: (keep ? (streaming.nextChunk ?? 0) : 0) - 1,
-          attempt: active.attempt,
-        };
+        resume = resumeFor(
+          active.task_id,
+          (keep ? (streaming.nextChunk ?? 0) : 0) - 1,
+          active.attempt,
+          steps,
+        );
       }
       setState("messages", messages);
       return { resume, unsent: pending && !delivered && !active ? pending.content : null };
@@ -180,13 +227,21 @@ export function createTranscript() {
       const next = state.messages[index]?.nextChunk ?? 0;
       if (data.chunk_index < next) return null; // already shown
       if (data.chunk_index > next)
-        return { task_id: taskId, last_chunk_index: next - 1, attempt: data.attempt };
+        return resumeFor(taskId, next - 1, data.attempt, state.messages[index]?.steps);
       setState("messages", index, (m) => ({
         content: m.content + data.content,
         nextChunk: next + 1,
         status: "streaming",
       }));
       return null;
+    },
+
+    /** One `agent_step` frame: kept in order, once per step number, whatever the attempt. */
+    step(data: AgentStepData) {
+      let index = assistantFor(data.task_id);
+      if (index < 0) index = ensureAssistant(data.task_id, 1);
+      const { task_id: _task, ...record } = data;
+      setState("messages", index, "steps", (steps) => withStep(steps, record));
     },
 
     /** `chat_response`: the stored answer and its sources replace the streamed text. */
@@ -225,6 +280,7 @@ export function createTranscript() {
           role: "assistant",
           content: "",
           sources: [],
+          steps: [],
           status: "error",
           taskId: taskId ?? undefined,
           error,

@@ -41,6 +41,7 @@ import {
   valuesFromTemplate,
 } from "./components/agent-form-values.ts";
 import { LoadError } from "./components/LoadError.tsx";
+import { McpServersPanel } from "./components/McpServersPanel.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import "./owner-pages.css";
 
@@ -172,6 +173,9 @@ export default function AgentEditorPage() {
                   defaultModel={valueOf(catalog)?.default_model}
                   templates={valueOf(templates) ?? []}
                   {...(search.template ? { initialTemplateId: search.template } : {})}
+                  mcp={
+                    <p class="field-hint">MCP servers can be attached once the agent is created.</p>
+                  }
                   onSubmit={async (values, templateId) => {
                     const body = createBody(
                       values,
@@ -203,6 +207,7 @@ export default function AgentEditorPage() {
                             initial={valuesFromAgent(current, templatePrompt)}
                             models={models() ?? []}
                             templatePrompt={templatePrompt}
+                            mcp={<McpServersPanel agentId={current.id} />}
                             onSubmit={async (values) => {
                               mutate(
                                 await updateAgent(current.id, updateBody(values, templatePrompt)),

@@ -2,8 +2,9 @@
  * Every setting of an agent, with the server's ranges as hints and checks, and the server's
  * own field errors shown beside the input they name. Creating starts from a template gallery
  * (or from scratch): a choice fills in the name, icon and description and loads the template's
- * prompt as editable text. The few things every owner sets are on top; sampling and retrieval
- * numbers are under "Advanced". The same form edits.
+ * prompt as editable text. The few things every owner sets are on top, then how the agent
+ * answers (simple, or advanced: a loop that calls tools, with its tools); sampling and
+ * retrieval numbers are under "Advanced". The same form edits.
  */
 import { For, Show, createSignal, createUniqueId, type JSX } from "solid-js";
 import { Dynamic } from "solid-js/web";
@@ -18,6 +19,8 @@ import {
 import { Field } from "../../components/Field.tsx";
 import { ApiError, errorMessage } from "../../lib/api.ts";
 import { CheckField } from "./CheckField.tsx";
+import { ExecutionModeField } from "./ExecutionModeField.tsx";
+import { ToolsSection } from "./ToolsSection.tsx";
 import {
   FIELD_PATHS,
   emptyValues,
@@ -46,12 +49,14 @@ export interface AgentFormProps {
   onSubmit: (values: AgentFormValues, templateId: string | undefined) => Promise<void>;
   /** Extra buttons beside Save. */
   actions?: JSX.Element;
+  /** Advanced mode's MCP servers panel (it needs a saved agent). */
+  mcp?: JSX.Element;
 }
 
 const MODE_LABELS: Record<QueryMode, string> = {
   simple: "Simple: the model answers alone, no documents",
   rag: "RAG: answer from the agent's documents",
-  advanced: "Advanced: retrieval with several reasoning steps",
+  advanced: "Rewritten: the question is rewritten for search first (hybrid search)",
 };
 const SEARCH_LABELS: Record<SearchMode, string> = {
   dense: "Dense (meaning)",
@@ -64,7 +69,6 @@ const ADVANCED_KEYS: (keyof AgentFormValues)[] = [
   "max_tokens",
   "history_window",
   "top_p",
-  "max_iterations",
   "mode",
   "search_mode",
   "top_k",
@@ -94,6 +98,9 @@ export function AgentForm(props: AgentFormProps) {
 
   const chosenTemplate = () => props.templates?.find((t) => t.id === templateId());
   const err = (key: keyof AgentFormValues) => errors()[FIELD_PATHS[key]];
+  /** The first error at `path` or under it (a list's item: `...allowed_domains.2`). */
+  const errAt = (path: string) =>
+    Object.entries(errors()).find(([f, m]) => m && (f === path || f.startsWith(`${path}.`)))?.[1];
   const set = <K extends keyof AgentFormValues>(key: K, value: AgentFormValues[K]) => {
     setValues(key, value as never);
     setSaved(false);
@@ -147,7 +154,8 @@ export function AgentForm(props: AgentFormProps) {
         const placed: FieldErrors = {};
         const elsewhere: string[] = [];
         for (const f of e.fields) {
-          if (known.has(f.field)) placed[f.field] = f.message;
+          if (known.has(f.field) || f.field.startsWith(`${FIELD_PATHS.tools}.`))
+            placed[f.field] = f.message;
           else elsewhere.push(`${f.field}: ${f.message}`);
         }
         setErrors(placed);
@@ -324,6 +332,29 @@ export function AgentForm(props: AgentFormProps) {
         />
       </fieldset>
 
+      <fieldset class="card">
+        <legend>How it answers</legend>
+        <ExecutionModeField
+          value={values.execution_mode}
+          onChange={(mode) => set("execution_mode", mode)}
+        />
+        <Show when={values.execution_mode === "advanced"}>
+          <Field
+            label="Max iterations"
+            hint={`Model calls per answer, each able to use tools: ${range(CONFIG_LIMITS.maxIterations)}. The answer stops at the limit with the best it has, and says so.`}
+            error={err("max_iterations")}
+          >
+            {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
+          </Field>
+          <ToolsSection
+            tools={values.tools}
+            onChange={(tools) => set("tools", tools)}
+            errorAt={errAt}
+            mcp={props.mcp}
+          />
+        </Show>
+      </fieldset>
+
       <details class="card advanced" open={hasAdvancedError()}>
         <summary>Advanced: sampling and retrieval</summary>
         <p class="field-hint">
@@ -351,13 +382,6 @@ export function AgentForm(props: AgentFormProps) {
           </Field>
           <Field label="Top P" hint={range(CONFIG_LIMITS.topP)} error={err("top_p")}>
             {numberInput("top_p", CONFIG_LIMITS.topP, "0.05")}
-          </Field>
-          <Field
-            label="Max iterations"
-            hint={`Reasoning steps in advanced mode: ${range(CONFIG_LIMITS.maxIterations)}`}
-            error={err("max_iterations")}
-          >
-            {numberInput("max_iterations", CONFIG_LIMITS.maxIterations, "1")}
           </Field>
         </div>
         <h3 class="advanced-title">Knowledge (RAG)</h3>

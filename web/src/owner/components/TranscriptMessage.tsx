@@ -2,10 +2,12 @@
  * One message of the owner's transcript. Answers are Markdown rendered by the chat's own
  * renderer (web/src/chat/Markdown.tsx: raw HTML escaped, unsafe links dropped), so the owner
  * reads what the visitor read; the visitor's words stay plain text, as in the chat. An
- * answer's `[n]` markers open its sources below and bring the n-th into view.
+ * answer's `[n]` markers open its sources below and bring the n-th into view. An
+ * advanced-mode answer's steps sit folded above it, as the chat shows them.
  */
 import { For, Show } from "solid-js";
 import type { ConversationMessage } from "../../../../shared/api/conversations.ts";
+import { AgentSteps } from "../../chat/AgentSteps.tsx";
 import { Markdown } from "../../chat/Markdown.tsx";
 import { Badge } from "../../ui/Badge.tsx";
 import { formatDate, formatDuration } from "./format.ts";
@@ -54,6 +56,7 @@ export function TranscriptMessage(props: { message: ConversationMessage }) {
         when={m().role === "assistant"}
         fallback={<p class="message-content plain">{m().content}</p>}
       >
+        <AgentSteps steps={m().metadata.steps ?? []} working={false} collapsed />
         <Markdown
           class="message-content"
           text={m().content}

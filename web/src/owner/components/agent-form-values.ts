@@ -3,6 +3,8 @@
  * their client-side checks with the server's own ranges (shared/config.ts), and the request
  * bodies built from them. Errors are keyed by the server's field paths
  * (`execution_config.temperature`), so the server's field errors land beside the same inputs.
+ * The execution mode's settings (`max_iterations`, `tools`) are checked and sent as the
+ * editor shows them: `max_iterations` only in advanced mode, `tools` always whole.
  */
 import type {
   Agent,
@@ -23,6 +25,8 @@ import type {
   QUERY_MODES,
   SEARCH_MODES,
 } from "../../../../shared/config.ts";
+import type { ExecutionMode } from "../../../../shared/protocol/chat.ts";
+import type { ToolsConfig } from "../../../../shared/tools.ts";
 
 export type QueryMode = (typeof QUERY_MODES)[number];
 export type SearchMode = (typeof SEARCH_MODES)[number];
@@ -33,6 +37,9 @@ export interface AgentFormValues {
   icon: string;
   description: string;
   system_prompt_override: string;
+  /** simple: one model call with retrieved passages; advanced: a loop that calls tools. */
+  execution_mode: ExecutionMode;
+  tools: ToolsConfig;
   model: string;
   temperature: string;
   max_tokens: string;
@@ -55,6 +62,8 @@ export const FIELD_PATHS = {
   icon: "icon",
   description: "description",
   system_prompt_override: "system_prompt_override",
+  execution_mode: "execution_config.mode",
+  tools: "execution_config.tools",
   model: "execution_config.model",
   temperature: "execution_config.temperature",
   max_tokens: "execution_config.max_tokens",
@@ -81,6 +90,8 @@ interface Configs {
 
 function fromConfigs(c: Configs) {
   return {
+    execution_mode: c.execution_config.mode,
+    tools: structuredClone(c.execution_config.tools),
     model: c.execution_config.model,
     temperature: String(c.execution_config.temperature),
     max_tokens: String(c.execution_config.max_tokens),
@@ -182,6 +193,8 @@ export function validateAgentForm(v: AgentFormValues): FieldErrors {
     errors[FIELD_PATHS.system_prompt_override] = "must be at most 20000 characters";
   if (!v.model.trim()) errors[FIELD_PATHS.model] = "Choose a model.";
   for (const { key, range, integer } of NUMERIC) {
+    // Only advanced mode shows (and uses) max_iterations.
+    if (key === "max_iterations" && v.execution_mode !== "advanced") continue;
     const message = checkNumber(String(v[key]), range, integer);
     if (message) errors[FIELD_PATHS[key]] = message;
   }
@@ -195,15 +208,22 @@ export function validateAgentForm(v: AgentFormValues): FieldErrors {
   return errors;
 }
 
+const isWhole = (text: string, range: Range) => checkNumber(text, range, true) === undefined;
+
 function configsOf(v: AgentFormValues) {
   return {
     execution_config: {
+      mode: v.execution_mode,
       model: v.model,
       temperature: Number(v.temperature),
       max_tokens: Number(v.max_tokens),
       top_p: Number(v.top_p),
       history_window: Number(v.history_window),
-      max_iterations: Number(v.max_iterations),
+      // Hidden in simple mode, where a half-typed value is left as stored rather than refused.
+      ...(v.execution_mode === "advanced" || isWhole(v.max_iterations, CONFIG_LIMITS.maxIterations)
+        ? { max_iterations: Number(v.max_iterations) }
+        : {}),
+      tools: v.tools,
     },
     query_config: {
       mode: v.mode,

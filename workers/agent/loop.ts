@@ -256,7 +256,7 @@ export async function runAgentTask(
           tool: call.name,
           call_id: call.id,
           summary: describeCall(tool, call),
-          detail: call.arguments.slice(0, 2000),
+          detail: readableArguments(call.arguments),
         });
       }
       sink.checkpoint(state);
@@ -331,6 +331,21 @@ export async function runAgentTask(
       },
     );
   }
+}
+
+/** A call's arguments as "name: value" lines for the step's detail (as sent, if not an object). */
+function readableArguments(json: string): string {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return Object.entries(value)
+        .map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join("\n")
+        .slice(0, 2000);
+  } catch {
+    // not JSON: shown as sent
+  }
+  return json.slice(0, 2000);
 }
 
 function describeCall(tool: AgentTool | undefined, call: ToolCall): string {

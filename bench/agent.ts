@@ -13,7 +13,7 @@
  * Run: `npm run bench:agent` (Node 22; needs ../shared/eval). Results also go to
  * bench/results/agent.json. Exit code 1 if advanced cites the gold paragraph less often.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { ExecutionConfigSchema, QueryConfigSchema } from "../shared/config.ts";
 import { runAgentTask } from "../workers/agent/loop.ts";
 import type { AgentTool } from "../workers/agent/tools/types.ts";
@@ -24,33 +24,11 @@ import type { WorkerEnv } from "../workers/env.ts";
 import type { Passage } from "../workers/llm/types.ts";
 import { TOOL_ARGUMENTS } from "../shared/tools.ts";
 import { createBm25 } from "./lib/bm25.ts";
+import { loadSquad } from "./lib/squad.ts";
 
-const SET = new URL("../../shared/eval/retrieval/squad2-dev-5articles/", import.meta.url);
 const TOP_K = 5;
 
-interface Doc {
-  id: string;
-  title: string;
-  text: string;
-}
-interface Query {
-  id: string;
-  text: string;
-  is_impossible: boolean;
-}
-const lines = async <T>(name: string): Promise<T[]> =>
-  (await readFile(new URL(name, SET), "utf8"))
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
-
-const docs = await lines<Doc>("corpus.jsonl");
-const queries = (await lines<Query>("queries.jsonl")).filter((q) => !q.is_impossible);
-const gold = new Map<string, Set<string>>();
-for (const line of (await readFile(new URL("qrels.tsv", SET), "utf8")).split("\n").slice(1)) {
-  const [q, d] = line.split("\t");
-  if (q && d) gold.set(q, (gold.get(q) ?? new Set()).add(d));
-}
+const { docs, queries, gold } = loadSquad();
 const search = createBm25(docs);
 const passagesFor = (query: string, k = TOP_K): Passage[] =>
   search(query, k).map(({ doc, score }) => ({

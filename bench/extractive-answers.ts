@@ -12,39 +12,18 @@
  * Run: `node bench/extractive-answers.ts` (Node 22). `PROVIDER=<path>` measures another copy
  * of the provider (an older version, to compare).
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { createBm25 } from "./lib/bm25.ts";
+import { loadSquad } from "./lib/squad.ts";
 import type { ChatRequest, Passage } from "../workers/llm/types.ts";
 
-const SET = new URL("../../shared/eval/retrieval/squad2-dev-5articles/", import.meta.url);
 const providerPath =
   process.env.PROVIDER ?? new URL("../workers/llm/extractive.ts", import.meta.url).pathname;
 const { extractiveAnswer } = (await import(pathToFileURL(providerPath).href)) as {
   extractiveAnswer: (r: ChatRequest) => string;
 };
 
-interface Doc {
-  id: string;
-  title: string;
-  text: string;
-}
-interface Query {
-  id: string;
-  text: string;
-  answers: string[];
-  is_impossible: boolean;
-}
-const lines = <T>(name: string): T[] =>
-  readFileSync(new URL(name, SET), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as T);
-
-const docs = lines<Doc>("corpus.jsonl");
-const queries = lines<Query>("queries.jsonl").filter((q) => !q.is_impossible);
-
-// A plain BM25 (k1 1.2, b 0.75) over the paragraphs.
+const { docs, queries } = loadSquad();
 const search = createBm25(docs);
 
 let hits = 0;

@@ -51,6 +51,24 @@ export interface OpenAIEmbedderOptions {
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 
 /** Cuts `text` so its estimate fits `maxTokens`; the cut falls between characters found by bisection. */
+/**
+ * Embeds `texts` in the batches `limits` allow, one request per batch, each text cut to the
+ * per-input estimate; empty texts are sent as a space (the APIs refuse empty strings, and a
+ * space embeds as "nothing" just as well). Shared by the OpenAI and Workers AI embedders.
+ */
+export async function embedInBatches(
+  texts: string[],
+  limits: EmbeddingLimits,
+  embedBatch: (batch: string[]) => Promise<number[][]>,
+): Promise<number[][]> {
+  const prepared = texts.map(
+    (t) => truncateToEstimate(t, limits.maxEstimatedTokensPerInput) || " ",
+  );
+  const vectors: number[][] = [];
+  for (const batch of planBatches(prepared, limits)) vectors.push(...(await embedBatch(batch)));
+  return vectors;
+}
+
 export function truncateToEstimate(text: string, maxTokens: number): string {
   if (estimateTokens(text) <= maxTokens) return text;
   let lo = 0;
@@ -130,14 +148,6 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
   return {
     model,
     dimensions,
-    async embed(texts) {
-      // The API refuses empty strings; a space embeds as "nothing" just as well.
-      const prepared = texts.map(
-        (t) => truncateToEstimate(t, limits.maxEstimatedTokensPerInput) || " ",
-      );
-      const vectors: number[][] = [];
-      for (const batch of planBatches(prepared, limits)) vectors.push(...(await embedBatch(batch)));
-      return vectors;
-    },
+    embed: (texts) => embedInBatches(texts, limits, embedBatch),
   };
 }

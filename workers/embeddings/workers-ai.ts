@@ -18,7 +18,7 @@ import type { AiBinding } from "../env.ts";
 import { withRetries } from "../llm/retry.ts";
 import type { RetryOptions } from "../llm/retry.ts";
 import { bindingError } from "../llm/workers-ai-errors.ts";
-import { planBatches, truncateToEstimate } from "./openai.ts";
+import { embedInBatches } from "./openai.ts";
 import type { EmbeddingLimits } from "./openai.ts";
 import type { Embedder } from "./types.ts";
 
@@ -81,14 +81,6 @@ export function createWorkersAiEmbedder(options: WorkersAiEmbedderOptions): Embe
   return {
     model,
     dimensions,
-    async embed(texts) {
-      // The model refuses empty strings (minLength 1); a space embeds as "nothing" just as well.
-      const prepared = texts.map(
-        (t) => truncateToEstimate(t, limits.maxEstimatedTokensPerInput) || " ",
-      );
-      const vectors: number[][] = [];
-      for (const batch of planBatches(prepared, limits)) vectors.push(...(await embedBatch(batch)));
-      return vectors;
-    },
+    embed: (texts) => embedInBatches(texts, limits, embedBatch),
   };
 }

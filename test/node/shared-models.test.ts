@@ -91,12 +91,20 @@ describe("DomainAction", () => {
 describe("agent configs", () => {
   it("have one set of defaults, the documented ones", () => {
     expect(defaultExecutionConfig()).toEqual({
+      mode: "simple",
       model: "extractive",
       temperature: 0.7,
       max_tokens: 2048,
       top_p: 1,
       history_window: 10,
       max_iterations: 5,
+      tools: {
+        knowledge_search: { enabled: true },
+        fetch_page: { enabled: false, allowed_domains: [] },
+        calculator: { enabled: true },
+        current_datetime: { enabled: true },
+        capture_contact: { enabled: false },
+      },
     });
     expect(defaultQueryConfig()).toEqual({
       mode: "rag",
